@@ -1,0 +1,65 @@
+import type { Construct } from "constructs";
+import { LocalBackend, TerraformOutput } from "../modules/cdktf";
+import { TerraformStateBackend } from "../modules/terraform-state-backend";
+import { PlatformStack, type PlatformStackProps } from "./platform-stack";
+
+/** Stack id of an account's bootstrap stack. */
+export function bootstrapStackId(accountName: string): string {
+  return `${accountName}-bootstrap`;
+}
+
+/**
+ * Creates an account's Terraform state backend. Applied first, with local state (the bucket
+ * does not exist yet); once applied, `state.bootstrapBackend: s3` moves its own state into the
+ * bucket it made (README, "Deploying an account").
+ */
+export class BootstrapStack extends PlatformStack {
+  readonly stateBackend: TerraformStateBackend;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
+    const names = this.names;
+    const locking = this.config.state.locking;
+
+    this.stateBackend = new TerraformStateBackend(this, "state", {
+      bucketName: names.stateBucketName,
+      keyAlias: names.stateKeyAlias,
+      keyAliasArn: names.stateKeyAliasArn,
+      administratorArns: [names.deployRoleArn],
+      stateUserArns: [names.deployRoleArn],
+      accountId: names.accountId,
+      region: names.region,
+      dnsSuffix: names.dnsSuffix,
+      lockTableName: locking === "dynamodb" ? names.stateLockTableName : undefined,
+      noncurrentVersionExpirationDays: this.config.state.noncurrentVersionExpirationDays,
+      noncurrentVersionsRetained: this.config.state.noncurrentVersionsRetained,
+    });
+
+    if (this.config.state.bootstrapBackend === "s3") {
+      this.useAccountStateBackend();
+    } else {
+      // Relative to cdktf.out/stacks/<id>, where terraform runs: the project root. cdktf's
+      // default is an absolute path, which would tie the output to one checkout.
+      new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+    }
+
+    new TerraformOutput(this, "state_bucket", {
+      value: this.stateBackend.bucket.bucketName,
+      description: "Bucket that holds this account's Terraform state",
+    });
+    new TerraformOutput(this, "state_key_arn", {
+      value: this.stateBackend.key.keyArn,
+      description: "KMS key that encrypts the state",
+    });
+    new TerraformOutput(this, "state_key_alias", {
+      value: this.stateBackend.key.aliasName,
+      description: "Alias of the state key; the backends name the key by it",
+    });
+    if (this.stateBackend.lockTable) {
+      new TerraformOutput(this, "state_lock_table", {
+        value: this.stateBackend.lockTable.name,
+        description: "DynamoDB table that locks the state",
+      });
+    }
+  }
+}

@@ -1,0 +1,396 @@
+import { z } from "zod";
+import { blocksOverlap, parsePrivateVpcBlock, subnetCapacity, type Ipv4Block } from "./cidr";
+import {
+  AccountNames,
+  bucketNameProblem,
+  IAM_ROLE_NAME_MAX,
+  type AccountType,
+  type NamingInput,
+} from "./naming";
+import { isKnownRegion } from "./regions";
+
+/**
+ * The platform config schema. The TypeScript example (`example-config.ts`) and any JSON or YAML
+ * file named by PLATFORM_CONFIG go through this one schema. Every object is strict: an unknown
+ * key (usually a typo) is an error that names the allowed keys.
+ */
+
+/** Tag keys the platform sets itself on every resource through the provider's default tags. */
+export const RESERVED_TAG_KEYS = ["project", "environment", "managed-by"] as const;
+
+export const DEFAULT_DEPLOY_ROLE_NAME = "terraform-deploy";
+
+/** Levenshtein distance, for "did you mean" hints on misspelled keys. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** A strict object whose unknown-key error names each unknown key and what is allowed. */
+function strictObject<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== "unrecognized_keys") return undefined;
+      const described = issue.keys.map((key) => {
+        const hint = closest(key, allowed);
+        return hint ? `"${key}" (did you mean "${hint}"?)` : `"${key}"`;
+      });
+      return `unknown key ${described.join(", ")}; allowed keys: ${allowed.join(", ")}`;
+    },
+  });
+}
+
+/** A whole number in [min, max], with one message that states the range. */
+function intBetween(min: number, max: number) {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z.int({ error }).min(min, { error }).max(max, { error });
+}
+
+const NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+const prefixSchema = z
+  .string()
+  .regex(NAME_PATTERN, {
+    error:
+      "must be lowercase letters and digits in hyphen-separated words, starting with a letter (it starts every bucket name)",
+  })
+  .min(2, { error: "must be at least 2 characters" })
+  .max(20, { error: "must be at most 20 characters" });
+
+const accountNameSchema = z
+  .string()
+  .regex(NAME_PATTERN, {
+    error:
+      "account names must be lowercase letters and digits in hyphen-separated words, starting with a letter (the name is the stack id and part of bucket names)",
+  })
+  .max(20, { error: "account names must be at most 20 characters" })
+  .refine((name) => !name.endsWith("-bootstrap"), {
+    error: 'account names must not end with "-bootstrap" (reserved for bootstrap stack ids)',
+  });
+
+const accountIdSchema = z.string().regex(/^\d{12}$/, {
+  error: "must be a 12-digit AWS account id, as a string (quote it in YAML)",
+});
+
+const regionSchema = z.string().refine(isKnownRegion, {
+  error: "must be an AWS region code that AWS publishes, such as eu-west-1 or us-east-1",
+});
+
+/** IAM role names: 1 to 64 of letters, digits and `+=,.@_-`. */
+const iamRoleNameSchema = z.string().regex(/^[\w+=,.@-]{1,64}$/, {
+  error: "must be an IAM role name: 1 to 64 letters, digits or + = , . @ _ -",
+});
+
+const tagKeySchema = z
+  .string()
+  .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, {
+    error: "tag keys must be 1 to 128 letters, digits, spaces or _ . : / = + - @",
+  })
+  .refine((k) => !k.toLowerCase().startsWith("aws:"), {
+    error: 'tag keys must not start with "aws:" (reserved by AWS)',
+  });
+
+const tagValueSchema = z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, {
+  error: "tag values must be at most 256 letters, digits, spaces or _ . : / = + - @",
+});
+
+const azNameSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}[a-z]$/, {
+  error: "must be an availability zone name such as eu-west-1a",
+});
+
+const vpcSchema = strictObject({
+  /** Private IPv4 block of the VPC (RFC 1918, /16 to /28). */
+  cidr: z.string(),
+  /**
+   * Either how many availability zones to use (the first N the region offers to the account)
+   * or their names. SageMaker endpoints and Studio need at least two.
+   */
+  availabilityZones: z
+    .union(
+      [
+        intBetween(2, 4),
+        z
+          .array(azNameSchema)
+          .min(2)
+          .max(4)
+          .refine((list) => new Set(list).size === list.length, { error: "must not repeat a zone" }),
+      ],
+      {
+        error:
+          "must be a number of zones from 2 to 4, or a list of 2 to 4 zone names such as [eu-west-1a, eu-west-1b]",
+      },
+    )
+    .default(2),
+  /** Prefix length of each subnet. Defaults to the VPC prefix + 3 (room for 8 subnets). */
+  subnetPrefixLength: intBetween(16, 28).optional(),
+});
+
+const commonAccountShape = {
+  /** The 12-digit AWS account id. */
+  accountId: accountIdSchema,
+  /** Role Terraform assumes in this account. Defaults to the platform's `deployRoleName`. */
+  deployRoleName: iamRoleNameSchema.optional(),
+  vpc: vpcSchema,
+};
+
+const dataScienceAccountSchema = strictObject({
+  type: z.literal("data-science"),
+  ...commonAccountShape,
+});
+
+const deploymentTargetAccountSchema = strictObject({
+  type: z.literal("deployment-target"),
+  /** Name (key in `accounts`) of the data science account whose models this account hosts. */
+  dataScienceAccount: z.string(),
+  ...commonAccountShape,
+});
+
+const accountSchema = z.discriminatedUnion(
+  "type",
+  [dataScienceAccountSchema, deploymentTargetAccountSchema],
+  { error: 'type must be "data-science" or "deployment-target"' },
+);
+
+const stateSchema = strictObject({
+  /**
+   * How Terraform locks the state. `lockfile` (default) uses S3 native locking and needs
+   * Terraform 1.10 or newer; `dynamodb` adds a lock table for teams on Terraform 1.6 to 1.9.
+   */
+  locking: z
+    .enum(["lockfile", "dynamodb"], { error: 'must be "lockfile" or "dynamodb"' })
+    .default("lockfile"),
+  /**
+   * Where the bootstrap stacks keep their own state. `local` (default) for the first apply, when
+   * the state bucket does not exist yet; switch to `s3` and run `terraform init -migrate-state`
+   * to move it into the bucket it created.
+   */
+  bootstrapBackend: z
+    .enum(["local", "s3"], { error: 'must be "local" or "s3"' })
+    .default("local"),
+  /** Days a superseded state version is kept before it expires. */
+  noncurrentVersionExpirationDays: intBetween(1, 3650).default(90),
+  /** Superseded state versions kept regardless of age. */
+  noncurrentVersionsRetained: intBetween(1, 100).default(10),
+});
+
+const platformShape = strictObject({
+  /** Starts every resource name; short, lowercase. */
+  prefix: prefixSchema,
+  /** The one AWS region the platform runs in. */
+  region: regionSchema,
+  /** Extra tags on every resource. `project`, `environment` and `managed-by` are set by the platform. */
+  tags: z.record(tagKeySchema, tagValueSchema).default({}),
+  /** Role Terraform assumes in every account unless the account names its own. */
+  deployRoleName: iamRoleNameSchema.default(DEFAULT_DEPLOY_ROLE_NAME),
+  state: stateSchema.prefault({}),
+  /** The accounts, keyed by name; the name is the environment name and the stack id. */
+  accounts: z.record(accountNameSchema, accountSchema),
+});
+
+export type PlatformConfigInput = z.input<typeof platformShape>;
+export type PlatformConfig = z.output<typeof platformShape>;
+export type AccountConfig = PlatformConfig["accounts"][string];
+export type DataScienceAccountConfig = Extract<AccountConfig, { type: "data-science" }>;
+export type DeploymentTargetAccountConfig = Extract<AccountConfig, { type: "deployment-target" }>;
+export type AccountConfigInput = PlatformConfigInput["accounts"][string];
+
+/** Naming input of one account of a validated config. */
+export function namingInput(config: PlatformConfig, accountName: string): NamingInput {
+  const account = config.accounts[accountName];
+  return {
+    prefix: config.prefix,
+    region: config.region,
+    accountName,
+    accountId: account.accountId,
+    type: account.type as AccountType,
+    deployRoleName: account.deployRoleName ?? config.deployRoleName,
+  };
+}
+
+/** Subnets a VPC must hold: one private subnet per availability zone. */
+export function requiredSubnets(vpc: AccountConfig["vpc"]): number {
+  const zones = typeof vpc.availabilityZones === "number" ? vpc.availabilityZones : vpc.availabilityZones.length;
+  return zones;
+}
+
+export function subnetPrefixLength(vpc: AccountConfig["vpc"], block: Ipv4Block): number {
+  return vpc.subnetPrefixLength ?? Math.min(block.prefix + 3, 28);
+}
+
+type Ctx = z.RefinementCtx<PlatformConfig>;
+
+function checkAccounts(config: PlatformConfig, ctx: Ctx): void {
+  const names = Object.keys(config.accounts);
+  if (names.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["accounts"], message: "must list at least one account" });
+    return;
+  }
+  const dataScience = names.filter((n) => config.accounts[n].type === "data-science");
+  if (dataScience.length !== 1) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["accounts"],
+      message: `must have exactly one account of type "data-science"; found ${dataScience.length}${
+        dataScience.length ? ` (${dataScience.join(", ")})` : ""
+      }`,
+    });
+  }
+  for (const name of names) {
+    const account = config.accounts[name];
+    if (account.type !== "deployment-target") continue;
+    const target = config.accounts[account.dataScienceAccount];
+    if (target?.type !== "data-science") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["accounts", name, "dataScienceAccount"],
+        input: account.dataScienceAccount,
+        message: `must name the data science account${dataScience.length ? ` (${dataScience.join(", ")})` : ""}`,
+      });
+    }
+  }
+}
+
+function checkNetworks(config: PlatformConfig, ctx: Ctx): void {
+  const blocks: { name: string; block: Ipv4Block }[] = [];
+  for (const [name, account] of Object.entries(config.accounts)) {
+    const path = ["accounts", name, "vpc"];
+    const parsed = parsePrivateVpcBlock(account.vpc.cidr);
+    if ("problem" in parsed) {
+      ctx.addIssue({ code: "custom", path: [...path, "cidr"], input: account.vpc.cidr, message: parsed.problem });
+      continue;
+    }
+    const block = parsed.block;
+    const subnetPrefix = subnetPrefixLength(account.vpc, block);
+    const needed = requiredSubnets(account.vpc);
+    if (subnetPrefix < block.prefix) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "subnetPrefixLength"],
+        input: subnetPrefix,
+        message: `must be at least the VPC prefix length /${block.prefix}`,
+      });
+    } else if (subnetCapacity(block, subnetPrefix) < needed) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "cidr"],
+        input: account.vpc.cidr,
+        message: `is too small for ${needed} subnets of /${subnetPrefix} (room for ${subnetCapacity(block, subnetPrefix)}); use a larger block or a longer subnetPrefixLength`,
+      });
+    }
+    if (Array.isArray(account.vpc.availabilityZones)) {
+      account.vpc.availabilityZones.forEach((zone, i) => {
+        if (!new RegExp(`^${config.region}[a-z]$`).test(zone)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, "availabilityZones", i],
+            input: zone,
+            message: `must be a zone of the platform region ${config.region}, such as ${config.region}a`,
+          });
+        }
+      });
+    }
+    for (const other of blocks) {
+      if (blocksOverlap(other.block, block)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "cidr"],
+          input: account.vpc.cidr,
+          message: `overlaps accounts.${other.name}.vpc.cidr ${other.block.cidr}; VPC blocks must not overlap so the accounts can be connected later`,
+        });
+      }
+    }
+    blocks.push({ name, block });
+  }
+}
+
+function checkNames(config: PlatformConfig, ctx: Ctx): void {
+  // Names that must be unique within one AWS account (IAM roles, KMS aliases, tables) or
+  // globally (buckets). Grouping by account id catches two config accounts that share an id.
+  const seen = new Map<string, string>();
+  for (const name of Object.keys(config.accounts)) {
+    const account = config.accounts[name];
+    if (!/^\d{12}$/.test(account.accountId)) continue;
+    const names = new AccountNames(namingInput(config, name));
+    for (const bucket of names.allBucketNames()) {
+      const problem = bucketNameProblem(bucket);
+      if (problem) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["accounts", name],
+          input: bucket,
+          message: `gives the bucket name "${bucket}", which ${problem}; shorten prefix or the account name`,
+        });
+      }
+    }
+    const owned = [
+      ...names.allBucketNames().map((b) => `bucket ${b}`),
+      `key alias ${names.stateKeyAlias}`,
+      `table ${names.stateLockTableName}`,
+    ];
+    for (const resource of owned) {
+      const key = resource.startsWith("bucket ") ? resource : `${account.accountId} ${resource}`;
+      const owner = seen.get(key);
+      if (owner !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["accounts", name],
+          message: `would create ${resource}, which accounts.${owner} also creates in account ${account.accountId}`,
+        });
+      }
+      seen.set(key, name);
+    }
+    const roleName = account.deployRoleName ?? config.deployRoleName;
+    if (roleName.length > IAM_ROLE_NAME_MAX) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["accounts", name, "deployRoleName"],
+        input: roleName,
+        message: `must be at most ${IAM_ROLE_NAME_MAX} characters`,
+      });
+    }
+  }
+}
+
+function checkTags(config: PlatformConfig, ctx: Ctx): void {
+  for (const key of Object.keys(config.tags)) {
+    if ((RESERVED_TAG_KEYS as readonly string[]).includes(key.toLowerCase())) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tags", key],
+        input: config.tags[key],
+        message: `is set by the platform on every resource; reserved tag keys: ${RESERVED_TAG_KEYS.join(", ")}`,
+      });
+    }
+  }
+}
+
+/** The full schema: field rules plus the rules that relate fields to each other. */
+export const platformConfigSchema = platformShape.superRefine((config, ctx) => {
+  checkAccounts(config, ctx);
+  checkNetworks(config, ctx);
+  checkNames(config, ctx);
+  checkTags(config, ctx);
+});

@@ -1,0 +1,132 @@
+import { regionPartition } from "./regions";
+
+/**
+ * Deterministic names of everything the platform creates, computed from config alone.
+ *
+ * Cross-account wiring relies on these names (a deployment target trusts the dev pipeline role
+ * by ARN, the dev model bucket names the target roles), so both sides must compute them from the
+ * same function. Never build one of these names by hand elsewhere.
+ */
+
+/** The two kinds of account the platform knows. */
+export type AccountType = "data-science" | "deployment-target";
+
+/** What a name depends on. */
+export interface NamingInput {
+  readonly prefix: string;
+  readonly region: string;
+  /** The account's name in config; also its environment name and its stack id. */
+  readonly accountName: string;
+  readonly accountId: string;
+  readonly type: AccountType;
+  /** Name of the pre-existing role Terraform assumes in the account. */
+  readonly deployRoleName: string;
+}
+
+/** Bucket purposes per account type. Every bucket the platform creates appears here. */
+export const BUCKET_PURPOSES: Readonly<Record<AccountType, readonly string[]>> = {
+  "data-science": ["data", "models", "mlflow", "access-logs", "tfstate"],
+  "deployment-target": ["access-logs", "tfstate"],
+};
+
+/** S3 bucket names: 3 to 63 characters, lowercase letters, digits and hyphens. */
+export const S3_BUCKET_NAME_MAX = 63;
+/** IAM role names: at most 64 characters. */
+export const IAM_ROLE_NAME_MAX = 64;
+
+export class AccountNames {
+  readonly partition: string;
+  readonly dnsSuffix: string;
+  /** `<prefix>-<account name>`: the stem of every name in this account. */
+  readonly stem: string;
+
+  constructor(private readonly input: NamingInput) {
+    const p = regionPartition(input.region);
+    this.partition = p.partition;
+    this.dnsSuffix = p.dnsSuffix;
+    this.stem = `${input.prefix}-${input.accountName}`;
+  }
+
+  get accountId(): string {
+    return this.input.accountId;
+  }
+
+  get region(): string {
+    return this.input.region;
+  }
+
+  /** Globally unique bucket name: prefix, environment, purpose, account id and region. */
+  bucketName(purpose: string): string {
+    return `${this.stem}-${purpose}-${this.input.accountId}-${this.input.region}`;
+  }
+
+  /** Every bucket name this account's stacks create. */
+  allBucketNames(): string[] {
+    return BUCKET_PURPOSES[this.input.type].map((p) => this.bucketName(p));
+  }
+
+  /** `alias/<prefix>-<env>-<purpose>`. */
+  keyAlias(purpose: string): string {
+    return `alias/${this.stem}-${purpose}`;
+  }
+
+  keyAliasArn(purpose: string): string {
+    return `arn:${this.partition}:kms:${this.input.region}:${this.input.accountId}:${this.keyAlias(purpose)}`;
+  }
+
+  bucketArn(purpose: string): string {
+    return `arn:${this.partition}:s3:::${this.bucketName(purpose)}`;
+  }
+
+  roleArn(roleName: string): string {
+    return `arn:${this.partition}:iam::${this.input.accountId}:role/${roleName}`;
+  }
+
+  get deployRoleArn(): string {
+    return this.roleArn(this.input.deployRoleName);
+  }
+
+  get accountRootArn(): string {
+    return `arn:${this.partition}:iam::${this.input.accountId}:root`;
+  }
+
+  // --- Terraform state -------------------------------------------------------------------
+
+  get stateBucketName(): string {
+    return this.bucketName("tfstate");
+  }
+
+  get stateKeyAlias(): string {
+    return this.keyAlias("tfstate");
+  }
+
+  get stateKeyAliasArn(): string {
+    return this.keyAliasArn("tfstate");
+  }
+
+  get stateLockTableName(): string {
+    return `${this.stem}-tfstate-lock`;
+  }
+
+  /** Object key of a stack's state in the account's state bucket. */
+  stateObjectKey(stackId: string): string {
+    return `stacks/${stackId}/terraform.tfstate`;
+  }
+}
+
+/** Why `name` is not a valid S3 bucket name, or undefined when it is. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > S3_BUCKET_NAME_MAX) {
+    return `is ${name.length} characters; S3 bucket names are 3 to ${S3_BUCKET_NAME_MAX}`;
+  }
+  if (!/^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(name)) {
+    return "may hold only lowercase letters, digits and hyphens, starting and ending with a letter or digit";
+  }
+  for (const p of ["xn--", "sthree-", "amzn-s3-demo-"]) {
+    if (name.startsWith(p)) return `must not start with "${p}" (reserved by S3)`;
+  }
+  for (const s of ["-s3alias", "--ol-s3", "--x-s3", "--table-s3"]) {
+    if (name.endsWith(s)) return `must not end with "${s}" (reserved by S3)`;
+  }
+  return undefined;
+}

@@ -1,0 +1,79 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { Construct } from "constructs";
+import { S3Backend, TerraformStack } from "../modules/cdktf";
+import { namingInput, type AccountConfig, type PlatformConfig } from "./config-schema";
+import { AccountNames } from "./naming";
+
+export interface PlatformStackProps {
+  readonly config: PlatformConfig;
+  /** The account's key in `config.accounts`. */
+  readonly accountName: string;
+}
+
+/** Terraform versions the state settings need: S3 native locking came in 1.10. */
+export function requiredTerraformVersion(config: PlatformConfig): string {
+  // 1.6.1 brought the nested assume_role block and KMS aliases back to the S3 backend.
+  return config.state.locking === "lockfile" ? ">= 1.10.0" : ">= 1.6.1";
+}
+
+/** Tags every resource of an account gets through the provider. */
+export function defaultTags(config: PlatformConfig, accountName: string): Record<string, string> {
+  return {
+    ...config.tags,
+    project: config.prefix,
+    environment: accountName,
+    "managed-by": "cdktf",
+  };
+}
+
+/**
+ * A stack deployed into one AWS account: an AWS provider that assumes the account's deploy role
+ * and refuses to act in any other account, the platform's default tags, and the Terraform
+ * version the state settings need. Every stack of the platform extends it.
+ */
+export abstract class PlatformStack extends TerraformStack {
+  readonly config: PlatformConfig;
+  readonly accountName: string;
+  readonly account: AccountConfig;
+  readonly names: AccountNames;
+  readonly provider: AwsProvider;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id);
+    this.config = props.config;
+    this.accountName = props.accountName;
+    this.account = props.config.accounts[props.accountName];
+    this.names = new AccountNames(namingInput(props.config, props.accountName));
+
+    this.provider = new AwsProvider(this, "aws", {
+      region: this.config.region,
+      allowedAccountIds: [this.account.accountId],
+      assumeRole: [{ roleArn: this.names.deployRoleArn, sessionName: this.sessionName }],
+      defaultTags: [{ tags: defaultTags(this.config, this.accountName) }],
+    });
+    this.addOverride("terraform.required_version", requiredTerraformVersion(this.config));
+  }
+
+  /** STS session name of this stack's Terraform runs; it shows in CloudTrail. */
+  get sessionName(): string {
+    return `${this.config.prefix}-${this.node.id}`.slice(0, 64);
+  }
+
+  /** Keeps this stack's state in the account's state bucket (made by its bootstrap stack). */
+  protected useAccountStateBackend(): void {
+    const locking = this.config.state.locking;
+    new S3Backend(this, {
+      bucket: this.names.stateBucketName,
+      key: this.names.stateObjectKey(this.node.id),
+      region: this.config.region,
+      encrypt: true,
+      kmsKeyId: this.names.stateKeyAliasArn,
+      assumeRole: { roleArn: this.names.deployRoleArn, sessionName: this.sessionName },
+      dynamodbTable: locking === "dynamodb" ? this.names.stateLockTableName : undefined,
+    });
+    if (locking === "lockfile") {
+      // cdktf 0.21's S3Backend has no typed use_lockfile.
+      this.addOverride("terraform.backend.s3.use_lockfile", true);
+    }
+  }
+}

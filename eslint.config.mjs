@@ -1,0 +1,32 @@
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "dist/", "cdktf.out/", "coverage/", "*.config.js"] },
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.ts"],
+    rules: {
+      // The package root loads all ~2,200 provider modules (seconds and hundreds of MB per
+      // process). Import each class from its own file instead.
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@cdktf/provider-aws",
+              message:
+                "Import from the resource's own file, e.g. '@cdktf/provider-aws/lib/s3-bucket'.",
+            },
+          ],
+          patterns: [
+            {
+              regex: "^@cdktf/provider-aws/lib/?$",
+              message: "Import from the resource's own file, e.g. '@cdktf/provider-aws/lib/s3-bucket'.",
+            },
+          ],
+        },
+      ],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+    },
+  },
+);

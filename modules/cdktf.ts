@@ -1,0 +1,21 @@
+/**
+ * The one place the project imports the CDK for Terraform core library.
+ *
+ * cdktf is archived upstream; its maintained continuation, CDK Terrain, keeps the same API
+ * under new package names. Routing every import through this file keeps that move a rename
+ * here (plus the provider package path), not a change in every module.
+ */
+export {
+  App,
+  Annotations,
+  Aspects,
+  Fn,
+  Lazy,
+  LocalBackend,
+  S3Backend,
+  TerraformOutput,
+  TerraformStack,
+  Testing,
+  Token,
+} from "cdktf";
+export type { IAspect, S3BackendConfig, TerraformResource } from "cdktf";

@@ -1,0 +1,149 @@
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
+import { Construct } from "constructs";
+import { Lazy, Token } from "./cdktf";
+import { assertNoUnconditionedWildcard, renderPolicy, type PolicyStatement } from "./iam-policy";
+
+/** The actions a key administrator needs to manage (not use) a key through Terraform. */
+export const KMS_ADMIN_ACTIONS = [
+  "kms:CancelKeyDeletion",
+  "kms:CreateAlias",
+  "kms:DeleteAlias",
+  "kms:DescribeKey",
+  "kms:DisableKey",
+  "kms:DisableKeyRotation",
+  "kms:EnableKey",
+  "kms:EnableKeyRotation",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListGrants",
+  "kms:ListKeyPolicies",
+  "kms:ListResourceTags",
+  "kms:PutKeyPolicy",
+  "kms:RevokeGrant",
+  "kms:RotateKeyOnDemand",
+  "kms:ScheduleKeyDeletion",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:UpdateAlias",
+  "kms:UpdateKeyDescription",
+];
+
+/** The actions a principal needs to encrypt and decrypt data through an AWS service. */
+export const KMS_ENCRYPT_DECRYPT_ACTIONS = [
+  "kms:Decrypt",
+  "kms:DescribeKey",
+  "kms:Encrypt",
+  "kms:GenerateDataKey*",
+  "kms:ReEncrypt*",
+];
+
+export const KMS_DECRYPT_ACTIONS = ["kms:Decrypt", "kms:DescribeKey"];
+
+export const MIN_DELETION_WINDOW_DAYS = 7;
+export const MAX_DELETION_WINDOW_DAYS = 30;
+
+export interface KmsKeyProps {
+  /** Full alias name, `alias/<prefix>-<env>-<purpose>`. */
+  readonly alias: string;
+  /** What the key protects; shown in the console and in plans. */
+  readonly description: string;
+  /**
+   * Principals (role ARNs) that administer the key: the account's Terraform deploy role. They
+   * may change the key and its policy but not use it for data.
+   */
+  readonly administratorArns: string[];
+  /**
+   * Statements that let principals and AWS services use the key. More can be added with
+   * `addToPolicy` or the grant methods.
+   * @default no use is allowed until a statement is added
+   */
+  readonly usageStatements?: PolicyStatement[];
+  /**
+   * Days between scheduling deletion and the key's destruction (7 to 30).
+   * @default 30, the longest window AWS allows
+   */
+  readonly deletionWindowInDays?: number;
+  /**
+   * Days between automatic rotations of the key material (90 to 2560).
+   * @default 365
+   */
+  readonly rotationPeriodInDays?: number;
+}
+
+/**
+ * A customer managed KMS key with rotation, the longest deletion window, an alias, an explicit
+ * key policy and protection from `terraform destroy`.
+ *
+ * The key policy does not delegate to IAM (no `arn:aws:iam::<account>:root` statement):
+ * administration belongs to the named administrators, and use to the principals and services
+ * its statements name, so an IAM policy alone can never open the key to another principal.
+ */
+export class KmsKey extends Construct {
+  readonly key: KmsKeyResource;
+  readonly aliasResource: KmsAlias;
+  readonly keyArn: string;
+  readonly keyId: string;
+  readonly aliasName: string;
+  private readonly statements: PolicyStatement[] = [];
+
+  constructor(scope: Construct, id: string, props: KmsKeyProps) {
+    super(scope, id);
+    const deletionWindow = props.deletionWindowInDays ?? MAX_DELETION_WINDOW_DAYS;
+    if (
+      !Token.isUnresolved(deletionWindow) &&
+      (deletionWindow < MIN_DELETION_WINDOW_DAYS || deletionWindow > MAX_DELETION_WINDOW_DAYS)
+    ) {
+      throw new Error(
+        `${this.node.path}: deletionWindowInDays is ${deletionWindow}; must be ${MIN_DELETION_WINDOW_DAYS} to ${MAX_DELETION_WINDOW_DAYS}`,
+      );
+    }
+    if (!Token.isUnresolved(props.alias) && !/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(props.alias)) {
+      throw new Error(
+        `${this.node.path}: alias "${props.alias}" must be "alias/" followed by letters, digits, / _ -`,
+      );
+    }
+    if (props.alias.startsWith("alias/aws/")) {
+      throw new Error(`${this.node.path}: alias "${props.alias}" is reserved for AWS managed keys`);
+    }
+    if (props.administratorArns.length === 0) {
+      throw new Error(`${this.node.path}: administratorArns must name at least one principal`);
+    }
+
+    this.statements.push({
+      Sid: "KeyAdministration",
+      Effect: "Allow",
+      Principal: { AWS: props.administratorArns },
+      Action: KMS_ADMIN_ACTIONS,
+      Resource: "*",
+    });
+    for (const s of props.usageStatements ?? []) this.addToPolicy(s);
+
+    this.key = new KmsKeyResource(this, "key", {
+      description: props.description,
+      enableKeyRotation: true,
+      rotationPeriodInDays: props.rotationPeriodInDays ?? 365,
+      deletionWindowInDays: deletionWindow,
+      policy: Lazy.stringValue({ produce: () => renderPolicy(this.statements) }),
+      lifecycle: { preventDestroy: true },
+    });
+    this.aliasResource = new KmsAlias(this, "alias", {
+      name: props.alias,
+      targetKeyId: this.key.keyId,
+    });
+    this.keyArn = this.key.arn;
+    this.keyId = this.key.keyId;
+    this.aliasName = props.alias;
+  }
+
+  /** Adds a statement to the key policy. Allowing every principal needs a condition. */
+  addToPolicy(statement: PolicyStatement): void {
+    assertNoUnconditionedWildcard(statement, this.node.path);
+    this.statements.push(statement);
+  }
+
+  /** The key policy statements, in order (for tests and reports). */
+  get policyStatements(): readonly PolicyStatement[] {
+    return this.statements;
+  }
+}
