@@ -26,7 +26,9 @@ function main(): number {
     );
     return 0;
   } catch (error) {
-    process.stderr.write(`Synthesis failed; ${outdir} was left unchanged.\n${(error as Error).message}\n`);
+    process.stderr.write(
+      `Synthesis failed; ${outdir} was left unchanged.\n${(error as Error).message}\n`,
+    );
     return 1;
   }
 }

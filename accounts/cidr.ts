@@ -47,7 +47,8 @@ export function parsePrivateVpcBlock(cidr: string): ParseResult {
   const parsed = ipaddr.IPv4.parse(address);
   if (parsed.range() !== "private") {
     return {
-      problem: "must be a private block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (RFC 1918)",
+      problem:
+        "must be a private block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (RFC 1918)",
     };
   }
   const size = 2 ** (32 - prefix);

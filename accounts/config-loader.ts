@@ -36,10 +36,12 @@ const errorMap: core.$ZodErrorMap = (issue) => {
   if (issue.code === "invalid_type") {
     if (issue.input === undefined) return "is required";
     const expected = issue.expected === "object" ? "a mapping" : `a ${issue.expected}`;
-    return `must be ${expected}, not ${typeName(issue.input)}`;
+    const hint = issue.expected === "string" && typeof issue.input === "number" ? "; quote it" : "";
+    return `must be ${expected}, not ${typeName(issue.input)}${hint}`;
   }
   if (issue.code === "too_small" || issue.code === "too_big") {
-    const bound = issue.code === "too_small" ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+    const bound =
+      issue.code === "too_small" ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
     return `must have ${bound} ${issue.origin === "array" ? "entries" : "characters"}`;
   }
   return undefined;
@@ -54,17 +56,22 @@ function pathText(path: readonly PropertyKey[]): string {
 
 /** One line per problem: the field path, what was found and what is allowed. */
 export function formatIssue(issue: core.$ZodIssue): string {
+  const path = pathText(issue.path) || "(top level)";
   if (issue.code === "invalid_key") {
     const inner = issue.issues.map((i) => i.message).join("; ");
-    return `${pathText(issue.path)}: key ${describeValue(issue.input)} ${inner}`;
+    return `${path}: the name ${describeValue(issue.input)} ${inner}`;
   }
-  const path = pathText(issue.path) || "(top level)";
+  let value = issue.input;
+  if (issue.code === "invalid_union" && issue.discriminator !== undefined) {
+    // A discriminated union reports the whole object; show the discriminator's value.
+    value = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
+  }
   const showValue =
     issue.code !== "unrecognized_keys" &&
-    issue.input !== undefined &&
-    (typeof issue.input !== "object" || issue.input === null);
+    value !== undefined &&
+    (typeof value !== "object" || value === null);
   return showValue
-    ? `${path}: ${describeValue(issue.input)} ${issue.message}`
+    ? `${path}: ${describeValue(value)} ${issue.message}`
     : `${path}: ${issue.message}`;
 }
 
@@ -103,7 +110,7 @@ export function readConfigFile(path: string): unknown {
   if (document.errors.length > 0) {
     throw new PlatformConfigError(
       path,
-      document.errors.map((e) => `not valid YAML: ${e.message.split("\n")[0]}`),
+      document.errors.map((e) => `not valid YAML: ${e.message.split("\n")[0].replace(/:$/, "")}`),
     );
   }
   return document.toJS();

@@ -84,11 +84,11 @@ const accountNameSchema = z
   .string()
   .regex(NAME_PATTERN, {
     error:
-      "account names must be lowercase letters and digits in hyphen-separated words, starting with a letter (the name is the stack id and part of bucket names)",
+      "must be lowercase letters and digits in hyphen-separated words, starting with a letter (an account name is a stack id and part of bucket names)",
   })
-  .max(20, { error: "account names must be at most 20 characters" })
+  .max(20, { error: "must be at most 20 characters" })
   .refine((name) => !name.endsWith("-bootstrap"), {
-    error: 'account names must not end with "-bootstrap" (reserved for bootstrap stack ids)',
+    error: 'must not end with "-bootstrap" (reserved for bootstrap stack ids)',
   });
 
 const accountIdSchema = z.string().regex(/^\d{12}$/, {
@@ -107,14 +107,14 @@ const iamRoleNameSchema = z.string().regex(/^[\w+=,.@-]{1,64}$/, {
 const tagKeySchema = z
   .string()
   .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, {
-    error: "tag keys must be 1 to 128 letters, digits, spaces or _ . : / = + - @",
+    error: "must be 1 to 128 letters, digits, spaces or _ . : / = + - @",
   })
   .refine((k) => !k.toLowerCase().startsWith("aws:"), {
-    error: 'tag keys must not start with "aws:" (reserved by AWS)',
+    error: 'must not start with "aws:" (reserved by AWS)',
   });
 
 const tagValueSchema = z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, {
-  error: "tag values must be at most 256 letters, digits, spaces or _ . : / = + - @",
+  error: "must be at most 256 letters, digits, spaces or _ . : / = + - @",
 });
 
 const azNameSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}[a-z]$/, {
@@ -136,7 +136,9 @@ const vpcSchema = strictObject({
           .array(azNameSchema)
           .min(2)
           .max(4)
-          .refine((list) => new Set(list).size === list.length, { error: "must not repeat a zone" }),
+          .refine((list) => new Set(list).size === list.length, {
+            error: "must not repeat a zone",
+          }),
       ],
       {
         error:
@@ -171,7 +173,7 @@ const deploymentTargetAccountSchema = strictObject({
 const accountSchema = z.discriminatedUnion(
   "type",
   [dataScienceAccountSchema, deploymentTargetAccountSchema],
-  { error: 'type must be "data-science" or "deployment-target"' },
+  { error: 'must be "data-science" or "deployment-target"' },
 );
 
 const stateSchema = strictObject({
@@ -187,9 +189,7 @@ const stateSchema = strictObject({
    * the state bucket does not exist yet; switch to `s3` and run `terraform init -migrate-state`
    * to move it into the bucket it created.
    */
-  bootstrapBackend: z
-    .enum(["local", "s3"], { error: 'must be "local" or "s3"' })
-    .default("local"),
+  bootstrapBackend: z.enum(["local", "s3"], { error: 'must be "local" or "s3"' }).default("local"),
   /** Days a superseded state version is kept before it expires. */
   noncurrentVersionExpirationDays: intBetween(1, 3650).default(90),
   /** Superseded state versions kept regardless of age. */
@@ -232,7 +232,10 @@ export function namingInput(config: PlatformConfig, accountName: string): Naming
 
 /** Subnets a VPC must hold: one private subnet per availability zone. */
 export function requiredSubnets(vpc: AccountConfig["vpc"]): number {
-  const zones = typeof vpc.availabilityZones === "number" ? vpc.availabilityZones : vpc.availabilityZones.length;
+  const zones =
+    typeof vpc.availabilityZones === "number"
+      ? vpc.availabilityZones
+      : vpc.availabilityZones.length;
   return zones;
 }
 
@@ -279,7 +282,12 @@ function checkNetworks(config: PlatformConfig, ctx: Ctx): void {
     const path = ["accounts", name, "vpc"];
     const parsed = parsePrivateVpcBlock(account.vpc.cidr);
     if ("problem" in parsed) {
-      ctx.addIssue({ code: "custom", path: [...path, "cidr"], input: account.vpc.cidr, message: parsed.problem });
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "cidr"],
+        input: account.vpc.cidr,
+        message: parsed.problem,
+      });
       continue;
     }
     const block = parsed.block;
@@ -340,7 +348,6 @@ function checkNames(config: PlatformConfig, ctx: Ctx): void {
         ctx.addIssue({
           code: "custom",
           path: ["accounts", name],
-          input: bucket,
           message: `gives the bucket name "${bucket}", which ${problem}; shorten prefix or the account name`,
         });
       }

@@ -14,7 +14,9 @@ export class DeploymentTargetAccountStack extends PlatformStack {
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
     if (this.account.type !== "deployment-target") {
-      throw new Error(`${id}: DeploymentTargetAccountStack needs an account of type "deployment-target"`);
+      throw new Error(
+        `${id}: DeploymentTargetAccountStack needs an account of type "deployment-target"`,
+      );
     }
     this.dataScienceNames = new AccountNames(
       namingInput(this.config, this.account.dataScienceAccount),

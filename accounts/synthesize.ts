@@ -10,24 +10,31 @@ export function defaultOutdir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Synthesizes every stack of the platform into `outdir`, all or nothing: stacks are written to
- * a sibling folder first and moved into place only when every stack synthesized and validated,
- * so a failure leaves the previous output as it was and never a half-written one.
- * Returns the stack ids written.
+ * Builds an app with `build` and synthesizes it into `outdir`, all or nothing: the stacks are
+ * written to a sibling folder first and moved into place only when every stack synthesized and
+ * passed validation. A failure leaves the previous output as it was, never a half-written one.
  */
-export function synthesizePlatform(config: PlatformConfig, outdir: string): string[] {
+export function synthesizeAtomically<T>(outdir: string, build: (app: App) => T): T {
   const target = resolve(outdir);
   const staging = mkdtempSync(join(dirname(target), `.${basename(target)}-`));
   try {
     const app = new App({ outdir: staging, stackTraces: false });
-    const stacks = buildPlatform(app, config);
+    const result = build(app);
     app.synth();
     rmSync(target, { recursive: true, force: true });
     renameSync(staging, target);
-    return [...Object.values(stacks.bootstraps), ...Object.values(stacks.accounts)].map(
-      (s) => s.node.id,
-    );
+    return result;
   } finally {
     if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** Synthesizes every stack of the platform into `outdir`; returns the stack ids written. */
+export function synthesizePlatform(config: PlatformConfig, outdir: string): string[] {
+  return synthesizeAtomically(outdir, (app) => {
+    const stacks = buildPlatform(app, config);
+    return [...Object.values(stacks.bootstraps), ...Object.values(stacks.accounts)].map(
+      (s) => s.node.id,
+    );
+  });
 }

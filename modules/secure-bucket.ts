@@ -231,7 +231,9 @@ export class SecureBucket extends Construct {
       ["noncurrentVersionExpirationDays", noncurrentDays],
     ] as const) {
       if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < 1)) {
-        throw new Error(`${this.node.path}: lifecycle.${name} is ${value}; must be a whole number of days, at least 1`);
+        throw new Error(
+          `${this.node.path}: lifecycle.${name} is ${value}; must be a whole number of days, at least 1`,
+        );
       }
     }
     const rules: S3BucketLifecycleConfigurationRule[] = [

@@ -1,0 +1,72 @@
+import { parsePlatformConfig } from "../accounts/config-loader";
+import type { PlatformConfig, PlatformConfigInput } from "../accounts/config-schema";
+import { exampleConfig } from "../accounts/example-config";
+import { buildPlatform, type PlatformStacks } from "../accounts/platform";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, Testing } from "../modules/cdktf";
+import type { PolicyDocument, PolicyStatement } from "../modules/iam-policy";
+
+/** A deep copy of the example config input, to change in one test. */
+export function exampleInput(): PlatformConfigInput {
+  return structuredClone(exampleConfig) as PlatformConfigInput;
+}
+
+export function parse(input: unknown): PlatformConfig {
+  return parsePlatformConfig(input, "test");
+}
+
+/** Synthesized Terraform JSON of a stack. */
+export interface StackJson {
+  terraform: Record<string, any>;
+  provider?: Record<string, any[]>;
+  resource?: Record<string, Record<string, any>>;
+  data?: Record<string, Record<string, any>>;
+  output?: Record<string, any>;
+}
+
+export interface SynthesizedPlatform {
+  stacks: PlatformStacks;
+  /** Stack id → synthesized JSON, with validations run. */
+  json: Record<string, StackJson>;
+}
+
+/** Builds and synthesizes (with validators) every stack of a platform. */
+export function synthPlatform(config: PlatformConfig = parse(exampleInput())): SynthesizedPlatform {
+  const app = Testing.app({ stackTraces: false });
+  const stacks = buildPlatform(app, config);
+  const json: Record<string, StackJson> = {};
+  for (const stack of [...Object.values(stacks.bootstraps), ...Object.values(stacks.accounts)]) {
+    json[stack.node.id] = JSON.parse(Testing.synth(stack as TerraformStack, true));
+  }
+  return { stacks, json };
+}
+
+/** All resources of one type in a stack, by name. */
+export function resourcesOf(stack: StackJson, type: string): Record<string, any> {
+  return stack.resource?.[type] ?? {};
+}
+
+/** The only resource of a type in a stack; fails when there are none or several. */
+export function onlyResource(stack: StackJson, type: string): any {
+  const all = Object.values(resourcesOf(stack, type));
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+export function policyOf(resource: { policy: string }): PolicyDocument {
+  return JSON.parse(resource.policy) as PolicyDocument;
+}
+
+export function statement(doc: PolicyDocument, sid: string): PolicyStatement {
+  const found = doc.Statement.find((s) => s.Sid === sid);
+  if (!found)
+    throw new Error(`no statement "${sid}" in ${doc.Statement.map((s) => s.Sid).join(", ")}`);
+  return found;
+}
+
+/** A bare stack with an AWS provider, for testing one module on its own. */
+export function moduleTestStack(id = "test"): TerraformStack {
+  const stack = new TerraformStack(Testing.app({ stackTraces: false }), id);
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  return stack;
+}

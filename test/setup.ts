@@ -1,0 +1,4 @@
+// Declares and registers cdktf's jest matchers (toHaveResourceWithProperties, ...).
+import { setupJest } from "cdktf/lib/testing/adapters/jest";
+
+setupJest();

@@ -1,0 +1,68 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { synthesizeAtomically, synthesizePlatform } from "../accounts/synthesize";
+import { TerraformStack } from "../modules/cdktf";
+import { exampleInput, parse } from "./helpers";
+
+describe("synthesis", () => {
+  let work: string;
+  beforeEach(() => (work = mkdtempSync(join(tmpdir(), "synth-test-"))));
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  test("writes cdk.tf.json for every stack", () => {
+    const out = join(work, "cdktf.out");
+    const ids = synthesizePlatform(parse(exampleInput()), out);
+    expect(ids).toEqual([
+      "dev-bootstrap",
+      "staging-bootstrap",
+      "prod-bootstrap",
+      "dev",
+      "staging",
+      "prod",
+    ]);
+    for (const id of ids) {
+      expect(existsSync(join(out, "stacks", id, "cdk.tf.json"))).toBe(true);
+    }
+    expect(readdirSync(work)).toEqual(["cdktf.out"]);
+  });
+
+  test("replaces earlier output entirely", () => {
+    const out = join(work, "cdktf.out");
+    mkdirSync(join(out, "stacks", "removed-account"), { recursive: true });
+    synthesizePlatform(parse(exampleInput()), out);
+    expect(existsSync(join(out, "stacks", "removed-account"))).toBe(false);
+  });
+
+  test("a failing validation leaves the previous output untouched and no staging folder", () => {
+    const out = join(work, "cdktf.out");
+    mkdirSync(out);
+    writeFileSync(join(out, "marker"), "previous");
+    expect(() =>
+      synthesizeAtomically(out, (app) => {
+        const stack = new TerraformStack(app, "broken");
+        stack.node.addValidation({ validate: () => ["broken on purpose"] });
+      }),
+    ).toThrow(/broken on purpose/);
+    expect(readFileSync(join(out, "marker"), "utf8")).toBe("previous");
+    expect(readdirSync(work)).toEqual(["cdktf.out"]);
+  });
+
+  test("a failing build writes nothing", () => {
+    const out = join(work, "cdktf.out");
+    expect(() =>
+      synthesizeAtomically(out, () => {
+        throw new Error("bad props");
+      }),
+    ).toThrow("bad props");
+    expect(readdirSync(work)).toEqual([]);
+  });
+});
