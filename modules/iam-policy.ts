@@ -1,3 +1,5 @@
+import { Lazy } from "./cdktf";
+
 /**
  * IAM policy documents as typed data. Policies are rendered to JSON by the construct that owns
  * them, so tests can parse and inspect every statement, and Terraform sees plain JSON with
@@ -76,5 +78,33 @@ export function assertNoUnconditionedWildcard(statement: PolicyStatement, owner:
     throw new Error(
       `${owner}: statement "${statement.Sid}" allows every principal ("*") without a condition; name the principals or add a condition`,
     );
+  }
+}
+
+/**
+ * The statements of a resource policy (key policy, bucket policy, ...) that grows while the
+ * construct tree is built and renders when Terraform JSON is written. Refuses a statement that
+ * allows every principal without a condition.
+ */
+export class ResourcePolicy {
+  private readonly list: PolicyStatement[] = [];
+
+  /** @param owner construct path named in errors */
+  constructor(private readonly owner: string) {}
+
+  add(...statements: PolicyStatement[]): void {
+    for (const statement of statements) {
+      assertNoUnconditionedWildcard(statement, this.owner);
+      this.list.push(statement);
+    }
+  }
+
+  get statements(): readonly PolicyStatement[] {
+    return this.list;
+  }
+
+  /** A string token that renders the policy JSON at synthesis, after every statement is in. */
+  toJsonToken(): string {
+    return Lazy.stringValue({ produce: () => renderPolicy(this.list) });
   }
 }

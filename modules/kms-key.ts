@@ -1,8 +1,8 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import { Lazy, Token } from "./cdktf";
-import { assertNoUnconditionedWildcard, renderPolicy, type PolicyStatement } from "./iam-policy";
+import { Token } from "./cdktf";
+import { ResourcePolicy, type PolicyStatement } from "./iam-policy";
 
 /** The actions a key administrator needs to manage (not use) a key through Terraform. */
 export const KMS_ADMIN_ACTIONS = [
@@ -85,7 +85,7 @@ export class KmsKey extends Construct {
   readonly keyArn: string;
   readonly keyId: string;
   readonly aliasName: string;
-  private readonly statements: PolicyStatement[] = [];
+  private readonly policy: ResourcePolicy;
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
     super(scope, id);
@@ -110,21 +110,22 @@ export class KmsKey extends Construct {
       throw new Error(`${this.node.path}: administratorArns must name at least one principal`);
     }
 
-    this.statements.push({
+    this.policy = new ResourcePolicy(this.node.path);
+    this.policy.add({
       Sid: "KeyAdministration",
       Effect: "Allow",
       Principal: { AWS: props.administratorArns },
       Action: KMS_ADMIN_ACTIONS,
       Resource: "*",
     });
-    for (const s of props.usageStatements ?? []) this.addToPolicy(s);
+    this.policy.add(...(props.usageStatements ?? []));
 
     this.key = new KmsKeyResource(this, "key", {
       description: props.description,
       enableKeyRotation: true,
       rotationPeriodInDays: props.rotationPeriodInDays ?? 365,
       deletionWindowInDays: deletionWindow,
-      policy: Lazy.stringValue({ produce: () => renderPolicy(this.statements) }),
+      policy: this.policy.toJsonToken(),
       lifecycle: { preventDestroy: true },
     });
     this.aliasResource = new KmsAlias(this, "alias", {
@@ -138,12 +139,11 @@ export class KmsKey extends Construct {
 
   /** Adds a statement to the key policy. Allowing every principal needs a condition. */
   addToPolicy(statement: PolicyStatement): void {
-    assertNoUnconditionedWildcard(statement, this.node.path);
-    this.statements.push(statement);
+    this.policy.add(statement);
   }
 
   /** The key policy statements, in order (for tests and reports). */
   get policyStatements(): readonly PolicyStatement[] {
-    return this.statements;
+    return this.policy.statements;
   }
 }

@@ -9,8 +9,8 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
-import { Lazy, Token } from "./cdktf";
-import { assertNoUnconditionedWildcard, renderPolicy, type PolicyStatement } from "./iam-policy";
+import { Token } from "./cdktf";
+import { ResourcePolicy, type PolicyStatement } from "./iam-policy";
 
 /** Storage class transitions of current object versions, in days after creation. */
 export interface StorageTransitions {
@@ -99,7 +99,7 @@ export class SecureBucket extends Construct {
   readonly bucketArn: string;
   readonly encryptionKey: BucketEncryptionKey;
   readonly publicAccessBlock: S3BucketPublicAccessBlock;
-  private readonly statements: PolicyStatement[] = [];
+  private readonly policy: ResourcePolicy;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -145,10 +145,11 @@ export class SecureBucket extends Construct {
       rule: this.lifecycleRules(props.lifecycle ?? {}),
     });
 
-    this.statements.push(...this.baselineStatements());
+    this.policy = new ResourcePolicy(this.node.path);
+    this.policy.add(...this.baselineStatements());
     new S3BucketPolicy(this, "policy", {
       bucket: this.bucket.id,
-      policy: Lazy.stringValue({ produce: () => renderPolicy(this.statements) }),
+      policy: this.policy.toJsonToken(),
       // S3 rejects a policy change that races the public access block change.
       dependsOn: [this.publicAccessBlock],
     });
@@ -156,13 +157,12 @@ export class SecureBucket extends Construct {
 
   /** Adds a statement to the bucket policy. Allowing every principal needs a condition. */
   addToResourcePolicy(statement: PolicyStatement): void {
-    assertNoUnconditionedWildcard(statement, this.node.path);
-    this.statements.push(statement);
+    this.policy.add(statement);
   }
 
   /** The bucket policy statements, in order (for tests and reports). */
   get policyStatements(): readonly PolicyStatement[] {
-    return this.statements;
+    return this.policy.statements;
   }
 
   private baselineStatements(): PolicyStatement[] {
