@@ -1,12 +1,22 @@
 import { z } from "zod";
-import { blocksOverlap, parsePrivateVpcBlock, subnetCapacity, type Ipv4Block } from "./cidr";
+import {
+  blocksOverlap,
+  parsePrivateVpcBlock,
+  subnetCapacity,
+  type Ipv4Block,
+} from "../modules/cidr";
 import {
   AccountNames,
   bucketNameProblem,
+  ownedNames,
   IAM_ROLE_NAME_MAX,
   type AccountType,
   type NamingInput,
 } from "./naming";
+import {
+  INTERFACE_ENDPOINT_IDS,
+  type InterfaceEndpointId,
+} from "../modules/vpc-endpoint-catalogue";
 import { isKnownRegion } from "./regions";
 
 /**
@@ -121,12 +131,43 @@ const azNameSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}[a-z]$/, {
   error: "must be an availability zone name such as eu-west-1a",
 });
 
+/** CloudWatch Logs retention periods, in days. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+const existingVpcSchema = strictObject({
+  /** Id of the VPC to use. */
+  vpcId: z
+    .string()
+    .regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC id such as vpc-0abc12345def67890" }),
+  /** Its private subnets, one per availability zone (2 to 4). */
+  privateSubnetIds: z
+    .array(
+      z
+        .string()
+        .regex(/^subnet-[0-9a-f]{8,17}$/, { error: "must be a subnet id such as subnet-0abc1234" }),
+    )
+    .min(2)
+    .max(4),
+  /** The route tables of those subnets; the S3 gateway endpoint is attached to each. */
+  privateRouteTableIds: z
+    .array(
+      z
+        .string()
+        .regex(/^rtb-[0-9a-f]{8,17}$/, { error: "must be a route table id such as rtb-0abc1234" }),
+    )
+    .min(1)
+    .max(4),
+});
+
 const vpcSchema = strictObject({
-  /** Private IPv4 block of the VPC (RFC 1918, /16 to /28). */
+  /** Private IPv4 block of the VPC (RFC 1918, /16 to /28); for an existing VPC, its block. */
   cidr: z.string(),
   /**
    * Either how many availability zones to use (the first N the region offers to the account)
-   * or their names. SageMaker endpoints and Studio need at least two.
+   * or their names. SageMaker endpoints and Studio need at least two. Default 2.
    */
   availabilityZones: z
     .union(
@@ -145,9 +186,44 @@ const vpcSchema = strictObject({
           "must be a number of zones from 2 to 4, or a list of 2 to 4 zone names such as [eu-west-1a, eu-west-1b]",
       },
     )
-    .default(2),
+    .optional(),
   /** Prefix length of each subnet. Defaults to the VPC prefix + 3 (room for 8 subnets). */
   subnetPrefixLength: intBetween(16, 28).optional(),
+  /**
+   * Internet egress. `none` (default): no internet gateway, no NAT; AWS is reached through
+   * endpoints only. `one-per-az`: public subnets and a NAT gateway in each zone. `single`: one
+   * NAT gateway for all zones (cheaper, one zone's outage cuts egress everywhere).
+   */
+  natGateways: z
+    .enum(["none", "one-per-az", "single"], { error: 'must be "none", "one-per-az" or "single"' })
+    .default("none"),
+  /** Use an existing VPC instead of creating one: the platform adds endpoints, security groups and flow logs. */
+  existing: existingVpcSchema.optional(),
+  /** Interface endpoints to create. Default: what the account's type needs (README). */
+  interfaceEndpoints: z
+    .array(
+      z.enum(INTERFACE_ENDPOINT_IDS as [InterfaceEndpointId, ...InterfaceEndpointId[]], {
+        error: `must be one of ${INTERFACE_ENDPOINT_IDS.join(", ")}`,
+      }),
+    )
+    .refine((list) => new Set(list).size === list.length, { error: "must not repeat an endpoint" })
+    .optional(),
+  /** Days flow logs are kept. Default 365. */
+  flowLogRetentionDays: z
+    .union(
+      LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [
+        z.ZodLiteral<number>,
+        z.ZodLiteral<number>,
+        ...z.ZodLiteral<number>[],
+      ],
+      { error: `must be a CloudWatch Logs retention: ${LOG_RETENTION_DAYS.join(", ")}` },
+    )
+    .default(365),
+  /**
+   * Remove every rule from the VPC's default security group. Turning it off is meant for an
+   * existing VPC whose workloads still use the default group.
+   */
+  manageDefaultSecurityGroup: z.boolean({ error: "must be true or false" }).default(true),
 });
 
 const commonAccountShape = {
@@ -230,13 +306,17 @@ export function namingInput(config: PlatformConfig, accountName: string): Naming
   };
 }
 
-/** Subnets a VPC must hold: one private subnet per availability zone. */
+export const DEFAULT_AVAILABILITY_ZONES = 2;
+
+/** How many availability zones a new VPC spans. */
+export function zoneCount(vpc: AccountConfig["vpc"]): number {
+  const zones = vpc.availabilityZones ?? DEFAULT_AVAILABILITY_ZONES;
+  return typeof zones === "number" ? zones : zones.length;
+}
+
+/** Subnets a new VPC must hold: a private subnet per zone, and a public one per zone with NAT. */
 export function requiredSubnets(vpc: AccountConfig["vpc"]): number {
-  const zones =
-    typeof vpc.availabilityZones === "number"
-      ? vpc.availabilityZones
-      : vpc.availabilityZones.length;
-  return zones;
+  return zoneCount(vpc) * (vpc.natGateways === "none" ? 1 : 2);
 }
 
 export function subnetPrefixLength(vpc: AccountConfig["vpc"], block: Ipv4Block): number {
@@ -276,6 +356,66 @@ function checkAccounts(config: PlatformConfig, ctx: Ctx): void {
   }
 }
 
+function checkExistingVpc(vpc: AccountConfig["vpc"], path: (string | number)[], ctx: Ctx): void {
+  const why = "an existing VPC keeps its own subnets and gateways; remove it or vpc.existing";
+  if (vpc.natGateways !== "none") {
+    ctx.addIssue({
+      code: "custom",
+      path: [...path, "natGateways"],
+      input: vpc.natGateways,
+      message: `cannot be used with vpc.existing: ${why}`,
+    });
+  }
+  for (const field of ["availabilityZones", "subnetPrefixLength"] as const) {
+    if (vpc[field] !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, field],
+        message: `cannot be used with vpc.existing: ${why}`,
+      });
+    }
+  }
+  const existing = vpc.existing!;
+  for (const field of ["privateSubnetIds", "privateRouteTableIds"] as const) {
+    if (new Set(existing[field]).size !== existing[field].length) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "existing", field],
+        message: "must not repeat an id",
+      });
+    }
+  }
+}
+
+function checkNewVpcSize(
+  vpc: AccountConfig["vpc"],
+  block: Ipv4Block,
+  path: (string | number)[],
+  ctx: Ctx,
+): void {
+  const subnetPrefix = subnetPrefixLength(vpc, block);
+  const needed = requiredSubnets(vpc);
+  const what =
+    vpc.natGateways === "none"
+      ? `${needed} subnets`
+      : `${needed} subnets (private and public, for NAT)`;
+  if (subnetPrefix < block.prefix) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...path, "subnetPrefixLength"],
+      input: subnetPrefix,
+      message: `must be at least the VPC prefix length /${block.prefix}`,
+    });
+  } else if (subnetCapacity(block, subnetPrefix) < needed) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...path, "cidr"],
+      input: vpc.cidr,
+      message: `is too small for ${what} of /${subnetPrefix} (room for ${subnetCapacity(block, subnetPrefix)}); use a larger block or a longer subnetPrefixLength`,
+    });
+  }
+}
+
 function checkNetworks(config: PlatformConfig, ctx: Ctx): void {
   const blocks: { name: string; block: Ipv4Block }[] = [];
   for (const [name, account] of Object.entries(config.accounts)) {
@@ -291,22 +431,10 @@ function checkNetworks(config: PlatformConfig, ctx: Ctx): void {
       continue;
     }
     const block = parsed.block;
-    const subnetPrefix = subnetPrefixLength(account.vpc, block);
-    const needed = requiredSubnets(account.vpc);
-    if (subnetPrefix < block.prefix) {
-      ctx.addIssue({
-        code: "custom",
-        path: [...path, "subnetPrefixLength"],
-        input: subnetPrefix,
-        message: `must be at least the VPC prefix length /${block.prefix}`,
-      });
-    } else if (subnetCapacity(block, subnetPrefix) < needed) {
-      ctx.addIssue({
-        code: "custom",
-        path: [...path, "cidr"],
-        input: account.vpc.cidr,
-        message: `is too small for ${needed} subnets of /${subnetPrefix} (room for ${subnetCapacity(block, subnetPrefix)}); use a larger block or a longer subnetPrefixLength`,
-      });
+    if (account.vpc.existing !== undefined) {
+      checkExistingVpc(account.vpc, path, ctx);
+    } else {
+      checkNewVpcSize(account.vpc, block, path, ctx);
     }
     if (Array.isArray(account.vpc.availabilityZones)) {
       account.vpc.availabilityZones.forEach((zone, i) => {
@@ -352,22 +480,26 @@ function checkNames(config: PlatformConfig, ctx: Ctx): void {
         });
       }
     }
-    const owned = [
-      ...names.allBucketNames().map((b) => `bucket ${b}`),
-      `key alias ${names.stateKeyAlias}`,
-      `table ${names.stateLockTableName}`,
-    ];
-    for (const resource of owned) {
-      const key = resource.startsWith("bucket ") ? resource : `${account.accountId} ${resource}`;
+    for (const owned of ownedNames(names)) {
+      const key = owned.global
+        ? `${owned.kind} ${owned.name}`
+        : `${account.accountId} ${owned.kind} ${owned.name}`;
       const owner = seen.get(key);
       if (owner !== undefined) {
         ctx.addIssue({
           code: "custom",
           path: ["accounts", name],
-          message: `would create ${resource}, which accounts.${owner} also creates in account ${account.accountId}`,
+          message: `would create ${owned.kind} ${owned.name}, which accounts.${owner} also creates in account ${account.accountId}`,
         });
       }
       seen.set(key, name);
+      if (owned.kind === "IAM role" && owned.name.length > IAM_ROLE_NAME_MAX) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["accounts", name],
+          message: `gives the IAM role name "${owned.name}", longer than ${IAM_ROLE_NAME_MAX} characters; shorten prefix or the account name`,
+        });
+      }
     }
     const roleName = account.deployRoleName ?? config.deployRoleName;
     if (roleName.length > IAM_ROLE_NAME_MAX) {

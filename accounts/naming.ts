@@ -60,6 +60,11 @@ export class AccountNames {
     return `${this.stem}-${purpose}-${this.input.accountId}-${this.input.region}`;
   }
 
+  /** The data science account's model artifact bucket; deployment targets read from it. */
+  get modelBucketName(): string {
+    return this.bucketName("models");
+  }
+
   /** Every bucket name this account's stacks create. */
   allBucketNames(): string[] {
     return BUCKET_PURPOSES[this.input.type].map((p) => this.bucketName(p));
@@ -90,6 +95,25 @@ export class AccountNames {
     return `arn:${this.partition}:iam::${this.input.accountId}:root`;
   }
 
+  logGroupArn(logGroupName: string): string {
+    return `arn:${this.partition}:logs:${this.input.region}:${this.input.accountId}:log-group:${logGroupName}`;
+  }
+
+  // --- Network ---------------------------------------------------------------------------
+
+  /** Key for the account's CloudWatch log groups. */
+  get logsKeyAlias(): string {
+    return this.keyAlias("logs");
+  }
+
+  get flowLogGroupName(): string {
+    return `/aws/vpc/flow-logs/${this.stem}`;
+  }
+
+  get flowLogRoleName(): string {
+    return `${this.stem}-vpc-flow-logs`;
+  }
+
   // --- Terraform state -------------------------------------------------------------------
 
   get stateBucketName(): string {
@@ -112,6 +136,25 @@ export class AccountNames {
   stateObjectKey(stackId: string): string {
     return `stacks/${stackId}/terraform.tfstate`;
   }
+}
+
+/** A name the platform gives a resource, and whether it must be unique globally or per account. */
+export interface OwnedName {
+  readonly kind: "bucket" | "IAM role" | "KMS alias" | "log group" | "DynamoDB table";
+  readonly name: string;
+  readonly global: boolean;
+}
+
+/** Every name an account's stacks create; two accounts must never share one. */
+export function ownedNames(names: AccountNames): OwnedName[] {
+  return [
+    ...names.allBucketNames().map((name) => ({ kind: "bucket" as const, name, global: true })),
+    { kind: "KMS alias", name: names.stateKeyAlias, global: false },
+    { kind: "KMS alias", name: names.logsKeyAlias, global: false },
+    { kind: "DynamoDB table", name: names.stateLockTableName, global: false },
+    { kind: "log group", name: names.flowLogGroupName, global: false },
+    { kind: "IAM role", name: names.flowLogRoleName, global: false },
+  ];
 }
 
 /** Why `name` is not a valid S3 bucket name, or undefined when it is. */

@@ -6,7 +6,7 @@ import {
   PlatformConfigError,
   readConfigFile,
 } from "../accounts/config-loader";
-import { namingInput } from "../accounts/config-schema";
+import { namingInput, zoneCount } from "../accounts/config-schema";
 import { AccountNames, bucketNameProblem } from "../accounts/naming";
 import { isKnownRegion, regionPartition } from "../accounts/regions";
 import { exampleInput, parse, synthPlatform } from "./helpers";
@@ -70,7 +70,13 @@ describe("good config fixtures", () => {
     });
     expect(config.deployRoleName).toBe("terraform-deploy");
     expect(config.tags).toEqual({});
-    expect(config.accounts.research.vpc.availabilityZones).toBe(2);
+    expect(config.accounts.research.vpc).toEqual({
+      cidr: "10.0.0.0/16",
+      natGateways: "none",
+      flowLogRetentionDays: 365,
+      manageDefaultSecurityGroup: true,
+    });
+    expect(zoneCount(config.accounts.research.vpc)).toBe(2);
     expect(config.state.locking).toBe("lockfile");
   });
 
@@ -87,6 +93,13 @@ describe("good config fixtures", () => {
       cidr: "10.1.0.0/20",
       availabilityZones: ["eu-central-1a", "eu-central-1b", "eu-central-1c"],
       subnetPrefixLength: 24,
+      natGateways: "none",
+      flowLogRetentionDays: 365,
+      manageDefaultSecurityGroup: true,
+    });
+    expect(config.accounts.staging.vpc).toMatchObject({
+      natGateways: "one-per-az",
+      flowLogRetentionDays: 731,
     });
   });
 
@@ -169,6 +182,18 @@ describe("bad config fixtures", () => {
       'tags.environment: "production" is set by the platform on every resource; reserved tag keys: project, environment, managed-by',
     ],
     "unknown-locking.yaml": ['state.locking: "consul" must be "lockfile" or "dynamodb"'],
+    "nat-with-existing-vpc.yaml": [
+      'accounts.staging.vpc.natGateways: "single" cannot be used with vpc.existing: an existing VPC keeps its own subnets and gateways; remove it or vpc.existing',
+    ],
+    "unknown-interface-endpoint.yaml": [
+      'accounts.staging.vpc.interfaceEndpoints[1]: "sagemaker.apii" must be one of sagemaker.api, sagemaker.runtime, sagemaker.studio, sagemaker.notebook, sts, logs, monitoring, ssm, ssmmessages, ec2messages, kms, ecr.api, ecr.dkr, servicecatalog, secretsmanager',
+    ],
+    "flow-log-retention.yaml": [
+      "accounts.staging.vpc.flowLogRetentionDays: 100 must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+    ],
+    "cidr-too-small-for-nat.yaml": [
+      'accounts.staging.vpc.cidr: "10.20.0.0/27" is too small for 4 subnets (private and public, for NAT) of /28 (room for 2); use a larger block or a longer subnetPrefixLength',
+    ],
     "duplicate-key.yaml": ["not valid YAML: Map keys must be unique at line 15, column 1"],
     "invalid-json.json": [
       "not valid JSON: Expected double-quoted property name in JSON at position 44",
@@ -242,6 +267,45 @@ describe("config rules", () => {
   test("a deployment target must point at the data science account, not another target", () => {
     expect(problems((c) => (c.accounts.prod.dataScienceAccount = "staging"))).toEqual([
       'accounts.prod.dataScienceAccount: "staging" must name the data science account (dev)',
+    ]);
+  });
+
+  test("zones and subnet sizes cannot be set for an existing VPC", () => {
+    expect(
+      problems((c) => {
+        c.accounts.staging.vpc = {
+          cidr: "10.20.0.0/16",
+          availabilityZones: 3,
+          subnetPrefixLength: 20,
+          existing: {
+            vpcId: "vpc-0abc12345def67890",
+            privateSubnetIds: ["subnet-0aaa1111", "subnet-0aaa1111"],
+            privateRouteTableIds: ["rtb-0aaa1111"],
+          },
+        };
+      }),
+    ).toEqual([
+      "accounts.staging.vpc.availabilityZones: cannot be used with vpc.existing: an existing VPC keeps its own subnets and gateways; remove it or vpc.existing",
+      "accounts.staging.vpc.subnetPrefixLength: cannot be used with vpc.existing: an existing VPC keeps its own subnets and gateways; remove it or vpc.existing",
+      "accounts.staging.vpc.existing.privateSubnetIds: must not repeat an id",
+    ]);
+  });
+
+  test("malformed existing VPC ids are rejected", () => {
+    expect(
+      problems((c) => {
+        c.accounts.staging.vpc = {
+          cidr: "10.20.0.0/16",
+          existing: {
+            vpcId: "vpc-1",
+            privateSubnetIds: ["subnet-0aaa1111"],
+            privateRouteTableIds: ["rtb-0aaa1111"],
+          },
+        };
+      }),
+    ).toEqual([
+      'accounts.staging.vpc.existing.vpcId: "vpc-1" must be a VPC id such as vpc-0abc12345def67890',
+      "accounts.staging.vpc.existing.privateSubnetIds: must have at least 2 entries",
     ]);
   });
 
