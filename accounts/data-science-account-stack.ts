@@ -1,4 +1,6 @@
 import type { Construct } from "constructs";
+import { DATA_SCIENCE_ENDPOINTS } from "../modules/vpc-endpoint-catalogue";
+import { addAccountNetwork, type AccountNetwork } from "./account-network";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 /**
@@ -6,11 +8,14 @@ import { PlatformStack, type PlatformStackProps } from "./platform-stack";
  * registered and stored.
  */
 export class DataScienceAccountStack extends PlatformStack {
+  readonly network: AccountNetwork;
+
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
     if (this.account.type !== "data-science") {
       throw new Error(`${id}: DataScienceAccountStack needs an account of type "data-science"`);
     }
     this.useAccountStateBackend();
+    this.network = addAccountNetwork(this, { defaultEndpoints: DATA_SCIENCE_ENDPOINTS });
   }
 }

@@ -1,4 +1,6 @@
 import type { Construct } from "constructs";
+import { DEPLOYMENT_TARGET_ENDPOINTS } from "../modules/vpc-endpoint-catalogue";
+import { addAccountNetwork, type AccountNetwork } from "./account-network";
 import { namingInput } from "./config-schema";
 import { AccountNames } from "./naming";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
@@ -10,6 +12,7 @@ import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 export class DeploymentTargetAccountStack extends PlatformStack {
   /** Names in the data science account this account takes models from. */
   readonly dataScienceNames: AccountNames;
+  readonly network: AccountNetwork;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -22,5 +25,15 @@ export class DeploymentTargetAccountStack extends PlatformStack {
       namingInput(this.config, this.account.dataScienceAccount),
     );
     this.useAccountStateBackend();
+    this.network = addAccountNetwork(this, {
+      defaultEndpoints: DEPLOYMENT_TARGET_ENDPOINTS,
+      // Model artifacts come from the data science account's model bucket.
+      readBuckets: [
+        {
+          bucketName: this.dataScienceNames.modelBucketName,
+          accountId: this.dataScienceNames.accountId,
+        },
+      ],
+    });
   }
 }

@@ -15,6 +15,7 @@ export {
   S3Backend,
   TerraformOutput,
   TerraformStack,
+  TerraformVariable,
   Testing,
   Token,
 } from "cdktf";

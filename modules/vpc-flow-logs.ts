@@ -1,0 +1,103 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { Construct } from "constructs";
+import { IamRole } from "./iam-role";
+import type { KmsKey } from "./kms-key";
+
+export interface VpcFlowLogsProps {
+  readonly vpcId: string;
+  readonly logGroupName: string;
+  /** Role the flow logs service assumes to write to the log group. */
+  readonly roleName: string;
+  /** Customer managed key for the log group; its policy gets a statement for this group only. */
+  readonly key: KmsKey;
+  /**
+   * Days the flow logs are kept.
+   * @default 365
+   */
+  readonly retentionInDays?: number;
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  /** DNS suffix of the partition, for the CloudWatch Logs service principal. */
+  readonly dnsSuffix: string;
+}
+
+/**
+ * Flow logs of ALL traffic of a VPC into a KMS-encrypted CloudWatch log group, written by a role
+ * that only the flow logs service of this account may assume and that may only write to that
+ * log group.
+ */
+export class VpcFlowLogs extends Construct {
+  readonly logGroup: CloudwatchLogGroup;
+  readonly role: IamRole;
+  readonly flowLog: FlowLog;
+
+  constructor(scope: Construct, id: string, props: VpcFlowLogsProps) {
+    super(scope, id);
+    const logGroupArn = `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:${props.logGroupName}`;
+
+    props.key.addToPolicy({
+      Sid: `CloudWatchLogs${props.logGroupName.replace(/[^A-Za-z0-9]/g, "")}`,
+      Effect: "Allow",
+      Principal: { Service: `logs.${props.region}.${props.dnsSuffix}` },
+      Action: [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+      ],
+      Resource: "*",
+      Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: props.logGroupName,
+      kmsKeyId: props.key.keyArn,
+      retentionInDays: props.retentionInDays ?? 365,
+      lifecycle: { preventDestroy: true },
+    });
+
+    this.role = new IamRole(this, "role", {
+      roleName: props.roleName,
+      description: `Lets VPC flow logs write to ${props.logGroupName}`,
+      trustStatements: [
+        {
+          Sid: "FlowLogsServiceOfThisAccount",
+          Effect: "Allow",
+          Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: {
+            StringEquals: { "aws:SourceAccount": props.accountId },
+            ArnLike: {
+              "aws:SourceArn": `arn:${props.partition}:ec2:${props.region}:${props.accountId}:vpc-flow-log/*`,
+            },
+          },
+        },
+      ],
+    });
+    this.role.addToPolicy({
+      Sid: "WriteToTheFlowLogGroup",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+      Resource: [logGroupArn, `${logGroupArn}:log-stream:*`],
+    });
+    this.role.addToPolicy({
+      // The service checks that the destination group exists; describing is read-only.
+      Sid: "FindTheFlowLogGroup",
+      Effect: "Allow",
+      Action: "logs:DescribeLogGroups",
+      Resource: `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:*`,
+    });
+
+    this.flowLog = new FlowLog(this, "flow-log", {
+      vpcId: props.vpcId,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: this.logGroup.arn,
+      iamRoleArn: this.role.roleArn,
+      maxAggregationInterval: 60,
+    });
+  }
+}
