@@ -4,6 +4,52 @@ import { Construct } from "constructs";
 import { Lazy, Token } from "./cdktf";
 import { assertNoUnconditionedWildcard, renderPolicy, type PolicyStatement } from "./iam-policy";
 
+/** Something resources can grant access to: a role whose policy the platform writes. */
+export interface Grantee {
+  /** The ARN resource policies name (a role ARN, never a session ARN). */
+  readonly principalArn: string;
+  /** Letters and digits naming the grantee in statement ids. */
+  readonly grantLabel: string;
+  /** Adds a statement to the grantee's own (identity) policy. */
+  addToPrincipalPolicy(statement: PolicyStatement): void;
+}
+
+/**
+ * Inline policies of one role, each rendered when the Terraform JSON is written so grants can
+ * keep adding statements while the tree is built.
+ */
+class InlinePolicies {
+  private readonly policies = new Map<string, PolicyStatement[]>();
+
+  constructor(
+    private readonly scope: Construct,
+    private readonly role: string,
+  ) {}
+
+  add(statement: PolicyStatement, policyName: string): void {
+    let statements = this.policies.get(policyName);
+    if (statements === undefined) {
+      const list: PolicyStatement[] = [];
+      statements = list;
+      this.policies.set(policyName, list);
+      new IamRolePolicy(this.scope, `policy-${policyName}`, {
+        role: this.role,
+        name: policyName,
+        policy: Lazy.stringValue({ produce: () => renderPolicy(list) }),
+      });
+    }
+    statements.push(statement);
+  }
+
+  statements(policyName: string): readonly PolicyStatement[] {
+    return this.policies.get(policyName) ?? [];
+  }
+}
+
+function labelOf(roleName: string): string {
+  return roleName.replace(/[^A-Za-z0-9]/g, "");
+}
+
 export interface IamRoleProps {
   /** Role name (1 to 64 characters); deterministic, so other accounts can name the role. */
   readonly roleName: string;
@@ -23,11 +69,13 @@ export interface IamRoleProps {
  * appear together in a plan. Statements are added by intent (`addToPolicy`, and the grant
  * methods of other constructs); each named policy becomes one `aws_iam_role_policy`.
  */
-export class IamRole extends Construct {
+export class IamRole extends Construct implements Grantee {
   readonly role: IamRoleResource;
   readonly roleArn: string;
   readonly roleName: string;
-  private readonly policies = new Map<string, PolicyStatement[]>();
+  readonly principalArn: string;
+  readonly grantLabel: string;
+  private readonly inline: InlinePolicies;
 
   constructor(scope: Construct, id: string, props: IamRoleProps) {
     super(scope, id);
@@ -53,26 +101,58 @@ export class IamRole extends Construct {
     });
     this.roleArn = this.role.arn;
     this.roleName = this.role.name;
+    this.principalArn = this.role.arn;
+    this.grantLabel = labelOf(props.roleName);
+    this.inline = new InlinePolicies(this, this.role.id);
   }
 
   /** Adds a statement to the named inline policy, creating the policy on first use. */
   addToPolicy(statement: PolicyStatement, policyName = "permissions"): void {
-    let statements = this.policies.get(policyName);
-    if (statements === undefined) {
-      statements = [];
-      this.policies.set(policyName, statements);
-      const list = statements;
-      new IamRolePolicy(this, `policy-${policyName}`, {
-        role: this.role.id,
-        name: policyName,
-        policy: Lazy.stringValue({ produce: () => renderPolicy(list) }),
-      });
-    }
-    statements.push(statement);
+    this.inline.add(statement, policyName);
+  }
+
+  addToPrincipalPolicy(statement: PolicyStatement): void {
+    this.addToPolicy(statement);
   }
 
   /** The statements of each inline policy (for tests and reports). */
   policyStatements(policyName = "permissions"): readonly PolicyStatement[] {
-    return this.policies.get(policyName) ?? [];
+    return this.inline.statements(policyName);
+  }
+}
+
+export interface ExistingRoleProps {
+  /** Name of a role that exists in this account (created outside the platform). */
+  readonly roleName: string;
+  /** Its ARN (`arn:<partition>:iam::<account>:role/<path><name>`). */
+  readonly roleArn: string;
+  /** Name of the inline policy the platform attaches to it. */
+  readonly policyName: string;
+}
+
+/**
+ * A role the platform does not own, such as an EKS node or service-account role, to which it
+ * attaches one inline policy of least-privilege grants.
+ */
+export class ExistingRole extends Construct implements Grantee {
+  readonly principalArn: string;
+  readonly grantLabel: string;
+  private readonly inline: InlinePolicies;
+  private readonly policyName: string;
+
+  constructor(scope: Construct, id: string, props: ExistingRoleProps) {
+    super(scope, id);
+    this.principalArn = props.roleArn;
+    this.grantLabel = labelOf(props.roleName);
+    this.policyName = props.policyName;
+    this.inline = new InlinePolicies(this, props.roleName);
+  }
+
+  addToPrincipalPolicy(statement: PolicyStatement): void {
+    this.inline.add(statement, this.policyName);
+  }
+
+  get policyStatements(): readonly PolicyStatement[] {
+    return this.inline.statements(this.policyName);
   }
 }

@@ -2,6 +2,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { Token } from "./cdktf";
+import { viaService, type AwsEnvironment } from "./aws-environment";
 import { ResourcePolicy, type PolicyStatement } from "./iam-policy";
 
 /** The actions a key administrator needs to manage (not use) a key through Terraform. */
@@ -85,6 +86,8 @@ export class KmsKey extends Construct {
   readonly keyArn: string;
   readonly keyId: string;
   readonly aliasName: string;
+  /** ARN of the alias; clients may name the key by it. */
+  readonly aliasArn: string;
   private readonly policy: ResourcePolicy;
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
@@ -135,6 +138,33 @@ export class KmsKey extends Construct {
     this.keyArn = this.key.arn;
     this.keyId = this.key.keyId;
     this.aliasName = props.alias;
+    this.aliasArn = this.aliasResource.arn;
+  }
+
+  /**
+   * Lets principals use the key only through one AWS service in this account (S3, SageMaker,
+   * ...): the key policy names them, with `kms:ViaService` and `kms:CallerAccount`.
+   */
+  grantThroughService(
+    statementId: string,
+    principalArns: string[],
+    actions: string[],
+    service: string,
+    env: AwsEnvironment,
+  ): void {
+    this.addToPolicy({
+      Sid: statementId,
+      Effect: "Allow",
+      Principal: { AWS: principalArns },
+      Action: actions,
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": viaService(env, service),
+          "kms:CallerAccount": env.accountId,
+        },
+      },
+    });
   }
 
   /** Adds a statement to the key policy. Allowing every principal needs a condition. */

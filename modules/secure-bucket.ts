@@ -3,6 +3,8 @@ import {
   S3BucketLifecycleConfiguration,
   type S3BucketLifecycleConfigurationRule,
 } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -10,7 +12,15 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import { Token } from "./cdktf";
+import { sid, viaService, type AwsEnvironment } from "./aws-environment";
 import { ResourcePolicy, type PolicyStatement } from "./iam-policy";
+import type { Grantee } from "./iam-role";
+import { KMS_DECRYPT_ACTIONS, KMS_ENCRYPT_DECRYPT_ACTIONS, type KmsKey } from "./kms-key";
+import {
+  S3_BUCKET_READ_ACTIONS,
+  S3_OBJECT_READ_ACTIONS,
+  S3_OBJECT_WRITE_ACTIONS,
+} from "./s3-actions";
 
 /** Storage class transitions of current object versions, in days after creation. */
 export interface StorageTransitions {
@@ -46,27 +56,60 @@ export interface BucketLifecycleProps {
   readonly abortIncompleteMultipartUploadDays?: number;
 }
 
-/** The key that encrypts a bucket. */
-export interface BucketEncryptionKey {
-  readonly keyArn: string;
+/**
+ * How objects are encrypted: SSE-KMS with a customer managed key (and the S3 bucket key), or,
+ * only where AWS supports nothing else, S3-managed keys with the reason written down.
+ */
+export type BucketEncryption =
+  | { readonly kmsKey: KmsKey }
+  | {
+      /** Why this bucket cannot use a customer managed key (S3 server access log delivery). */
+      readonly s3ManagedReason: string;
+    };
+
+/** Where the bucket's server access logs go, or why it has none. */
+export type BucketAccessLogs =
+  | { readonly targetBucketName: string; readonly prefix?: string }
+  | { readonly disabledReason: string };
+
+/** Requests must come through one S3 VPC endpoint. */
+export interface VpcEndpointOnly {
+  readonly vpcEndpointId: string;
   /**
-   * The key's alias ARN, when clients name the key by alias in upload requests (the Terraform
-   * S3 backend does). Uploads may name the key by ARN or by this alias; any other key is denied.
-   * @default uploads may name the key only by its key ARN
+   * Roles that may reach the bucket from elsewhere: the Terraform deploy role, cross-account
+   * readers in their own VPCs. Named by exact role ARN (`aws:PrincipalArn`).
    */
-  readonly aliasArn?: string;
+  readonly exemptPrincipalArns: string[];
 }
 
 export interface SecureBucketProps {
   /** Globally unique bucket name (3 to 63 characters). */
   readonly bucketName: string;
-  /** Customer managed key for SSE-KMS; the S3 bucket key is always on. */
-  readonly encryptionKey: BucketEncryptionKey;
+  readonly encryption: BucketEncryption;
+  readonly environment: AwsEnvironment;
+  /** Server access logging: a target bucket, or the reason there is none. */
+  readonly accessLogs: BucketAccessLogs;
   /** @default see BucketLifecycleProps */
   readonly lifecycle?: BucketLifecycleProps;
+  /**
+   * Deny requests that do not come through this VPC endpoint, except the exempt roles and
+   * calls AWS services make on a principal's behalf (`aws:ViaAWSService`).
+   * @default requests from anywhere IAM allows
+   */
+  readonly vpcEndpointOnly?: VpcEndpointOnly;
+  /**
+   * S3 Object Lock in GOVERNANCE mode with a default retention: objects cannot be deleted or
+   * overwritten before it ends except by principals allowed to bypass governance retention.
+   * Turning it on for an existing bucket replaces the bucket, which protection from destroy
+   * refuses: decide when the bucket is created.
+   * @default no Object Lock
+   */
+  readonly objectLock?: { readonly retentionDays: number };
 }
 
-const DEFAULT_TRANSITIONS = { standardIaDays: 30, glacierDays: 90, deepArchiveDays: 365 };
+export type BucketAccess = "read-only" | "read-write";
+
+export const DEFAULT_TRANSITIONS = { standardIaDays: 30, glacierDays: 90, deepArchiveDays: 365 };
 
 /** Checks the order and minimums S3 enforces on transitions; returns the problem or undefined. */
 export function transitionProblem(t: Required<StorageTransitions>): string | undefined {
@@ -97,17 +140,46 @@ export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
   readonly bucketName: string;
   readonly bucketArn: string;
-  readonly encryptionKey: BucketEncryptionKey;
+  /** The key of SSE-KMS buckets; undefined for S3-managed encryption. */
+  readonly kmsKey?: KmsKey;
   readonly publicAccessBlock: S3BucketPublicAccessBlock;
   private readonly policy: ResourcePolicy;
+  private readonly env: AwsEnvironment;
+  /** Letters and digits naming this bucket in statement ids. */
+  private readonly label: string;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
-    this.encryptionKey = props.encryptionKey;
+    this.env = props.environment;
+    this.label = sid(id);
+    if ("kmsKey" in props.encryption) {
+      this.kmsKey = props.encryption.kmsKey;
+    } else if (props.encryption.s3ManagedReason.trim().length < 10) {
+      throw new Error(`${this.node.path}: s3ManagedReason must say why (at least 10 characters)`);
+    }
+    if (
+      "disabledReason" in props.accessLogs &&
+      props.accessLogs.disabledReason.trim().length < 10
+    ) {
+      throw new Error(
+        `${this.node.path}: accessLogs.disabledReason must say why (at least 10 characters)`,
+      );
+    }
+    const lockDays = props.objectLock?.retentionDays;
+    if (
+      lockDays !== undefined &&
+      !Token.isUnresolved(lockDays) &&
+      (!Number.isInteger(lockDays) || lockDays < 1 || lockDays > 36500)
+    ) {
+      throw new Error(
+        `${this.node.path}: objectLock.retentionDays is ${lockDays}; must be a whole number from 1 to 36500`,
+      );
+    }
 
     this.bucket = new S3Bucket(this, "bucket", {
       bucket: props.bucketName,
       forceDestroy: false,
+      objectLockEnabled: props.objectLock !== undefined ? true : undefined,
       lifecycle: { preventDestroy: true },
     });
     this.bucketName = this.bucket.bucket;
@@ -131,15 +203,30 @@ export class SecureBucket extends Construct {
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket: this.bucket.id,
       rule: [
-        {
-          applyServerSideEncryptionByDefault: {
-            sseAlgorithm: "aws:kms",
-            kmsMasterKeyId: props.encryptionKey.keyArn,
-          },
-          bucketKeyEnabled: true,
-        },
+        this.kmsKey
+          ? {
+              applyServerSideEncryptionByDefault: {
+                sseAlgorithm: "aws:kms",
+                kmsMasterKeyId: this.kmsKey.keyArn,
+              },
+              bucketKeyEnabled: true,
+            }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
       ],
     });
+    if ("targetBucketName" in props.accessLogs) {
+      new S3BucketLoggingA(this, "access-logs", {
+        bucket: this.bucket.id,
+        targetBucket: props.accessLogs.targetBucketName,
+        targetPrefix: props.accessLogs.prefix ?? `${props.bucketName}/`,
+      });
+    }
+    if (props.objectLock !== undefined) {
+      new S3BucketObjectLockConfigurationA(this, "object-lock", {
+        bucket: this.bucket.id,
+        rule: { defaultRetention: { mode: "GOVERNANCE", days: props.objectLock.retentionDays } },
+      });
+    }
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: this.bucket.id,
       rule: this.lifecycleRules(props.lifecycle ?? {}),
@@ -147,6 +234,8 @@ export class SecureBucket extends Construct {
 
     this.policy = new ResourcePolicy(this.node.path);
     this.policy.add(...this.baselineStatements());
+    if (props.vpcEndpointOnly !== undefined)
+      this.policy.add(this.vpcEndpointDeny(props.vpcEndpointOnly));
     new S3BucketPolicy(this, "policy", {
       bucket: this.bucket.id,
       policy: this.policy.toJsonToken(),
@@ -168,9 +257,8 @@ export class SecureBucket extends Construct {
   private baselineStatements(): PolicyStatement[] {
     const bucketAndObjects = [this.bucketArn, `${this.bucketArn}/*`];
     const objects = `${this.bucketArn}/*`;
-    const allowedKeys = [this.encryptionKey.keyArn];
-    if (this.encryptionKey.aliasArn !== undefined) allowedKeys.push(this.encryptionKey.aliasArn);
-    return [
+    const algorithm = this.kmsKey ? "aws:kms" : "AES256";
+    const statements: PolicyStatement[] = [
       {
         Sid: "DenyInsecureTransport",
         Effect: "Deny",
@@ -195,19 +283,8 @@ export class SecureBucket extends Construct {
         Action: "s3:PutObject",
         Resource: objects,
         Condition: {
-          StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+          StringNotEquals: { "s3:x-amz-server-side-encryption": algorithm },
           Null: { "s3:x-amz-server-side-encryption": "false" },
-        },
-      },
-      {
-        Sid: "DenyOtherKmsKey",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: objects,
-        Condition: {
-          StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": allowedKeys },
-          Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
         },
       },
       {
@@ -221,6 +298,117 @@ export class SecureBucket extends Construct {
         },
       },
     ];
+    if (this.kmsKey) {
+      // Clients may name the bucket's key by key ARN or alias ARN; any other key is refused.
+      statements.push({
+        Sid: "DenyOtherKmsKey",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: objects,
+        Condition: {
+          StringNotEquals: {
+            "s3:x-amz-server-side-encryption-aws-kms-key-id": [
+              this.kmsKey.keyArn,
+              this.kmsKey.aliasArn,
+            ],
+          },
+          Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+        },
+      });
+    }
+    return statements;
+  }
+
+  private vpcEndpointDeny(only: VpcEndpointOnly): PolicyStatement {
+    return {
+      Sid: "DenyOutsideTheVpcEndpoint",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [this.bucketArn, `${this.bucketArn}/*`],
+      Condition: {
+        StringNotEquals: { "aws:SourceVpce": only.vpcEndpointId },
+        ArnNotEquals: { "aws:PrincipalArn": only.exemptPrincipalArns },
+        // Calls an AWS service makes on a principal's behalf (forward access sessions).
+        BoolIfExists: { "aws:ViaAWSService": "false" },
+      },
+    };
+  }
+
+  /** Read access to the bucket, or to objects under `prefixes`, and decrypt with its key. */
+  grantRead(grantee: Grantee, prefixes?: string[]): void {
+    this.grant(grantee, "read-only", prefixes);
+  }
+
+  /** Read and write access to the bucket, or to objects under `prefixes`, and its key. */
+  grantReadWrite(grantee: Grantee, prefixes?: string[]): void {
+    this.grant(grantee, "read-write", prefixes);
+  }
+
+  /**
+   * The statements a grant adds to the grantee's policy: object actions on the allowed
+   * prefixes only, `s3:ListBucket` limited to those prefixes by `s3:prefix`, and the key's
+   * actions through S3 only. The key policy names the grantee too, since it does not delegate
+   * to IAM.
+   */
+  grant(grantee: Grantee, access: BucketAccess, prefixes?: string[]): void {
+    for (const prefix of prefixes ?? []) {
+      if (!Token.isUnresolved(prefix) && !/^([A-Za-z0-9!_.*'()-]+\/)+$/.test(prefix)) {
+        throw new Error(
+          `${this.node.path}: prefix "${prefix}" must be path segments each ending in "/", such as "datasets/"`,
+        );
+      }
+    }
+    const label = `${this.label}${access === "read-only" ? "Read" : "ReadWrite"}`;
+    const objectResources =
+      prefixes === undefined || prefixes.length === 0
+        ? [`${this.bucketArn}/*`]
+        : prefixes.map((p) => `${this.bucketArn}/${p}*`);
+    grantee.addToPrincipalPolicy({
+      Sid: `${label}List`,
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: this.bucketArn,
+      Condition:
+        prefixes === undefined || prefixes.length === 0
+          ? undefined
+          : { StringLike: { "s3:prefix": prefixes.flatMap((p) => [p, `${p}*`]) } },
+    });
+    grantee.addToPrincipalPolicy({
+      Sid: `${label}Bucket`,
+      Effect: "Allow",
+      Action: S3_BUCKET_READ_ACTIONS.filter(
+        (a) => a !== "s3:ListBucket" && (access === "read-write" || a === "s3:GetBucketLocation"),
+      ),
+      Resource: this.bucketArn,
+    });
+    grantee.addToPrincipalPolicy({
+      Sid: `${label}Objects`,
+      Effect: "Allow",
+      Action:
+        access === "read-only"
+          ? S3_OBJECT_READ_ACTIONS
+          : [...S3_OBJECT_READ_ACTIONS, ...S3_OBJECT_WRITE_ACTIONS],
+      Resource: objectResources,
+    });
+    if (this.kmsKey) {
+      const kmsActions = access === "read-only" ? KMS_DECRYPT_ACTIONS : KMS_ENCRYPT_DECRYPT_ACTIONS;
+      grantee.addToPrincipalPolicy({
+        Sid: `${label}Key`,
+        Effect: "Allow",
+        Action: kmsActions,
+        Resource: this.kmsKey.keyArn,
+        Condition: { StringEquals: { "kms:ViaService": viaService(this.env, "s3") } },
+      });
+      this.kmsKey.grantThroughService(
+        `${label}${grantee.grantLabel}`,
+        [grantee.principalArn],
+        kmsActions,
+        "s3",
+        this.env,
+      );
+    }
   }
 
   private lifecycleRules(props: BucketLifecycleProps): S3BucketLifecycleConfigurationRule[] {

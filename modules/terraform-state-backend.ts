@@ -1,23 +1,21 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
+import { viaService, type AwsEnvironment } from "./aws-environment";
 import { KMS_ENCRYPT_DECRYPT_ACTIONS, KmsKey } from "./kms-key";
-import { SecureBucket } from "./secure-bucket";
+import { SecureBucket, type BucketAccessLogs } from "./secure-bucket";
 
 export interface TerraformStateBackendProps {
   /** Name of the state bucket. */
   readonly bucketName: string;
-  /** Alias of the state key, `alias/<prefix>-<env>-tfstate`. */
+  /** Alias of the state key, `alias/<prefix>-<env>-tfstate`; the backends name the key by it. */
   readonly keyAlias: string;
-  /** ARN of that alias; the backend names the key by it. */
-  readonly keyAliasArn: string;
   /** Principals that administer the key (the Terraform deploy role). */
   readonly administratorArns: string[];
   /** Principals that read and write state (the deploy role; later the CI roles). */
   readonly stateUserArns: string[];
-  readonly accountId: string;
-  readonly region: string;
-  /** DNS suffix of the partition, for `kms:ViaService` values. */
-  readonly dnsSuffix: string;
+  readonly environment: AwsEnvironment;
+  /** Where the state bucket's access logs go (who read the state, and when). */
+  readonly accessLogs: BucketAccessLogs;
   /**
    * Name of a DynamoDB lock table, for teams on Terraform older than 1.10.
    * @default no table; Terraform's S3 native locking (`use_lockfile`) is used
@@ -40,30 +38,27 @@ export class TerraformStateBackend extends Construct {
 
   constructor(scope: Construct, id: string, props: TerraformStateBackendProps) {
     super(scope, id);
-    const viaS3 = `s3.${props.region}.${props.dnsSuffix}`;
-    const viaDynamoDb = `dynamodb.${props.region}.${props.dnsSuffix}`;
+    const env = props.environment;
+    const viaDynamoDb = viaService(env, "dynamodb");
 
     this.key = new KmsKey(this, "key", {
       alias: props.keyAlias,
       description: `Encrypts Terraform state in ${props.bucketName}`,
       administratorArns: props.administratorArns,
-      usageStatements: [
-        {
-          Sid: "StateThroughS3",
-          Effect: "Allow",
-          Principal: { AWS: props.stateUserArns },
-          Action: KMS_ENCRYPT_DECRYPT_ACTIONS,
-          Resource: "*",
-          Condition: {
-            StringEquals: { "kms:ViaService": viaS3, "kms:CallerAccount": props.accountId },
-          },
-        },
-      ],
     });
+    this.key.grantThroughService(
+      "StateThroughS3",
+      props.stateUserArns,
+      KMS_ENCRYPT_DECRYPT_ACTIONS,
+      "s3",
+      env,
+    );
 
     this.bucket = new SecureBucket(this, "bucket", {
       bucketName: props.bucketName,
-      encryptionKey: { keyArn: this.key.keyArn, aliasArn: props.keyAliasArn },
+      encryption: { kmsKey: this.key },
+      environment: env,
+      accessLogs: props.accessLogs,
       lifecycle: {
         transitions: false,
         noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 90,
@@ -81,16 +76,13 @@ export class TerraformStateBackend extends Construct {
     });
 
     if (props.lockTableName !== undefined) {
-      this.key.addToPolicy({
-        Sid: "LocksThroughDynamoDb",
-        Effect: "Allow",
-        Principal: { AWS: props.stateUserArns },
-        Action: KMS_ENCRYPT_DECRYPT_ACTIONS,
-        Resource: "*",
-        Condition: {
-          StringEquals: { "kms:ViaService": viaDynamoDb, "kms:CallerAccount": props.accountId },
-        },
-      });
+      this.key.grantThroughService(
+        "LocksThroughDynamoDb",
+        props.stateUserArns,
+        KMS_ENCRYPT_DECRYPT_ACTIONS,
+        "dynamodb",
+        env,
+      );
       this.key.addToPolicy({
         Sid: "DynamoDbGrants",
         Effect: "Allow",
@@ -98,7 +90,7 @@ export class TerraformStateBackend extends Construct {
         Action: "kms:CreateGrant",
         Resource: "*",
         Condition: {
-          StringEquals: { "kms:ViaService": viaDynamoDb, "kms:CallerAccount": props.accountId },
+          StringEquals: { "kms:ViaService": viaDynamoDb, "kms:CallerAccount": env.accountId },
           Bool: { "kms:GrantIsForAWSResource": "true" },
         },
       });

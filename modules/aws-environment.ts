@@ -1,0 +1,33 @@
+/** Where a module's resources live: what ARNs, service principals and conditions depend on. */
+export interface AwsEnvironment {
+  readonly accountId: string;
+  readonly region: string;
+  /** ARN partition: `aws`, `aws-us-gov`, `aws-cn`. */
+  readonly partition: string;
+  /** DNS suffix of service endpoints: `amazonaws.com`, `amazonaws.com.cn`. */
+  readonly dnsSuffix: string;
+}
+
+/** The `kms:ViaService` value of a service in the environment's region: `s3.eu-west-1.amazonaws.com`. */
+export function viaService(env: AwsEnvironment, service: string): string {
+  return `${service}.${env.region}.${env.dnsSuffix}`;
+}
+
+export function arn(
+  env: AwsEnvironment,
+  service: string,
+  resource: string,
+  region = env.region,
+): string {
+  return `arn:${env.partition}:${service}:${region}:${env.accountId}:${resource}`;
+}
+
+/** A statement id from any name: letters and digits only. */
+export function sid(...parts: string[]): string {
+  return parts
+    .join("-")
+    .split(/[^A-Za-z0-9]+/)
+    .filter((p) => p.length > 0)
+    .map((p) => p[0].toUpperCase() + p.slice(1))
+    .join("");
+}
