@@ -1,6 +1,8 @@
 import type { Construct } from "constructs";
+import { AccessLogBucket } from "../modules/access-log-bucket";
 import { LocalBackend, TerraformOutput } from "../modules/cdktf";
 import { TerraformStateBackend } from "../modules/terraform-state-backend";
+import { bucketLifecycle } from "./bucket-config";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 /** Stack id of an account's bootstrap stack. */
@@ -9,11 +11,13 @@ export function bootstrapStackId(accountName: string): string {
 }
 
 /**
- * Creates an account's Terraform state backend. Applied first, with local state (the bucket
- * does not exist yet); once applied, `state.bootstrapBackend: s3` moves its own state into the
- * bucket it made (README, "Deploying an account").
+ * Creates what an account needs before anything else: its S3 access-log bucket (the sink every
+ * other bucket logs into) and its Terraform state backend. Applied first, with local state (the
+ * state bucket does not exist yet); once applied, `state.bootstrapBackend: s3` moves its own
+ * state into the bucket it made (README, "Deploying an account").
  */
 export class BootstrapStack extends PlatformStack {
+  readonly accessLogs: AccessLogBucket;
   readonly stateBackend: TerraformStateBackend;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
@@ -21,15 +25,20 @@ export class BootstrapStack extends PlatformStack {
     const names = this.names;
     const locking = this.config.state.locking;
 
+    this.accessLogs = new AccessLogBucket(this, "access-logs", {
+      bucketName: names.accessLogBucketName,
+      environment: names.environment,
+      sourceBucketArnPatterns: [`arn:${names.partition}:s3:::${names.stem}-*`],
+      lifecycle: bucketLifecycle(this.account.buckets?.accessLogs),
+    });
+
     this.stateBackend = new TerraformStateBackend(this, "state", {
       bucketName: names.stateBucketName,
       keyAlias: names.stateKeyAlias,
-      keyAliasArn: names.stateKeyAliasArn,
       administratorArns: [names.deployRoleArn],
       stateUserArns: [names.deployRoleArn],
-      accountId: names.accountId,
-      region: names.region,
-      dnsSuffix: names.dnsSuffix,
+      environment: names.environment,
+      accessLogs: { targetBucketName: this.accessLogs.bucketName },
       lockTableName: locking === "dynamodb" ? names.stateLockTableName : undefined,
       noncurrentVersionExpirationDays: this.config.state.noncurrentVersionExpirationDays,
       noncurrentVersionsRetained: this.config.state.noncurrentVersionsRetained,
@@ -43,6 +52,10 @@ export class BootstrapStack extends PlatformStack {
       new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     }
 
+    new TerraformOutput(this, "access_log_bucket", {
+      value: this.accessLogs.bucketName,
+      description: "Bucket that receives the S3 server access logs of the account's buckets",
+    });
     new TerraformOutput(this, "state_bucket", {
       value: this.stateBackend.bucket.bucketName,
       description: "Bucket that holds this account's Terraform state",

@@ -17,7 +17,8 @@ import {
   INTERFACE_ENDPOINT_IDS,
   type InterfaceEndpointId,
 } from "../modules/vpc-endpoint-catalogue";
-import { isKnownRegion } from "./regions";
+import { DEFAULT_TRANSITIONS, transitionProblem } from "../modules/secure-bucket";
+import { isKnownRegion, regionPartition } from "./regions";
 
 /**
  * The platform config schema. The TypeScript example (`example-config.ts`) and any JSON or YAML
@@ -226,6 +227,63 @@ const vpcSchema = strictObject({
   manageDefaultSecurityGroup: z.boolean({ error: "must be true or false" }).default(true),
 });
 
+const transitionsSchema = strictObject({
+  /** Days until current objects move to STANDARD_IA. Default 30. */
+  standardIaDays: intBetween(30, 36500).optional(),
+  /** Days until GLACIER. Default 90. */
+  glacierDays: intBetween(1, 36500).optional(),
+  /** Days until DEEP_ARCHIVE. Default 365. */
+  deepArchiveDays: intBetween(1, 36500).optional(),
+});
+
+const bucketShape = {
+  /** Storage class tiering of current objects; `false` keeps them in STANDARD. */
+  transitions: z
+    .union([z.literal(false), transitionsSchema], {
+      error: "must be false or a mapping of standardIaDays, glacierDays, deepArchiveDays",
+    })
+    .optional(),
+  /** Days a superseded object version is kept. Default 90. */
+  noncurrentVersionExpirationDays: intBetween(1, 3650).optional(),
+};
+
+function checkTransitions(
+  bucket: { transitions?: false | Record<string, number | undefined> },
+  ctx: z.RefinementCtx<unknown>,
+): void {
+  if (bucket.transitions === undefined || bucket.transitions === false) return;
+  const problem = transitionProblem({ ...DEFAULT_TRANSITIONS, ...bucket.transitions });
+  if (problem) ctx.addIssue({ code: "custom", path: ["transitions"], message: problem });
+}
+
+const bucketConfigSchema = strictObject(bucketShape).superRefine(checkTransitions);
+
+const modelBucketConfigSchema = strictObject({
+  ...bucketShape,
+  /** S3 Object Lock (GOVERNANCE) default retention in days; set it when the bucket is created. */
+  objectLockRetentionDays: intBetween(1, 36500).optional(),
+}).superRefine(checkTransitions);
+
+const ROLE_NAME_OR_ARN = /^(arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*)?[\w+=,.@-]{1,64}$/;
+
+const datasetAccessSchema = strictObject({
+  /** A role in this account, by name or ARN (an EKS node role, a workflow engine's role, ...). */
+  principal: z.string().regex(ROLE_NAME_OR_ARN, {
+    error: "must be an IAM role name or role ARN (arn:aws:iam::<account>:role/<name>)",
+  }),
+  bucket: z.enum(["data", "models"], { error: 'must be "data" or "models"' }),
+  access: z.enum(["read-only", "read-write"], { error: 'must be "read-only" or "read-write"' }),
+  /** Key prefixes the role may use, each ending in "/". Default: the whole bucket. */
+  prefixes: z
+    .array(
+      z.string().regex(/^([A-Za-z0-9!_.*'()-]+\/)+$/, {
+        error: 'must be path segments each ending in "/", such as "datasets/"',
+      }),
+    )
+    .min(1)
+    .optional(),
+});
+
 const commonAccountShape = {
   /** The 12-digit AWS account id. */
   accountId: accountIdSchema,
@@ -237,6 +295,15 @@ const commonAccountShape = {
 const dataScienceAccountSchema = strictObject({
   type: z.literal("data-science"),
   ...commonAccountShape,
+  /** Lifecycle and Object Lock of the account's buckets. */
+  buckets: strictObject({
+    data: bucketConfigSchema.optional(),
+    models: modelBucketConfigSchema.optional(),
+    mlflow: bucketConfigSchema.optional(),
+    accessLogs: bucketConfigSchema.optional(),
+  }).optional(),
+  /** Roles outside the platform (EKS nodes, workflow engines) granted access to data or models. */
+  datasetAccess: z.array(datasetAccessSchema).optional(),
 });
 
 const deploymentTargetAccountSchema = strictObject({
@@ -244,6 +311,8 @@ const deploymentTargetAccountSchema = strictObject({
   /** Name (key in `accounts`) of the data science account whose models this account hosts. */
   dataScienceAccount: z.string(),
   ...commonAccountShape,
+  /** Lifecycle of the account's buckets. */
+  buckets: strictObject({ accessLogs: bucketConfigSchema.optional() }).optional(),
 });
 
 const accountSchema = z.discriminatedUnion(
@@ -513,6 +582,38 @@ function checkNames(config: PlatformConfig, ctx: Ctx): void {
   }
 }
 
+function checkDatasetAccess(config: PlatformConfig, ctx: Ctx): void {
+  const partition = isKnownRegion(config.region)
+    ? regionPartition(config.region).partition
+    : undefined;
+  for (const [name, account] of Object.entries(config.accounts)) {
+    if (account.type !== "data-science") continue;
+    const seen = new Map<string, number>();
+    (account.datasetAccess ?? []).forEach((grant, i) => {
+      const key = `${grant.principal.split("/").pop()} ${grant.bucket}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["accounts", name, "datasetAccess", i],
+          message: `grants ${grant.principal} the ${grant.bucket} bucket again (see datasetAccess[${first}]); list all its prefixes in one entry`,
+        });
+      }
+      seen.set(key, i);
+      const match = /^arn:([a-z-]+):iam::(\d{12}):role\//.exec(grant.principal);
+      if (match === null) return;
+      if (match[2] !== account.accountId || (partition !== undefined && match[1] !== partition)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["accounts", name, "datasetAccess", i, "principal"],
+          input: grant.principal,
+          message: `must be a role in this account (arn:${partition ?? "aws"}:iam::${account.accountId}:role/...); the platform attaches the policy to it`,
+        });
+      }
+    });
+  }
+}
+
 function checkTags(config: PlatformConfig, ctx: Ctx): void {
   for (const key of Object.keys(config.tags)) {
     if ((RESERVED_TAG_KEYS as readonly string[]).includes(key.toLowerCase())) {
@@ -532,4 +633,5 @@ export const platformConfigSchema = platformShape.superRefine((config, ctx) => {
   checkNetworks(config, ctx);
   checkNames(config, ctx);
   checkTags(config, ctx);
+  checkDatasetAccess(config, ctx);
 });

@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import { DATA_SCIENCE_ENDPOINTS } from "../modules/vpc-endpoint-catalogue";
+import { addDataScienceData, type DataScienceData } from "./account-data";
 import { addAccountNetwork, type AccountNetwork } from "./account-network";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
@@ -9,6 +10,7 @@ import { PlatformStack, type PlatformStackProps } from "./platform-stack";
  */
 export class DataScienceAccountStack extends PlatformStack {
   readonly network: AccountNetwork;
+  readonly data: DataScienceData;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -17,5 +19,6 @@ export class DataScienceAccountStack extends PlatformStack {
     }
     this.useAccountStateBackend();
     this.network = addAccountNetwork(this, { defaultEndpoints: DATA_SCIENCE_ENDPOINTS });
+    this.data = addDataScienceData(this, this.network);
   }
 }

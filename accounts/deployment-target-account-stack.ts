@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import { DEPLOYMENT_TARGET_ENDPOINTS } from "../modules/vpc-endpoint-catalogue";
+import { addDeploymentTargetData, type DeploymentTargetData } from "./account-data";
 import { addAccountNetwork, type AccountNetwork } from "./account-network";
 import { namingInput } from "./config-schema";
 import { AccountNames } from "./naming";
@@ -13,6 +14,7 @@ export class DeploymentTargetAccountStack extends PlatformStack {
   /** Names in the data science account this account takes models from. */
   readonly dataScienceNames: AccountNames;
   readonly network: AccountNetwork;
+  readonly data: DeploymentTargetData;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -35,5 +37,6 @@ export class DeploymentTargetAccountStack extends PlatformStack {
         },
       ],
     });
+    this.data = addDeploymentTargetData(this);
   }
 }

@@ -1,3 +1,4 @@
+import type { AwsEnvironment } from "../modules/aws-environment";
 import { regionPartition } from "./regions";
 
 /**
@@ -51,13 +52,40 @@ export class AccountNames {
     return this.input.accountId;
   }
 
+  get type(): AccountType {
+    return this.input.type;
+  }
+
   get region(): string {
     return this.input.region;
+  }
+
+  /** What modules need to build ARNs and conditions in this account. */
+  get environment(): AwsEnvironment {
+    return {
+      accountId: this.input.accountId,
+      region: this.input.region,
+      partition: this.partition,
+      dnsSuffix: this.dnsSuffix,
+    };
   }
 
   /** Globally unique bucket name: prefix, environment, purpose, account id and region. */
   bucketName(purpose: string): string {
     return `${this.stem}-${purpose}-${this.input.accountId}-${this.input.region}`;
+  }
+
+  get dataBucketName(): string {
+    return this.bucketName("data");
+  }
+
+  get mlflowBucketName(): string {
+    return this.bucketName("mlflow");
+  }
+
+  /** The account's S3 server access log bucket (made by its bootstrap stack). */
+  get accessLogBucketName(): string {
+    return this.bucketName("access-logs");
   }
 
   /** The data science account's model artifact bucket; deployment targets read from it. */
@@ -114,6 +142,34 @@ export class AccountNames {
     return `${this.stem}-vpc-flow-logs`;
   }
 
+  // --- Keys per data class ----------------------------------------------------------------
+
+  /** Data science account: data and models in S3. */
+  get dataKeyAlias(): string {
+    return this.keyAlias("data");
+  }
+
+  /** Data science account: Studio home file system and volumes. */
+  get studioKeyAlias(): string {
+    return this.keyAlias("studio");
+  }
+
+  /** Deployment targets: model endpoint volumes. */
+  get endpointKeyAlias(): string {
+    return this.keyAlias("endpoint");
+  }
+
+  // --- Cross-account roles (deployment targets) -------------------------------------------
+
+  /** The role that runs models in a deployment target; reads the dev model artifacts. */
+  get modelExecutionRoleName(): string {
+    return `${this.stem}-model-execution`;
+  }
+
+  get modelExecutionRoleArn(): string {
+    return this.roleArn(this.modelExecutionRoleName);
+  }
+
   // --- Terraform state -------------------------------------------------------------------
 
   get stateBucketName(): string {
@@ -151,6 +207,15 @@ export function ownedNames(names: AccountNames): OwnedName[] {
     ...names.allBucketNames().map((name) => ({ kind: "bucket" as const, name, global: true })),
     { kind: "KMS alias", name: names.stateKeyAlias, global: false },
     { kind: "KMS alias", name: names.logsKeyAlias, global: false },
+    ...(names.type === "data-science"
+      ? [
+          { kind: "KMS alias" as const, name: names.dataKeyAlias, global: false },
+          { kind: "KMS alias" as const, name: names.studioKeyAlias, global: false },
+        ]
+      : [
+          { kind: "KMS alias" as const, name: names.endpointKeyAlias, global: false },
+          { kind: "IAM role" as const, name: names.modelExecutionRoleName, global: false },
+        ]),
     { kind: "DynamoDB table", name: names.stateLockTableName, global: false },
     { kind: "log group", name: names.flowLogGroupName, global: false },
     { kind: "IAM role", name: names.flowLogRoleName, global: false },

@@ -20,11 +20,13 @@ describe("addresses of data-bearing resources", () => {
     if (problems.length > 0) throw new Error(problems.join("\n"));
   });
 
-  test("every stack pins its state bucket and key", () => {
+  test("every bootstrap stack pins its state bucket, state key and access-log bucket", () => {
     for (const account of ["dev", "staging", "prod"]) {
-      const addresses = pinned[`${account}-bootstrap`];
-      expect(addresses.filter((a) => a.startsWith("aws_s3_bucket."))).toHaveLength(1);
-      expect(addresses.filter((a) => a.startsWith("aws_kms_key."))).toHaveLength(1);
+      expect(pinned[`${account}-bootstrap`]).toEqual([
+        "aws_kms_key.state_key_5FD9E39E",
+        "aws_s3_bucket.access-logs_bucket_1581D030",
+        "aws_s3_bucket.state_bucket_99469A59",
+      ]);
     }
   });
 });

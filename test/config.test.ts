@@ -134,7 +134,7 @@ describe("bad config fixtures", () => {
     ],
     "misspelled-key.yaml": [
       "accounts.staging.accountId: is required",
-      'accounts.staging: unknown key "acountId" (did you mean "accountId"?); allowed keys: type, dataScienceAccount, accountId, deployRoleName, vpc',
+      'accounts.staging: unknown key "acountId" (did you mean "accountId"?); allowed keys: type, dataScienceAccount, accountId, deployRoleName, vpc, buckets',
     ],
     "public-cidr.yaml": [
       'accounts.staging.vpc.cidr: "8.8.0.0/16" must be a private block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (RFC 1918)',
@@ -193,6 +193,18 @@ describe("bad config fixtures", () => {
     ],
     "cidr-too-small-for-nat.yaml": [
       'accounts.staging.vpc.cidr: "10.20.0.0/27" is too small for 4 subnets (private and public, for NAT) of /28 (room for 2); use a larger block or a longer subnetPrefixLength',
+    ],
+    "lifecycle-out-of-order.yaml": [
+      "accounts.dev.buckets.data.transitions: transition days must increase: standardIaDays (90) < glacierDays (60) < deepArchiveDays (365)",
+    ],
+    "unknown-access-level.yaml": [
+      'accounts.dev.datasetAccess[0].access: "admin" must be "read-only" or "read-write"',
+    ],
+    "dataset-role-other-account.yaml": [
+      'accounts.dev.datasetAccess[0].principal: "arn:aws:iam::999999999999:role/flyte-workers" must be a role in this account (arn:aws:iam::111111111111:role/...); the platform attaches the policy to it',
+    ],
+    "dataset-prefix-without-slash.yaml": [
+      'accounts.dev.datasetAccess[0].prefixes[0]: "datasets" must be path segments each ending in "/", such as "datasets/"',
     ],
     "duplicate-key.yaml": ["not valid YAML: Map keys must be unique at line 15, column 1"],
     "invalid-json.json": [

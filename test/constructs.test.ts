@@ -3,15 +3,39 @@ import { SecureBucket, type SecureBucketProps } from "../modules/secure-bucket";
 import { Testing, type TerraformStack } from "../modules/cdktf";
 import { moduleTestStack, onlyResource, policyOf, type StackJson } from "./helpers";
 
-const KEY = { keyArn: "arn:aws:kms:eu-west-1:111111111111:key/abc" };
+const ENV = {
+  accountId: "111111111111",
+  region: "eu-west-1",
+  partition: "aws",
+  dnsSuffix: "amazonaws.com",
+};
+const ADMIN = "arn:aws:iam::111111111111:role/terraform-deploy";
 
 function stack(): TerraformStack {
   return moduleTestStack();
 }
 
+function keyIn(s: TerraformStack): KmsKey {
+  return new KmsKey(s, "key", {
+    alias: "alias/t-data",
+    description: "t",
+    administratorArns: [ADMIN],
+  });
+}
+
+function bucketIn(s: TerraformStack, props: Partial<SecureBucketProps> = {}): SecureBucket {
+  return new SecureBucket(s, "bucket", {
+    bucketName: "my-bucket",
+    encryption: { kmsKey: keyIn(s) },
+    environment: ENV,
+    accessLogs: { targetBucketName: "log-bucket" },
+    ...props,
+  });
+}
+
 function synthBucket(props: Partial<SecureBucketProps> = {}): StackJson {
   const s = stack();
-  new SecureBucket(s, "bucket", { bucketName: "my-bucket", encryptionKey: KEY, ...props });
+  bucketIn(s, props);
   return JSON.parse(Testing.synth(s, true));
 }
 
@@ -45,11 +69,17 @@ describe("SecureBucket", () => {
     ]);
   });
 
-  test("default: uploads may name only the bucket's key by ARN", () => {
-    const policy = policyOf(onlyResource(synthBucket(), "aws_s3_bucket_policy"));
+  test("default: uploads may name only the bucket's key, by key or alias ARN", () => {
+    const json = synthBucket();
+    const policy = policyOf(onlyResource(json, "aws_s3_bucket_policy"));
     const deny = policy.Statement.find((s) => s.Sid === "DenyOtherKmsKey")!;
+    const key = Object.keys(json.resource!.aws_kms_key)[0];
+    const alias = Object.keys(json.resource!.aws_kms_alias)[0];
     expect(deny.Condition!.StringNotEquals).toEqual({
-      "s3:x-amz-server-side-encryption-aws-kms-key-id": [KEY.keyArn],
+      "s3:x-amz-server-side-encryption-aws-kms-key-id": [
+        `\${aws_kms_key.${key}.arn}`,
+        `\${aws_kms_alias.${alias}.arn}`,
+      ],
     });
   });
 
@@ -121,7 +151,7 @@ describe("SecureBucket", () => {
 
   test("fails to add a statement that makes the bucket public", () => {
     const s = stack();
-    const bucket = new SecureBucket(s, "bucket", { bucketName: "b-b-b", encryptionKey: KEY });
+    const bucket = bucketIn(s);
     expect(() =>
       bucket.addToResourcePolicy({
         Sid: "Public",
@@ -135,7 +165,7 @@ describe("SecureBucket", () => {
 
   test("fails on two statements with the same Sid", () => {
     const s = stack();
-    const bucket = new SecureBucket(s, "bucket", { bucketName: "b-b-b", encryptionKey: KEY });
+    const bucket = bucketIn(s);
     bucket.addToResourcePolicy({
       Sid: "DenyOutdatedTls",
       Effect: "Deny",
@@ -148,7 +178,7 @@ describe("SecureBucket", () => {
 });
 
 describe("KmsKey", () => {
-  const admin = "arn:aws:iam::111111111111:role/terraform-deploy";
+  const admin = ADMIN;
 
   function synthKey(props: Partial<ConstructorParameters<typeof KmsKey>[2]> = {}): StackJson {
     const s = stack();

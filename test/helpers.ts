@@ -70,3 +70,34 @@ export function moduleTestStack(id = "test"): TerraformStack {
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
   return stack;
 }
+
+/** The one resource of a type that matches; returns its name and body. */
+export function findResource(
+  stack: StackJson,
+  type: string,
+  predicate: (resource: any) => boolean,
+): [string, any] {
+  const found = Object.entries(resourcesOf(stack, type)).filter(([, r]) => predicate(r));
+  if (found.length !== 1) throw new Error(`expected one matching ${type}, found ${found.length}`);
+  return found[0];
+}
+
+/** The KMS key behind an alias name. */
+export function keyByAlias(stack: StackJson, alias: string): [string, any] {
+  const [, aliasResource] = findResource(stack, "aws_kms_alias", (a) => a.name === alias);
+  const name = /^\$\{aws_kms_key\.([^.]+)\.key_id\}$/.exec(aliasResource.target_key_id)![1];
+  return [name, resourcesOf(stack, "aws_kms_key")[name]];
+}
+
+/** The bucket with this name, and the resources that configure it (policy, lifecycle, ...). */
+export function bucketByName(
+  stack: StackJson,
+  bucketName: string,
+): { name: string; config: (type: string) => any } {
+  const [name] = findResource(stack, "aws_s3_bucket", (b) => b.bucket === bucketName);
+  const idRef = `\${aws_s3_bucket.${name}.id}`;
+  return {
+    name,
+    config: (type: string) => findResource(stack, type, (r) => r.bucket === idRef)[1],
+  };
+}

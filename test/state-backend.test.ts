@@ -1,10 +1,24 @@
-import { exampleInput, onlyResource, parse, policyOf, statement, synthPlatform } from "./helpers";
+import {
+  bucketByName,
+  exampleInput,
+  keyByAlias,
+  onlyResource,
+  parse,
+  policyOf,
+  resourcesOf,
+  statement,
+  synthPlatform,
+} from "./helpers";
 
 const example = synthPlatform();
 const bootstrap = example.json["staging-bootstrap"];
 
+const STATE_BUCKET = "mlops-staging-tfstate-222222222222-eu-west-1";
+const state = bucketByName(bootstrap, STATE_BUCKET);
+const [stateKeyName, stateKey] = keyByAlias(bootstrap, "alias/mlops-staging-tfstate");
+
 describe("state bucket", () => {
-  const bucket = () => onlyResource(bootstrap, "aws_s3_bucket");
+  const bucket = () => resourcesOf(bootstrap, "aws_s3_bucket")[state.name];
 
   test("is named for the account and protected from destroy", () => {
     expect(bucket()).toMatchObject({
@@ -15,11 +29,8 @@ describe("state bucket", () => {
   });
 
   test("is encrypted with the state key and the bucket key", () => {
-    const encryption = onlyResource(
-      bootstrap,
-      "aws_s3_bucket_server_side_encryption_configuration",
-    );
-    const key = Object.keys(bootstrap.resource!.aws_kms_key)[0];
+    const encryption = state.config("aws_s3_bucket_server_side_encryption_configuration");
+    const key = stateKeyName;
     expect(encryption.rule).toEqual([
       {
         apply_server_side_encryption_by_default: {
@@ -32,22 +43,22 @@ describe("state bucket", () => {
   });
 
   test("is versioned, private and owner-enforced", () => {
-    expect(onlyResource(bootstrap, "aws_s3_bucket_versioning").versioning_configuration).toEqual({
+    expect(state.config("aws_s3_bucket_versioning").versioning_configuration).toEqual({
       status: "Enabled",
     });
-    expect(onlyResource(bootstrap, "aws_s3_bucket_public_access_block")).toMatchObject({
+    expect(state.config("aws_s3_bucket_public_access_block")).toMatchObject({
       block_public_acls: true,
       block_public_policy: true,
       ignore_public_acls: true,
       restrict_public_buckets: true,
     });
-    expect(onlyResource(bootstrap, "aws_s3_bucket_ownership_controls").rule).toEqual({
+    expect(state.config("aws_s3_bucket_ownership_controls").rule).toEqual({
       object_ownership: "BucketOwnerEnforced",
     });
   });
 
   test("keeps old state versions for the configured time and count, without tiering", () => {
-    const rules = onlyResource(bootstrap, "aws_s3_bucket_lifecycle_configuration").rule;
+    const rules = state.config("aws_s3_bucket_lifecycle_configuration").rule;
     expect(rules.map((r: any) => r.id)).toEqual([
       "abort-incomplete-multipart-uploads",
       "expire-noncurrent-versions",
@@ -63,29 +74,31 @@ describe("state bucket", () => {
       state: { noncurrentVersionExpirationDays: 400, noncurrentVersionsRetained: 3 },
     });
     const { json } = synthPlatform(config);
-    const rules = onlyResource(json["dev-bootstrap"], "aws_s3_bucket_lifecycle_configuration").rule;
+    const rules = bucketByName(
+      json["dev-bootstrap"],
+      "mlops-dev-tfstate-111111111111-eu-west-1",
+    ).config("aws_s3_bucket_lifecycle_configuration").rule;
     expect(rules[1].noncurrent_version_expiration).toEqual([
       { noncurrent_days: 400, newer_noncurrent_versions: 3 },
     ]);
   });
 
   test("its policy denies non-TLS, old TLS, other encryption, and deleting state versions", () => {
-    const policy = policyOf(onlyResource(bootstrap, "aws_s3_bucket_policy"));
-    const bucketName = Object.keys(bootstrap.resource!.aws_s3_bucket)[0];
-    const arn = `\${aws_s3_bucket.${bucketName}.arn}`;
+    const policy = policyOf(state.config("aws_s3_bucket_policy"));
+    const arn = `\${aws_s3_bucket.${state.name}.arn}`;
     expect(policy.Statement.map((s) => s.Sid)).toEqual([
       "DenyInsecureTransport",
       "DenyOutdatedTls",
       "DenyOtherEncryption",
-      "DenyOtherKmsKey",
       "DenyCustomerProvidedKeys",
+      "DenyOtherKmsKey",
       "DenyDeletingStateVersions",
     ]);
     expect(policy.Statement.every((s) => s.Effect === "Deny")).toBe(true);
     expect(statement(policy, "DenyOtherKmsKey").Condition!.StringNotEquals).toEqual({
       "s3:x-amz-server-side-encryption-aws-kms-key-id": [
-        `\${aws_kms_key.${Object.keys(bootstrap.resource!.aws_kms_key)[0]}.arn}`,
-        "arn:aws:kms:eu-west-1:222222222222:alias/mlops-staging-tfstate",
+        `\${aws_kms_key.${stateKeyName}.arn}`,
+        `\${aws_kms_alias.${Object.keys(bootstrap.resource!.aws_kms_alias)[0]}.arn}`,
       ],
     });
     expect(statement(policy, "DenyDeletingStateVersions")).toEqual({
@@ -99,7 +112,7 @@ describe("state bucket", () => {
 });
 
 describe("state key", () => {
-  const key = () => onlyResource(bootstrap, "aws_kms_key");
+  const key = () => stateKey;
 
   test("rotates, has the longest deletion window and is protected from destroy", () => {
     expect(key()).toMatchObject({
@@ -111,7 +124,7 @@ describe("state key", () => {
   });
 
   test("has the alias the backends name it by", () => {
-    expect(onlyResource(bootstrap, "aws_kms_alias").name).toBe("alias/mlops-staging-tfstate");
+    expect(keyByAlias(bootstrap, "alias/mlops-staging-tfstate")[0]).toBe(stateKeyName);
   });
 
   test("is administered by the deploy role and used by it only through S3 in this account", () => {
@@ -139,7 +152,7 @@ describe("lock table (locking: dynamodb)", () => {
   const stack = json["prod-bootstrap"];
 
   test("is recoverable, encrypted with the state key and protected", () => {
-    const keyName = Object.keys(stack.resource!.aws_kms_key)[0];
+    const [keyName] = keyByAlias(stack, "alias/mlops-prod-tfstate");
     expect(onlyResource(stack, "aws_dynamodb_table")).toMatchObject({
       name: "mlops-prod-tfstate-lock",
       hash_key: "LockID",
@@ -153,7 +166,7 @@ describe("lock table (locking: dynamodb)", () => {
   });
 
   test("the state key lets the deploy role use it through DynamoDB, grants only for AWS resources", () => {
-    const policy = policyOf(onlyResource(stack, "aws_kms_key"));
+    const policy = policyOf(keyByAlias(stack, "alias/mlops-prod-tfstate")[1]);
     expect(statement(policy, "LocksThroughDynamoDb").Condition!.StringEquals).toEqual({
       "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com",
       "kms:CallerAccount": "333333333333",
@@ -174,8 +187,9 @@ describe("lock table (locking: dynamodb)", () => {
 });
 
 describe("bootstrap outputs", () => {
-  test("name the state bucket, key and alias", () => {
+  test("name the access log bucket, the state bucket, key and alias", () => {
     expect(Object.keys(bootstrap.output ?? {}).sort()).toEqual([
+      "access_log_bucket",
       "state_bucket",
       "state_key_alias",
       "state_key_arn",
