@@ -1,4 +1,7 @@
+import { AccessLogBucket } from "../modules/access-log-bucket";
+import { BucketReplication } from "../modules/bucket-replication";
 import { TerraformOutput } from "../modules/cdktf";
+import { RegionalScope } from "../modules/regional-scope";
 import { ExistingRole } from "../modules/iam-role";
 import { KmsKey } from "../modules/kms-key";
 import { SecureBucket, type SecureBucketProps } from "../modules/secure-bucket";
@@ -104,6 +107,12 @@ export function addDataScienceData(stack: PlatformStack, network: AccountNetwork
     account.buckets?.mlflow,
   );
 
+  addReplicas(stack, dataKey, {
+    data: { bucket: dataBucket, config: account.buckets?.data },
+    models: { bucket: modelBucket, config: account.buckets?.models },
+    mlflow: { bucket: mlflowBucket, config: account.buckets?.mlflow },
+  });
+
   // Dataset access for roles outside the platform: one inline policy per role.
   const buckets = { data: dataBucket, models: modelBucket };
   const roles = new Map<string, ExistingRole>();
@@ -160,6 +169,64 @@ export function addDataScienceData(stack: PlatformStack, network: AccountNetwork
     },
   });
   return { dataKey, studioKey, dataBucket, modelBucket, mlflowBucket };
+}
+
+type ReplicableConfig = BucketConfig & { replicaRegion?: string; objectLockRetentionDays?: number };
+
+/**
+ * Copies of the buckets whose config names a replica region: in each such region a key under
+ * the same alias, an access-log bucket, and replicas with the source's protections (including
+ * the VPC-endpoint rule, which there leaves only the deploy and replication roles).
+ */
+function addReplicas(
+  stack: PlatformStack,
+  dataKey: KmsKey,
+  sources: Record<string, { bucket: SecureBucket; config: ReplicableConfig | undefined }>,
+): void {
+  const names = stack.names;
+  const regions = new Map<string, { scope: RegionalScope; key: KmsKey; logs: AccessLogBucket }>();
+  for (const [purpose, { bucket, config }] of Object.entries(sources)) {
+    const region = config?.replicaRegion;
+    if (region === undefined) continue;
+    let regional = regions.get(region);
+    if (regional === undefined) {
+      const scope = new RegionalScope(stack, `replica-${region}`, stack.providerFor(region));
+      const env = { ...names.environment, region };
+      regional = {
+        scope,
+        key: new KmsKey(scope, "data-key", {
+          alias: dataKey.aliasName,
+          description: `Encrypts replicas of ${names.stem} data and models in ${region}`,
+          administratorArns: [names.deployRoleArn],
+        }),
+        logs: new AccessLogBucket(scope, "access-logs", {
+          bucketName: names.bucketName("access-logs", region),
+          environment: env,
+          sourceBucketArnPatterns: [`arn:${names.partition}:s3:::${names.stem}-*`],
+        }),
+      };
+      regions.set(region, regional);
+    }
+    const lockDays = config?.objectLockRetentionDays;
+    const replica = new SecureBucket(regional.scope, `${purpose}-bucket`, {
+      bucketName: names.bucketName(purpose, region),
+      encryption: { kmsKey: regional.key },
+      environment: { ...names.environment, region },
+      accessLogs: { targetBucketName: regional.logs.bucketName },
+      lifecycle: bucketLifecycle(config),
+      // No VPC endpoint reaches another region: only the exempt roles can use the replica.
+      vpcEndpointOnly: { exemptPrincipalArns: [names.deployRoleArn] },
+      objectLock: lockDays === undefined ? undefined : { retentionDays: lockDays },
+    });
+    new BucketReplication(stack, `${purpose}-replication`, {
+      source: bucket,
+      replica,
+      roleName: names.replicationRoleName(purpose),
+      environment: names.environment,
+      replicaRegion: region,
+      objectLock: lockDays !== undefined,
+    });
+  }
 }
 
 export interface DeploymentTargetData {

@@ -258,8 +258,21 @@ function checkTransitions(
 
 const bucketConfigSchema = strictObject(bucketShape).superRefine(checkTransitions);
 
-const modelBucketConfigSchema = strictObject({
+/** A bucket that may be copied to another region. */
+const replicableBucketShape = {
   ...bucketShape,
+  /**
+   * Replicate every object version to a bucket in this region, with the same protections, its
+   * own key and access-log bucket. Default: no replication.
+   */
+  replicaRegion: regionSchema.optional(),
+};
+
+const replicableBucketConfigSchema =
+  strictObject(replicableBucketShape).superRefine(checkTransitions);
+
+const modelBucketConfigSchema = strictObject({
+  ...replicableBucketShape,
   /** S3 Object Lock (GOVERNANCE) default retention in days; set it when the bucket is created. */
   objectLockRetentionDays: intBetween(1, 36500).optional(),
 }).superRefine(checkTransitions);
@@ -297,9 +310,9 @@ const dataScienceAccountSchema = strictObject({
   ...commonAccountShape,
   /** Lifecycle and Object Lock of the account's buckets. */
   buckets: strictObject({
-    data: bucketConfigSchema.optional(),
+    data: replicableBucketConfigSchema.optional(),
     models: modelBucketConfigSchema.optional(),
-    mlflow: bucketConfigSchema.optional(),
+    mlflow: replicableBucketConfigSchema.optional(),
     accessLogs: bucketConfigSchema.optional(),
   }).optional(),
   /** Roles outside the platform (EKS nodes, workflow engines) granted access to data or models. */
@@ -614,6 +627,48 @@ function checkDatasetAccess(config: PlatformConfig, ctx: Ctx): void {
   }
 }
 
+function checkReplicas(config: PlatformConfig, ctx: Ctx): void {
+  if (!isKnownRegion(config.region)) return;
+  const partition = regionPartition(config.region).partition;
+  for (const [name, account] of Object.entries(config.accounts)) {
+    if (account.type !== "data-science") continue;
+    const names = new AccountNames(namingInput(config, name));
+    for (const purpose of ["data", "models", "mlflow"] as const) {
+      const region = account.buckets?.[purpose]?.replicaRegion;
+      if (region === undefined) continue;
+      const path = ["accounts", name, "buckets", purpose, "replicaRegion"];
+      if (region === config.region) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          input: region,
+          message: `must differ from the platform region ${config.region}`,
+        });
+      } else if (regionPartition(region).partition !== partition) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          input: region,
+          message: `must be in the platform's partition (${partition}); replication cannot cross partitions`,
+        });
+      }
+      for (const bucket of [
+        names.bucketName(purpose, region),
+        names.bucketName("access-logs", region),
+      ]) {
+        const problem = bucketNameProblem(bucket);
+        if (problem) {
+          ctx.addIssue({
+            code: "custom",
+            path,
+            message: `gives the replica bucket name "${bucket}", which ${problem}; shorten prefix or the account name`,
+          });
+        }
+      }
+    }
+  }
+}
+
 function checkTags(config: PlatformConfig, ctx: Ctx): void {
   for (const key of Object.keys(config.tags)) {
     if ((RESERVED_TAG_KEYS as readonly string[]).includes(key.toLowerCase())) {
@@ -634,4 +689,5 @@ export const platformConfigSchema = platformShape.superRefine((config, ctx) => {
   checkNames(config, ctx);
   checkTags(config, ctx);
   checkDatasetAccess(config, ctx);
+  checkReplicas(config, ctx);
 });

@@ -71,8 +71,13 @@ export class AccountNames {
   }
 
   /** Globally unique bucket name: prefix, environment, purpose, account id and region. */
-  bucketName(purpose: string): string {
-    return `${this.stem}-${purpose}-${this.input.accountId}-${this.input.region}`;
+  bucketName(purpose: string, region = this.input.region): string {
+    return `${this.stem}-${purpose}-${this.input.accountId}-${region}`;
+  }
+
+  /** Role S3 uses to replicate one bucket to another region. */
+  replicationRoleName(purpose: string): string {
+    return `${this.stem}-${purpose}-replication`;
   }
 
   get dataBucketName(): string {

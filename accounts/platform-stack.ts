@@ -37,6 +37,7 @@ export abstract class PlatformStack extends TerraformStack {
   readonly account: AccountConfig;
   readonly names: AccountNames;
   readonly provider: AwsProvider;
+  private readonly regionalProviders = new Map<string, AwsProvider>();
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -45,13 +46,33 @@ export abstract class PlatformStack extends TerraformStack {
     this.account = props.config.accounts[props.accountName];
     this.names = new AccountNames(namingInput(props.config, props.accountName));
 
-    this.provider = new AwsProvider(this, "aws", {
-      region: this.config.region,
+    this.provider = new AwsProvider(this, "aws", this.providerConfig(this.config.region));
+    this.addOverride("terraform.required_version", requiredTerraformVersion(this.config));
+  }
+
+  /**
+   * The provider for another region of the same account (replicas): same deploy role, same
+   * account guard, same tags; alias `<region>`.
+   */
+  providerFor(region: string): AwsProvider {
+    let provider = this.regionalProviders.get(region);
+    if (provider === undefined) {
+      provider = new AwsProvider(this, `aws-${region}`, {
+        ...this.providerConfig(region),
+        alias: region,
+      });
+      this.regionalProviders.set(region, provider);
+    }
+    return provider;
+  }
+
+  private providerConfig(region: string) {
+    return {
+      region,
       allowedAccountIds: [this.account.accountId],
       assumeRole: [{ roleArn: this.names.deployRoleArn, sessionName: this.sessionName }],
       defaultTags: [{ tags: defaultTags(this.config, this.accountName) }],
-    });
-    this.addOverride("terraform.required_version", requiredTerraformVersion(this.config));
+    };
   }
 
   /** STS session name of this stack's Terraform runs; it shows in CloudTrail. */

@@ -14,9 +14,11 @@ export {
   LocalBackend,
   S3Backend,
   TerraformOutput,
+  TerraformProvider,
+  TerraformResource,
   TerraformStack,
   TerraformVariable,
   Testing,
   Token,
 } from "cdktf";
-export type { IAspect, S3BackendConfig, TerraformResource } from "cdktf";
+export type { IAspect, S3BackendConfig } from "cdktf";

@@ -74,7 +74,11 @@ export type BucketAccessLogs =
 
 /** Requests must come through one S3 VPC endpoint. */
 export interface VpcEndpointOnly {
-  readonly vpcEndpointId: string;
+  /**
+   * The endpoint. Omit it for a bucket no endpoint reaches (a replica in another region): then
+   * only the exempt roles and AWS services may use the bucket.
+   */
+  readonly vpcEndpointId?: string;
   /**
    * Roles that may reach the bucket from elsewhere: the Terraform deploy role, cross-account
    * readers in their own VPCs. Named by exact role ARN (`aws:PrincipalArn`).
@@ -145,13 +149,17 @@ export class SecureBucket extends Construct {
   readonly publicAccessBlock: S3BucketPublicAccessBlock;
   private readonly policy: ResourcePolicy;
   private readonly env: AwsEnvironment;
+  readonly versioning: S3BucketVersioningA;
   /** Letters and digits naming this bucket in statement ids. */
-  private readonly label: string;
+  readonly grantLabel: string;
+  /** Roles exempt from the VPC-endpoint rule; more can be added until synthesis. */
+  private readonly vpcEndpointExemptions: string[] = [];
+  private readonly vpcEndpointRule: boolean;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     this.env = props.environment;
-    this.label = sid(id);
+    this.grantLabel = sid(id);
     if ("kmsKey" in props.encryption) {
       this.kmsKey = props.encryption.kmsKey;
     } else if (props.encryption.s3ManagedReason.trim().length < 10) {
@@ -196,7 +204,7 @@ export class SecureBucket extends Construct {
       bucket: this.bucket.id,
       rule: { objectOwnership: "BucketOwnerEnforced" },
     });
-    new S3BucketVersioningA(this, "versioning", {
+    this.versioning = new S3BucketVersioningA(this, "versioning", {
       bucket: this.bucket.id,
       versioningConfiguration: { status: "Enabled" },
     });
@@ -234,8 +242,11 @@ export class SecureBucket extends Construct {
 
     this.policy = new ResourcePolicy(this.node.path);
     this.policy.add(...this.baselineStatements());
-    if (props.vpcEndpointOnly !== undefined)
-      this.policy.add(this.vpcEndpointDeny(props.vpcEndpointOnly));
+    this.vpcEndpointRule = props.vpcEndpointOnly !== undefined;
+    if (props.vpcEndpointOnly !== undefined) {
+      this.vpcEndpointExemptions.push(...props.vpcEndpointOnly.exemptPrincipalArns);
+      this.policy.add(this.vpcEndpointDeny(props.vpcEndpointOnly.vpcEndpointId));
+    }
     new S3BucketPolicy(this, "policy", {
       bucket: this.bucket.id,
       policy: this.policy.toJsonToken(),
@@ -320,16 +331,24 @@ export class SecureBucket extends Construct {
     return statements;
   }
 
-  private vpcEndpointDeny(only: VpcEndpointOnly): PolicyStatement {
+  /** Lets one more role reach the bucket from outside the VPC endpoint (by exact role ARN). */
+  addVpcEndpointExemption(principalArn: string): void {
+    if (this.vpcEndpointRule) this.vpcEndpointExemptions.push(principalArn);
+  }
+
+  private vpcEndpointDeny(vpcEndpointId: string | undefined): PolicyStatement {
     return {
-      Sid: "DenyOutsideTheVpcEndpoint",
+      Sid: vpcEndpointId === undefined ? "DenyAllButTheExemptRoles" : "DenyOutsideTheVpcEndpoint",
       Effect: "Deny",
       Principal: "*",
       Action: "s3:*",
       Resource: [this.bucketArn, `${this.bucketArn}/*`],
       Condition: {
-        StringNotEquals: { "aws:SourceVpce": only.vpcEndpointId },
-        ArnNotEquals: { "aws:PrincipalArn": only.exemptPrincipalArns },
+        ...(vpcEndpointId === undefined
+          ? {}
+          : { StringNotEquals: { "aws:SourceVpce": vpcEndpointId } }),
+        // The same array: exemptions added later are in the rendered policy.
+        ArnNotEquals: { "aws:PrincipalArn": this.vpcEndpointExemptions },
         // Calls an AWS service makes on a principal's behalf (forward access sessions).
         BoolIfExists: { "aws:ViaAWSService": "false" },
       },
@@ -360,7 +379,7 @@ export class SecureBucket extends Construct {
         );
       }
     }
-    const label = `${this.label}${access === "read-only" ? "Read" : "ReadWrite"}`;
+    const label = `${this.grantLabel}${access === "read-only" ? "Read" : "ReadWrite"}`;
     const objectResources =
       prefixes === undefined || prefixes.length === 0
         ? [`${this.bucketArn}/*`]

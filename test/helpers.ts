@@ -82,9 +82,13 @@ export function findResource(
   return found[0];
 }
 
-/** The KMS key behind an alias name. */
-export function keyByAlias(stack: StackJson, alias: string): [string, any] {
-  const [, aliasResource] = findResource(stack, "aws_kms_alias", (a) => a.name === alias);
+/** The KMS key behind an alias name, in the stack's main region unless a provider is named. */
+export function keyByAlias(stack: StackJson, alias: string, provider?: string): [string, any] {
+  const [, aliasResource] = findResource(
+    stack,
+    "aws_kms_alias",
+    (a) => a.name === alias && a.provider === provider,
+  );
   const name = /^\$\{aws_kms_key\.([^.]+)\.key_id\}$/.exec(aliasResource.target_key_id)![1];
   return [name, resourcesOf(stack, "aws_kms_key")[name]];
 }
