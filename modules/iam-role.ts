@@ -1,5 +1,7 @@
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole as IamRoleResource } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 import { Lazy, Token } from "./cdktf";
 import { assertNoUnconditionedWildcard, renderPolicy, type PolicyStatement } from "./iam-policy";
@@ -46,6 +48,77 @@ class InlinePolicies {
   }
 }
 
+/** IAM's size limit of a customer managed policy, whitespace excluded. */
+export const MANAGED_POLICY_MAX_CHARS = 6144;
+/** Attached managed policies a role may have by default. */
+export const MANAGED_POLICIES_PER_ROLE = 10;
+
+/**
+ * The size IAM will count for a rendered policy: whitespace excluded, each Terraform reference
+ * counted as the longest ARN it can stand for.
+ */
+export function estimatedPolicySize(rendered: string): number {
+  return rendered.replace(/\$\{[^}]*\}/g, "x".repeat(100)).replace(/\s/g, "").length;
+}
+
+/**
+ * A role's permissions as customer managed policies it owns (`<role>-<name>`), attached to it:
+ * inline policies share one 10,240-character budget per role, which SageMaker execution roles
+ * outgrow; managed policies have 6,144 each.
+ */
+class ManagedPolicies {
+  private readonly policies = new Map<string, PolicyStatement[]>();
+
+  constructor(
+    private readonly scope: Construct,
+    private readonly roleName: string,
+    private readonly roleRef: string,
+  ) {
+    scope.node.addValidation({ validate: () => this.problems() });
+  }
+
+  add(statement: PolicyStatement, policyName: string): void {
+    let statements = this.policies.get(policyName);
+    if (statements === undefined) {
+      const list: PolicyStatement[] = [];
+      statements = list;
+      this.policies.set(policyName, list);
+      const policy = new IamPolicy(this.scope, `policy-${policyName}`, {
+        name: `${this.roleName}-${policyName}`,
+        description: `${policyName} of ${this.roleName}`,
+        policy: Lazy.stringValue({ produce: () => renderPolicy(list) }),
+      });
+      new IamRolePolicyAttachment(this.scope, `attach-${policyName}`, {
+        role: this.roleRef,
+        policyArn: policy.arn,
+      });
+    }
+    statements.push(statement);
+  }
+
+  statements(policyName: string): readonly PolicyStatement[] {
+    return this.policies.get(policyName) ?? [];
+  }
+
+  private problems(): string[] {
+    const problems: string[] = [];
+    if (this.policies.size > MANAGED_POLICIES_PER_ROLE) {
+      problems.push(
+        `role ${this.roleName} has ${this.policies.size} policies; IAM attaches at most ${MANAGED_POLICIES_PER_ROLE}`,
+      );
+    }
+    for (const [name, list] of this.policies) {
+      const size = estimatedPolicySize(renderPolicy(list));
+      if (size > MANAGED_POLICY_MAX_CHARS) {
+        problems.push(
+          `policy ${this.roleName}-${name} is about ${size} characters; IAM allows ${MANAGED_POLICY_MAX_CHARS} per managed policy: split its statements into another named policy`,
+        );
+      }
+    }
+    return problems;
+  }
+}
+
 function labelOf(roleName: string): string {
   return roleName.replace(/[^A-Za-z0-9]/g, "");
 }
@@ -62,12 +135,23 @@ export interface IamRoleProps {
    * @default 3600
    */
   readonly maxSessionDuration?: number;
+  /**
+   * IAM path of the role.
+   * @default "/"
+   */
+  readonly path?: string;
+  /**
+   * The policy that grants of other constructs (bucket.grantRead, ...) add to.
+   * @default "permissions"
+   */
+  readonly grantPolicyName?: string;
 }
 
 /**
- * An IAM role whose permissions are inline policies it owns, so a role and everything it may do
- * appear together in a plan. Statements are added by intent (`addToPolicy`, and the grant
- * methods of other constructs); each named policy becomes one `aws_iam_role_policy`.
+ * An IAM role whose permissions are customer managed policies it owns (`<role>-<name>`), so a
+ * role and everything it may do appear together in a plan. Statements are added by intent
+ * (`addToPolicy`, and the grant methods of other constructs); each named policy becomes one
+ * `aws_iam_policy` attached to the role, checked against IAM's size limit at synthesis.
  */
 export class IamRole extends Construct implements Grantee {
   readonly role: IamRoleResource;
@@ -75,7 +159,8 @@ export class IamRole extends Construct implements Grantee {
   readonly roleName: string;
   readonly principalArn: string;
   readonly grantLabel: string;
-  private readonly inline: InlinePolicies;
+  private readonly policies: ManagedPolicies;
+  private readonly grantPolicyName: string;
 
   constructor(scope: Construct, id: string, props: IamRoleProps) {
     super(scope, id);
@@ -98,26 +183,28 @@ export class IamRole extends Construct implements Grantee {
       description: props.description,
       assumeRolePolicy: renderPolicy(props.trustStatements),
       maxSessionDuration: props.maxSessionDuration ?? 3600,
+      path: props.path,
     });
     this.roleArn = this.role.arn;
     this.roleName = this.role.name;
     this.principalArn = this.role.arn;
     this.grantLabel = labelOf(props.roleName);
-    this.inline = new InlinePolicies(this, this.role.id);
+    this.grantPolicyName = props.grantPolicyName ?? "permissions";
+    this.policies = new ManagedPolicies(this, props.roleName, this.role.name);
   }
 
-  /** Adds a statement to the named inline policy, creating the policy on first use. */
+  /** Adds a statement to the named policy, creating and attaching the policy on first use. */
   addToPolicy(statement: PolicyStatement, policyName = "permissions"): void {
-    this.inline.add(statement, policyName);
+    this.policies.add(statement, policyName);
   }
 
   addToPrincipalPolicy(statement: PolicyStatement): void {
-    this.addToPolicy(statement);
+    this.addToPolicy(statement, this.grantPolicyName);
   }
 
-  /** The statements of each inline policy (for tests and reports). */
+  /** The statements of each named policy (for tests and reports). */
   policyStatements(policyName = "permissions"): readonly PolicyStatement[] {
-    return this.inline.statements(policyName);
+    return this.policies.statements(policyName);
   }
 }
 

@@ -149,9 +149,11 @@ export class KmsKey extends Construct {
     statementId: string,
     principalArns: string[],
     actions: string[],
-    service: string,
+    service: string | string[],
     env: AwsEnvironment,
   ): void {
+    const services = typeof service === "string" ? [service] : service;
+    const via = services.map((s) => viaService(env, s));
     this.addToPolicy({
       Sid: statementId,
       Effect: "Allow",
@@ -160,9 +162,35 @@ export class KmsKey extends Construct {
       Resource: "*",
       Condition: {
         StringEquals: {
-          "kms:ViaService": viaService(env, service),
+          "kms:ViaService": via.length === 1 ? via[0] : via,
           "kms:CallerAccount": env.accountId,
         },
+      },
+    });
+  }
+
+  /**
+   * Lets principals have AWS services (SageMaker, EC2, EFS) create grants on the key for the
+   * resources they make (volumes, file systems), and nothing else with grants.
+   */
+  grantCreateGrantForAwsResources(
+    statementId: string,
+    principalArns: string[],
+    services: string[],
+    env: AwsEnvironment,
+  ): void {
+    this.addToPolicy({
+      Sid: statementId,
+      Effect: "Allow",
+      Principal: { AWS: principalArns },
+      Action: "kms:CreateGrant",
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": services.map((s) => viaService(env, s)),
+          "kms:CallerAccount": env.accountId,
+        },
+        Bool: { "kms:GrantIsForAWSResource": "true" },
       },
     });
   }
