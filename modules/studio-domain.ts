@@ -1,0 +1,75 @@
+import { SagemakerDomain } from "@cdktf/provider-aws/lib/sagemaker-domain";
+import { SagemakerUserProfile } from "@cdktf/provider-aws/lib/sagemaker-user-profile";
+import { Construct } from "constructs";
+
+export interface StudioUserProfile {
+  readonly name: string;
+  readonly executionRoleArn: string;
+  /** IAM Identity Center user name (SSO domains). */
+  readonly ssoUserName?: string;
+}
+
+export interface StudioDomainProps {
+  readonly domainName: string;
+  /** @default "IAM" */
+  readonly authMode?: "IAM" | "SSO";
+  readonly vpcId: string;
+  /** Private subnets only: the domain is VpcOnly. */
+  readonly subnetIds: string[];
+  /** The workload security group(s): the domain's and every app's. */
+  readonly securityGroupIds: string[];
+  /** Customer managed key of the home file system and app volumes. */
+  readonly kmsKeyArn: string;
+  /** Execution role of users without one of their own. */
+  readonly defaultExecutionRoleArn: string;
+  /** @default none */
+  readonly userProfiles?: StudioUserProfile[];
+}
+
+/**
+ * A SageMaker Studio domain that reaches nothing but the VPC (`VpcOnly`), encrypts its home file
+ * system and volumes with a customer managed key, keeps the home file system when the domain is
+ * deleted, disables notebook output sharing, and is protected from destroy; plus its user
+ * profiles with the same network settings.
+ */
+export class StudioDomain extends Construct {
+  readonly domain: SagemakerDomain;
+  readonly domainId: string;
+  readonly userProfiles: Record<string, SagemakerUserProfile> = {};
+
+  constructor(scope: Construct, id: string, props: StudioDomainProps) {
+    super(scope, id);
+    const sharingSettings = { notebookOutputOption: "Disabled" };
+    this.domain = new SagemakerDomain(this, "domain", {
+      domainName: props.domainName,
+      authMode: props.authMode ?? "IAM",
+      appNetworkAccessType: "VpcOnly",
+      vpcId: props.vpcId,
+      subnetIds: props.subnetIds,
+      kmsKeyId: props.kmsKeyArn,
+      domainSettings: { securityGroupIds: props.securityGroupIds },
+      defaultUserSettings: {
+        executionRole: props.defaultExecutionRoleArn,
+        securityGroups: props.securityGroupIds,
+        sharingSettings,
+      },
+      retentionPolicy: { homeEfsFileSystem: "Retain" },
+      lifecycle: { preventDestroy: true },
+    });
+    this.domainId = this.domain.id;
+
+    for (const profile of props.userProfiles ?? []) {
+      this.userProfiles[profile.name] = new SagemakerUserProfile(this, `user-${profile.name}`, {
+        domainId: this.domain.id,
+        userProfileName: profile.name,
+        singleSignOnUserIdentifier: profile.ssoUserName === undefined ? undefined : "UserName",
+        singleSignOnUserValue: profile.ssoUserName,
+        userSettings: {
+          executionRole: profile.executionRoleArn,
+          securityGroups: props.securityGroupIds,
+          sharingSettings,
+        },
+      });
+    }
+  }
+}
