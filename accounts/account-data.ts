@@ -7,8 +7,7 @@ import { KmsKey } from "../modules/kms-key";
 import { SecureBucket, type SecureBucketProps } from "../modules/secure-bucket";
 import { bucketLifecycle, type BucketConfig } from "./bucket-config";
 import type { DataScienceAccountConfig } from "./config-schema";
-import { namingInput } from "./config-schema";
-import { AccountNames } from "./naming";
+import { modelReaderRoleArns } from "./cross-account";
 import type { AccountNetwork } from "./account-network";
 import type { PlatformStack } from "./platform-stack";
 
@@ -38,13 +37,6 @@ export interface DataScienceData {
   readonly dataBucket: SecureBucket;
   readonly modelBucket: SecureBucket;
   readonly mlflowBucket: SecureBucket;
-}
-
-/** Roles of deployment targets that read this account's model artifacts. */
-function modelReaderArns(stack: PlatformStack): string[] {
-  return Object.entries(stack.config.accounts)
-    .filter(([, a]) => a.type === "deployment-target" && a.dataScienceAccount === stack.accountName)
-    .map(([name]) => new AccountNames(namingInput(stack.config, name)).modelExecutionRoleArn);
 }
 
 /** Keys, buckets, dataset grants and the DVC remote of the data science account. */
@@ -96,7 +88,10 @@ export function addDataScienceData(stack: PlatformStack, network: AccountNetwork
       // Deployment targets read models from their own VPCs: they are named by exact role ARN.
       vpcEndpointOnly: {
         vpcEndpointId,
-        exemptPrincipalArns: [names.deployRoleArn, ...modelReaderArns(stack)],
+        exemptPrincipalArns: [
+          names.deployRoleArn,
+          ...modelReaderRoleArns(stack.config, stack.accountName),
+        ],
       },
       objectLock: lockDays === undefined ? undefined : { retentionDays: lockDays },
     },

@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import { DATA_SCIENCE_ENDPOINTS } from "../modules/vpc-endpoint-catalogue";
 import { addDataScienceData, type DataScienceData } from "./account-data";
 import { addAccountNetwork, type AccountNetwork } from "./account-network";
+import { addStudio, type DataScienceStudio } from "./account-studio";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 /**
@@ -11,6 +12,7 @@ import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 export class DataScienceAccountStack extends PlatformStack {
   readonly network: AccountNetwork;
   readonly data: DataScienceData;
+  readonly studio: DataScienceStudio;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -20,5 +22,6 @@ export class DataScienceAccountStack extends PlatformStack {
     this.useAccountStateBackend();
     this.network = addAccountNetwork(this, { defaultEndpoints: DATA_SCIENCE_ENDPOINTS });
     this.data = addDataScienceData(this, this.network);
+    this.studio = addStudio(this, this.network, this.data);
   }
 }

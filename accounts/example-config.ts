@@ -29,6 +29,27 @@ export const exampleConfig: ExamplePlatformConfig = {
       type: "data-science",
       accountId: "111111111111",
       vpc: { cidr: "10.10.0.0/16", availabilityZones: 2 },
+      sagemaker: {
+        domains: [
+          {
+            authMode: "IAM",
+            userProfiles: [
+              { name: "data-scientist-1", persona: "data-scientist" },
+              { name: "team-lead", persona: "team-admin" },
+            ],
+          },
+        ],
+        identity: {
+          kind: "iam-identity-center",
+          permissionSets: {
+            dataScientist: "DataScientist",
+            teamAdmin: "DataScienceTeamAdmin",
+            admin: "DataScienceAdmin",
+          },
+        },
+        modelPackageGroups: ["churn-prediction"],
+        projects: true,
+      },
     },
     staging: {
       type: "deployment-target",

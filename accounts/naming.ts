@@ -164,6 +164,35 @@ export class AccountNames {
     return this.keyAlias("endpoint");
   }
 
+  // --- SageMaker (data science account) ---------------------------------------------------
+
+  get studioDomainName(): string {
+    return this.stem;
+  }
+
+  /** Execution role of data scientists' Studio apps and the jobs they start. */
+  get studioExecutionRoleName(): string {
+    return `${this.stem}-studio-execution`;
+  }
+
+  /** Execution role of team administrators' Studio apps: may approve model versions. */
+  get teamAdminExecutionRoleName(): string {
+    return `${this.stem}-team-admin-execution`;
+  }
+
+  /** Execution role of SageMaker pipelines; the one that deploys to the targets. */
+  get pipelineExecutionRoleName(): string {
+    return `${this.stem}-pipeline-execution`;
+  }
+
+  userExecutionRoleName(profile: string): string {
+    return `${this.stem}-user-${profile}`;
+  }
+
+  personaRoleName(persona: "data-scientist" | "team-admin" | "admin"): string {
+    return `${this.stem}-${persona === "admin" ? "ds-admin" : persona}`;
+  }
+
   // --- Cross-account roles (deployment targets) -------------------------------------------
 
   /** The role that runs models in a deployment target; reads the dev model artifacts. */
@@ -216,6 +245,14 @@ export function ownedNames(names: AccountNames): OwnedName[] {
       ? [
           { kind: "KMS alias" as const, name: names.dataKeyAlias, global: false },
           { kind: "KMS alias" as const, name: names.studioKeyAlias, global: false },
+          ...[
+            names.studioExecutionRoleName,
+            names.teamAdminExecutionRoleName,
+            names.pipelineExecutionRoleName,
+            names.personaRoleName("data-scientist"),
+            names.personaRoleName("team-admin"),
+            names.personaRoleName("admin"),
+          ].map((name) => ({ kind: "IAM role" as const, name, global: false })),
         ]
       : [
           { kind: "KMS alias" as const, name: names.endpointKeyAlias, global: false },

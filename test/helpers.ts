@@ -105,3 +105,29 @@ export function bucketByName(
     config: (type: string) => findResource(stack, type, (r) => r.bucket === idRef)[1],
   };
 }
+
+/** The managed policy a platform role owns under a name (`<role>-<policy>`). */
+export function rolePolicy(
+  stack: StackJson,
+  roleName: string,
+  policyName = "permissions",
+): PolicyDocument {
+  const [, policy] = findResource(
+    stack,
+    "aws_iam_policy",
+    (p) => p.name === `${roleName}-${policyName}`,
+  );
+  return JSON.parse(policy.policy) as PolicyDocument;
+}
+
+/** The problems a changed example config is rejected with (empty when accepted). */
+export function problemsOf(change: (input: any) => void): readonly string[] {
+  const input = exampleInput() as any;
+  change(input);
+  try {
+    parse(input);
+  } catch (error) {
+    return (error as { problems: string[] }).problems;
+  }
+  return [];
+}

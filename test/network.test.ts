@@ -17,6 +17,7 @@ import {
   parse,
   policyOf,
   resourcesOf,
+  rolePolicy,
   statement,
   synthPlatform,
   type StackJson,
@@ -478,7 +479,7 @@ describe("flow logs", () => {
   });
 
   test("the role may only write to that log group", () => {
-    const policy = policyOf(onlyResource(stack, "aws_iam_role_policy"));
+    const policy = rolePolicy(stack, "mlops-staging-vpc-flow-logs");
     expect(policy.Statement).toEqual([
       {
         Sid: "WriteToTheFlowLogGroup",
