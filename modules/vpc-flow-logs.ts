@@ -1,6 +1,7 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { Construct } from "constructs";
+import { encryptedLogGroup } from "./encrypted-log-group";
 import { IamRole } from "./iam-role";
 import type { KmsKey } from "./kms-key";
 
@@ -37,26 +38,16 @@ export class VpcFlowLogs extends Construct {
     super(scope, id);
     const logGroupArn = `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:${props.logGroupName}`;
 
-    props.key.addToPolicy({
-      Sid: `CloudWatchLogs${props.logGroupName.replace(/[^A-Za-z0-9]/g, "")}`,
-      Effect: "Allow",
-      Principal: { Service: `logs.${props.region}.${props.dnsSuffix}` },
-      Action: [
-        "kms:Decrypt*",
-        "kms:Describe*",
-        "kms:Encrypt*",
-        "kms:GenerateDataKey*",
-        "kms:ReEncrypt*",
-      ],
-      Resource: "*",
-      Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
-    });
-
-    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: props.logGroupName,
-      kmsKeyId: props.key.keyArn,
-      retentionInDays: props.retentionInDays ?? 365,
-      lifecycle: { preventDestroy: true },
+    this.logGroup = encryptedLogGroup(this, "log-group", {
+      logGroupName: props.logGroupName,
+      key: props.key,
+      retentionInDays: props.retentionInDays,
+      environment: {
+        accountId: props.accountId,
+        region: props.region,
+        partition: props.partition,
+        dnsSuffix: props.dnsSuffix,
+      },
     });
 
     this.role = new IamRole(this, "role", {

@@ -1,0 +1,53 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { Construct } from "constructs";
+import { arn, sid, type AwsEnvironment } from "./aws-environment";
+import type { KmsKey } from "./kms-key";
+
+export interface EncryptedLogGroupProps {
+  readonly logGroupName: string;
+  /** The account's logs key; its policy gets a statement for this log group only. */
+  readonly key: KmsKey;
+  readonly environment: AwsEnvironment;
+  /** @default 365 */
+  readonly retentionInDays?: number;
+}
+
+export function logGroupArn(env: AwsEnvironment, logGroupName: string): string {
+  return arn(env, "logs", `log-group:${logGroupName}`);
+}
+
+/**
+ * A CloudWatch log group encrypted with a customer managed key, kept 365 days by default and
+ * protected from destroy. The key policy lets the CloudWatch Logs service use the key for this
+ * log group only (`kms:EncryptionContext:aws:logs:arn`). Created at `scope/id`, so callers keep
+ * their own construct paths (and Terraform addresses).
+ */
+export function encryptedLogGroup(
+  scope: Construct,
+  id: string,
+  props: EncryptedLogGroupProps,
+): CloudwatchLogGroup {
+  const env = props.environment;
+  props.key.addToPolicy({
+    Sid: sid("CloudWatchLogs", props.logGroupName),
+    Effect: "Allow",
+    Principal: { Service: `logs.${env.region}.${env.dnsSuffix}` },
+    Action: [
+      "kms:Decrypt*",
+      "kms:Describe*",
+      "kms:Encrypt*",
+      "kms:GenerateDataKey*",
+      "kms:ReEncrypt*",
+    ],
+    Resource: "*",
+    Condition: {
+      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn(env, props.logGroupName) },
+    },
+  });
+  return new CloudwatchLogGroup(scope, id, {
+    name: props.logGroupName,
+    kmsKeyId: props.key.keyArn,
+    retentionInDays: props.retentionInDays ?? 365,
+    lifecycle: { preventDestroy: true },
+  });
+}
