@@ -20,7 +20,7 @@ import { StudioDomain } from "../modules/studio-domain";
 import type { DataScienceData } from "./account-data";
 import type { AccountNetwork } from "./account-network";
 import type { DataScienceAccountConfig } from "./config-schema";
-import { modelReaderRoleArns } from "./cross-account";
+import { targetRoleArns } from "./cross-account";
 import type { PlatformStack } from "./platform-stack";
 
 export interface DataScienceStudio {
@@ -245,7 +245,8 @@ export function addStudio(
   const registry = new ModelRegistry(stack, "model-registry", {
     environment: env,
     groupNames: config.modelPackageGroups,
-    readerRoleArns: modelReaderRoleArns(stack.config, stack.accountName),
+    // The targets' roles create models from approved versions: both may read the registry.
+    readerRoleArns: targetRoleArns(stack.config, stack.accountName),
   });
 
   const projects = config.projects

@@ -398,6 +398,13 @@ const sagemakerSchema = strictObject({
     .default([]),
   /** SageMaker projects: the Service Catalog portfolio and its two roles. Default true. */
   projects: z.boolean({ error: "must be true or false" }).default(true),
+  /** Where pipelines write model artifacts in the model bucket; what the targets may read. */
+  modelArtifactsPrefix: z
+    .string()
+    .regex(/^([A-Za-z0-9!_.*'()-]+\/)+$/, {
+      error: 'must be path segments each ending in "/", such as "models/"',
+    })
+    .default("models/"),
 });
 
 const commonAccountShape = {
@@ -422,6 +429,26 @@ const dataScienceAccountSchema = strictObject({
   datasetAccess: z.array(datasetAccessSchema).optional(),
   /** SageMaker Studio, personas, model registry, projects. */
   sagemaker: sagemakerSchema.prefault({}),
+  /**
+   * ARN of the data key once it exists. Deployment targets then name the key by ARN; without
+   * it they name it by alias (`kms:ResourceAliases`).
+   */
+  dataKeyArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, {
+      error: "must be a KMS key ARN",
+    })
+    .optional(),
+  /** The MLflow tracking server. */
+  mlflow: strictObject({
+    /** Secrets Manager secret of the backend database, which the server may read. */
+    databaseSecretArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/, {
+        error: "must be a Secrets Manager secret ARN",
+      })
+      .optional(),
+  }).prefault({}),
 });
 
 const deploymentTargetAccountSchema = strictObject({
@@ -431,6 +458,27 @@ const deploymentTargetAccountSchema = strictObject({
   ...commonAccountShape,
   /** Lifecycle of the account's buckets. */
   buckets: strictObject({ accessLogs: bucketConfigSchema.optional() }).optional(),
+  /** How the data science account's pipeline deploys here. */
+  deployment: strictObject({
+    /**
+     * External id the pipeline must present to assume the deployment role. Default
+     * `<prefix>-<account>-model-deployment`; set your own.
+     */
+    externalId: z
+      .string()
+      .regex(/^[\w+=,.@:\/-]{2,1224}$/, {
+        error: "must be 2 to 1224 letters, digits or + = , . @ : / _ -",
+      })
+      .optional(),
+    /** ECR repositories of the data science account whose images models here may pull. */
+    ecrRepositories: z
+      .array(
+        z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
+          error: "must be an ECR repository name",
+        }),
+      )
+      .default([]),
+  }).prefault({}),
 });
 
 const accountSchema = z.discriminatedUnion(

@@ -21,3 +21,11 @@ export function deploymentTargetsOf(
 export function modelReaderRoleArns(config: PlatformConfig, dataScienceAccount: string): string[] {
   return deploymentTargetsOf(config, dataScienceAccount).map((t) => t.modelExecutionRoleArn);
 }
+
+/** Both roles of every target: the pipeline may assume them, the registry lets them read. */
+export function targetRoleArns(config: PlatformConfig, dataScienceAccount: string): string[] {
+  return deploymentTargetsOf(config, dataScienceAccount).flatMap((t) => [
+    t.modelExecutionRoleArn,
+    t.modelDeploymentRoleArn,
+  ]);
+}

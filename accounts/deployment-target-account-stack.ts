@@ -2,6 +2,8 @@ import type { Construct } from "constructs";
 import { DEPLOYMENT_TARGET_ENDPOINTS } from "../modules/vpc-endpoint-catalogue";
 import { addDeploymentTargetData, type DeploymentTargetData } from "./account-data";
 import { addAccountNetwork, type AccountNetwork } from "./account-network";
+import { addModelHosting } from "./account-model-hosting";
+import type { ModelHostingRoles } from "../modules/model-hosting-roles";
 import { namingInput } from "./config-schema";
 import { AccountNames } from "./naming";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
@@ -15,6 +17,7 @@ export class DeploymentTargetAccountStack extends PlatformStack {
   readonly dataScienceNames: AccountNames;
   readonly network: AccountNetwork;
   readonly data: DeploymentTargetData;
+  readonly hosting: ModelHostingRoles;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -38,5 +41,11 @@ export class DeploymentTargetAccountStack extends PlatformStack {
       ],
     });
     this.data = addDeploymentTargetData(this);
+    this.hosting = addModelHosting(
+      this,
+      this.network,
+      this.data.endpointKey,
+      this.dataScienceNames,
+    );
   }
 }

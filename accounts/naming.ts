@@ -204,6 +204,34 @@ export class AccountNames {
     return this.roleArn(this.modelExecutionRoleName);
   }
 
+  /** The role the data science pipeline assumes to deploy models into a target. */
+  get modelDeploymentRoleName(): string {
+    return `${this.stem}-model-deployment`;
+  }
+
+  get modelDeploymentRoleArn(): string {
+    return this.roleArn(this.modelDeploymentRoleName);
+  }
+
+  /** Default external id of the deployment role. */
+  get defaultDeploymentExternalId(): string {
+    return `${this.stem}-model-deployment`;
+  }
+
+  get pipelineExecutionRoleArn(): string {
+    return this.roleArn(this.pipelineExecutionRoleName);
+  }
+
+  // --- MLflow (data science account) ----------------------------------------------------
+
+  get mlflowServerRoleName(): string {
+    return `${this.stem}-mlflow-server`;
+  }
+
+  get mlflowLogGroupName(): string {
+    return `/platform/${this.stem}/mlflow-server`;
+  }
+
   // --- Terraform state -------------------------------------------------------------------
 
   get stateBucketName(): string {
@@ -252,11 +280,13 @@ export function ownedNames(names: AccountNames): OwnedName[] {
             names.personaRoleName("data-scientist"),
             names.personaRoleName("team-admin"),
             names.personaRoleName("admin"),
+            names.mlflowServerRoleName,
           ].map((name) => ({ kind: "IAM role" as const, name, global: false })),
         ]
       : [
           { kind: "KMS alias" as const, name: names.endpointKeyAlias, global: false },
           { kind: "IAM role" as const, name: names.modelExecutionRoleName, global: false },
+          { kind: "IAM role" as const, name: names.modelDeploymentRoleName, global: false },
         ]),
     { kind: "DynamoDB table", name: names.stateLockTableName, global: false },
     { kind: "log group", name: names.flowLogGroupName, global: false },

@@ -134,7 +134,7 @@ describe("bad config fixtures", () => {
     ],
     "misspelled-key.yaml": [
       "accounts.staging.accountId: is required",
-      'accounts.staging: unknown key "acountId" (did you mean "accountId"?); allowed keys: type, dataScienceAccount, accountId, deployRoleName, vpc, buckets',
+      'accounts.staging: unknown key "acountId" (did you mean "accountId"?); allowed keys: type, dataScienceAccount, accountId, deployRoleName, vpc, buckets, deployment',
     ],
     "public-cidr.yaml": [
       'accounts.staging.vpc.cidr: "8.8.0.0/16" must be a private block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (RFC 1918)',

@@ -172,7 +172,12 @@ describe("every key of the default platform", () => {
       for (const s of policy.Statement) {
         const principal = JSON.stringify(s.Principal);
         if (principal.includes('"*"')) expect(Object.keys(s.Condition ?? {})).not.toHaveLength(0);
-        expect(principal).not.toContain(":root");
+        // An account principal only narrowed to exact roles (cross-account grants); never the
+        // key's own account root (the policy does not delegate to IAM).
+        expect(principal).not.toContain(`${account}:root`);
+        if (principal.includes(":root")) {
+          expect(s.Condition?.ArnEquals?.["aws:PrincipalArn"]).toEqual(expect.any(Array));
+        }
       }
     },
   );

@@ -131,3 +131,10 @@ export function problemsOf(change: (input: any) => void): readonly string[] {
   }
   return [];
 }
+
+/** The trust statements of a role, by its name. */
+export function trustOf(stack: StackJson, roleName: string): PolicyStatement[] {
+  return JSON.parse(
+    findResource(stack, "aws_iam_role", (r) => r.name === roleName)[1].assume_role_policy,
+  ).Statement;
+}

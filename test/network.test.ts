@@ -11,6 +11,7 @@ import {
 import { TerraformVariable, Testing } from "../modules/cdktf";
 import {
   exampleInput,
+  findResource,
   keyByAlias,
   moduleTestStack,
   onlyResource,
@@ -425,7 +426,11 @@ describe("flow logs", () => {
         nameOf(stack, "aws_cloudwatch_log_group"),
         "arn",
       ),
-      iam_role_arn: ref("aws_iam_role", nameOf(stack, "aws_iam_role"), "arn"),
+      iam_role_arn: ref(
+        "aws_iam_role",
+        nameOf(stack, "aws_iam_role", (r) => r.name === "mlops-staging-vpc-flow-logs"),
+        "arn",
+      ),
     });
   });
 
@@ -449,9 +454,9 @@ describe("flow logs", () => {
     const policy = policyOf(key);
     expect(policy.Statement.map((s) => s.Sid)).toEqual([
       "KeyAdministration",
-      "CloudWatchLogsawsvpcflowlogsmlopsstaging",
+      "CloudWatchLogsAwsVpcFlowLogsMlopsStaging",
     ]);
-    expect(statement(policy, "CloudWatchLogsawsvpcflowlogsmlopsstaging")).toMatchObject({
+    expect(statement(policy, "CloudWatchLogsAwsVpcFlowLogsMlopsStaging")).toMatchObject({
       Principal: { Service: "logs.eu-west-1.amazonaws.com" },
       Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
     });
@@ -462,8 +467,11 @@ describe("flow logs", () => {
   });
 
   test("the role is trusted by the flow logs service of this account only", () => {
-    const role = onlyResource(stack, "aws_iam_role");
-    expect(role.name).toBe("mlops-staging-vpc-flow-logs");
+    const [, role] = findResource(
+      stack,
+      "aws_iam_role",
+      (r) => r.name === "mlops-staging-vpc-flow-logs",
+    );
     expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
       {
         Sid: "FlowLogsServiceOfThisAccount",

@@ -10,6 +10,7 @@ import {
   rolePolicy,
   statement,
   synthPlatform,
+  trustOf,
   type StackJson,
 } from "./helpers";
 import type { PolicyDocument, PolicyStatement } from "../modules/iam-policy";
@@ -31,12 +32,6 @@ function ref(type: string, name: string, attribute = "id"): string {
 function roleRef(stack: StackJson, roleName: string, attribute = "arn"): string {
   const [name] = findResource(stack, "aws_iam_role", (r) => r.name === roleName);
   return ref("aws_iam_role", name, attribute);
-}
-
-function trustOf(stack: StackJson, roleName: string): PolicyStatement[] {
-  return JSON.parse(
-    findResource(stack, "aws_iam_role", (r) => r.name === roleName)[1].assume_role_policy,
-  ).Statement;
 }
 
 function allPolicies(stack: StackJson): PolicyDocument[] {
@@ -491,7 +486,7 @@ describe("model registry", () => {
     });
   });
 
-  test("staging and prod model roles may read versions and create models, by exact ARN", () => {
+  test("staging's and prod's model roles may read versions and create models, by exact ARN", () => {
     const policy = JSON.parse(
       findResource(dev, "aws_sagemaker_model_package_group_policy", () => true)[1].resource_policy,
     );
@@ -499,7 +494,9 @@ describe("model registry", () => {
       ArnEquals: {
         "aws:PrincipalArn": [
           "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
+          "arn:aws:iam::222222222222:role/mlops-staging-model-deployment",
           "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
+          "arn:aws:iam::333333333333:role/mlops-prod-model-deployment",
         ],
       },
     };

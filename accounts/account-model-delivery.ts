@@ -1,0 +1,119 @@
+import { TerraformOutput } from "../modules/cdktf";
+import { MlflowServerRole } from "../modules/mlflow-server-role";
+import type { DataScienceData } from "./account-data";
+import type { AccountNetwork } from "./account-network";
+import type { DataScienceStudio } from "./account-studio";
+import type { DataScienceAccountConfig } from "./config-schema";
+import { deploymentTargetsOf, modelReaderRoleArns, targetRoleArns } from "./cross-account";
+import type { PlatformStack } from "./platform-stack";
+
+/**
+ * The data science side of model delivery: the pipeline may assume the targets' roles and no
+ * other role of another account; the model bucket and the data key let the targets' model
+ * execution roles read and decrypt the model artifacts, by exact role ARN. Plus the MLflow
+ * tracking server's role. Every name comes from config through the same helpers the targets
+ * use, so a change in config changes both sides at once.
+ */
+export function addModelDelivery(
+  stack: PlatformStack,
+  network: AccountNetwork,
+  data: DataScienceData,
+  studio: DataScienceStudio,
+): MlflowServerRole {
+  const names = stack.names;
+  const env = names.environment;
+  const account = stack.account as DataScienceAccountConfig;
+  const targets = deploymentTargetsOf(stack.config, stack.accountName);
+  const assumable = targetRoleArns(stack.config, stack.accountName);
+  const readers = modelReaderRoleArns(stack.config, stack.accountName);
+  const prefix = account.sagemaker.modelArtifactsPrefix;
+
+  const pipeline = studio.pipelineExecutionRole;
+  if (assumable.length > 0) {
+    pipeline.addToPolicy(
+      {
+        Sid: "AssumeTheTargetsDeploymentRoles",
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Resource: assumable,
+      },
+      "deployment",
+    );
+  }
+  pipeline.addToPolicy(
+    {
+      // Whatever else is attached: no role of another account but these.
+      Sid: "DenyAssumingAnyOtherRole",
+      Effect: "Deny",
+      Action: "sts:AssumeRole",
+      NotResource: assumable.length > 0 ? assumable : [names.roleArn("no-role-may-be-assumed")],
+    },
+    "deployment",
+  );
+
+  if (readers.length > 0) {
+    const accounts = [
+      ...new Set(targets.map((t) => `arn:${names.partition}:iam::${t.accountId}:root`)),
+    ];
+    const onlyTheModelRoles = { ArnEquals: { "aws:PrincipalArn": readers } };
+    const bucket = data.modelBucket;
+    bucket.addToResourcePolicy({
+      Sid: "DeploymentTargetsListModelArtifacts",
+      Effect: "Allow",
+      Principal: { AWS: accounts },
+      Action: "s3:ListBucket",
+      Resource: bucket.bucketArn,
+      Condition: { ...onlyTheModelRoles, StringLike: { "s3:prefix": [prefix, `${prefix}*`] } },
+    });
+    bucket.addToResourcePolicy({
+      Sid: "DeploymentTargetsReadModelArtifacts",
+      Effect: "Allow",
+      Principal: { AWS: accounts },
+      Action: ["s3:GetBucketLocation", "s3:GetObject", "s3:GetObjectVersion"],
+      Resource: [bucket.bucketArn, `${bucket.bucketArn}/${prefix}*`],
+      Condition: onlyTheModelRoles,
+    });
+    data.dataKey.addToPolicy({
+      Sid: "DeploymentTargetsDecryptModelArtifacts",
+      Effect: "Allow",
+      Principal: { AWS: accounts },
+      Action: ["kms:Decrypt", "kms:DescribeKey"],
+      Resource: "*",
+      Condition: {
+        ...onlyTheModelRoles,
+        StringEquals: { "kms:ViaService": `s3.${env.region}.${env.dnsSuffix}` },
+      },
+    });
+  }
+
+  const mlflow = new MlflowServerRole(stack, "mlflow-server", {
+    environment: env,
+    roleName: names.mlflowServerRoleName,
+    artifactBucket: data.mlflowBucket,
+    logGroupName: names.mlflowLogGroupName,
+    logsKey: network.logsKey,
+    databaseSecretArn: account.mlflow.databaseSecretArn,
+  });
+  const artifactRoot = `s3://${names.mlflowBucketName}`;
+  for (const [id, value, description] of [
+    ["mlflow_server_role_arn", mlflow.role.roleArn, "Role of the MLflow tracking server"],
+    [
+      "mlflow_instance_profile",
+      mlflow.instanceProfile.name,
+      "Instance profile of the MLflow server",
+    ],
+    [
+      "mlflow_default_artifact_root",
+      artifactRoot,
+      "The --default-artifact-root of the MLflow server",
+    ],
+    [
+      "mlflow_server_command",
+      `mlflow server --default-artifact-root ${artifactRoot} --host 0.0.0.0 --port 5000`,
+      "How the server runs (backend store URI from its secret); reach it through Session Manager",
+    ],
+  ] as const) {
+    new TerraformOutput(stack, id, { value, description });
+  }
+  return mlflow;
+}
