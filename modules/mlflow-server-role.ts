@@ -1,7 +1,7 @@
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { Construct } from "constructs";
-import { arn, type AwsEnvironment } from "./aws-environment";
+import { arn, viaService, type AwsEnvironment } from "./aws-environment";
 import { encryptedLogGroup } from "./encrypted-log-group";
 import { IamRole } from "./iam-role";
 import type { KmsKey } from "./kms-key";
@@ -100,12 +100,29 @@ export class MlflowServerRole extends Construct {
       Resource: [logGroupArn, `${logGroupArn}:log-stream:*`],
     });
 
-    if (props.databaseSecretArn !== undefined) {
+    if (props.databaseSecretArn !== undefined) this.readDatabaseSecret(props.databaseSecretArn);
+  }
+
+  /** Lets the server read its database secret (and decrypt it, when a key is named). */
+  readDatabaseSecret(
+    secretArn: string,
+    key?: { keyArn: string; environment: AwsEnvironment },
+  ): void {
+    this.role.addToPolicy({
+      Sid: "ReadTheDatabaseSecret",
+      Effect: "Allow",
+      Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+      Resource: secretArn,
+    });
+    if (key !== undefined) {
       this.role.addToPolicy({
-        Sid: "ReadTheDatabaseSecret",
+        Sid: "DecryptTheDatabaseSecret",
         Effect: "Allow",
-        Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
-        Resource: props.databaseSecretArn,
+        Action: "kms:Decrypt",
+        Resource: key.keyArn,
+        Condition: {
+          StringEquals: { "kms:ViaService": viaService(key.environment, "secretsmanager") },
+        },
       });
     }
   }

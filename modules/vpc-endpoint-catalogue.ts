@@ -96,6 +96,15 @@ export const DEPLOYMENT_TARGET_ENDPOINTS: readonly InterfaceEndpointId[] = [
   "ecr.dkr",
 ];
 
+/** What the MLflow server needs to reach AWS without the internet. */
+export const MLFLOW_SERVER_ENDPOINTS: readonly InterfaceEndpointId[] = [
+  "secretsmanager",
+  "ssm",
+  "ssmmessages",
+  "ec2messages",
+  "logs",
+];
+
 /** `com.amazonaws` for `amazonaws.com`, `cn.com.amazonaws` for `amazonaws.com.cn`. */
 export function serviceNamePrefix(dnsSuffix: string): string {
   return dnsSuffix.split(".").reverse().join(".");
