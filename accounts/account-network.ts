@@ -9,6 +9,8 @@ import type { PlatformStack } from "./platform-stack";
 export interface AccountNetworkOptions {
   /** Interface endpoints when the account's config does not list them. */
   readonly defaultEndpoints: readonly InterfaceEndpointId[];
+  /** Interface endpoints the account's workloads need whatever the config lists. */
+  readonly requiredEndpoints?: readonly InterfaceEndpointId[];
   /** Buckets of other accounts this account reads through its S3 endpoint. */
   readonly readBuckets?: { bucketName: string; accountId: string }[];
 }
@@ -56,7 +58,12 @@ export function addAccountNetwork(
     region: names.region,
     partition: names.partition,
     dnsSuffix: names.dnsSuffix,
-    interfaceEndpoints: vpcConfig.interfaceEndpoints ?? options.defaultEndpoints,
+    interfaceEndpoints: [
+      ...new Set([
+        ...(vpcConfig.interfaceEndpoints ?? options.defaultEndpoints),
+        ...(options.requiredEndpoints ?? []),
+      ]),
+    ],
     s3Access: { ownBuckets: names.allBucketNames(), readBuckets: options.readBuckets },
     flowLogs: {
       logGroupName: names.flowLogGroupName,

@@ -1,10 +1,12 @@
 import type { Construct } from "constructs";
-import { DATA_SCIENCE_ENDPOINTS } from "../modules/vpc-endpoint-catalogue";
+import { DATA_SCIENCE_ENDPOINTS, MLFLOW_SERVER_ENDPOINTS } from "../modules/vpc-endpoint-catalogue";
 import { addDataScienceData, type DataScienceData } from "./account-data";
 import { addAccountNetwork, type AccountNetwork } from "./account-network";
 import { addModelDelivery } from "./account-model-delivery";
 import { addStudio, type DataScienceStudio } from "./account-studio";
 import type { MlflowServerRole } from "../modules/mlflow-server-role";
+import type { MlflowServer } from "../modules/mlflow-server";
+import { addMlflowServer } from "./account-mlflow";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 /**
@@ -16,6 +18,8 @@ export class DataScienceAccountStack extends PlatformStack {
   readonly data: DataScienceData;
   readonly studio: DataScienceStudio;
   readonly mlflowServerRole: MlflowServerRole;
+  /** The MLflow server, when `mlflow.server.enabled`. */
+  readonly mlflowServer?: MlflowServer;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -23,9 +27,14 @@ export class DataScienceAccountStack extends PlatformStack {
       throw new Error(`${id}: DataScienceAccountStack needs an account of type "data-science"`);
     }
     this.useAccountStateBackend();
-    this.network = addAccountNetwork(this, { defaultEndpoints: DATA_SCIENCE_ENDPOINTS });
+    const mlflowServer = this.account.type === "data-science" && this.account.mlflow.server.enabled;
+    this.network = addAccountNetwork(this, {
+      defaultEndpoints: DATA_SCIENCE_ENDPOINTS,
+      requiredEndpoints: mlflowServer ? MLFLOW_SERVER_ENDPOINTS : [],
+    });
     this.data = addDataScienceData(this, this.network);
     this.studio = addStudio(this, this.network, this.data);
     this.mlflowServerRole = addModelDelivery(this, this.network, this.data, this.studio);
+    this.mlflowServer = addMlflowServer(this, this.network, this.mlflowServerRole);
   }
 }

@@ -232,6 +232,16 @@ export class AccountNames {
     return `/platform/${this.stem}/mlflow-server`;
   }
 
+  /** Key of the MLflow server's volume, database and database secret. */
+  get mlflowKeyAlias(): string {
+    return this.keyAlias("mlflow");
+  }
+
+  /** RDS instance identifier of the MLflow backend store. */
+  get mlflowDatabaseIdentifier(): string {
+    return `${this.stem}-mlflow`;
+  }
+
   // --- Terraform state -------------------------------------------------------------------
 
   get stateBucketName(): string {
