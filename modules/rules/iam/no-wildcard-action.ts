@@ -1,0 +1,28 @@
+import { identityPolicies, IDENTITY_POLICY_TYPES, list } from "../helpers";
+import type { ResourceRule } from "../types";
+import { roleStack, withStatement } from "./examples";
+
+export const iamNoWildcardAction: ResourceRule = {
+  kind: "resource",
+  id: "IAM.NoWildcardAction",
+  level: "error",
+  summary: 'No policy allows every action ("*")',
+  explanation:
+    'Action "*" is administrator access whatever the resource. List the actions the principal needs.',
+  resourceTypes: IDENTITY_POLICY_TYPES,
+  check: (r) =>
+    identityPolicies(r).some((d) =>
+      d.Statement.some((s) => s.Effect === "Allow" && list(s.Action).includes("*")),
+    )
+      ? 'allows Action "*"'
+      : undefined,
+  examples: {
+    compliant: roleStack(),
+    nonCompliant: withStatement({
+      Sid: "All",
+      Effect: "Allow",
+      Action: "*",
+      Resource: "arn:aws:s3:::b",
+    }),
+  },
+};

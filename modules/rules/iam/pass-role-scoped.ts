@@ -1,0 +1,38 @@
+import { identityPolicies, IDENTITY_POLICY_TYPES, list } from "../helpers";
+import type { ResourceRule } from "../types";
+import { roleStack, withStatement } from "./examples";
+
+export const iamPassRoleScoped: ResourceRule = {
+  kind: "resource",
+  id: "IAM.PassRoleScoped",
+  level: "error",
+  summary: "iam:PassRole names its roles and the service they go to (iam:PassedToService)",
+  explanation:
+    'PassRole on "*" or without iam:PassedToService lets a principal hand any role, to any service: a path to every permission those roles have.',
+  resourceTypes: IDENTITY_POLICY_TYPES,
+  check(r) {
+    for (const d of identityPolicies(r)) {
+      for (const s of d.Statement) {
+        if (
+          s.Effect !== "Allow" ||
+          !list(s.Action).some((a) => /^iam:(PassRole|\*)$/i.test(a) || a === "*")
+        )
+          continue;
+        if (list(s.Resource).includes("*")) return "allows iam:PassRole on every role";
+        const keys = Object.values(s.Condition ?? {}).flatMap((byKey) => Object.keys(byKey));
+        if (!keys.includes("iam:PassedToService"))
+          return "allows iam:PassRole without iam:PassedToService";
+      }
+    }
+    return undefined;
+  },
+  examples: {
+    compliant: roleStack(),
+    nonCompliant: withStatement({
+      Sid: "Pass",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: "arn:aws:iam::111111111111:role/r",
+    }),
+  },
+};

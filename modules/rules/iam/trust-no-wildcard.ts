@@ -1,0 +1,37 @@
+import { hasCondition, parsePolicy, principalsOf } from "../helpers";
+import type { ResourceRule } from "../types";
+import { roleStack, withTrust } from "./examples";
+
+export const iamTrustNoWildcard: ResourceRule = {
+  kind: "resource",
+  id: "IAM.TrustNoWildcard",
+  level: "error",
+  summary: "Trust policies name who may assume the role; an account principal needs a condition",
+  explanation:
+    'A "*" principal lets anyone in any account assume the role. A bare account principal (arn:...:root) lets every identity of that account with sts:AssumeRole in: narrow it with aws:PrincipalArn, MFA, or another condition.',
+  resourceTypes: ["aws_iam_role"],
+  check(role) {
+    for (const s of parsePolicy(role.config.assume_role_policy)?.Statement ?? []) {
+      if (s.Effect !== "Allow") continue;
+      const principals = principalsOf(s);
+      if (principals.includes("*"))
+        return `trust statement ${s.Sid ?? ""} names every principal ("*")`.replace("  ", " ");
+      if (principals.some((p) => /:root$|^\d{12}$/.test(p)) && !hasCondition(s)) {
+        return `trust statement ${s.Sid ?? ""} names a whole account without a condition`.replace(
+          "  ",
+          " ",
+        );
+      }
+    }
+    return undefined;
+  },
+  examples: {
+    compliant: roleStack(),
+    nonCompliant: withTrust({
+      Sid: "Account",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111111111111:root" },
+      Action: "sts:AssumeRole",
+    }),
+  },
+};

@@ -1,0 +1,29 @@
+import { linked, list } from "../helpers";
+import type { ResourceRule } from "../types";
+import { vpcStack } from "./examples";
+
+export const vpcDefaultSecurityGroupClosed: ResourceRule = {
+  kind: "resource",
+  id: "VPC.DefaultSecurityGroupClosed",
+  level: "error",
+  summary: "The default security group of every VPC has no rules",
+  explanation:
+    "Anything launched without a group lands in the default one; managing it with aws_default_security_group and no rules makes that a dead end instead of an open door.",
+  resourceTypes: ["aws_vpc", "aws_default_security_group"],
+  check(resource, ctx) {
+    if (resource.type === "aws_default_security_group") {
+      return list(resource.config.ingress).length + list(resource.config.egress).length > 0
+        ? "has rules"
+        : undefined;
+    }
+    return linked(ctx, "aws_default_security_group", resource, "vpc_id").length > 0
+      ? undefined
+      : "does not manage its default security group (to strip its rules)";
+  },
+  examples: {
+    compliant: vpcStack(),
+    nonCompliant: vpcStack(
+      (j) => (j.resource.aws_default_security_group.d.ingress = [{ protocol: "-1", self: true }]),
+    ),
+  },
+};

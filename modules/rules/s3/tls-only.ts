@@ -1,0 +1,45 @@
+import type { PolicyStatement } from "../../iam-policy";
+import { bucketConfig, list, parsePolicy } from "../helpers";
+import type { ResourceRule, ResourceView } from "../types";
+import { secureBucketStack } from "./examples";
+
+function coversBucketAndObjects(s: PolicyStatement, bucket: ResourceView): boolean {
+  const resources = list(s.Resource).map(String);
+  const arn = `\${${bucket.type}.${bucket.name}.arn}`;
+  const literal = `arn:aws:s3:::${bucket.config.bucket}`;
+  const has = (suffix: string) =>
+    resources.some(
+      (r) => r === `${arn}${suffix}` || r.endsWith(`${literal.split(":::")[1]}${suffix}`),
+    );
+  return has("") && has("/*");
+}
+
+export const s3TlsOnly: ResourceRule = {
+  kind: "resource",
+  id: "S3.TlsOnly",
+  level: "error",
+  summary: "Bucket policies deny requests without TLS, and TLS older than 1.2",
+  explanation:
+    "The bucket policy must deny every action on the bucket and its objects when aws:SecureTransport is false, and when s3:TlsVersion is below 1.2.",
+  resourceTypes: ["aws_s3_bucket"],
+  check(bucket, ctx) {
+    const statements = bucketConfig(ctx, "aws_s3_bucket_policy", bucket).flatMap(
+      (p) => parsePolicy(p.config.policy)?.Statement ?? [],
+    );
+    const denies = statements.filter(
+      (s) => s.Effect === "Deny" && coversBucketAndObjects(s, bucket),
+    );
+    const tls = denies.some((s) => String(s.Condition?.Bool?.["aws:SecureTransport"]) === "false");
+    const version = denies.some(
+      (s) => String(s.Condition?.NumericLessThan?.["s3:TlsVersion"]) === "1.2",
+    );
+    if (!tls)
+      return "has no policy statement denying requests without TLS on the bucket and its objects";
+    if (!version) return "has no policy statement denying TLS older than 1.2";
+    return undefined;
+  },
+  examples: {
+    compliant: secureBucketStack(),
+    nonCompliant: secureBucketStack((j) => delete j.resource.aws_s3_bucket_policy),
+  },
+};

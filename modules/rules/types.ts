@@ -1,0 +1,86 @@
+/**
+ * The rule pack's vocabulary. Rules read synthesized Terraform JSON, so the same pack runs at
+ * synthesis and over an existing cdktf.out (`npm run scan`), on resources the platform writes
+ * and on resources users add.
+ */
+
+export type Level = "error" | "warning";
+
+/** A suppression: one rule, one construct (or stack), a written reason. */
+export interface Suppression {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** Synthesized Terraform JSON of one stack, as far as the rules read it. */
+export interface StackJson {
+  "//"?: { suppressions?: Suppression[]; [key: string]: unknown };
+  terraform?: Record<string, any>;
+  provider?: Record<string, any[]>;
+  resource?: Record<string, Record<string, any>>;
+  data?: Record<string, Record<string, any>>;
+}
+
+export interface ResourceView {
+  readonly type: string;
+  readonly name: string;
+  /** `type.name`, the Terraform address. */
+  readonly address: string;
+  readonly config: Record<string, any>;
+  /** Construct path, when the JSON carries metadata. */
+  readonly path?: string;
+  readonly suppressions: readonly Suppression[];
+}
+
+export interface RuleContext {
+  readonly stackId: string;
+  readonly json: StackJson;
+  readonly resources: readonly ResourceView[];
+  byType(type: string): ResourceView[];
+  /** Whether an IAM action (or a pattern such as `kms:GenerateDataKey*`) exists. */
+  actionExists(action: string): boolean;
+}
+
+/** Example stacks for a rule: one it accepts, one it refuses. Tests run both. */
+export interface RuleExamples {
+  readonly compliant: StackJson;
+  readonly nonCompliant: StackJson;
+}
+
+interface RuleInfo {
+  /** `<Service>.<Name>`. */
+  readonly id: string;
+  readonly level: Level;
+  /** One line: what the rule requires. */
+  readonly summary: string;
+  /** Why, and how to comply. */
+  readonly explanation: string;
+  readonly examples: RuleExamples;
+}
+
+/** A rule about one resource at a time. Returns why it is non-compliant, or undefined. */
+export interface ResourceRule extends RuleInfo {
+  readonly kind: "resource";
+  readonly resourceTypes: readonly string[];
+  check(resource: ResourceView, ctx: RuleContext): string | undefined;
+}
+
+/** A rule about the stack as a whole (backend, providers, data sources). */
+export interface StackRule extends RuleInfo {
+  readonly kind: "stack";
+  check(ctx: RuleContext): string[];
+}
+
+export type Rule = ResourceRule | StackRule;
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly level: Level;
+  readonly stackId: string;
+  /** Terraform address, or `stack` for stack rules. */
+  readonly address: string;
+  readonly path?: string;
+  readonly message: string;
+  /** Set when a suppression covers the finding. */
+  readonly suppressedBecause?: string;
+}
