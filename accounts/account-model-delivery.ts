@@ -7,6 +7,9 @@ import type { DataScienceAccountConfig } from "./config-schema";
 import { deploymentTargetsOf, modelReaderRoleArns, targetRoleArns } from "./cross-account";
 import type { PlatformStack } from "./platform-stack";
 
+/** Exact role ARNs per allow statement: 40 of ~70 characters stay well under 6,144. */
+const ASSUMABLE_PER_POLICY = 40;
+
 /**
  * The data science side of model delivery: the pipeline may assume the targets' roles and no
  * other role of another account; the model bucket and the data key let the targets' model
@@ -29,26 +32,33 @@ export function addModelDelivery(
   const prefix = account.sagemaker.modelArtifactsPrefix;
 
   const pipeline = studio.pipelineExecutionRole;
-  if (assumable.length > 0) {
+  // Exact ARNs, in chunks so each managed policy stays under IAM's size limit as targets grow.
+  for (let i = 0; i * ASSUMABLE_PER_POLICY < assumable.length; i++) {
     pipeline.addToPolicy(
       {
-        Sid: "AssumeTheTargetsDeploymentRoles",
+        Sid: `AssumeTheTargetsRoles${i + 1}`,
         Effect: "Allow",
         Action: "sts:AssumeRole",
-        Resource: assumable,
+        Resource: assumable.slice(i * ASSUMABLE_PER_POLICY, (i + 1) * ASSUMABLE_PER_POLICY),
       },
-      "deployment",
+      i === 0 ? "deployment" : `deployment-${i + 1}`,
     );
   }
   pipeline.addToPolicy(
     {
-      // Whatever else is attached: no role of another account but these.
+      // Whatever else is attached: no role but a platform target role, in any account.
       Sid: "DenyAssumingAnyOtherRole",
       Effect: "Deny",
       Action: "sts:AssumeRole",
-      NotResource: assumable.length > 0 ? assumable : [names.roleArn("no-role-may-be-assumed")],
+      NotResource:
+        targets.length > 0
+          ? [
+              `arn:${names.partition}:iam::*:role/${stack.config.prefix}-*-model-execution`,
+              `arn:${names.partition}:iam::*:role/${stack.config.prefix}-*-model-deployment`,
+            ]
+          : [names.roleArn("no-role-may-be-assumed")],
     },
-    "deployment",
+    "deployment-guard",
   );
 
   if (readers.length > 0) {

@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { AccessLogBucket } from "../modules/access-log-bucket";
 import { LocalBackend, TerraformOutput } from "../modules/cdktf";
+import { suppressRule } from "../modules/rules/suppress";
 import { TerraformStateBackend } from "../modules/terraform-state-backend";
 import { bucketLifecycle } from "./bucket-config";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
@@ -50,6 +51,11 @@ export class BootstrapStack extends PlatformStack {
       // Relative to cdktf.out/stacks/<id>, where terraform runs: the project root. cdktf's
       // default is an absolute path, which would tie the output to one checkout.
       new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+      suppressRule(
+        this,
+        "Stack.EncryptedStateWithLocking",
+        "bootstrap state is local until the state bucket this stack creates exists; set state.bootstrapBackend: s3 and run terraform init -migrate-state (README)",
+      );
     }
 
     new TerraformOutput(this, "access_log_bucket", {

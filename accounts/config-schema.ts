@@ -132,11 +132,8 @@ const azNameSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}[a-z]$/, {
   error: "must be an availability zone name such as eu-west-1a",
 });
 
-/** CloudWatch Logs retention periods, in days. */
-const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-  3653,
-] as const;
+/** CloudWatch Logs retention periods of a year or more (the rule pack's Logs.Retention). */
+const LOG_RETENTION_DAYS = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 const existingVpcSchema = strictObject({
   /** Id of the VPC to use. */
@@ -217,7 +214,9 @@ const vpcSchema = strictObject({
         z.ZodLiteral<number>,
         ...z.ZodLiteral<number>[],
       ],
-      { error: `must be a CloudWatch Logs retention: ${LOG_RETENTION_DAYS.join(", ")}` },
+      {
+        error: `must be a CloudWatch Logs retention of a year or more: ${LOG_RETENTION_DAYS.join(", ")}`,
+      },
     )
     .default(365),
   /**

@@ -1,36 +1,62 @@
 import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { App } from "../modules/cdktf";
+import { scanStacks, type ScanReport } from "../modules/rules/engine";
 import type { PlatformConfig } from "./config-schema";
 import { buildPlatform } from "./platform";
+import { readSynthesizedStacks } from "./read-synthesized";
 
 /** Where synthesis writes: CDKTF_OUTDIR when the cdktf CLI runs the app, cdktf.out otherwise. */
 export function defaultOutdir(env: NodeJS.ProcessEnv = process.env): string {
   return env.CDKTF_OUTDIR || "cdktf.out";
 }
 
+/** Synthesis refused: the rule pack found unsuppressed errors. */
+export class RulePackError extends Error {
+  constructor(readonly report: ScanReport) {
+    super(
+      `the rule pack found ${report.errors.length} unsuppressed error(s): ${[...new Set(report.errors.map((e) => e.ruleId))].join(", ")}`,
+    );
+    this.name = "RulePackError";
+  }
+}
+
+export interface SynthesisResult<T> {
+  readonly value: T;
+  readonly report: ScanReport;
+}
+
 /**
- * Builds an app with `build` and synthesizes it into `outdir`, all or nothing: the stacks are
- * written to a sibling folder first and moved into place only when every stack synthesized and
- * passed validation. A failure leaves the previous output as it was, never a half-written one.
+ * Builds an app with `build`, synthesizes it and runs the rule pack over every stack, all or
+ * nothing: the stacks are written to a sibling folder first and moved into `outdir` only when
+ * every stack synthesized, passed validation and has no unsuppressed rule error. A failure leaves
+ * the previous output as it was, never a half-written one.
  */
-export function synthesizeAtomically<T>(outdir: string, build: (app: App) => T): T {
+export async function synthesizeAtomically<T>(
+  outdir: string,
+  build: (app: App) => T,
+): Promise<SynthesisResult<T>> {
   const target = resolve(outdir);
   const staging = mkdtempSync(join(dirname(target), `.${basename(target)}-`));
   try {
     const app = new App({ outdir: staging, stackTraces: false });
-    const result = build(app);
+    const value = build(app);
     app.synth();
+    const report = await scanStacks(readSynthesizedStacks(staging));
+    if (report.errors.length > 0) throw new RulePackError(report);
     rmSync(target, { recursive: true, force: true });
     renameSync(staging, target);
-    return result;
+    return { value, report };
   } finally {
     if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
   }
 }
 
-/** Synthesizes every stack of the platform into `outdir`; returns the stack ids written. */
-export function synthesizePlatform(config: PlatformConfig, outdir: string): string[] {
+/** Synthesizes every stack of the platform into `outdir`; returns the stack ids and the report. */
+export function synthesizePlatform(
+  config: PlatformConfig,
+  outdir: string,
+): Promise<SynthesisResult<string[]>> {
   return synthesizeAtomically(outdir, (app) => {
     const stacks = buildPlatform(app, config);
     return [...Object.values(stacks.bootstraps), ...Object.values(stacks.accounts)].map(

@@ -43,11 +43,13 @@ export class MlflowServerRole extends Construct {
       description: "MLflow tracking server on EC2: artifacts in S3, Session Manager, its logs",
       trustStatements: [
         {
-          Sid: "Ec2OfThisAccount",
+          // EC2 assumes an instance role only for instances launched in this account by a
+          // principal allowed iam:PassRole on it; it is not documented to send aws:SourceAccount,
+          // and a condition it never sends would leave the server without credentials.
+          Sid: "Ec2InstancesOfThisAccount",
           Effect: "Allow",
           Principal: { Service: "ec2.amazonaws.com" },
           Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": env.accountId } },
         },
       ],
     });

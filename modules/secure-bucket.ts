@@ -14,6 +14,7 @@ import { Construct } from "constructs";
 import { Token } from "./cdktf";
 import { sid, viaService, type AwsEnvironment } from "./aws-environment";
 import { ResourcePolicy, type PolicyStatement } from "./iam-policy";
+import { suppressRule } from "./rules/suppress";
 import type { Grantee } from "./iam-role";
 import { KMS_DECRYPT_ACTIONS, KMS_ENCRYPT_DECRYPT_ACTIONS, type KmsKey } from "./kms-key";
 import {
@@ -191,6 +192,13 @@ export class SecureBucket extends Construct {
       lifecycle: { preventDestroy: true },
     });
     this.bucketName = this.bucket.bucket;
+    // The reasons this construct demands for its two exceptions are what reviewers read.
+    if ("s3ManagedReason" in props.encryption) {
+      suppressRule(this.bucket, "S3.KmsEncryption", props.encryption.s3ManagedReason);
+    }
+    if ("disabledReason" in props.accessLogs) {
+      suppressRule(this.bucket, "S3.AccessLogging", props.accessLogs.disabledReason);
+    }
     this.bucketArn = this.bucket.arn;
 
     this.publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {

@@ -14,17 +14,21 @@ import { synthesizePlatform } from "../accounts/synthesize";
 
 export const PIN_FILE = join(__dirname, "..", "..", "test", "pinned-addresses.json");
 
-const outdir = mkdtempSync(join(tmpdir(), "pin-addresses-"));
-try {
-  synthesizePlatform(parsePlatformConfig(exampleConfig, "example"), join(outdir, "out"));
-  const pins: AddressPins = {};
-  for (const [id, stack] of Object.entries(readSynthesizedStacks(join(outdir, "out")))) {
-    pins[id] = dataBearingAddresses(stack);
+async function main(): Promise<void> {
+  const outdir = mkdtempSync(join(tmpdir(), "pin-addresses-"));
+  try {
+    await synthesizePlatform(parsePlatformConfig(exampleConfig, "example"), join(outdir, "out"));
+    const pins: AddressPins = {};
+    for (const [id, stack] of Object.entries(readSynthesizedStacks(join(outdir, "out")))) {
+      pins[id] = dataBearingAddresses(stack);
+    }
+    writeFileSync(PIN_FILE, `${JSON.stringify(pins, null, 2)}\n`);
+    process.stdout.write(
+      `Pinned data-bearing addresses of ${Object.keys(pins).length} stacks in ${PIN_FILE}\n`,
+    );
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
   }
-  writeFileSync(PIN_FILE, `${JSON.stringify(pins, null, 2)}\n`);
-  process.stdout.write(
-    `Pinned data-bearing addresses of ${Object.keys(pins).length} stacks in ${PIN_FILE}\n`,
-  );
-} finally {
-  rmSync(outdir, { recursive: true, force: true });
 }
+
+void main();

@@ -189,7 +189,7 @@ describe("bad config fixtures", () => {
       'accounts.staging.vpc.interfaceEndpoints[1]: "sagemaker.apii" must be one of sagemaker.api, sagemaker.runtime, sagemaker.studio, sagemaker.notebook, sts, logs, monitoring, ssm, ssmmessages, ec2messages, kms, ecr.api, ecr.dkr, servicecatalog, secretsmanager',
     ],
     "flow-log-retention.yaml": [
-      "accounts.staging.vpc.flowLogRetentionDays: 100 must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+      "accounts.staging.vpc.flowLogRetentionDays: 100 must be a CloudWatch Logs retention of a year or more: 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
     ],
     "cidr-too-small-for-nat.yaml": [
       'accounts.staging.vpc.cidr: "10.20.0.0/27" is too small for 4 subnets (private and public, for NAT) of /28 (room for 2); use a larger block or a longer subnetPrefixLength',

@@ -180,21 +180,45 @@ describe("the data science side", () => {
   ];
 
   test("the pipeline role may assume exactly the targets' roles, and is denied any other", () => {
-    const policy = rolePolicy(dev, "mlops-dev-pipeline-execution", "deployment");
-    expect(policy.Statement).toEqual([
+    expect(rolePolicy(dev, "mlops-dev-pipeline-execution", "deployment").Statement).toEqual([
       {
-        Sid: "AssumeTheTargetsDeploymentRoles",
+        Sid: "AssumeTheTargetsRoles1",
         Effect: "Allow",
         Action: "sts:AssumeRole",
         Resource: allTargetRoles,
       },
+    ]);
+    expect(rolePolicy(dev, "mlops-dev-pipeline-execution", "deployment-guard").Statement).toEqual([
       {
         Sid: "DenyAssumingAnyOtherRole",
         Effect: "Deny",
         Action: "sts:AssumeRole",
-        NotResource: allTargetRoles,
+        NotResource: [
+          "arn:aws:iam::*:role/mlops-*-model-execution",
+          "arn:aws:iam::*:role/mlops-*-model-deployment",
+        ],
       },
     ]);
+  });
+
+  test("with many targets the exact ARNs spread over policies that fit IAM's limit", () => {
+    const json = synthWith((c) => {
+      for (let i = 1; i <= 45; i++) {
+        c.accounts[`t${i}`] = {
+          type: "deployment-target",
+          dataScienceAccount: "dev",
+          accountId: String(500000000000 + i),
+          vpc: { cidr: `10.${100 + i}.0.0/16` },
+        };
+      }
+    });
+    const first = rolePolicy(json.dev, "mlops-dev-pipeline-execution", "deployment").Statement[0];
+    const second = rolePolicy(json.dev, "mlops-dev-pipeline-execution", "deployment-2")
+      .Statement[0];
+    const third = rolePolicy(json.dev, "mlops-dev-pipeline-execution", "deployment-3").Statement[0];
+    expect(
+      [first.Resource, second.Resource, third.Resource].map((r) => (r as string[]).length),
+    ).toEqual([40, 40, 14]);
   });
 
   test("the model bucket lets exactly the targets' model execution roles read the artifacts", () => {
@@ -324,22 +348,26 @@ describe("config changes reach both sides", () => {
       delete c.accounts.staging;
       delete c.accounts.prod;
     });
-    const policy = rolePolicy(json.dev, "mlops-dev-pipeline-execution", "deployment");
-    expect(policy.Statement.map((s) => s.Sid)).toEqual(["DenyAssumingAnyOtherRole"]);
+    expect(Object.values(resourcesOf(json.dev, "aws_iam_policy")).map((p) => p.name)).not.toContain(
+      "mlops-dev-pipeline-execution-deployment",
+    );
+    expect(
+      rolePolicy(json.dev, "mlops-dev-pipeline-execution", "deployment-guard").Statement[0]
+        .NotResource,
+    ).toEqual(["arn:aws:iam::111111111111:role/no-role-may-be-assumed"]);
   });
 });
 
 describe("MLflow tracking server role", () => {
   const dev = example.dev;
 
-  test("is EC2's of this account, with an instance profile", () => {
+  test("is EC2's (instances of this account, by iam:PassRole), with an instance profile", () => {
     expect(trustOf(dev, "mlops-dev-mlflow-server")).toEqual([
       {
-        Sid: "Ec2OfThisAccount",
+        Sid: "Ec2InstancesOfThisAccount",
         Effect: "Allow",
         Principal: { Service: "ec2.amazonaws.com" },
         Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
       },
     ]);
     expect(findResource(dev, "aws_iam_instance_profile", () => true)[1].name).toBe(

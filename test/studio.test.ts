@@ -238,7 +238,7 @@ describe("trust policies", () => {
           if (principals.includes(":root") || principals.includes('"*"')) {
             expect([role.name, Object.keys(s.Condition ?? {}).length]).not.toEqual([role.name, 0]);
           }
-          if (principals.includes("amazonaws.com")) {
+          if (principals.includes("amazonaws.com") && !principals.includes("ec2.amazonaws.com")) {
             expect([role.name, s.Condition?.StringEquals?.["aws:SourceAccount"]]).toEqual([
               role.name,
               expect.stringMatching(/^\d{12}$/),

@@ -18,9 +18,9 @@ describe("synthesis", () => {
   beforeEach(() => (work = mkdtempSync(join(tmpdir(), "synth-test-"))));
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
-  test("writes cdk.tf.json for every stack", () => {
+  test("writes cdk.tf.json for every stack", async () => {
     const out = join(work, "cdktf.out");
-    const ids = synthesizePlatform(parse(exampleInput()), out);
+    const { value: ids } = await synthesizePlatform(parse(exampleInput()), out);
     expect(ids).toEqual([
       "dev-bootstrap",
       "staging-bootstrap",
@@ -35,34 +35,34 @@ describe("synthesis", () => {
     expect(readdirSync(work)).toEqual(["cdktf.out"]);
   });
 
-  test("replaces earlier output entirely", () => {
+  test("replaces earlier output entirely", async () => {
     const out = join(work, "cdktf.out");
     mkdirSync(join(out, "stacks", "removed-account"), { recursive: true });
-    synthesizePlatform(parse(exampleInput()), out);
+    await synthesizePlatform(parse(exampleInput()), out);
     expect(existsSync(join(out, "stacks", "removed-account"))).toBe(false);
   });
 
-  test("a failing validation leaves the previous output untouched and no staging folder", () => {
+  test("a failing validation leaves the previous output untouched and no staging folder", async () => {
     const out = join(work, "cdktf.out");
     mkdirSync(out);
     writeFileSync(join(out, "marker"), "previous");
-    expect(() =>
+    await expect(
       synthesizeAtomically(out, (app) => {
         const stack = new TerraformStack(app, "broken");
         stack.node.addValidation({ validate: () => ["broken on purpose"] });
       }),
-    ).toThrow(/broken on purpose/);
+    ).rejects.toThrow(/broken on purpose/);
     expect(readFileSync(join(out, "marker"), "utf8")).toBe("previous");
     expect(readdirSync(work)).toEqual(["cdktf.out"]);
   });
 
-  test("a failing build writes nothing", () => {
+  test("a failing build writes nothing", async () => {
     const out = join(work, "cdktf.out");
-    expect(() =>
+    await expect(
       synthesizeAtomically(out, () => {
         throw new Error("bad props");
       }),
-    ).toThrow("bad props");
+    ).rejects.toThrow("bad props");
     expect(readdirSync(work)).toEqual([]);
   });
 });
