@@ -1,0 +1,86 @@
+import { DATA_BEARING_RESOURCE_TYPES, type SynthesizedStack } from "./address-stability";
+
+/**
+ * What changed between two synthesis outputs, per stack: resources added, removed and changed
+ * (by Terraform address), and data-bearing resources whose address went away, which Terraform
+ * would destroy.
+ */
+
+export interface StackDiff {
+  readonly stack: string;
+  readonly added: string[];
+  readonly removed: string[];
+  readonly changed: string[];
+  /** Removed data-bearing addresses: data loss unless a `moved` block carries them. */
+  readonly dataBearingMoves: string[];
+}
+
+function withoutMetadata(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutMetadata);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([k]) => k !== "//")
+        .map(([k, v]) => [k, withoutMetadata(v)]),
+    );
+  }
+  return value;
+}
+
+function resources(stack: SynthesizedStack | undefined): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const [type, byName] of Object.entries(stack?.resource ?? {})) {
+    for (const [name, config] of Object.entries(byName)) {
+      map.set(`${type}.${name}`, JSON.stringify(withoutMetadata(config)));
+    }
+  }
+  return map;
+}
+
+/** Addresses that `moved` blocks in the new stack carry from an old address. */
+function movedFrom(stack: SynthesizedStack | undefined): Set<string> {
+  const moved = (stack as { moved?: { from: string }[] } | undefined)?.moved ?? [];
+  return new Set(moved.map((m) => m.from));
+}
+
+export function diffStacks(
+  base: Record<string, SynthesizedStack>,
+  head: Record<string, SynthesizedStack>,
+): StackDiff[] {
+  const ids = [...new Set([...Object.keys(base), ...Object.keys(head)])].sort();
+  return ids
+    .map((stack) => {
+      const before = resources(base[stack]);
+      const after = resources(head[stack]);
+      const moved = movedFrom(head[stack]);
+      const added = [...after.keys()].filter((a) => !before.has(a)).sort();
+      const removed = [...before.keys()].filter((a) => !after.has(a)).sort();
+      const changed = [...after.keys()]
+        .filter((a) => before.has(a) && before.get(a) !== after.get(a))
+        .sort();
+      const dataBearingMoves = removed.filter(
+        (a) => DATA_BEARING_RESOURCE_TYPES.includes(a.split(".")[0]) && !moved.has(a),
+      );
+      return { stack, added, removed, changed, dataBearingMoves };
+    })
+    .filter((d) => d.added.length + d.removed.length + d.changed.length > 0);
+}
+
+export function formatDiff(diffs: StackDiff[]): string {
+  if (diffs.length === 0) return "No resource changes.";
+  const lines: string[] = [];
+  for (const d of diffs) {
+    lines.push(
+      `${d.stack}: ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`,
+    );
+    for (const a of d.added) lines.push(`  + ${a}`);
+    for (const a of d.removed) lines.push(`  - ${a}`);
+    for (const a of d.changed) lines.push(`  ~ ${a}`);
+    for (const a of d.dataBearingMoves) {
+      lines.push(
+        `  DATA-BEARING ADDRESS CHANGED: ${a} is gone, so Terraform would destroy it. Keep the construct id, or add a moved block (resource.moveFromId("${a}")).`,
+      );
+    }
+  }
+  return lines.join("\n");
+}

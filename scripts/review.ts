@@ -1,0 +1,86 @@
+/**
+ * Offline review: synthesizes a base git ref and the working tree, and prints per stack the
+ * resources added, removed and changed, flagging any data-bearing resource whose Terraform
+ * address changes. Needs no credentials and no terraform.
+ *
+ *   npm run review -- --base <git ref>
+ *
+ * The base is checked out into a temporary git worktree that shares this checkout's
+ * node_modules, built with its own sources, and synthesized with the same PLATFORM_CONFIG.
+ * Exit 1 when a data-bearing address changes, 2 on bad input.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { readSynthesizedStacks } from "../accounts/read-synthesized";
+import { diffStacks, formatDiff } from "../accounts/synth-diff";
+
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  execFileSync(command, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+}
+
+/** Builds and synthesizes the checkout at `root` into `outdir`. */
+function synthesize(root: string, outdir: string): void {
+  run(
+    process.execPath,
+    [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
+    root,
+  );
+  run(process.execPath, [join(root, "dist", "main.js")], root, {
+    ...process.env,
+    CDKTF_OUTDIR: outdir,
+  });
+}
+
+function main(argv: string[]): number {
+  const at = argv.indexOf("--base");
+  const base = at >= 0 ? argv[at + 1] : undefined;
+  if (base === undefined) {
+    process.stderr.write("usage: npm run review -- --base <git ref>\n");
+    return 2;
+  }
+  const root = resolve(__dirname, "..", "..");
+  const work = mkdtempSync(join(tmpdir(), "review-"));
+  const worktree = join(work, "base");
+  try {
+    try {
+      run("git", ["rev-parse", "--verify", `${base}^{commit}`], root);
+    } catch {
+      process.stderr.write(`--base ${base}: not a commit in this repository\n`);
+      return 2;
+    }
+    run("git", ["worktree", "add", "--detach", worktree, base], root);
+    if (!existsSync(join(worktree, "node_modules"))) {
+      symlinkSync(join(root, "node_modules"), join(worktree, "node_modules"), "dir");
+    }
+    synthesize(worktree, join(work, "base-out"));
+    synthesize(root, join(work, "head-out"));
+    const diffs = diffStacks(
+      readSynthesizedStacks(join(work, "base-out")),
+      readSynthesizedStacks(join(work, "head-out")),
+    );
+    process.stdout.write(`Changes from ${base} to the working tree\n${formatDiff(diffs)}\n`);
+    return diffs.some((d) => d.dataBearingMoves.length > 0) ? 1 : 0;
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? "";
+    process.stderr.write(`review failed: ${(error as Error).message}\n${stderr}\n`);
+    return 2;
+  } finally {
+    if (existsSync(worktree)) {
+      try {
+        run("git", ["worktree", "remove", "--force", worktree], root);
+      } catch {
+        /* the folder goes below anyway */
+      }
+    }
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
