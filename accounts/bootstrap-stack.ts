@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import { AccessLogBucket } from "../modules/access-log-bucket";
 import { LocalBackend, TerraformOutput } from "../modules/cdktf";
 import { suppressRule } from "../modules/rules/suppress";
+import { GithubCiRoles } from "../modules/github-ci-roles";
 import { TerraformStateBackend } from "../modules/terraform-state-backend";
 import { bucketLifecycle } from "./bucket-config";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
@@ -20,6 +21,8 @@ export function bootstrapStackId(accountName: string): string {
 export class BootstrapStack extends PlatformStack {
   readonly accessLogs: AccessLogBucket;
   readonly stateBackend: TerraformStateBackend;
+  /** GitHub OIDC provider and CI roles, with `ci` in config. */
+  readonly ci?: GithubCiRoles;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -33,11 +36,40 @@ export class BootstrapStack extends PlatformStack {
       lifecycle: bucketLifecycle(this.account.buckets?.accessLogs),
     });
 
+    const github = this.config.ci?.github;
+    this.ci =
+      github === undefined
+        ? undefined
+        : new GithubCiRoles(this, "ci", {
+            environment: names.environment,
+            repository: github.repository,
+            applyEnvironment: github.environments[this.accountName] ?? this.accountName,
+            planRoleName: names.ciPlanRoleName,
+            applyRoleName: names.ciApplyRoleName,
+            deployRoleArn: names.deployRoleArn,
+            // One provider per account: the first config account of an account id makes it.
+            createOidcProvider:
+              github.createOidcProvider &&
+              Object.entries(this.config.accounts).find(
+                ([, a]) => a.accountId === this.account.accountId,
+              )![0] === this.accountName,
+            state: {
+              bucketName: names.stateBucketName,
+              objectPattern: "stacks/*",
+              lockTableArn:
+                locking === "dynamodb"
+                  ? `arn:${names.partition}:dynamodb:${names.region}:${names.accountId}:table/${names.stateLockTableName}`
+                  : undefined,
+            },
+            bucketArnPattern: `arn:${names.partition}:s3:::${names.stem}-*`,
+          });
+
     this.stateBackend = new TerraformStateBackend(this, "state", {
       bucketName: names.stateBucketName,
       keyAlias: names.stateKeyAlias,
       administratorArns: [names.deployRoleArn],
-      stateUserArns: [names.deployRoleArn],
+      // Role references (not names): Terraform creates the roles before the key policy names them.
+      stateUserArns: [names.deployRoleArn, ...(this.ci ? [this.ci.planRole.roleArn] : [])],
       environment: names.environment,
       accessLogs: { targetBucketName: this.accessLogs.bucketName },
       lockTableName: locking === "dynamodb" ? names.stateLockTableName : undefined,
@@ -74,6 +106,18 @@ export class BootstrapStack extends PlatformStack {
       value: this.stateBackend.key.aliasName,
       description: "Alias of the state key; the backends name the key by it",
     });
+    if (this.ci) {
+      this.allowCiPlanReads(this.ci.planRole.roleArn);
+      new TerraformOutput(this, "ci_plan_role_arn", {
+        value: this.ci.planRole.roleArn,
+        description: "Role pull-request workflows assume (GitHub OIDC) to plan this account",
+      });
+      new TerraformOutput(this, "ci_apply_role_arn", {
+        value: this.ci.applyRole.roleArn,
+        description:
+          "Role the account's GitHub environment assumes to apply (it assumes the deploy role)",
+      });
+    }
     if (this.stateBackend.lockTable) {
       new TerraformOutput(this, "state_lock_table", {
         value: this.stateBackend.lockTable.name,

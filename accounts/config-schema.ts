@@ -559,6 +559,32 @@ const platformShape = strictObject({
   /** Role Terraform assumes in every account unless the account names its own. */
   deployRoleName: iamRoleNameSchema.default(DEFAULT_DEPLOY_ROLE_NAME),
   state: stateSchema.prefault({}),
+  /**
+   * CI without long-lived keys: a GitHub OIDC provider and plan/apply roles in every account.
+   * Default: none.
+   */
+  ci: strictObject({
+    github: strictObject({
+      /** `owner/name` of the repository whose workflows may assume the roles. */
+      repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+        error: "must be a GitHub repository as owner/name",
+      }),
+      /** The branch merges apply from. Default main. */
+      branch: z
+        .string()
+        .regex(/^[\w./-]+$/, { error: "must be a branch name" })
+        .default("main"),
+      /** GitHub environment per account name; the apply role trusts only it. Default: the account name. */
+      environments: z
+        .record(
+          z.string(),
+          z.string().regex(/^[\w. -]{1,255}$/, { error: "must be a GitHub environment name" }),
+        )
+        .default({}),
+      /** Create the account's GitHub OIDC provider (false when the account already has one). */
+      createOidcProvider: z.boolean({ error: "must be true or false" }).default(true),
+    }),
+  }).optional(),
   /** The accounts, keyed by name; the name is the environment name and the stack id. */
   accounts: z.record(accountNameSchema, accountSchema),
 });
@@ -944,6 +970,18 @@ function checkReplicas(config: PlatformConfig, ctx: Ctx): void {
   }
 }
 
+function checkCi(config: PlatformConfig, ctx: Ctx): void {
+  for (const name of Object.keys(config.ci?.github.environments ?? {})) {
+    if (!(name in config.accounts)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ci", "github", "environments", name],
+        message: `names no account; accounts: ${Object.keys(config.accounts).join(", ")}`,
+      });
+    }
+  }
+}
+
 function checkTags(config: PlatformConfig, ctx: Ctx): void {
   for (const key of Object.keys(config.tags)) {
     if ((RESERVED_TAG_KEYS as readonly string[]).includes(key.toLowerCase())) {
@@ -967,4 +1005,5 @@ export const platformConfigSchema = platformShape.superRefine((config, ctx) => {
   checkReplicas(config, ctx);
   checkStudio(config, ctx);
   checkMlflowServer(config, ctx);
+  checkCi(config, ctx);
 });

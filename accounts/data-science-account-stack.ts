@@ -36,5 +36,6 @@ export class DataScienceAccountStack extends PlatformStack {
     this.studio = addStudio(this, this.network, this.data);
     this.mlflowServerRole = addModelDelivery(this, this.network, this.data, this.studio);
     this.mlflowServer = addMlflowServer(this, this.network, this.mlflowServerRole);
+    this.allowCiPlanReads();
   }
 }

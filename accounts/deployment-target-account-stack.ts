@@ -47,5 +47,6 @@ export class DeploymentTargetAccountStack extends PlatformStack {
       this.data.endpointKey,
       this.dataScienceNames,
     );
+    this.allowCiPlanReads();
   }
 }

@@ -24,6 +24,14 @@ export const exampleConfig: ExamplePlatformConfig = {
     locking: "lockfile",
     bootstrapBackend: "local",
   },
+  ci: {
+    github: {
+      repository: "example-org/mlops-platform",
+      branch: "main",
+      // prod applies only from its own protected environment.
+      environments: { prod: "production" },
+    },
+  },
   accounts: {
     dev: {
       type: "data-science",

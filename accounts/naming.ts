@@ -242,6 +242,27 @@ export class AccountNames {
     return `${this.stem}-mlflow`;
   }
 
+  // --- CI (GitHub OIDC) -------------------------------------------------------------------
+
+  /** The account's GitHub Actions OIDC provider (one per account and URL). */
+  get githubOidcProviderArn(): string {
+    return `arn:${this.partition}:iam::${this.input.accountId}:oidc-provider/token.actions.githubusercontent.com`;
+  }
+
+  /** Plans pull requests: read-only, reads and locks state. */
+  get ciPlanRoleName(): string {
+    return `${this.stem}-ci-plan`;
+  }
+
+  get ciPlanRoleArn(): string {
+    return this.roleArn(this.ciPlanRoleName);
+  }
+
+  /** Applies merged changes from the account's GitHub environment: may assume the deploy role. */
+  get ciApplyRoleName(): string {
+    return `${this.stem}-ci-apply`;
+  }
+
   // --- Terraform state -------------------------------------------------------------------
 
   get stateBucketName(): string {
@@ -301,6 +322,8 @@ export function ownedNames(names: AccountNames): OwnedName[] {
     { kind: "DynamoDB table", name: names.stateLockTableName, global: false },
     { kind: "log group", name: names.flowLogGroupName, global: false },
     { kind: "IAM role", name: names.flowLogRoleName, global: false },
+    { kind: "IAM role", name: names.ciPlanRoleName, global: false },
+    { kind: "IAM role", name: names.ciApplyRoleName, global: false },
   ];
 }
 

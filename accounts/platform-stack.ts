@@ -1,6 +1,8 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
-import { S3Backend, TerraformStack } from "../modules/cdktf";
+import { S3Backend, TerraformStack, TerraformVariable } from "../modules/cdktf";
+import { KmsKey } from "../modules/kms-key";
+import { SecureBucket } from "../modules/secure-bucket";
 import { namingInput, type AccountConfig, type PlatformConfig } from "./config-schema";
 import { AccountNames } from "./naming";
 
@@ -37,6 +39,8 @@ export abstract class PlatformStack extends TerraformStack {
   readonly account: AccountConfig;
   readonly names: AccountNames;
   readonly provider: AwsProvider;
+  /** The role the provider assumes: the deploy role, or another for a run (CI plans). */
+  readonly roleArnVariable: TerraformVariable;
   private readonly regionalProviders = new Map<string, AwsProvider>();
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
@@ -45,6 +49,12 @@ export abstract class PlatformStack extends TerraformStack {
     this.accountName = props.accountName;
     this.account = props.config.accounts[props.accountName];
     this.names = new AccountNames(namingInput(props.config, props.accountName));
+    this.roleArnVariable = new TerraformVariable(this, "aws_role_arn", {
+      type: "string",
+      default: this.names.deployRoleArn,
+      description:
+        "Role the AWS provider assumes: the deploy role to apply; CI plans pass their read-only plan role (-var aws_role_arn=...)",
+    });
 
     this.provider = new AwsProvider(this, "aws", this.providerConfig(this.config.region));
     this.addOverride("terraform.required_version", requiredTerraformVersion(this.config));
@@ -70,9 +80,35 @@ export abstract class PlatformStack extends TerraformStack {
     return {
       region,
       allowedAccountIds: [this.account.accountId],
-      assumeRole: [{ roleArn: this.names.deployRoleArn, sessionName: this.sessionName }],
+      assumeRole: [{ roleArn: this.roleArnVariable.stringValue, sessionName: this.sessionName }],
       defaultTags: [{ tags: defaultTags(this.config, this.accountName) }],
     };
+  }
+
+  /**
+   * Lets the CI plan role refresh this stack: every key's policy names it for metadata (never
+   * use), and every bucket restricted to the VPC endpoint exempts it (it reads configuration,
+   * never objects). No-op without `ci` in config.
+   */
+  protected allowCiPlanReads(planRoleArn = this.names.ciPlanRoleArn): void {
+    if (this.config.ci === undefined) return;
+    for (const c of this.node.findAll()) {
+      if (c instanceof KmsKey) {
+        c.addToPolicy({
+          Sid: "CiPlanReadsKeyMetadata",
+          Effect: "Allow",
+          Principal: { AWS: planRoleArn },
+          Action: [
+            "kms:DescribeKey",
+            "kms:GetKeyPolicy",
+            "kms:GetKeyRotationStatus",
+            "kms:ListResourceTags",
+          ],
+          Resource: "*",
+        });
+      }
+      if (c instanceof SecureBucket) c.addVpcEndpointExemption(planRoleArn);
+    }
   }
 
   /** STS session name of this stack's Terraform runs; it shows in CloudTrail. */

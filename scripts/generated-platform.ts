@@ -18,5 +18,7 @@ export function generatedPlatform(targets: number): PlatformConfigInput {
       vpc: { cidr: `10.${100 + i}.0.0/16` },
     };
   }
-  return { ...input, accounts };
+  // The example's environment names refer to its own accounts; generated targets use their names.
+  const ci = input.ci && { github: { ...input.ci.github, environments: {} } };
+  return { ...input, accounts, ci };
 }

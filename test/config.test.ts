@@ -271,9 +271,12 @@ describe("config rules", () => {
   });
 
   test("a config with no accounts is rejected", () => {
-    expect(problems((c) => (c.accounts = {}))).toEqual([
-      "accounts: must list at least one account",
-    ]);
+    expect(
+      problems((c) => {
+        c.accounts = {};
+        delete c.ci;
+      }),
+    ).toEqual(["accounts: must list at least one account"]);
   });
 
   test("a deployment target must point at the data science account, not another target", () => {
@@ -365,9 +368,15 @@ describe("config rules", () => {
     ]);
   });
 
+  test("a CI environment for an account that does not exist", () => {
+    expect(problems((c) => (c.ci.github.environments = { production: "prod" }))).toEqual([
+      "ci.github.environments.production: names no account; accounts: dev, staging, prod",
+    ]);
+  });
+
   test("an unknown top-level key is named with a suggestion", () => {
     expect(problems((c) => (c.regoin = "eu-west-1"))).toEqual([
-      '(top level): unknown key "regoin" (did you mean "region"?); allowed keys: prefix, region, tags, deployRoleName, state, accounts',
+      '(top level): unknown key "regoin" (did you mean "region"?); allowed keys: prefix, region, tags, deployRoleName, state, ci, accounts',
     ]);
   });
 });

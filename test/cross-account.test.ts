@@ -308,6 +308,7 @@ describe("config changes reach both sides", () => {
     const json = synthWith((c) => {
       c.accounts.production = c.accounts.prod;
       delete c.accounts.prod;
+      c.ci.github.environments = { production: "production" };
     });
     expect(
       rolePolicy(json.dev, "mlops-dev-pipeline-execution", "deployment").Statement[0].Resource,
@@ -347,6 +348,7 @@ describe("config changes reach both sides", () => {
     const json = synthWith((c) => {
       delete c.accounts.staging;
       delete c.accounts.prod;
+      delete c.ci;
     });
     expect(Object.values(resourcesOf(json.dev, "aws_iam_policy")).map((p) => p.name)).not.toContain(
       "mlops-dev-pipeline-execution-deployment",

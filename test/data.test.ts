@@ -216,7 +216,12 @@ describe("data science buckets", () => {
       Action: "s3:*",
       Condition: {
         StringNotEquals: { "aws:SourceVpce": vpce },
-        ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/terraform-deploy"] },
+        ArnNotEquals: {
+          "aws:PrincipalArn": [
+            "arn:aws:iam::111111111111:role/terraform-deploy",
+            "arn:aws:iam::111111111111:role/mlops-dev-ci-plan",
+          ],
+        },
         BoolIfExists: { "aws:ViaAWSService": "false" },
       },
     });
@@ -231,6 +236,7 @@ describe("data science buckets", () => {
         "arn:aws:iam::111111111111:role/terraform-deploy",
         "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
         "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
+        "arn:aws:iam::111111111111:role/mlops-dev-ci-plan",
       ],
     });
   });

@@ -22,6 +22,7 @@ export interface StackJson {
   resource?: Record<string, Record<string, any>>;
   data?: Record<string, Record<string, any>>;
   output?: Record<string, any>;
+  variable?: Record<string, any>;
 }
 
 export interface SynthesizedPlatform {

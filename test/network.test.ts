@@ -455,6 +455,7 @@ describe("flow logs", () => {
     expect(policy.Statement.map((s) => s.Sid)).toEqual([
       "KeyAdministration",
       "CloudWatchLogsAwsVpcFlowLogsMlopsStaging",
+      "CiPlanReadsKeyMetadata",
     ]);
     expect(statement(policy, "CloudWatchLogsAwsVpcFlowLogsMlopsStaging")).toMatchObject({
       Principal: { Service: "logs.eu-west-1.amazonaws.com" },

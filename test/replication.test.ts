@@ -94,7 +94,7 @@ describe("cross-region replication", () => {
     );
   });
 
-  test("only the deploy and replication roles may use a replica", () => {
+  test("only the deploy and replication roles (and the CI plan, reading configuration) may use a replica", () => {
     const replica = bucketByName(dev, "mlops-dev-data-111111111111-eu-central-1");
     const role = Object.entries(resourcesOf(dev, "aws_iam_role")).find(
       ([, r]) => r.name === "mlops-dev-data-replication",
@@ -115,6 +115,7 @@ describe("cross-region replication", () => {
           "aws:PrincipalArn": [
             "arn:aws:iam::111111111111:role/terraform-deploy",
             `\${aws_iam_role.${role}.arn}`,
+            "arn:aws:iam::111111111111:role/mlops-dev-ci-plan",
           ],
         },
         BoolIfExists: { "aws:ViaAWSService": "false" },
@@ -136,6 +137,7 @@ describe("cross-region replication", () => {
         "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
         "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
         `\${aws_iam_role.${role}.arn}`,
+        "arn:aws:iam::111111111111:role/mlops-dev-ci-plan",
       ],
     });
   });

@@ -47,7 +47,7 @@ describe.each(Object.entries(ACCOUNTS))("AWS provider of %s", (account, accountI
         allowed_account_ids: [accountId],
         assume_role: [
           {
-            role_arn: `arn:aws:iam::${accountId}:role/terraform-deploy`,
+            role_arn: "${var.aws_role_arn}",
             session_name: `mlops-${stackId}`,
           },
         ],
@@ -154,13 +154,13 @@ describe("deploy role", () => {
     const input = exampleInput() as any;
     input.accounts.prod.deployRoleName = "prod-deployer";
     const { json } = synthPlatform(parse(input));
-    expect(json.prod.provider!.aws[0].assume_role[0].role_arn).toBe(
+    expect(json.prod.variable!.aws_role_arn.default).toBe(
       "arn:aws:iam::333333333333:role/prod-deployer",
     );
     expect(json.prod.terraform.backend.s3.assume_role.role_arn).toBe(
       "arn:aws:iam::333333333333:role/prod-deployer",
     );
-    expect(json.staging.provider!.aws[0].assume_role[0].role_arn).toBe(
+    expect(json.staging.variable!.aws_role_arn.default).toBe(
       "arn:aws:iam::222222222222:role/terraform-deploy",
     );
   });
@@ -171,7 +171,7 @@ describe("partitions", () => {
     const input = exampleInput() as any;
     input.region = "us-gov-west-1";
     const { json } = synthPlatform(parse(input));
-    expect(json.dev.provider!.aws[0].assume_role[0].role_arn).toBe(
+    expect(json.dev.variable!.aws_role_arn.default).toBe(
       "arn:aws-us-gov:iam::111111111111:role/terraform-deploy",
     );
     expect(json.dev.terraform.backend.s3.kms_key_id).toBe(

@@ -1,5 +1,6 @@
 import {
   bucketByName,
+  findResource,
   exampleInput,
   keyByAlias,
   onlyResource,
@@ -127,14 +128,24 @@ describe("state key", () => {
     expect(keyByAlias(bootstrap, "alias/mlops-staging-tfstate")[0]).toBe(stateKeyName);
   });
 
-  test("is administered by the deploy role and used by it only through S3 in this account", () => {
+  test("is administered by the deploy role and used by it (and the CI plan role) only through S3 in this account", () => {
     const policy = policyOf(key());
     const deployRole = "arn:aws:iam::222222222222:role/terraform-deploy";
-    expect(policy.Statement.map((s) => s.Sid)).toEqual(["KeyAdministration", "StateThroughS3"]);
+    const [planRole] = findResource(
+      bootstrap,
+      "aws_iam_role",
+      (r) => r.name === "mlops-staging-ci-plan",
+    );
+    const planRoleArn = `\${aws_iam_role.${planRole}.arn}`;
+    expect(policy.Statement.map((s) => s.Sid)).toEqual([
+      "KeyAdministration",
+      "StateThroughS3",
+      "CiPlanReadsKeyMetadata",
+    ]);
     expect(statement(policy, "KeyAdministration").Principal).toEqual({ AWS: [deployRole] });
     expect(statement(policy, "KeyAdministration").Action).not.toContain("kms:Decrypt");
     expect(statement(policy, "StateThroughS3")).toMatchObject({
-      Principal: { AWS: [deployRole] },
+      Principal: { AWS: [deployRole, planRoleArn] },
       Condition: {
         StringEquals: {
           "kms:ViaService": "s3.eu-west-1.amazonaws.com",
@@ -190,6 +201,8 @@ describe("bootstrap outputs", () => {
   test("name the access log bucket, the state bucket, key and alias", () => {
     expect(Object.keys(bootstrap.output ?? {}).sort()).toEqual([
       "access_log_bucket",
+      "ci_apply_role_arn",
+      "ci_plan_role_arn",
       "state_bucket",
       "state_key_alias",
       "state_key_arn",
