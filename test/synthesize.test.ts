@@ -65,4 +65,18 @@ describe("synthesis", () => {
     ).rejects.toThrow("bad props");
     expect(readdirSync(work)).toEqual([]);
   });
+
+  test("real errors keep their stack traces, during and after synthesis", async () => {
+    const before = Error.prepareStackTrace;
+    let during = "";
+    await expect(
+      synthesizeAtomically(join(work, "cdktf.out"), () => {
+        during = new Error("inside").stack ?? "";
+        throw new Error("bad props");
+      }),
+    ).rejects.toThrow("bad props");
+    expect(during).toMatch(/^Error: inside\n\s+at /);
+    expect(Error.prepareStackTrace).toBe(before);
+    expect(new Error("after").stack).toMatch(/^Error: after\n\s+at /);
+  });
 });
