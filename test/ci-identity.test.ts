@@ -1,15 +1,13 @@
 import {
-  exampleInput,
   findResource,
   keyByAlias,
-  parse,
   policyOf,
   resourcesOf,
   rolePolicy,
   statement,
   synthPlatform,
+  synthWith,
   trustOf,
-  type StackJson,
 } from "./helpers";
 
 const example = synthPlatform().json;
@@ -18,12 +16,6 @@ const ACCOUNTS: [string, string, string][] = [
   ["staging", "222222222222", "staging"],
   ["prod", "333333333333", "production"],
 ];
-
-function synthWith(change: (input: any) => void): Record<string, StackJson> {
-  const input = exampleInput() as any;
-  change(input);
-  return synthPlatform(parse(input)).json;
-}
 
 describe.each(ACCOUNTS)("CI identity of %s", (account, accountId, environment) => {
   const bootstrap = example[`${account}-bootstrap`];

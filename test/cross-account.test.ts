@@ -1,16 +1,14 @@
 import {
   bucketByName,
-  exampleInput,
   findResource,
   keyByAlias,
-  parse,
   policyOf,
   resourcesOf,
   rolePolicy,
   statement,
   synthPlatform,
+  synthWith,
   trustOf,
-  type StackJson,
 } from "./helpers";
 
 const example = synthPlatform().json;
@@ -19,12 +17,6 @@ const TARGETS: [string, string][] = [
   ["prod", "333333333333"],
 ];
 const PIPELINE = "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution";
-
-function synthWith(change: (input: any) => void): Record<string, StackJson> {
-  const input = exampleInput() as any;
-  change(input);
-  return synthPlatform(parse(input)).json;
-}
 
 describe.each(TARGETS)("%s account", (account, accountId) => {
   const stack = example[account];

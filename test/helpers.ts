@@ -139,3 +139,10 @@ export function trustOf(stack: StackJson, roleName: string): PolicyStatement[] {
     findResource(stack, "aws_iam_role", (r) => r.name === roleName)[1].assume_role_policy,
   ).Statement;
 }
+
+/** Synthesizes the example platform after a change to its config. */
+export function synthWith(change: (input: any) => void): Record<string, StackJson> {
+  const input = exampleInput() as any;
+  change(input);
+  return synthPlatform(parse(input)).json;
+}
