@@ -54,10 +54,7 @@ export function addAccountNetwork(
   const vpc = new SecureVpc(stack, "network", {
     name: names.stem,
     network: networkProps(stack),
-    accountId: names.accountId,
-    region: names.region,
-    partition: names.partition,
-    dnsSuffix: names.dnsSuffix,
+    environment: names.environment,
     interfaceEndpoints: [
       ...new Set([
         ...(vpcConfig.interfaceEndpoints ?? options.defaultEndpoints),

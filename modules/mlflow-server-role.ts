@@ -1,8 +1,8 @@
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { Construct } from "constructs";
-import { arn, viaService, type AwsEnvironment } from "./aws-environment";
-import { encryptedLogGroup } from "./encrypted-log-group";
+import { viaService, type AwsEnvironment } from "./aws-environment";
+import { encryptedLogGroup, logGroupArn } from "./encrypted-log-group";
 import { IamRole } from "./iam-role";
 import type { KmsKey } from "./kms-key";
 import type { SecureBucket } from "./secure-bucket";
@@ -94,12 +94,12 @@ export class MlflowServerRole extends Construct {
       key: props.logsKey,
       environment: env,
     });
-    const logGroupArn = arn(env, "logs", `log-group:${props.logGroupName}`);
+    const groupArn = logGroupArn(env, props.logGroupName);
     this.role.addToPolicy({
       Sid: "WriteItsLogGroup",
       Effect: "Allow",
       Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-      Resource: [logGroupArn, `${logGroupArn}:log-stream:*`],
+      Resource: [groupArn, `${groupArn}:log-stream:*`],
     });
 
     if (props.databaseSecretArn !== undefined) this.readDatabaseSecret(props.databaseSecretArn);

@@ -13,6 +13,7 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
+import type { AwsEnvironment } from "./aws-environment";
 import { carveSubnet, parsePrivateVpcBlock } from "./cidr";
 import { Fn, Token } from "./cdktf";
 import { renderPolicy } from "./iam-policy";
@@ -56,10 +57,7 @@ export interface SecureVpcProps {
   /** Stem of Name tags and security group names: `<prefix>-<env>`. */
   readonly name: string;
   readonly network: NewVpcNetwork | { readonly existing: ExistingVpcNetwork };
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: string;
-  readonly dnsSuffix: string;
+  readonly environment: AwsEnvironment;
   /** Interface endpoints to create in every private subnet. */
   readonly interfaceEndpoints: readonly InterfaceEndpointId[];
   /** Buckets reachable through the S3 gateway endpoint. */
@@ -101,6 +99,7 @@ export class SecureVpc extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureVpcProps) {
     super(scope, id);
+    const env = props.environment;
     if ("existing" in props.network) {
       const existing = props.network.existing;
       this.vpcId = existing.vpcId;
@@ -133,24 +132,21 @@ export class SecureVpc extends Construct {
       roleName: props.flowLogs.roleName,
       key: props.flowLogs.key,
       retentionInDays: props.flowLogs.retentionInDays,
-      accountId: props.accountId,
-      region: props.region,
-      partition: props.partition,
-      dnsSuffix: props.dnsSuffix,
+      environment: props.environment,
     });
 
     this.s3GatewayEndpoint = new VpcEndpoint(this, "s3-endpoint", {
       vpcId: this.vpcId,
-      serviceName: `${serviceNamePrefix(props.dnsSuffix)}.${props.region}.s3`,
+      serviceName: `${serviceNamePrefix(env.dnsSuffix)}.${env.region}.s3`,
       vpcEndpointType: "Gateway",
       routeTableIds: this.privateRouteTableIds,
       policy: renderPolicy(
         s3EndpointPolicyStatements({
-          partition: props.partition,
-          accountId: props.accountId,
+          partition: env.partition,
+          accountId: env.accountId,
           ownBuckets: props.s3Access.ownBuckets,
           readBuckets: props.s3Access.readBuckets,
-          awsOwnedBuckets: awsOwnedBucketsFor(props.interfaceEndpoints, props.region),
+          awsOwnedBuckets: awsOwnedBucketsFor(props.interfaceEndpoints, env.region),
         }),
       ),
       tags: { Name: `${props.name}-s3` },
@@ -174,7 +170,7 @@ export class SecureVpc extends Construct {
     for (const endpoint of props.interfaceEndpoints) {
       this.interfaceEndpoints[endpoint] = new VpcEndpoint(this, `endpoint-${endpoint}`, {
         vpcId: this.vpcId,
-        serviceName: interfaceServiceName(endpoint, props.region, props.dnsSuffix),
+        serviceName: interfaceServiceName(endpoint, env.region, env.dnsSuffix),
         vpcEndpointType: "Interface",
         subnetIds: this.privateSubnetIds,
         securityGroupIds: [this.endpointSecurityGroup.id],

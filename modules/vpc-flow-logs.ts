@@ -1,7 +1,8 @@
 import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { Construct } from "constructs";
-import { encryptedLogGroup } from "./encrypted-log-group";
+import { arn, type AwsEnvironment } from "./aws-environment";
+import { encryptedLogGroup, logGroupArn } from "./encrypted-log-group";
 import { IamRole } from "./iam-role";
 import type { KmsKey } from "./kms-key";
 
@@ -17,11 +18,7 @@ export interface VpcFlowLogsProps {
    * @default 365
    */
   readonly retentionInDays?: number;
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: string;
-  /** DNS suffix of the partition, for the CloudWatch Logs service principal. */
-  readonly dnsSuffix: string;
+  readonly environment: AwsEnvironment;
 }
 
 /**
@@ -36,18 +33,14 @@ export class VpcFlowLogs extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcFlowLogsProps) {
     super(scope, id);
-    const logGroupArn = `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:${props.logGroupName}`;
+    const env = props.environment;
+    const groupArn = logGroupArn(env, props.logGroupName);
 
     this.logGroup = encryptedLogGroup(this, "log-group", {
       logGroupName: props.logGroupName,
       key: props.key,
       retentionInDays: props.retentionInDays,
-      environment: {
-        accountId: props.accountId,
-        region: props.region,
-        partition: props.partition,
-        dnsSuffix: props.dnsSuffix,
-      },
+      environment: env,
     });
 
     this.role = new IamRole(this, "role", {
@@ -60,9 +53,9 @@ export class VpcFlowLogs extends Construct {
           Principal: { Service: "vpc-flow-logs.amazonaws.com" },
           Action: "sts:AssumeRole",
           Condition: {
-            StringEquals: { "aws:SourceAccount": props.accountId },
+            StringEquals: { "aws:SourceAccount": env.accountId },
             ArnLike: {
-              "aws:SourceArn": `arn:${props.partition}:ec2:${props.region}:${props.accountId}:vpc-flow-log/*`,
+              "aws:SourceArn": arn(env, "ec2", "vpc-flow-log/*"),
             },
           },
         },
@@ -72,14 +65,14 @@ export class VpcFlowLogs extends Construct {
       Sid: "WriteToTheFlowLogGroup",
       Effect: "Allow",
       Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-      Resource: [logGroupArn, `${logGroupArn}:log-stream:*`],
+      Resource: [groupArn, `${groupArn}:log-stream:*`],
     });
     this.role.addToPolicy({
       // The service checks that the destination group exists; describing is read-only.
       Sid: "FindTheFlowLogGroup",
       Effect: "Allow",
       Action: "logs:DescribeLogGroups",
-      Resource: `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:*`,
+      Resource: logGroupArn(env, "*"),
     });
 
     this.flowLog = new FlowLog(this, "flow-log", {

@@ -629,10 +629,12 @@ describe("SecureVpc module", () => {
     new SecureVpc(stack, "vpc", {
       name: "t",
       network,
-      accountId: "111111111111",
-      region: "eu-west-1",
-      partition: "aws",
-      dnsSuffix: "amazonaws.com",
+      environment: {
+        accountId: "111111111111",
+        region: "eu-west-1",
+        partition: "aws",
+        dnsSuffix: "amazonaws.com",
+      },
       interfaceEndpoints: [],
       s3Access: { ownBuckets: ["b"] },
       flowLogs: { logGroupName: "/t", roleName: "t-flow", key },
