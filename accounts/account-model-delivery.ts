@@ -1,3 +1,4 @@
+import { viaService } from "../modules/aws-environment";
 import { TerraformOutput } from "../modules/cdktf";
 import { MlflowServerRole } from "../modules/mlflow-server-role";
 import type { DataScienceData } from "./account-data";
@@ -91,7 +92,7 @@ export function addModelDelivery(
       Resource: "*",
       Condition: {
         ...onlyTheModelRoles,
-        StringEquals: { "kms:ViaService": `s3.${env.region}.${env.dnsSuffix}` },
+        StringEquals: { "kms:ViaService": viaService(env, "s3") },
       },
     });
   }

@@ -1,3 +1,4 @@
+import { viaService } from "../modules/aws-environment";
 import { TerraformOutput } from "../modules/cdktf";
 import { IamRole } from "../modules/iam-role";
 import { KMS_ENCRYPT_DECRYPT_ACTIONS } from "../modules/kms-key";
@@ -153,10 +154,7 @@ export function addStudio(
       Resource: [data.studioKey.keyArn, data.dataKey.keyArn],
       Condition: {
         StringEquals: {
-          "kms:ViaService": [
-            `sagemaker.${env.region}.${env.dnsSuffix}`,
-            `ec2.${env.region}.${env.dnsSuffix}`,
-          ],
+          "kms:ViaService": [viaService(env, "sagemaker"), viaService(env, "ec2")],
         },
       },
     });

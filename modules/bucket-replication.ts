@@ -1,6 +1,6 @@
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { Construct } from "constructs";
-import type { AwsEnvironment } from "./aws-environment";
+import { viaService, type AwsEnvironment } from "./aws-environment";
 import { IamRole } from "./iam-role";
 import type { SecureBucket } from "./secure-bucket";
 
@@ -83,7 +83,7 @@ export class BucketReplication extends Construct {
       Action: "kms:Decrypt",
       Resource: sourceKey.keyArn,
       Condition: {
-        StringEquals: { "kms:ViaService": `s3.${env.region}.${env.dnsSuffix}` },
+        StringEquals: { "kms:ViaService": viaService(env, "s3") },
         StringLike: {
           "kms:EncryptionContext:aws:s3:arn": [source.bucketArn, `${source.bucketArn}/*`],
         },
@@ -95,7 +95,7 @@ export class BucketReplication extends Construct {
       Action: ["kms:Encrypt", "kms:GenerateDataKey"],
       Resource: replicaKey.keyArn,
       Condition: {
-        StringEquals: { "kms:ViaService": `s3.${props.replicaRegion}.${env.dnsSuffix}` },
+        StringEquals: { "kms:ViaService": viaService(replicaEnv, "s3") },
         StringLike: {
           "kms:EncryptionContext:aws:s3:arn": [replica.bucketArn, `${replica.bucketArn}/*`],
         },

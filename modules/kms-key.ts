@@ -5,6 +5,13 @@ import { Token } from "./cdktf";
 import { viaService, type AwsEnvironment } from "./aws-environment";
 import { ResourcePolicy, type PolicyStatement } from "./iam-policy";
 
+/** `kms:ViaService` value(s): one service renders as a string, several as a list. */
+function viaServices(env: AwsEnvironment, service: string | string[]): string | string[] {
+  return typeof service === "string"
+    ? viaService(env, service)
+    : service.map((s) => viaService(env, s));
+}
+
 /** The actions a key administrator needs to manage (not use) a key through Terraform. */
 export const KMS_ADMIN_ACTIONS = [
   "kms:CancelKeyDeletion",
@@ -152,8 +159,6 @@ export class KmsKey extends Construct {
     service: string | string[],
     env: AwsEnvironment,
   ): void {
-    const services = typeof service === "string" ? [service] : service;
-    const via = services.map((s) => viaService(env, s));
     this.addToPolicy({
       Sid: statementId,
       Effect: "Allow",
@@ -162,7 +167,7 @@ export class KmsKey extends Construct {
       Resource: "*",
       Condition: {
         StringEquals: {
-          "kms:ViaService": via.length === 1 ? via[0] : via,
+          "kms:ViaService": viaServices(env, service),
           "kms:CallerAccount": env.accountId,
         },
       },
@@ -176,7 +181,7 @@ export class KmsKey extends Construct {
   grantCreateGrantForAwsResources(
     statementId: string,
     principalArns: string[],
-    services: string[],
+    services: string | string[],
     env: AwsEnvironment,
   ): void {
     this.addToPolicy({
@@ -187,7 +192,7 @@ export class KmsKey extends Construct {
       Resource: "*",
       Condition: {
         StringEquals: {
-          "kms:ViaService": services.map((s) => viaService(env, s)),
+          "kms:ViaService": viaServices(env, services),
           "kms:CallerAccount": env.accountId,
         },
         Bool: { "kms:GrantIsForAWSResource": "true" },

@@ -1,6 +1,6 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
-import { viaService, type AwsEnvironment } from "./aws-environment";
+import type { AwsEnvironment } from "./aws-environment";
 import { KMS_ENCRYPT_DECRYPT_ACTIONS, KmsKey } from "./kms-key";
 import { SecureBucket, type BucketAccessLogs } from "./secure-bucket";
 
@@ -39,7 +39,6 @@ export class TerraformStateBackend extends Construct {
   constructor(scope: Construct, id: string, props: TerraformStateBackendProps) {
     super(scope, id);
     const env = props.environment;
-    const viaDynamoDb = viaService(env, "dynamodb");
 
     this.key = new KmsKey(this, "key", {
       alias: props.keyAlias,
@@ -83,17 +82,12 @@ export class TerraformStateBackend extends Construct {
         "dynamodb",
         env,
       );
-      this.key.addToPolicy({
-        Sid: "DynamoDbGrants",
-        Effect: "Allow",
-        Principal: { AWS: props.stateUserArns },
-        Action: "kms:CreateGrant",
-        Resource: "*",
-        Condition: {
-          StringEquals: { "kms:ViaService": viaDynamoDb, "kms:CallerAccount": env.accountId },
-          Bool: { "kms:GrantIsForAWSResource": "true" },
-        },
-      });
+      this.key.grantCreateGrantForAwsResources(
+        "DynamoDbGrants",
+        props.stateUserArns,
+        "dynamodb",
+        env,
+      );
       this.lockTable = new DynamodbTable(this, "lock-table", {
         name: props.lockTableName,
         billingMode: "PAY_PER_REQUEST",
