@@ -112,24 +112,12 @@ export class AccountNames {
     return `arn:${this.partition}:kms:${this.input.region}:${this.input.accountId}:${this.keyAlias(purpose)}`;
   }
 
-  bucketArn(purpose: string): string {
-    return `arn:${this.partition}:s3:::${this.bucketName(purpose)}`;
-  }
-
   roleArn(roleName: string): string {
     return `arn:${this.partition}:iam::${this.input.accountId}:role/${roleName}`;
   }
 
   get deployRoleArn(): string {
     return this.roleArn(this.input.deployRoleName);
-  }
-
-  get accountRootArn(): string {
-    return `arn:${this.partition}:iam::${this.input.accountId}:root`;
-  }
-
-  logGroupArn(logGroupName: string): string {
-    return `arn:${this.partition}:logs:${this.input.region}:${this.input.accountId}:log-group:${logGroupName}`;
   }
 
   // --- Network ---------------------------------------------------------------------------

@@ -99,10 +99,6 @@ export class ResourcePolicy {
     }
   }
 
-  get statements(): readonly PolicyStatement[] {
-    return this.list;
-  }
-
   /** A string token that renders the policy JSON at synthesis, after every statement is in. */
   toJsonToken(): string {
     return Lazy.stringValue({ produce: () => renderPolicy(this.list) });

@@ -42,10 +42,6 @@ class InlinePolicies {
     }
     statements.push(statement);
   }
-
-  statements(policyName: string): readonly PolicyStatement[] {
-    return this.policies.get(policyName) ?? [];
-  }
 }
 
 /** IAM's size limit of a customer managed policy, whitespace excluded. */
@@ -94,10 +90,6 @@ class ManagedPolicies {
       });
     }
     statements.push(statement);
-  }
-
-  statements(policyName: string): readonly PolicyStatement[] {
-    return this.policies.get(policyName) ?? [];
   }
 
   private problems(): string[] {
@@ -201,11 +193,6 @@ export class IamRole extends Construct implements Grantee {
   addToPrincipalPolicy(statement: PolicyStatement): void {
     this.addToPolicy(statement, this.grantPolicyName);
   }
-
-  /** The statements of each named policy (for tests and reports). */
-  policyStatements(policyName = "permissions"): readonly PolicyStatement[] {
-    return this.policies.statements(policyName);
-  }
 }
 
 export interface ExistingRoleProps {
@@ -237,9 +224,5 @@ export class ExistingRole extends Construct implements Grantee {
 
   addToPrincipalPolicy(statement: PolicyStatement): void {
     this.inline.add(statement, this.policyName);
-  }
-
-  get policyStatements(): readonly PolicyStatement[] {
-    return this.inline.statements(this.policyName);
   }
 }

@@ -204,9 +204,4 @@ export class KmsKey extends Construct {
   addToPolicy(statement: PolicyStatement): void {
     this.policy.add(statement);
   }
-
-  /** The key policy statements, in order (for tests and reports). */
-  get policyStatements(): readonly PolicyStatement[] {
-    return this.policy.statements;
-  }
 }

@@ -268,11 +268,6 @@ export class SecureBucket extends Construct {
     this.policy.add(statement);
   }
 
-  /** The bucket policy statements, in order (for tests and reports). */
-  get policyStatements(): readonly PolicyStatement[] {
-    return this.policy.statements;
-  }
-
   private baselineStatements(): PolicyStatement[] {
     const bucketAndObjects = [this.bucketArn, `${this.bucketArn}/*`];
     const objects = `${this.bucketArn}/*`;

