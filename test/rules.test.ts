@@ -68,6 +68,82 @@ describe("the rule pack", () => {
   });
 });
 
+describe("rule details", () => {
+  const tlsPolicy = (resources: string[]) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "T",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: resources,
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        {
+          Sid: "V",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: resources,
+          Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+        },
+      ],
+    });
+  const withTlsPolicy = (resources: string[]) => {
+    const json = structuredClone(
+      RULE_PACK.find((r) => r.id === "S3.TlsOnly")!.examples.compliant,
+    ) as any;
+    json.resource.aws_s3_bucket_policy.b.policy = tlsPolicy(resources);
+    return json;
+  };
+
+  test("S3.TlsOnly accepts a policy naming the bucket by literal ARN, in any partition", async () => {
+    expect(
+      await findingsOf(
+        "S3.TlsOnly",
+        withTlsPolicy(["arn:aws-cn:s3:::data", "arn:aws-cn:s3:::data/*"]),
+      ),
+    ).toEqual([]);
+  });
+
+  test("S3.TlsOnly refuses a policy that names another bucket whose name ends like this one's", async () => {
+    expect(
+      await findingsOf(
+        "S3.TlsOnly",
+        withTlsPolicy(["arn:aws:s3:::my-data", "arn:aws:s3:::my-data/*"]),
+      ),
+    ).toEqual([
+      "aws_s3_bucket.b: has no policy statement denying requests without TLS on the bucket and its objects",
+    ]);
+  });
+
+  test("IAM.TrustNoWildcard names the statement, or says it has no Sid", async () => {
+    const trust = (statement: object) => ({
+      resource: {
+        aws_iam_role: {
+          r: {
+            assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }),
+          },
+        },
+      },
+    });
+    expect(
+      await findingsOf(
+        "IAM.TrustNoWildcard",
+        trust({ Sid: "Open", Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }),
+      ),
+    ).toEqual(['aws_iam_role.r: trust statement Open names every principal ("*")']);
+    expect(
+      await findingsOf(
+        "IAM.TrustNoWildcard",
+        trust({ Effect: "Allow", Principal: { AWS: "111111111111" }, Action: "sts:AssumeRole" }),
+      ),
+    ).toEqual(["aws_iam_role.r: a trust statement names a whole account without a condition"]);
+  });
+});
+
 describe("IAM action catalogue", () => {
   test("knows real actions and patterns, and refuses typos", async () => {
     const catalogue = new ActionCatalogue();

@@ -13,14 +13,11 @@ export const iamTrustNoWildcard: ResourceRule = {
   check(role) {
     for (const s of parsePolicy(role.config.assume_role_policy)?.Statement ?? []) {
       if (s.Effect !== "Allow") continue;
+      const which = s.Sid ? `trust statement ${s.Sid}` : "a trust statement";
       const principals = principalsOf(s);
-      if (principals.includes("*"))
-        return `trust statement ${s.Sid ?? ""} names every principal ("*")`.replace("  ", " ");
+      if (principals.includes("*")) return `${which} names every principal ("*")`;
       if (principals.some((p) => /:root$|^\d{12}$/.test(p)) && !hasCondition(s)) {
-        return `trust statement ${s.Sid ?? ""} names a whole account without a condition`.replace(
-          "  ",
-          " ",
-        );
+        return `${which} names a whole account without a condition`;
       }
     }
     return undefined;

@@ -3,15 +3,17 @@ import { bucketConfig, list, parsePolicy } from "../helpers";
 import type { ResourceRule, ResourceView } from "../types";
 import { secureBucketStack } from "./examples";
 
+/** Whether the statement names the bucket and its objects, by reference or by ARN (any partition). */
 function coversBucketAndObjects(s: PolicyStatement, bucket: ResourceView): boolean {
-  const resources = list(s.Resource).map(String);
-  const arn = `\${${bucket.type}.${bucket.name}.arn}`;
-  const literal = `arn:aws:s3:::${bucket.config.bucket}`;
-  const has = (suffix: string) =>
-    resources.some(
-      (r) => r === `${arn}${suffix}` || r.endsWith(`${literal.split(":::")[1]}${suffix}`),
+  const ref = `\${${bucket.type}.${bucket.name}.arn}`;
+  const named = list(s.Resource)
+    .map(String)
+    .map((r) =>
+      r.startsWith(ref)
+        ? `${bucket.config.bucket}${r.slice(ref.length)}`
+        : r.replace(/^arn:[a-z-]+:s3:::/, ""),
     );
-  return has("") && has("/*");
+  return named.includes(bucket.config.bucket) && named.includes(`${bucket.config.bucket}/*`);
 }
 
 export const s3TlsOnly: ResourceRule = {
