@@ -146,3 +146,8 @@ export function synthWith(change: (input: any) => void): Record<string, StackJso
   change(input);
   return synthPlatform(parse(input)).json;
 }
+
+/** A Terraform reference to a resource attribute, as synthesized: `${type.name.attribute}`. */
+export function ref(type: string, name: string, attribute = "id"): string {
+  return `\${${type}.${name}.${attribute}}`;
+}

@@ -4,6 +4,7 @@ import {
   findResource,
   keyByAlias,
   parse,
+  ref,
   policyOf,
   problemsOf,
   resourcesOf,
@@ -32,10 +33,6 @@ const SERVER_TYPES = [
   "aws_db_parameter_group",
   "aws_db_subnet_group",
 ];
-
-function ref(type: string, name: string, attribute = "id"): string {
-  return `\${${type}.${name}.${attribute}}`;
-}
 
 describe("MLflow server switch", () => {
   test("off by default: no instance, template, database, groups, key or secret reference", () => {

@@ -16,6 +16,7 @@ import {
   moduleTestStack,
   onlyResource,
   parse,
+  ref,
   policyOf,
   resourcesOf,
   rolePolicy,
@@ -31,10 +32,6 @@ function withVpc(account: string, vpc: Record<string, unknown>): Record<string, 
   const input = exampleInput() as any;
   input.accounts[account].vpc = { ...input.accounts[account].vpc, ...vpc };
   return synthPlatform(parse(input)).json;
-}
-
-function ref(type: string, name: string, attribute = "id"): string {
-  return `\${${type}.${name}.${attribute}}`;
 }
 
 function nameOf(

@@ -4,6 +4,7 @@ import {
   findResource,
   keyByAlias,
   parse,
+  ref,
   policyOf,
   problemsOf,
   resourcesOf,
@@ -24,10 +25,6 @@ const EXECUTION_ROLES = [
   "mlops-dev-pipeline-execution",
 ];
 const PERSONA_ROLES = ["mlops-dev-data-scientist", "mlops-dev-team-admin", "mlops-dev-ds-admin"];
-
-function ref(type: string, name: string, attribute = "id"): string {
-  return `\${${type}.${name}.${attribute}}`;
-}
 
 function roleRef(stack: StackJson, roleName: string, attribute = "arn"): string {
   const [name] = findResource(stack, "aws_iam_role", (r) => r.name === roleName);
@@ -411,7 +408,13 @@ describe("least privilege", () => {
     expect(statement(dsExec, "RegisterModelVersions").Action).toContain(
       "sagemaker:CreateModelPackage",
     );
-    expect(JSON.stringify(dsExec)).not.toContain('"sagemaker:UpdateModelPackage","Resource"');
+    // No policy of the data scientists' role allows updating (approving) a model package.
+    for (const name of ["sagemaker", "runtime", "data", "guardrails"]) {
+      const allows = rolePolicy(dev, "mlops-dev-studio-execution", name).Statement.filter(
+        (st) => st.Effect === "Allow",
+      );
+      expect(allows.flatMap((st) => list(st.Action))).not.toContain("sagemaker:UpdateModelPackage");
+    }
     expect(
       statement(
         rolePolicy(dev, "mlops-dev-team-admin-execution", "sagemaker"),
