@@ -1,6 +1,5 @@
 import { AccessLogBucket } from "../modules/access-log-bucket";
 import { BucketReplication } from "../modules/bucket-replication";
-import { TerraformOutput } from "../modules/cdktf";
 import { RegionalScope } from "../modules/regional-scope";
 import { ExistingRole } from "../modules/iam-role";
 import { KmsKey } from "../modules/kms-key";
@@ -18,15 +17,6 @@ function accountKey(stack: PlatformStack, id: string, alias: string, description
     description,
     administratorArns: [stack.names.deployRoleArn],
   });
-}
-
-function outputs(
-  stack: PlatformStack,
-  values: Record<string, { value: unknown; description: string }>,
-): void {
-  for (const [id, o] of Object.entries(values)) {
-    new TerraformOutput(stack, id, { value: o.value, description: o.description });
-  }
 }
 
 export interface DataScienceData {
@@ -129,7 +119,7 @@ export function addDataScienceData(stack: PlatformStack, network: AccountNetwork
   }
 
   const dvcUrl = `s3://${names.dataBucketName}/dvc`;
-  outputs(stack, {
+  stack.addOutputs({
     bucket_names: {
       value: {
         data: dataBucket.bucketName,
@@ -238,7 +228,7 @@ export function addDeploymentTargetData(stack: PlatformStack): DeploymentTargetD
     names.endpointKeyAlias,
     `Encrypts the SageMaker endpoint volumes of ${names.stem}`,
   );
-  outputs(stack, {
+  stack.addOutputs({
     key_arns: { value: { endpoint: endpointKey.keyArn }, description: "KMS keys by data class" },
     key_aliases: {
       value: { endpoint: endpointKey.aliasName },

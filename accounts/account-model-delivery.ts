@@ -1,5 +1,4 @@
 import { viaService } from "../modules/aws-environment";
-import { TerraformOutput } from "../modules/cdktf";
 import { MlflowServerRole } from "../modules/mlflow-server-role";
 import type { DataScienceData } from "./account-data";
 import type { AccountNetwork } from "./account-network";
@@ -106,25 +105,24 @@ export function addModelDelivery(
     databaseSecretArn: account.mlflow.databaseSecretArn,
   });
   const artifactRoot = `s3://${names.mlflowBucketName}`;
-  for (const [id, value, description] of [
-    ["mlflow_server_role_arn", mlflow.role.roleArn, "Role of the MLflow tracking server"],
-    [
-      "mlflow_instance_profile",
-      mlflow.instanceProfile.name,
-      "Instance profile of the MLflow server",
-    ],
-    [
-      "mlflow_default_artifact_root",
-      artifactRoot,
-      "The --default-artifact-root of the MLflow server",
-    ],
-    [
-      "mlflow_server_command",
-      `mlflow server --default-artifact-root ${artifactRoot} --host 0.0.0.0 --port 5000`,
-      "How the server runs (backend store URI from its secret); reach it through Session Manager",
-    ],
-  ] as const) {
-    new TerraformOutput(stack, id, { value, description });
-  }
+  stack.addOutputs({
+    mlflow_server_role_arn: {
+      value: mlflow.role.roleArn,
+      description: "Role of the MLflow tracking server",
+    },
+    mlflow_instance_profile: {
+      value: mlflow.instanceProfile.name,
+      description: "Instance profile of the MLflow server",
+    },
+    mlflow_default_artifact_root: {
+      value: artifactRoot,
+      description: "The --default-artifact-root of the MLflow server",
+    },
+    mlflow_server_command: {
+      value: `mlflow server --default-artifact-root ${artifactRoot} --host 0.0.0.0 --port 5000`,
+      description:
+        "How the server runs (backend store URI from its secret); reach it through Session Manager",
+    },
+  });
   return mlflow;
 }

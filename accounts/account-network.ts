@@ -1,5 +1,4 @@
 import { parsePrivateVpcBlock } from "../modules/cidr";
-import { TerraformOutput } from "../modules/cdktf";
 import { KmsKey } from "../modules/kms-key";
 import { SecureVpc, type SecureVpcProps } from "../modules/secure-vpc";
 import type { InterfaceEndpointId } from "../modules/vpc-endpoint-catalogue";
@@ -99,8 +98,6 @@ export function addAccountNetwork(
     },
     logs_key_arn: { value: logsKey.keyArn, description: "KMS key of the account's log groups" },
   };
-  for (const [id, o] of Object.entries(outputs)) {
-    new TerraformOutput(stack, id, { value: o.value, description: o.description });
-  }
+  stack.addOutputs(outputs);
   return { logsKey, vpc };
 }

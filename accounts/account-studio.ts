@@ -1,5 +1,4 @@
 import { viaService } from "../modules/aws-environment";
-import { TerraformOutput } from "../modules/cdktf";
 import { IamRole } from "../modules/iam-role";
 import { KMS_ENCRYPT_DECRYPT_ACTIONS } from "../modules/kms-key";
 import { ModelRegistry } from "../modules/model-registry";
@@ -275,9 +274,7 @@ export function addStudio(
       description: "Studio user profiles",
     };
   }
-  for (const [id, o] of Object.entries(outputs)) {
-    new TerraformOutput(stack, id, { value: o.value, description: o.description });
-  }
+  stack.addOutputs(outputs);
 
   return {
     studioExecutionRole,

@@ -52,12 +52,13 @@ export function compareAddressPins(pinned: AddressPins, current: AddressPins): s
     const gone = [...before].filter((a) => !after.has(a));
     const added = [...after].filter((a) => !before.has(a));
     for (const address of gone) {
+      const type = address.split(".")[0];
+      const sameType = added.filter((a) => a.split(".")[0] === type);
+      const hint = sameType.length
+        ? ` (a ${type} appeared as ${sameType.join(", ")}: a renamed or moved construct?)`
+        : "";
       problems.push(
-        `${stack}: data-bearing resource ${address} is gone; Terraform would destroy it` +
-          (added.some((a) => a.split(".")[0] === address.split(".")[0])
-            ? ` (a ${address.split(".")[0]} appeared as ${added.filter((a) => a.split(".")[0] === address.split(".")[0]).join(", ")}: a renamed or moved construct?)`
-            : "") +
-          `. ${HOW_TO_MOVE}`,
+        `${stack}: data-bearing resource ${address} is gone; Terraform would destroy it${hint}. ${HOW_TO_MOVE}`,
       );
     }
     for (const address of added) {

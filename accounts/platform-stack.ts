@@ -1,6 +1,6 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
-import { S3Backend, TerraformStack, TerraformVariable } from "../modules/cdktf";
+import { S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from "../modules/cdktf";
 import { KmsKey } from "../modules/kms-key";
 import { SecureBucket } from "../modules/secure-bucket";
 import { namingInput, type AccountConfig, type PlatformConfig } from "./config-schema";
@@ -108,6 +108,13 @@ export abstract class PlatformStack extends TerraformStack {
         });
       }
       if (c instanceof SecureBucket) c.addVpcEndpointExemption(planRoleArn);
+    }
+  }
+
+  /** Stack outputs, each with the description that plans and `terraform output` show. */
+  addOutputs(outputs: Record<string, { value: unknown; description: string }>): void {
+    for (const [id, o] of Object.entries(outputs)) {
+      new TerraformOutput(this, id, { value: o.value, description: o.description });
     }
   }
 
