@@ -17,16 +17,14 @@ export interface Grantee {
 }
 
 /**
- * Inline policies of one role, each rendered when the Terraform JSON is written so grants can
- * keep adding statements while the tree is built.
+ * Named policies that grow while the construct tree is built: the first statement for a name
+ * makes its Terraform resources (through `create`, given the policy's lazily rendered JSON), and
+ * later statements join it before the JSON is written.
  */
-class InlinePolicies {
-  private readonly policies = new Map<string, PolicyStatement[]>();
+class NamedPolicies {
+  protected readonly policies = new Map<string, PolicyStatement[]>();
 
-  constructor(
-    private readonly scope: Construct,
-    private readonly role: string,
-  ) {}
+  constructor(private readonly create: (policyName: string, policyJson: string) => void) {}
 
   add(statement: PolicyStatement, policyName: string): void {
     let statements = this.policies.get(policyName);
@@ -34,13 +32,16 @@ class InlinePolicies {
       const list: PolicyStatement[] = [];
       statements = list;
       this.policies.set(policyName, list);
-      new IamRolePolicy(this.scope, `policy-${policyName}`, {
-        role: this.role,
-        name: policyName,
-        policy: Lazy.stringValue({ produce: () => renderPolicy(list) }),
-      });
+      this.create(policyName, Lazy.stringValue({ produce: () => renderPolicy(list) }));
     }
     statements.push(statement);
+  }
+}
+
+/** Inline policies of one role. */
+class InlinePolicies extends NamedPolicies {
+  constructor(scope: Construct, role: string) {
+    super((name, policy) => new IamRolePolicy(scope, `policy-${name}`, { role, name, policy }));
   }
 }
 
@@ -62,34 +63,24 @@ export function estimatedPolicySize(rendered: string): number {
  * inline policies share one 10,240-character budget per role, which SageMaker execution roles
  * outgrow; managed policies have 6,144 each.
  */
-class ManagedPolicies {
-  private readonly policies = new Map<string, PolicyStatement[]>();
-
+class ManagedPolicies extends NamedPolicies {
   constructor(
-    private readonly scope: Construct,
+    scope: Construct,
     private readonly roleName: string,
-    private readonly roleRef: string,
+    roleRef: string,
   ) {
-    scope.node.addValidation({ validate: () => this.problems() });
-  }
-
-  add(statement: PolicyStatement, policyName: string): void {
-    let statements = this.policies.get(policyName);
-    if (statements === undefined) {
-      const list: PolicyStatement[] = [];
-      statements = list;
-      this.policies.set(policyName, list);
-      const policy = new IamPolicy(this.scope, `policy-${policyName}`, {
-        name: `${this.roleName}-${policyName}`,
-        description: `${policyName} of ${this.roleName}`,
-        policy: Lazy.stringValue({ produce: () => renderPolicy(list) }),
+    super((name, policyJson) => {
+      const policy = new IamPolicy(scope, `policy-${name}`, {
+        name: `${roleName}-${name}`,
+        description: `${name} of ${roleName}`,
+        policy: policyJson,
       });
-      new IamRolePolicyAttachment(this.scope, `attach-${policyName}`, {
-        role: this.roleRef,
+      new IamRolePolicyAttachment(scope, `attach-${name}`, {
+        role: roleRef,
         policyArn: policy.arn,
       });
-    }
-    statements.push(statement);
+    });
+    scope.node.addValidation({ validate: () => this.problems() });
   }
 
   private problems(): string[] {

@@ -12,6 +12,29 @@ function viaServices(env: AwsEnvironment, service: string | string[]): string | 
     : service.map((s) => viaService(env, s));
 }
 
+/** A key policy statement for principals using the key through AWS services of their account. */
+function throughService(
+  sid: string,
+  principalArns: string[],
+  actions: string | string[],
+  service: string | string[],
+  env: AwsEnvironment,
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { AWS: principalArns },
+    Action: actions,
+    Resource: "*",
+    Condition: {
+      StringEquals: {
+        "kms:ViaService": viaServices(env, service),
+        "kms:CallerAccount": env.accountId,
+      },
+    },
+  };
+}
+
 /** The actions a key administrator needs to manage (not use) a key through Terraform. */
 export const KMS_ADMIN_ACTIONS = [
   "kms:CancelKeyDeletion",
@@ -159,19 +182,7 @@ export class KmsKey extends Construct {
     service: string | string[],
     env: AwsEnvironment,
   ): void {
-    this.addToPolicy({
-      Sid: statementId,
-      Effect: "Allow",
-      Principal: { AWS: principalArns },
-      Action: actions,
-      Resource: "*",
-      Condition: {
-        StringEquals: {
-          "kms:ViaService": viaServices(env, service),
-          "kms:CallerAccount": env.accountId,
-        },
-      },
-    });
+    this.addToPolicy(throughService(statementId, principalArns, actions, service, env));
   }
 
   /**
@@ -184,19 +195,10 @@ export class KmsKey extends Construct {
     services: string | string[],
     env: AwsEnvironment,
   ): void {
+    const statement = throughService(statementId, principalArns, "kms:CreateGrant", services, env);
     this.addToPolicy({
-      Sid: statementId,
-      Effect: "Allow",
-      Principal: { AWS: principalArns },
-      Action: "kms:CreateGrant",
-      Resource: "*",
-      Condition: {
-        StringEquals: {
-          "kms:ViaService": viaServices(env, services),
-          "kms:CallerAccount": env.accountId,
-        },
-        Bool: { "kms:GrantIsForAWSResource": "true" },
-      },
+      ...statement,
+      Condition: { ...statement.Condition, Bool: { "kms:GrantIsForAWSResource": "true" } },
     });
   }
 
