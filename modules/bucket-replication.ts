@@ -2,6 +2,7 @@ import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bu
 import { Construct } from "constructs";
 import { viaService, type AwsEnvironment } from "./aws-environment";
 import { IamRole } from "./iam-role";
+import { managedKey } from "./kms-key";
 import type { SecureBucket } from "./secure-bucket";
 
 export interface BucketReplicationProps {
@@ -31,11 +32,11 @@ export class BucketReplication extends Construct {
   constructor(scope: Construct, id: string, props: BucketReplicationProps) {
     super(scope, id);
     const { source, replica, environment: env } = props;
-    const sourceKey = source.kmsKey;
-    const replicaKey = replica.kmsKey;
+    const sourceKey = source.kmsKey && managedKey(source.kmsKey);
+    const replicaKey = replica.kmsKey && managedKey(replica.kmsKey);
     if (sourceKey === undefined || replicaKey === undefined) {
       throw new Error(
-        `${this.node.path}: source and replica must both be encrypted with a KMS key`,
+        `${this.node.path}: source and replica must both be encrypted with a KMS key managed in this stack`,
       );
     }
     const replicaEnv = { ...env, region: props.replicaRegion };

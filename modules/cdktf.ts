@@ -12,7 +12,10 @@ export {
   Fn,
   Lazy,
   LocalBackend,
+  Op,
   S3Backend,
+  TerraformCount,
+  TerraformDataSource,
   TerraformOutput,
   TerraformProvider,
   TerraformResource,
@@ -20,5 +23,6 @@ export {
   TerraformVariable,
   Testing,
   Token,
+  ref,
 } from "cdktf";
 export type { IAspect, S3BackendConfig } from "cdktf";

@@ -1,12 +1,15 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { Construct } from "constructs";
 import { arn, sid, type AwsEnvironment } from "./aws-environment";
-import type { KmsKey } from "./kms-key";
+import { managedKey, type KeyReference } from "./kms-key";
 
 export interface EncryptedLogGroupProps {
   readonly logGroupName: string;
-  /** The account's logs key; its policy gets a statement for this log group only. */
-  readonly key: KmsKey;
+  /**
+   * The account's logs key. A key managed here gets a statement for this log group only; a key
+   * named by ARN must already let CloudWatch Logs of this region use it.
+   */
+  readonly key: KeyReference;
   readonly environment: AwsEnvironment;
   /** @default 365 */
   readonly retentionInDays?: number;
@@ -28,7 +31,7 @@ export function encryptedLogGroup(
   props: EncryptedLogGroupProps,
 ): CloudwatchLogGroup {
   const env = props.environment;
-  props.key.addToPolicy({
+  managedKey(props.key)?.addToPolicy({
     Sid: sid("CloudWatchLogs", props.logGroupName),
     Effect: "Allow",
     Principal: { Service: `logs.${env.region}.${env.dnsSuffix}` },

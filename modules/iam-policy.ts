@@ -1,4 +1,4 @@
-import { Lazy } from "./cdktf";
+import { Fn, Lazy, Token } from "./cdktf";
 
 /**
  * IAM policy documents as typed data. Policies are rendered to JSON by the construct that owns
@@ -42,14 +42,53 @@ export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** Renders a policy document; Sids must be unique within it. */
-export function renderPolicy(statements: PolicyStatement[]): string {
-  const seen = new Set<string>();
-  for (const s of statements) {
-    if (seen.has(s.Sid)) throw new Error(`policy has two statements with Sid "${s.Sid}"`);
-    seen.add(s.Sid);
+/**
+ * A statement that is in the policy only when a Terraform condition holds: how a module exported
+ * for Terraform teams (see modules/terraform-export) expresses an optional input, such as a
+ * VPC endpoint id that may be null.
+ */
+export interface PolicyEntry {
+  readonly statement: PolicyStatement;
+  /** A boolean Terraform expression (`Op.neq(variable, Token.nullValue())`). @default always */
+  readonly when?: unknown;
+}
+
+/** Whether a value holds a list or number that Terraform only knows at plan time. */
+function holdsUnresolvedCollection(value: unknown): boolean {
+  if (typeof value === "number") return Token.isUnresolved(value);
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) {
+    return Token.isUnresolved(value) || value.some((v) => holdsUnresolvedCollection(v));
   }
-  return JSON.stringify(policyDocument(statements));
+  if (Token.isUnresolved(value)) return true;
+  return Object.values(value).some((v) => holdsUnresolvedCollection(v));
+}
+
+/**
+ * Renders a policy document; Sids must be unique within it. Plain JSON (references interpolated
+ * into strings) whenever it can be; through Terraform's `jsonencode()` when a statement holds a
+ * list known only at plan time (`var.administrator_arns`) or exists only under a condition.
+ */
+export function renderPolicy(statements: readonly (PolicyStatement | PolicyEntry)[]): string {
+  const entries = statements.map((s) => ("statement" in s ? s : { statement: s }));
+  const seen = new Set<string>();
+  for (const { statement } of entries) {
+    if (seen.has(statement.Sid)) {
+      throw new Error(`policy has two statements with Sid "${statement.Sid}"`);
+    }
+    seen.add(statement.Sid);
+  }
+  const plain = entries.map((e) => e.statement);
+  const conditional = entries.some((e) => e.when !== undefined);
+  if (!conditional && !holdsUnresolvedCollection(plain)) {
+    return JSON.stringify(policyDocument(plain));
+  }
+  if (!conditional) return Fn.jsonencode(policyDocument(plain));
+  // concat([always...], cond ? [statement] : [], ...): statements keep their order.
+  const parts = entries.map((e) =>
+    e.when === undefined ? [e.statement] : Fn.conditional(e.when, [e.statement], []),
+  );
+  return Fn.jsonencode({ Version: "2012-10-17", Statement: Fn.concat(parts) });
 }
 
 function asList<T>(value: OneOrMany<T> | undefined): T[] {
@@ -87,7 +126,7 @@ export function assertNoUnconditionedWildcard(statement: PolicyStatement, owner:
  * allows every principal without a condition.
  */
 export class ResourcePolicy {
-  private readonly list: PolicyStatement[] = [];
+  private readonly list: PolicyEntry[] = [];
 
   /** @param owner construct path named in errors */
   constructor(private readonly owner: string) {}
@@ -95,8 +134,14 @@ export class ResourcePolicy {
   add(...statements: PolicyStatement[]): void {
     for (const statement of statements) {
       assertNoUnconditionedWildcard(statement, this.owner);
-      this.list.push(statement);
+      this.list.push({ statement });
     }
+  }
+
+  /** Adds a statement that Terraform includes only when `condition` (a boolean expression) holds. */
+  addWhen(condition: unknown, statement: PolicyStatement): void {
+    assertNoUnconditionedWildcard(statement, this.owner);
+    this.list.push({ statement, when: condition });
   }
 
   /** A string token that renders the policy JSON at synthesis, after every statement is in. */

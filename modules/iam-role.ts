@@ -4,7 +4,12 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 import { Lazy, Token } from "./cdktf";
-import { assertNoUnconditionedWildcard, renderPolicy, type PolicyStatement } from "./iam-policy";
+import {
+  assertNoUnconditionedWildcard,
+  renderPolicy,
+  type PolicyEntry,
+  type PolicyStatement,
+} from "./iam-policy";
 
 /** Something resources can grant access to: a role whose policy the platform writes. */
 export interface Grantee {
@@ -22,19 +27,19 @@ export interface Grantee {
  * later statements join it before the JSON is written.
  */
 class NamedPolicies {
-  protected readonly policies = new Map<string, PolicyStatement[]>();
+  protected readonly policies = new Map<string, PolicyEntry[]>();
 
   constructor(private readonly create: (policyName: string, policyJson: string) => void) {}
 
-  add(statement: PolicyStatement, policyName: string): void {
+  add(statement: PolicyStatement, policyName: string, when?: unknown): void {
     let statements = this.policies.get(policyName);
     if (statements === undefined) {
-      const list: PolicyStatement[] = [];
+      const list: PolicyEntry[] = [];
       statements = list;
       this.policies.set(policyName, list);
       this.create(policyName, Lazy.stringValue({ produce: () => renderPolicy(list) }));
     }
-    statements.push(statement);
+    statements.push({ statement, when });
   }
 }
 
@@ -176,9 +181,12 @@ export class IamRole extends Construct implements Grantee {
     this.policies = new ManagedPolicies(this, props.roleName, this.role.name);
   }
 
-  /** Adds a statement to the named policy, creating and attaching the policy on first use. */
-  addToPolicy(statement: PolicyStatement, policyName = "permissions"): void {
-    this.policies.add(statement, policyName);
+  /**
+   * Adds a statement to the named policy, creating and attaching the policy on first use.
+   * `when` (a boolean Terraform expression) makes the statement conditional; see PolicyEntry.
+   */
+  addToPolicy(statement: PolicyStatement, policyName = "permissions", when?: unknown): void {
+    this.policies.add(statement, policyName, when);
   }
 
   addToPrincipalPolicy(statement: PolicyStatement): void {

@@ -1,15 +1,18 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import { Token } from "./cdktf";
+import { Fn, Token } from "./cdktf";
 import { viaService, type AwsEnvironment } from "./aws-environment";
 import { ResourcePolicy, type PolicyStatement } from "./iam-policy";
 
-/** `kms:ViaService` value(s): one service renders as a string, several as a list. */
+/**
+ * `kms:ViaService` value(s): one service renders as a string, several as a list, and a list
+ * Terraform knows only at plan time (a module variable) through `formatlist()`.
+ */
 function viaServices(env: AwsEnvironment, service: string | string[]): string | string[] {
-  return typeof service === "string"
-    ? viaService(env, service)
-    : service.map((s) => viaService(env, s));
+  if (typeof service === "string") return viaService(env, service);
+  if (Token.isUnresolved(service)) return Fn.formatlist(viaService(env, "%s"), [service]);
+  return service.map((s) => viaService(env, s));
 }
 
 /** A key policy statement for principals using the key through AWS services of their account. */
@@ -68,6 +71,18 @@ export const KMS_ENCRYPT_DECRYPT_ACTIONS = [
   "kms:GenerateDataKey*",
   "kms:ReEncrypt*",
 ];
+
+/**
+ * A key to use: one the platform manages here (grants add to its policy), or a key named by ARN
+ * whose policy is managed elsewhere (grants add only to the grantee's own policy; the key's
+ * owner must allow the grantee, as the exported KMS key module's `user_arns` does).
+ */
+export type KeyReference = KmsKey | { readonly keyArn: string };
+
+/** The key when this stack manages its policy; undefined for a key named by ARN. */
+export function managedKey(key: KeyReference): KmsKey | undefined {
+  return key instanceof KmsKey ? key : undefined;
+}
 
 export const KMS_DECRYPT_ACTIONS = ["kms:Decrypt", "kms:DescribeKey"];
 
@@ -205,5 +220,10 @@ export class KmsKey extends Construct {
   /** Adds a statement to the key policy. Allowing every principal needs a condition. */
   addToPolicy(statement: PolicyStatement): void {
     this.policy.add(statement);
+  }
+
+  /** Adds a statement that Terraform includes only when `condition` (boolean expression) holds. */
+  addToPolicyWhen(condition: unknown, statement: PolicyStatement): void {
+    this.policy.addWhen(condition, statement);
   }
 }

@@ -4,18 +4,21 @@ import { Construct } from "constructs";
 import { viaService, type AwsEnvironment } from "./aws-environment";
 import { encryptedLogGroup, logGroupArn } from "./encrypted-log-group";
 import { IamRole } from "./iam-role";
-import type { KmsKey } from "./kms-key";
-import type { SecureBucket } from "./secure-bucket";
+import type { KeyReference } from "./kms-key";
+import { bucketGrantStatements, SecureBucket, type BucketTarget } from "./secure-bucket";
 import { awsOwnedBucketsFor } from "./vpc-endpoint-catalogue";
 
 export interface MlflowServerRoleProps {
   readonly environment: AwsEnvironment;
   readonly roleName: string;
-  /** The MLflow artifact bucket; the server reads, writes and deletes its objects. */
-  readonly artifactBucket: SecureBucket;
+  /**
+   * The MLflow artifact bucket; the server reads, writes and deletes its objects. A bucket named
+   * by ARN must let the role in through its own policies (and its key's).
+   */
+  readonly artifactBucket: SecureBucket | BucketTarget;
   /** Its own log group, encrypted with the account's logs key. */
   readonly logGroupName: string;
-  readonly logsKey: KmsKey;
+  readonly logsKey: KeyReference;
   /**
    * Secrets Manager secret of the backend database.
    * @default no secret access
@@ -58,7 +61,13 @@ export class MlflowServerRole extends Construct {
       role: this.role.roleName,
     });
 
-    props.artifactBucket.grantReadWrite(this.role);
+    if (props.artifactBucket instanceof SecureBucket) {
+      props.artifactBucket.grantReadWrite(this.role);
+    } else {
+      for (const s of bucketGrantStatements(props.artifactBucket, "Artifacts", "read-write")) {
+        this.role.addToPrincipalPolicy(s);
+      }
+    }
 
     this.role.addToPolicy({
       // These Session Manager actions accept no resource but "*".
@@ -105,17 +114,25 @@ export class MlflowServerRole extends Construct {
     if (props.databaseSecretArn !== undefined) this.readDatabaseSecret(props.databaseSecretArn);
   }
 
-  /** Lets the server read its database secret (and decrypt it, when a key is named). */
+  /**
+   * Lets the server read its database secret (and decrypt it, when a key is named). `when` (a
+   * boolean Terraform expression) makes the grant conditional, for a module input that may be null.
+   */
   readDatabaseSecret(
     secretArn: string,
     key?: { keyArn: string; environment: AwsEnvironment },
+    when?: unknown,
   ): void {
-    this.role.addToPolicy({
-      Sid: "ReadTheDatabaseSecret",
-      Effect: "Allow",
-      Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
-      Resource: secretArn,
-    });
+    this.role.addToPolicy(
+      {
+        Sid: "ReadTheDatabaseSecret",
+        Effect: "Allow",
+        Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+        Resource: secretArn,
+      },
+      "permissions",
+      when,
+    );
     if (key !== undefined) {
       this.role.addToPolicy({
         Sid: "DecryptTheDatabaseSecret",

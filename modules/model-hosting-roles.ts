@@ -2,7 +2,8 @@ import { Construct } from "constructs";
 import { arn, viaService, type AwsEnvironment } from "./aws-environment";
 import type { PolicyStatement } from "./iam-policy";
 import { IamRole } from "./iam-role";
-import { KMS_ENCRYPT_DECRYPT_ACTIONS, type KmsKey } from "./kms-key";
+import { Fn, Op, Token } from "./cdktf";
+import { KMS_ENCRYPT_DECRYPT_ACTIONS, managedKey, type KeyReference } from "./kms-key";
 import { sageMakerRuntimeStatements, sageMakerServiceTrust } from "./sagemaker-permissions";
 import { VOLUME_ACTIONS } from "./sagemaker-guardrails";
 
@@ -35,8 +36,11 @@ export interface ModelHostingRolesProps {
   readonly source: ModelSource;
   /** External id the pipeline must present to assume the deployment role. */
   readonly externalId: string;
-  /** The key of endpoint volumes; endpoint configurations must use it. */
-  readonly endpointKey: KmsKey;
+  /**
+   * The key of endpoint volumes; endpoint configurations must use it. A key managed in this stack
+   * gets the roles in its policy; a key named by ARN must allow them already.
+   */
+  readonly endpointKey: KeyReference;
   /** The account's private subnets and workload group; models must use them. */
   readonly network: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
 }
@@ -171,19 +175,28 @@ export class ModelHostingRoles extends Construct {
       },
       ...sageMakerRuntimeStatements(env, props.network),
     ];
-    if ((source.ecrRepositories ?? []).length > 0) {
-      execution.push({
-        Sid: "PullModelImagesFromDataScience",
-        Effect: "Allow",
-        Action: [
-          "ecr:BatchCheckLayerAvailability",
-          "ecr:BatchGetImage",
-          "ecr:GetDownloadUrlForLayer",
-        ],
-        Resource: source.ecrRepositories!.map(
-          (r) => `arn:${env.partition}:ecr:${env.region}:${source.accountId}:repository/${r}`,
-        ),
-      });
+    const repositories = source.ecrRepositories ?? [];
+    const pullImages = (resources: string | string[]): PolicyStatement => ({
+      Sid: "PullModelImagesFromDataScience",
+      Effect: "Allow",
+      Action: [
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+      ],
+      Resource: resources,
+    });
+    const repositoryArn = (name: string) =>
+      `arn:${env.partition}:ecr:${env.region}:${source.accountId}:repository/${name}`;
+    if (Token.isUnresolved(repositories)) {
+      // A module variable: the statement exists when the list is not empty.
+      this.executionRole.addToPolicy(
+        pullImages(Fn.formatlist(repositoryArn("%s"), [repositories])),
+        "permissions",
+        Op.gt(Fn.lengthOf(repositories), 0),
+      );
+    } else if (repositories.length > 0) {
+      execution.push(pullImages(repositories.map(repositoryArn)));
     }
     for (const s of execution) this.executionRole.addToPolicy(s);
 
@@ -266,14 +279,15 @@ export class ModelHostingRoles extends Construct {
     });
 
     const roles = [this.executionRole.principalArn, this.deploymentRole.principalArn];
-    props.endpointKey.grantThroughService(
+    const endpointKey = managedKey(props.endpointKey);
+    endpointKey?.grantThroughService(
       "EndpointVolumes",
       roles,
       KMS_ENCRYPT_DECRYPT_ACTIONS,
       ["sagemaker", "ec2"],
       env,
     );
-    props.endpointKey.grantCreateGrantForAwsResources(
+    endpointKey?.grantCreateGrantForAwsResources(
       "EndpointVolumeGrants",
       roles,
       ["sagemaker", "ec2"],

@@ -16,7 +16,12 @@ import { sid, viaService, type AwsEnvironment } from "./aws-environment";
 import { ResourcePolicy, type PolicyStatement } from "./iam-policy";
 import { suppressRule } from "./rules/suppress";
 import type { Grantee } from "./iam-role";
-import { KMS_DECRYPT_ACTIONS, KMS_ENCRYPT_DECRYPT_ACTIONS, type KmsKey } from "./kms-key";
+import {
+  KMS_DECRYPT_ACTIONS,
+  KMS_ENCRYPT_DECRYPT_ACTIONS,
+  managedKey,
+  type KeyReference,
+} from "./kms-key";
 import {
   S3_BUCKET_READ_ACTIONS,
   S3_OBJECT_READ_ACTIONS,
@@ -62,7 +67,7 @@ export interface BucketLifecycleProps {
  * only where AWS supports nothing else, S3-managed keys with the reason written down.
  */
 export type BucketEncryption =
-  | { readonly kmsKey: KmsKey }
+  | { readonly kmsKey: KeyReference }
   | {
       /** Why this bucket cannot use a customer managed key (S3 server access log delivery). */
       readonly s3ManagedReason: string;
@@ -135,6 +140,66 @@ export function transitionProblem(t: Required<StorageTransitions>): string | und
   return undefined;
 }
 
+/** A bucket to grant access to, named by ARN, with the key of its objects (if SSE-KMS). */
+export interface BucketTarget {
+  readonly bucketArn: string;
+  readonly keyArn?: string;
+  readonly environment: AwsEnvironment;
+}
+
+/**
+ * The statements a grant adds to the grantee's policy: object actions on the allowed prefixes
+ * only, `s3:ListBucket` limited to those prefixes by `s3:prefix`, and the key's actions through
+ * S3 only. `label` starts every Sid.
+ */
+export function bucketGrantStatements(
+  target: BucketTarget,
+  label: string,
+  access: BucketAccess,
+  prefixes?: string[],
+): PolicyStatement[] {
+  const bucketArn = target.bucketArn;
+  const scoped = prefixes !== undefined && prefixes.length > 0;
+  const statements: PolicyStatement[] = [
+    {
+      Sid: `${label}List`,
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: bucketArn,
+      Condition: scoped
+        ? { StringLike: { "s3:prefix": prefixes.flatMap((p) => [p, `${p}*`]) } }
+        : undefined,
+    },
+    {
+      Sid: `${label}Bucket`,
+      Effect: "Allow",
+      Action: S3_BUCKET_READ_ACTIONS.filter(
+        (a) => a !== "s3:ListBucket" && (access === "read-write" || a === "s3:GetBucketLocation"),
+      ),
+      Resource: bucketArn,
+    },
+    {
+      Sid: `${label}Objects`,
+      Effect: "Allow",
+      Action:
+        access === "read-only"
+          ? S3_OBJECT_READ_ACTIONS
+          : [...S3_OBJECT_READ_ACTIONS, ...S3_OBJECT_WRITE_ACTIONS],
+      Resource: scoped ? prefixes.map((p) => `${bucketArn}/${p}*`) : [`${bucketArn}/*`],
+    },
+  ];
+  if (target.keyArn !== undefined) {
+    statements.push({
+      Sid: `${label}Key`,
+      Effect: "Allow",
+      Action: access === "read-only" ? KMS_DECRYPT_ACTIONS : KMS_ENCRYPT_DECRYPT_ACTIONS,
+      Resource: target.keyArn,
+      Condition: { StringEquals: { "kms:ViaService": viaService(target.environment, "s3") } },
+    });
+  }
+  return statements;
+}
+
 /**
  * An S3 bucket with every protection on by default: SSE-KMS with a customer managed key and the
  * bucket key, versioning, all four public access block settings, BucketOwnerEnforced (ACLs
@@ -146,7 +211,7 @@ export class SecureBucket extends Construct {
   readonly bucketName: string;
   readonly bucketArn: string;
   /** The key of SSE-KMS buckets; undefined for S3-managed encryption. */
-  readonly kmsKey?: KmsKey;
+  readonly kmsKey?: KeyReference;
   readonly publicAccessBlock: S3BucketPublicAccessBlock;
   private readonly policy: ResourcePolicy;
   private readonly env: AwsEnvironment;
@@ -314,6 +379,7 @@ export class SecureBucket extends Construct {
     ];
     if (this.kmsKey) {
       // Clients may name the bucket's key by key ARN or alias ARN; any other key is refused.
+      const alias = managedKey(this.kmsKey)?.aliasArn;
       statements.push({
         Sid: "DenyOtherKmsKey",
         Effect: "Deny",
@@ -322,10 +388,8 @@ export class SecureBucket extends Construct {
         Resource: objects,
         Condition: {
           StringNotEquals: {
-            "s3:x-amz-server-side-encryption-aws-kms-key-id": [
-              this.kmsKey.keyArn,
-              this.kmsKey.aliasArn,
-            ],
+            "s3:x-amz-server-side-encryption-aws-kms-key-id":
+              alias === undefined ? this.kmsKey.keyArn : [this.kmsKey.keyArn, alias],
           },
           Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
         },
@@ -369,10 +433,8 @@ export class SecureBucket extends Construct {
   }
 
   /**
-   * The statements a grant adds to the grantee's policy: object actions on the allowed
-   * prefixes only, `s3:ListBucket` limited to those prefixes by `s3:prefix`, and the key's
-   * actions through S3 only. The key policy names the grantee too, since it does not delegate
-   * to IAM.
+   * Adds to the grantee's policy what `bucketGrantStatements` describes; the key policy names
+   * the grantee too (when this stack manages the key), since it does not delegate to IAM.
    */
   grant(grantee: Grantee, access: BucketAccess, prefixes?: string[]): void {
     for (const prefix of prefixes ?? []) {
@@ -383,54 +445,22 @@ export class SecureBucket extends Construct {
       }
     }
     const label = `${this.grantLabel}${access === "read-only" ? "Read" : "ReadWrite"}`;
-    const objectResources =
-      prefixes === undefined || prefixes.length === 0
-        ? [`${this.bucketArn}/*`]
-        : prefixes.map((p) => `${this.bucketArn}/${p}*`);
-    grantee.addToPrincipalPolicy({
-      Sid: `${label}List`,
-      Effect: "Allow",
-      Action: "s3:ListBucket",
-      Resource: this.bucketArn,
-      Condition:
-        prefixes === undefined || prefixes.length === 0
-          ? undefined
-          : { StringLike: { "s3:prefix": prefixes.flatMap((p) => [p, `${p}*`]) } },
-    });
-    grantee.addToPrincipalPolicy({
-      Sid: `${label}Bucket`,
-      Effect: "Allow",
-      Action: S3_BUCKET_READ_ACTIONS.filter(
-        (a) => a !== "s3:ListBucket" && (access === "read-write" || a === "s3:GetBucketLocation"),
-      ),
-      Resource: this.bucketArn,
-    });
-    grantee.addToPrincipalPolicy({
-      Sid: `${label}Objects`,
-      Effect: "Allow",
-      Action:
-        access === "read-only"
-          ? S3_OBJECT_READ_ACTIONS
-          : [...S3_OBJECT_READ_ACTIONS, ...S3_OBJECT_WRITE_ACTIONS],
-      Resource: objectResources,
-    });
-    if (this.kmsKey) {
-      const kmsActions = access === "read-only" ? KMS_DECRYPT_ACTIONS : KMS_ENCRYPT_DECRYPT_ACTIONS;
-      grantee.addToPrincipalPolicy({
-        Sid: `${label}Key`,
-        Effect: "Allow",
-        Action: kmsActions,
-        Resource: this.kmsKey.keyArn,
-        Condition: { StringEquals: { "kms:ViaService": viaService(this.env, "s3") } },
-      });
-      this.kmsKey.grantThroughService(
-        `${label}${grantee.grantLabel}`,
-        [grantee.principalArn],
-        kmsActions,
-        "s3",
-        this.env,
-      );
+    const target = {
+      bucketArn: this.bucketArn,
+      keyArn: this.kmsKey?.keyArn,
+      environment: this.env,
+    };
+    for (const statement of bucketGrantStatements(target, label, access, prefixes)) {
+      grantee.addToPrincipalPolicy(statement);
     }
+    const key = this.kmsKey === undefined ? undefined : managedKey(this.kmsKey);
+    key?.grantThroughService(
+      `${label}${grantee.grantLabel}`,
+      [grantee.principalArn],
+      access === "read-only" ? KMS_DECRYPT_ACTIONS : KMS_ENCRYPT_DECRYPT_ACTIONS,
+      "s3",
+      this.env,
+    );
   }
 
   private lifecycleRules(props: BucketLifecycleProps): S3BucketLifecycleConfigurationRule[] {

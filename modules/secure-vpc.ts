@@ -17,7 +17,7 @@ import type { AwsEnvironment } from "./aws-environment";
 import { carveSubnet, parsePrivateVpcBlock } from "./cidr";
 import { Fn, Token } from "./cdktf";
 import { renderPolicy } from "./iam-policy";
-import type { KmsKey } from "./kms-key";
+import type { KeyReference } from "./kms-key";
 import { s3EndpointPolicyStatements, type S3EndpointAccess } from "./s3-endpoint-policy";
 import {
   awsOwnedBucketsFor,
@@ -65,7 +65,7 @@ export interface SecureVpcProps {
   readonly flowLogs: {
     readonly logGroupName: string;
     readonly roleName: string;
-    readonly key: KmsKey;
+    readonly key: KeyReference;
     /** @default 365 */
     readonly retentionInDays?: number;
   };

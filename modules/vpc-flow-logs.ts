@@ -4,15 +4,15 @@ import { Construct } from "constructs";
 import { arn, type AwsEnvironment } from "./aws-environment";
 import { encryptedLogGroup, logGroupArn } from "./encrypted-log-group";
 import { IamRole } from "./iam-role";
-import type { KmsKey } from "./kms-key";
+import type { KeyReference } from "./kms-key";
 
 export interface VpcFlowLogsProps {
   readonly vpcId: string;
   readonly logGroupName: string;
   /** Role the flow logs service assumes to write to the log group. */
   readonly roleName: string;
-  /** Customer managed key for the log group; its policy gets a statement for this group only. */
-  readonly key: KmsKey;
+  /** Customer managed key for the log group; see EncryptedLogGroupProps.key. */
+  readonly key: KeyReference;
   /**
    * Days the flow logs are kept.
    * @default 365
