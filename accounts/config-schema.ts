@@ -17,6 +17,7 @@ import {
   INTERFACE_ENDPOINT_IDS,
   type InterfaceEndpointId,
 } from "../modules/vpc-endpoint-catalogue";
+import { LOG_RETENTION_DAYS } from "../modules/encrypted-log-group";
 import { DEFAULT_TRANSITIONS, transitionProblem } from "../modules/secure-bucket";
 import { isKnownRegion, regionPartition } from "./regions";
 
@@ -131,9 +132,6 @@ const tagValueSchema = z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 
 const azNameSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}[a-z]$/, {
   error: "must be an availability zone name such as eu-west-1a",
 });
-
-/** CloudWatch Logs retention periods of a year or more (the rule pack's Logs.Retention). */
-const LOG_RETENTION_DAYS = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 const existingVpcSchema = strictObject({
   /** Id of the VPC to use. */

@@ -16,6 +16,7 @@ export {
   S3Backend,
   TerraformCount,
   TerraformDataSource,
+  TerraformElement,
   TerraformOutput,
   TerraformProvider,
   TerraformResource,

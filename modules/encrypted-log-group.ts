@@ -1,6 +1,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { Construct } from "constructs";
 import { arn, sid, type AwsEnvironment } from "./aws-environment";
+import type { PolicyStatement } from "./iam-policy";
 import { managedKey, type KeyReference } from "./kms-key";
 
 export interface EncryptedLogGroupProps {
@@ -15,8 +16,42 @@ export interface EncryptedLogGroupProps {
   readonly retentionInDays?: number;
 }
 
+/** CloudWatch Logs retention periods of a year or more (the rule pack's Logs.Retention). */
+export const LOG_RETENTION_DAYS = [
+  365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
 export function logGroupArn(env: AwsEnvironment, logGroupName: string): string {
   return arn(env, "logs", `log-group:${logGroupName}`);
+}
+
+/**
+ * The key policy statement that lets CloudWatch Logs of the environment's region use a key for
+ * the log groups `logGroupArn` matches (one ARN, or a pattern with `*`).
+ */
+export function cloudWatchLogsKeyStatement(
+  statementId: string,
+  env: AwsEnvironment,
+  logGroupArn: string,
+): PolicyStatement {
+  return {
+    Sid: statementId,
+    Effect: "Allow",
+    Principal: { Service: `logs.${env.region}.${env.dnsSuffix}` },
+    Action: [
+      "kms:Decrypt*",
+      "kms:Describe*",
+      "kms:Encrypt*",
+      "kms:GenerateDataKey*",
+      "kms:ReEncrypt*",
+    ],
+    Resource: "*",
+    Condition: {
+      [logGroupArn.includes("*") ? "ArnLike" : "ArnEquals"]: {
+        "kms:EncryptionContext:aws:logs:arn": logGroupArn,
+      },
+    },
+  };
 }
 
 /**
@@ -31,22 +66,13 @@ export function encryptedLogGroup(
   props: EncryptedLogGroupProps,
 ): CloudwatchLogGroup {
   const env = props.environment;
-  managedKey(props.key)?.addToPolicy({
-    Sid: sid("CloudWatchLogs", props.logGroupName),
-    Effect: "Allow",
-    Principal: { Service: `logs.${env.region}.${env.dnsSuffix}` },
-    Action: [
-      "kms:Decrypt*",
-      "kms:Describe*",
-      "kms:Encrypt*",
-      "kms:GenerateDataKey*",
-      "kms:ReEncrypt*",
-    ],
-    Resource: "*",
-    Condition: {
-      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn(env, props.logGroupName) },
-    },
-  });
+  managedKey(props.key)?.addToPolicy(
+    cloudWatchLogsKeyStatement(
+      sid("CloudWatchLogs", props.logGroupName),
+      env,
+      logGroupArn(env, props.logGroupName),
+    ),
+  );
   return new CloudwatchLogGroup(scope, id, {
     name: props.logGroupName,
     kmsKeyId: props.key.keyArn,

@@ -85,9 +85,17 @@ export function renderPolicy(statements: readonly (PolicyStatement | PolicyEntry
   }
   if (!conditional) return Fn.jsonencode(policyDocument(plain));
   // concat([always...], cond ? [statement] : [], ...): statements keep their order.
-  const parts = entries.map((e) =>
-    e.when === undefined ? [e.statement] : Fn.conditional(e.when, [e.statement], []),
-  );
+  const parts: unknown[] = [];
+  let always: PolicyStatement[] | undefined;
+  for (const e of entries) {
+    if (e.when === undefined) {
+      if (always === undefined) parts.push((always = []));
+      always.push(e.statement);
+    } else {
+      always = undefined;
+      parts.push(Fn.conditional(e.when, [e.statement], []));
+    }
+  }
   return Fn.jsonencode({ Version: "2012-10-17", Statement: Fn.concat(parts) });
 }
 

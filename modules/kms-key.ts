@@ -1,7 +1,8 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import { Fn, Token } from "./cdktf";
+import { Token } from "./cdktf";
+import { mapList } from "./token-lists";
 import { viaService, type AwsEnvironment } from "./aws-environment";
 import { ResourcePolicy, type PolicyStatement } from "./iam-policy";
 
@@ -11,8 +12,7 @@ import { ResourcePolicy, type PolicyStatement } from "./iam-policy";
  */
 function viaServices(env: AwsEnvironment, service: string | string[]): string | string[] {
   if (typeof service === "string") return viaService(env, service);
-  if (Token.isUnresolved(service)) return Fn.formatlist(viaService(env, "%s"), [service]);
-  return service.map((s) => viaService(env, s));
+  return mapList(service, (s) => viaService(env, s));
 }
 
 /** A key policy statement for principals using the key through AWS services of their account. */

@@ -3,6 +3,7 @@ import { arn, viaService, type AwsEnvironment } from "./aws-environment";
 import type { PolicyStatement } from "./iam-policy";
 import { IamRole } from "./iam-role";
 import { Fn, Op, Token } from "./cdktf";
+import { mapList } from "./token-lists";
 import { KMS_ENCRYPT_DECRYPT_ACTIONS, managedKey, type KeyReference } from "./kms-key";
 import { sageMakerRuntimeStatements, sageMakerServiceTrust } from "./sagemaker-permissions";
 import { VOLUME_ACTIONS } from "./sagemaker-guardrails";
@@ -15,11 +16,14 @@ export interface ModelSource {
   readonly modelBucketName: string;
   /** Prefix of the model artifacts in the bucket, ending in "/". */
   readonly modelArtifactsPrefix: string;
-  /** Alias of the key that encrypts the artifacts, `alias/<prefix>-<env>-data`. */
-  readonly dataKeyAlias: string;
+  /**
+   * Alias of the key that encrypts the artifacts, `alias/<prefix>-<env>-data`; names the key
+   * (through `kms:ResourceAliases`) when its ARN is not known. One of the two is needed.
+   */
+  readonly dataKeyAlias?: string;
   /**
    * The key's ARN, when config knows it.
-   * @default the key is named by alias through `kms:ResourceAliases`
+   * @default the key is named by alias
    */
   readonly dataKeyArn?: string;
   /**
@@ -61,6 +65,9 @@ export class ModelHostingRoles extends Construct {
     super(scope, id);
     const env = props.environment;
     const source = props.source;
+    if (source.dataKeyArn === undefined && source.dataKeyAlias === undefined) {
+      throw new Error(`${this.node.path}: source needs dataKeyArn or dataKeyAlias`);
+    }
     const sourceRoot = `arn:${env.partition}:iam::${source.accountId}:root`;
     const onlyThePipeline = { ArnEquals: { "aws:PrincipalArn": source.pipelineRoleArn } };
     const sm = (resource: string) => arn(env, "sagemaker", resource);
@@ -158,7 +165,7 @@ export class ModelHostingRoles extends Construct {
         Condition: {
           StringEquals: { "kms:ViaService": viaService(env, "s3") },
           ...(source.dataKeyArn === undefined
-            ? { "ForAnyValue:StringEquals": { "kms:ResourceAliases": source.dataKeyAlias } }
+            ? { "ForAnyValue:StringEquals": { "kms:ResourceAliases": source.dataKeyAlias! } }
             : {}),
         },
       },
@@ -191,9 +198,9 @@ export class ModelHostingRoles extends Construct {
     if (Token.isUnresolved(repositories)) {
       // A module variable: the statement exists when the list is not empty.
       this.executionRole.addToPolicy(
-        pullImages(Fn.formatlist(repositoryArn("%s"), [repositories])),
+        pullImages(mapList(repositories, repositoryArn)),
         "permissions",
-        Op.gt(Fn.lengthOf(repositories), 0),
+        Op.gte(Fn.lengthOf(repositories), 1),
       );
     } else if (repositories.length > 0) {
       execution.push(pullImages(repositories.map(repositoryArn)));

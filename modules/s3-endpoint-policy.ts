@@ -1,3 +1,5 @@
+import { Token } from "./cdktf";
+import { concatLists, mapList } from "./token-lists";
 import type { PolicyStatement } from "./iam-policy";
 import {
   S3_BUCKET_READ_ACTIONS,
@@ -20,6 +22,15 @@ function bucketAndObjects(partition: string, bucket: string): string[] {
   return [`arn:${partition}:s3:::${bucket}`, `arn:${partition}:s3:::${bucket}/*`];
 }
 
+/** The ARNs of buckets and their objects. */
+function bucketsAndObjects(partition: string, buckets: string[]): string[] {
+  if (!Token.isUnresolved(buckets)) return buckets.flatMap((b) => bucketAndObjects(partition, b));
+  return concatLists(
+    mapList(buckets, (b) => `arn:${partition}:s3:::${b}`),
+    mapList(buckets, (b) => `arn:${partition}:s3:::${b}/*`),
+  );
+}
+
 /**
  * The S3 gateway endpoint policy: only the platform's buckets (owned by the expected account,
  * checked with `s3:ResourceAccount`) and the AWS-owned buckets that the platform's services
@@ -33,7 +44,7 @@ export function s3EndpointPolicyStatements(access: S3EndpointAccess): PolicyStat
       Effect: "Allow",
       Principal: "*",
       Action: [...S3_BUCKET_READ_ACTIONS, ...S3_OBJECT_READ_ACTIONS, ...S3_OBJECT_WRITE_ACTIONS],
-      Resource: access.ownBuckets.flatMap((b) => bucketAndObjects(access.partition, b)),
+      Resource: bucketsAndObjects(access.partition, access.ownBuckets),
       Condition: { StringEquals: { "s3:ResourceAccount": access.accountId } },
     },
   ];

@@ -1,3 +1,4 @@
+import { concatLists, mapList } from "./token-lists";
 import { arn, type AwsEnvironment } from "./aws-environment";
 import type { PolicyStatement } from "./iam-policy";
 
@@ -189,11 +190,11 @@ export function sageMakerRuntimeStatements(
         "ec2:DeleteNetworkInterface",
         "ec2:DeleteNetworkInterfacePermission",
       ],
-      Resource: [
-        arn(env, "ec2", "network-interface/*"),
-        ...network.subnetIds.map((id) => arn(env, "ec2", `subnet/${id}`)),
-        ...network.securityGroupIds.map((id) => arn(env, "ec2", `security-group/${id}`)),
-      ],
+      Resource: concatLists(
+        [arn(env, "ec2", "network-interface/*")],
+        mapList(network.subnetIds, (id) => arn(env, "ec2", `subnet/${id}`)),
+        mapList(network.securityGroupIds, (id) => arn(env, "ec2", `security-group/${id}`)),
+      ),
     },
   ];
 }

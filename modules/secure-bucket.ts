@@ -90,6 +90,12 @@ export interface VpcEndpointOnly {
    * readers in their own VPCs. Named by exact role ARN (`aws:PrincipalArn`).
    */
   readonly exemptPrincipalArns: string[];
+  /**
+   * A boolean Terraform expression: the rule applies only when it holds (an exported module's
+   * optional `vpc_endpoint_id`).
+   * @default always
+   */
+  readonly when?: unknown;
 }
 
 export interface SecureBucketProps {
@@ -318,7 +324,9 @@ export class SecureBucket extends Construct {
     this.vpcEndpointRule = props.vpcEndpointOnly !== undefined;
     if (props.vpcEndpointOnly !== undefined) {
       this.vpcEndpointExemptions.push(...props.vpcEndpointOnly.exemptPrincipalArns);
-      this.policy.add(this.vpcEndpointDeny(props.vpcEndpointOnly.vpcEndpointId));
+      const deny = this.vpcEndpointDeny(props.vpcEndpointOnly.vpcEndpointId);
+      if (props.vpcEndpointOnly.when === undefined) this.policy.add(deny);
+      else this.policy.addWhen(props.vpcEndpointOnly.when, deny);
     }
     new S3BucketPolicy(this, "policy", {
       bucket: this.bucket.id,

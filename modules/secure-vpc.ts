@@ -15,12 +15,15 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from "constructs";
 import type { AwsEnvironment } from "./aws-environment";
 import { carveSubnet, parsePrivateVpcBlock } from "./cidr";
-import { Fn, Token } from "./cdktf";
-import { renderPolicy } from "./iam-policy";
+import { sid } from "./aws-environment";
+import { Fn, Op, Token } from "./cdktf";
+import { renderPolicy, type PolicyEntry } from "./iam-policy";
 import type { KeyReference } from "./kms-key";
+import { attributeOf, attributesOf, both, existsWhen, when, type Presence } from "./presence";
 import { s3EndpointPolicyStatements, type S3EndpointAccess } from "./s3-endpoint-policy";
 import {
   awsOwnedBucketsFor,
+  INTERFACE_ENDPOINT_CATALOGUE,
   interfaceServiceName,
   serviceNamePrefix,
   type InterfaceEndpointId,
@@ -29,11 +32,19 @@ import { VpcFlowLogs } from "./vpc-flow-logs";
 
 export type NatGatewayMode = "none" | "one-per-az" | "single";
 
-/** A VPC the module creates. */
+/** The most zones a VPC spans; a zone count Terraform knows only at plan time may be up to it. */
+export const MAX_ZONES = 4;
+export const MIN_ZONES = 2;
+
+/**
+ * A VPC the module creates. Each value may also be a Terraform variable (an exported module's
+ * input): the construct then leaves its checks to the variable's validation and lets Terraform
+ * compute subnets, and which zone, NAT and endpoint resources exist (`count`).
+ */
 export interface NewVpcNetwork {
   /** Private IPv4 block (RFC 1918). */
   readonly cidr: string;
-  /** How many zones (the first N available to the account), or their names. */
+  /** How many zones (the first N available to the account, 2 to 4), or their names. */
   readonly availabilityZones: number | string[];
   /** Bits added to the VPC prefix for each subnet: 3 makes eight subnets of /19 in a /16. */
   readonly subnetNewBits: number;
@@ -58,7 +69,10 @@ export interface SecureVpcProps {
   readonly name: string;
   readonly network: NewVpcNetwork | { readonly existing: ExistingVpcNetwork };
   readonly environment: AwsEnvironment;
-  /** Interface endpoints to create in every private subnet. */
+  /**
+   * Interface endpoints to create in every private subnet. A list variable makes one counted
+   * endpoint per catalogue entry, present when the list contains it.
+   */
   readonly interfaceEndpoints: readonly InterfaceEndpointId[];
   /** Buckets reachable through the S3 gateway endpoint. */
   readonly s3Access: Pick<S3EndpointAccess, "ownBuckets" | "readBuckets">;
@@ -78,6 +92,23 @@ export interface SecureVpcProps {
 
 const ANY_IPV4 = "0.0.0.0/0";
 
+/** Whether NAT (and so an internet route) exists: known, or planned from a variable. */
+function natPresence(mode: NatGatewayMode): Presence {
+  return Token.isUnresolved(mode) ? when(Op.neq(mode, "none")) : mode !== "none";
+}
+
+/**
+ * The interface endpoints to create and whether each exists: the listed ones, or, for a list
+ * variable, every catalogue entry, present when the list contains it.
+ */
+function endpointPresence(ids: readonly InterfaceEndpointId[]): [InterfaceEndpointId, Presence][] {
+  if (!Token.isUnresolved(ids)) return ids.map((id) => [id, true]);
+  return (Object.keys(INTERFACE_ENDPOINT_CATALOGUE) as InterfaceEndpointId[]).map((id) => [
+    id,
+    when(Fn.contains(ids as string[], id)),
+  ]);
+}
+
 /**
  * The platform's network: private subnets without public IPs, no internet route unless NAT is
  * asked for, an S3 gateway endpoint limited to the platform's buckets, interface endpoints with
@@ -95,6 +126,7 @@ export class SecureVpc extends Construct {
   readonly flowLogs: VpcFlowLogs;
   /** True when the VPC has a route to the internet (through NAT). */
   readonly internetEgress: boolean;
+  private readonly internetRoute: Presence;
   private readonly cidr: string;
 
   constructor(scope: Construct, id: string, props: SecureVpcProps) {
@@ -106,15 +138,16 @@ export class SecureVpc extends Construct {
       this.cidr = existing.cidr;
       this.privateSubnetIds = existing.privateSubnetIds;
       this.privateRouteTableIds = existing.privateRouteTableIds;
-      this.internetEgress = false;
+      this.internetRoute = false;
     } else {
       const created = this.createVpc(props.name, props.network);
       this.vpcId = created.vpcId;
       this.cidr = props.network.cidr;
       this.privateSubnetIds = created.privateSubnetIds;
       this.privateRouteTableIds = created.privateRouteTableIds;
-      this.internetEgress = (props.network.natGateways ?? "none") !== "none";
+      this.internetRoute = natPresence(props.network.natGateways ?? "none");
     }
+    this.internetEgress = this.internetRoute === true;
 
     if (props.manageDefaultSecurityGroup ?? true) {
       // Adopting the default group removes all its rules; none are declared here.
@@ -135,20 +168,40 @@ export class SecureVpc extends Construct {
       environment: props.environment,
     });
 
+    const endpoints = endpointPresence(props.interfaceEndpoints);
+    const statements: (PolicyEntry | ReturnType<typeof s3EndpointPolicyStatements>[number])[] =
+      s3EndpointPolicyStatements({
+        partition: env.partition,
+        accountId: env.accountId,
+        ownBuckets: props.s3Access.ownBuckets,
+        readBuckets: props.s3Access.readBuckets,
+        awsOwnedBuckets: Token.isUnresolved(props.interfaceEndpoints)
+          ? []
+          : awsOwnedBucketsFor(props.interfaceEndpoints, env.region),
+      });
+    if (Token.isUnresolved(props.interfaceEndpoints)) {
+      // Which endpoints exist is known at plan time; so is which AWS-owned buckets they need.
+      for (const [id, presence] of endpoints) {
+        const buckets = awsOwnedBucketsFor([id], env.region);
+        if (buckets.length === 0 || typeof presence === "boolean") continue;
+        statements.push({
+          when: presence.expression,
+          statement: {
+            Sid: sid("AwsOwnedBucketsFor", id),
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:GetObject",
+            Resource: buckets.map((b) => `arn:${env.partition}:s3:::${b.name}/*`),
+          },
+        });
+      }
+    }
     this.s3GatewayEndpoint = new VpcEndpoint(this, "s3-endpoint", {
       vpcId: this.vpcId,
       serviceName: `${serviceNamePrefix(env.dnsSuffix)}.${env.region}.s3`,
       vpcEndpointType: "Gateway",
       routeTableIds: this.privateRouteTableIds,
-      policy: renderPolicy(
-        s3EndpointPolicyStatements({
-          partition: env.partition,
-          accountId: env.accountId,
-          ownBuckets: props.s3Access.ownBuckets,
-          readBuckets: props.s3Access.readBuckets,
-          awsOwnedBuckets: awsOwnedBucketsFor(props.interfaceEndpoints, env.region),
-        }),
-      ),
+      policy: renderPolicy(statements),
       tags: { Name: `${props.name}-s3` },
     });
 
@@ -167,7 +220,7 @@ export class SecureVpc extends Construct {
       cidrIpv4: this.cidr,
     });
 
-    for (const endpoint of props.interfaceEndpoints) {
+    for (const [endpoint, presence] of endpoints) {
       this.interfaceEndpoints[endpoint] = new VpcEndpoint(this, `endpoint-${endpoint}`, {
         vpcId: this.vpcId,
         serviceName: interfaceServiceName(endpoint, env.region, env.dnsSuffix),
@@ -177,6 +230,7 @@ export class SecureVpc extends Construct {
         privateDnsEnabled: true,
         tags: { Name: `${props.name}-${endpoint}` },
       });
+      existsWhen(this.interfaceEndpoints[endpoint], presence);
     }
 
     this.workloadSecurityGroup = this.createWorkloadSecurityGroup(props.name);
@@ -188,6 +242,11 @@ export class SecureVpc extends Construct {
   ): { vpcId: string; privateSubnetIds: string[]; privateRouteTableIds: string[] } {
     const mode = network.natGateways ?? "none";
     const zones = this.zoneNames(network.availabilityZones);
+    const count = network.availabilityZones;
+    const plannedCount = typeof count === "number" && Token.isUnresolved(count);
+    // Zones past the minimum exist when the planned count reaches them.
+    const zonePresence = (i: number): Presence =>
+      plannedCount && i >= MIN_ZONES ? when(Op.gt(count, i)) : true;
     const subnetCidr = this.subnetCidrs(network.cidr, network.subnetNewBits);
 
     const vpc = new Vpc(this, "vpc", {
@@ -197,8 +256,8 @@ export class SecureVpc extends Construct {
       tags: { Name: name },
     });
 
-    const privateSubnets = zones.map(
-      (zone, i) =>
+    const privateSubnets = zones.map((zone, i) =>
+      existsWhen(
         new Subnet(this, `private-subnet-${i}`, {
           vpcId: vpc.id,
           cidrBlock: subnetCidr(i),
@@ -206,75 +265,122 @@ export class SecureVpc extends Construct {
           mapPublicIpOnLaunch: false,
           tags: { Name: `${name}-private-${i}`, tier: "private" },
         }),
+        zonePresence(i),
+      ),
     );
     const privateRouteTables = privateSubnets.map((subnet, i) => {
-      const table = new RouteTable(this, `private-route-table-${i}`, {
-        vpcId: vpc.id,
-        tags: { Name: `${name}-private-${i}` },
-      });
-      new RouteTableAssociation(this, `private-route-table-association-${i}`, {
-        subnetId: subnet.id,
-        routeTableId: table.id,
-      });
+      const table = existsWhen(
+        new RouteTable(this, `private-route-table-${i}`, {
+          vpcId: vpc.id,
+          tags: { Name: `${name}-private-${i}` },
+        }),
+        zonePresence(i),
+      );
+      existsWhen(
+        new RouteTableAssociation(this, `private-route-table-association-${i}`, {
+          subnetId: attributeOf(subnet, "id"),
+          routeTableId: attributeOf(table, "id"),
+        }),
+        zonePresence(i),
+      );
       return table;
     });
 
-    if (mode !== "none") {
-      const internetGateway = new InternetGateway(this, "internet-gateway", {
-        vpcId: vpc.id,
-        tags: { Name: name },
-      });
+    const nat = natPresence(mode);
+    if (nat !== false) {
+      const internetGateway = existsWhen(
+        new InternetGateway(this, "internet-gateway", { vpcId: vpc.id, tags: { Name: name } }),
+        nat,
+      );
       // The public route table is the only one with a route to the internet gateway.
-      const publicRouteTable = new RouteTable(this, "public-route-table", {
-        vpcId: vpc.id,
-        tags: { Name: `${name}-public` },
-      });
-      new Route(this, "public-default-route", {
-        routeTableId: publicRouteTable.id,
-        destinationCidrBlock: ANY_IPV4,
-        gatewayId: internetGateway.id,
-      });
-      const publicSubnets = zones.map((zone, i) => {
-        const subnet = new Subnet(this, `public-subnet-${i}`, {
+      const publicRouteTable = existsWhen(
+        new RouteTable(this, "public-route-table", {
           vpcId: vpc.id,
-          cidrBlock: subnetCidr(zones.length + i),
-          availabilityZone: zone,
-          // NAT gateways get Elastic IPs; nothing else in a public subnet gets a public IP.
-          mapPublicIpOnLaunch: false,
-          tags: { Name: `${name}-public-${i}`, tier: "public" },
-        });
-        new RouteTableAssociation(this, `public-route-table-association-${i}`, {
-          subnetId: subnet.id,
-          routeTableId: publicRouteTable.id,
-        });
+          tags: { Name: `${name}-public` },
+        }),
+        nat,
+      );
+      existsWhen(
+        new Route(this, "public-default-route", {
+          routeTableId: attributeOf(publicRouteTable, "id"),
+          destinationCidrBlock: ANY_IPV4,
+          gatewayId: attributeOf(internetGateway, "id"),
+        }),
+        nat,
+      );
+      const publicSubnetIndex = (i: number): number =>
+        !plannedCount ? zones.length + i : i === 0 ? count : Token.asNumber(Op.add(count, i));
+      const publicSubnets = zones.map((zone, i) => {
+        const presence = both(nat, zonePresence(i));
+        const subnet = existsWhen(
+          new Subnet(this, `public-subnet-${i}`, {
+            vpcId: vpc.id,
+            // After the private subnets: index count + i.
+            cidrBlock: subnetCidr(publicSubnetIndex(i)),
+            availabilityZone: zone,
+            // NAT gateways get Elastic IPs; nothing else in a public subnet gets a public IP.
+            mapPublicIpOnLaunch: false,
+            tags: { Name: `${name}-public-${i}`, tier: "public" },
+          }),
+          presence,
+        );
+        existsWhen(
+          new RouteTableAssociation(this, `public-route-table-association-${i}`, {
+            subnetId: attributeOf(subnet, "id"),
+            routeTableId: attributeOf(publicRouteTable, "id"),
+          }),
+          presence,
+        );
         return subnet;
       });
-      const natCount = mode === "single" ? 1 : zones.length;
+      const plannedMode = Token.isUnresolved(mode);
+      // A planned mode makes a NAT gateway per zone slot: the first for "single" and
+      // "one-per-az", the others for "one-per-az" only.
+      const natPresenceOf = (i: number): Presence =>
+        plannedMode ? both(zonePresence(i), i === 0 ? nat : when(Op.eq(mode, "one-per-az"))) : true;
+      const natCount = !plannedMode && mode === "single" ? 1 : zones.length;
       const natGateways = publicSubnets.slice(0, natCount).map((subnet, i) => {
-        const eip = new Eip(this, `nat-eip-${i}`, {
-          domain: "vpc",
-          tags: { Name: `${name}-nat-${i}` },
-        });
-        return new NatGateway(this, `nat-gateway-${i}`, {
-          subnetId: subnet.id,
-          allocationId: eip.allocationId,
-          tags: { Name: `${name}-nat-${i}` },
-          dependsOn: [internetGateway],
-        });
+        const eip = existsWhen(
+          new Eip(this, `nat-eip-${i}`, { domain: "vpc", tags: { Name: `${name}-nat-${i}` } }),
+          natPresenceOf(i),
+        );
+        return existsWhen(
+          new NatGateway(this, `nat-gateway-${i}`, {
+            subnetId: attributeOf(subnet, "id"),
+            allocationId: attributeOf(eip, "allocation_id"),
+            tags: { Name: `${name}-nat-${i}` },
+            dependsOn: [internetGateway],
+          }),
+          natPresenceOf(i),
+        );
       });
       privateRouteTables.forEach((table, i) => {
-        new Route(this, `private-default-route-${i}`, {
-          routeTableId: table.id,
-          destinationCidrBlock: ANY_IPV4,
-          natGatewayId: natGateways[mode === "single" ? 0 : i].id,
-        });
+        // Route i uses NAT gateway 0 with "single", its own with "one-per-az".
+        const natGatewayId =
+          plannedMode && i > 0
+            ? Token.asString(
+                Fn.conditional(
+                  Op.eq(mode, "single"),
+                  attributeOf(natGateways[0], "id"),
+                  attributeOf(natGateways[i], "id"),
+                ),
+              )
+            : attributeOf(natGateways[mode === "single" ? 0 : i], "id");
+        existsWhen(
+          new Route(this, `private-default-route-${i}`, {
+            routeTableId: attributeOf(table, "id"),
+            destinationCidrBlock: ANY_IPV4,
+            natGatewayId,
+          }),
+          both(nat, zonePresence(i)),
+        );
       });
     }
 
     return {
       vpcId: vpc.id,
-      privateSubnetIds: privateSubnets.map((s) => s.id),
-      privateRouteTableIds: privateRouteTables.map((t) => t.id),
+      privateSubnetIds: attributesOf(privateSubnets, "id"),
+      privateRouteTableIds: attributesOf(privateRouteTables, "id"),
     };
   }
 
@@ -285,17 +391,21 @@ export class SecureVpc extends Construct {
       state: "available",
       filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
     });
-    return Array.from({ length: zones }, (_, i) => Fn.element(available.names, i));
+    const slots = Token.isUnresolved(zones) ? MAX_ZONES : zones;
+    return Array.from({ length: slots }, (_, i) => Fn.element(available.names, i));
   }
 
   /** The i-th subnet block: computed here when the VPC block is known, by Terraform otherwise. */
   private subnetCidrs(cidr: string, newBits: number): (index: number) => string {
-    if (Token.isUnresolved(cidr)) {
+    if (Token.isUnresolved(cidr) || Token.isUnresolved(newBits)) {
       return (index) => Fn.cidrsubnet(cidr, newBits, index);
     }
     const parsed = parsePrivateVpcBlock(cidr);
     if ("problem" in parsed) throw new Error(`${this.node.path}: cidr "${cidr}" ${parsed.problem}`);
-    return (index) => carveSubnet(parsed.block, parsed.block.prefix + newBits, index);
+    return (index) =>
+      Token.isUnresolved(index)
+        ? Fn.cidrsubnet(cidr, newBits, index)
+        : carveSubnet(parsed.block, parsed.block.prefix + newBits, index);
   }
 
   private createWorkloadSecurityGroup(name: string): SecurityGroup {
@@ -333,8 +443,8 @@ export class SecureVpc extends Construct {
       toPort: 443,
       prefixListId: this.s3GatewayEndpoint.prefixListId,
     });
-    if (this.internetEgress) {
-      new VpcSecurityGroupEgressRule(this, "workload-egress-internet-https", {
+    if (this.internetRoute !== false) {
+      const rule = new VpcSecurityGroupEgressRule(this, "workload-egress-internet-https", {
         securityGroupId: group.id,
         description: "HTTPS to the internet through NAT (vpc.natGateways is on)",
         ipProtocol: "tcp",
@@ -342,6 +452,7 @@ export class SecureVpc extends Construct {
         toPort: 443,
         cidrIpv4: ANY_IPV4,
       });
+      existsWhen(rule, this.internetRoute);
     }
     return group;
   }

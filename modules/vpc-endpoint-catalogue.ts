@@ -1,3 +1,5 @@
+import { Fn, Token } from "./cdktf";
+
 /**
  * The interface endpoints the platform knows, why each is there, and which AWS-owned S3
  * buckets the workloads behind it need through the S3 gateway endpoint.
@@ -107,6 +109,9 @@ export const MLFLOW_SERVER_ENDPOINTS: readonly InterfaceEndpointId[] = [
 
 /** `com.amazonaws` for `amazonaws.com`, `cn.com.amazonaws` for `amazonaws.com.cn`. */
 export function serviceNamePrefix(dnsSuffix: string): string {
+  if (Token.isUnresolved(dnsSuffix)) {
+    return Fn.join(".", Fn.reverse(Fn.split(".", dnsSuffix)));
+  }
   return dnsSuffix.split(".").reverse().join(".");
 }
 

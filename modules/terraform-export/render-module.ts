@@ -1,0 +1,271 @@
+import { format } from "@cdktf/hcl-tools";
+import { parse } from "@cdktf/hcl2json";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { readFileSync } from "node:fs";
+import type { Node } from "constructs";
+import { App, TerraformElement, TerraformOutput, TerraformStack, Testing } from "../cdktf";
+import { blockPathsOf } from "./blocks";
+import {
+  renderLocalsBlock,
+  renderOutputBlock,
+  renderResourceBlock,
+  renderValue,
+  renderVariableBlock,
+} from "./hcl";
+import { ModuleInputs, type ModuleDefinition, type VariableSpec } from "./module-definition";
+
+/** Terraform >= 1.9 lets a variable's validation refer to other variables. */
+export const MODULE_REQUIRED_TERRAFORM = ">= 1.9.0";
+
+/** The AWS provider the platform is built and tested against; modules pin the same. */
+export function awsProviderVersion(): string {
+  const pkg = JSON.parse(
+    readFileSync(require.resolve("@cdktf/provider-aws/package.json"), "utf8"),
+  ) as { cdktf: { provider: { version: string } } };
+  return pkg.cdktf.provider.version;
+}
+
+/**
+ * A stack whose resources get readable Terraform names from their construct path
+ * (`flow-logs/role/role` becomes `flow_logs_role`) instead of cdktf's hashed ids: an exported
+ * module's addresses are what its users read in plans and write in `moved` blocks.
+ */
+class ModuleStack extends TerraformStack {
+  private readonly allocated = new Map<string, string>();
+
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    const node = TerraformElement.isTerraformElement(element) ? element.node : element;
+    const parts: string[] = [];
+    for (const scope of node.scopes.slice(node.scopes.indexOf(this) + 1)) {
+      const part = scope.node.id.replace(/[^A-Za-z0-9]+/g, "_");
+      if (parts[parts.length - 1] !== part) parts.push(part);
+    }
+    const name = parts.join("_");
+    const owner = this.allocated.get(name);
+    if (owner !== undefined && owner !== node.path) {
+      throw new Error(`${node.path} and ${owner} would both be named "${name}" in the module`);
+    }
+    this.allocated.set(name, node.path);
+    return name;
+  }
+}
+
+export interface RenderedModule {
+  readonly name: string;
+  /** Path inside the module folder → content. */
+  readonly files: Record<string, string>;
+}
+
+type Blocks = Record<string, Record<string, Record<string, unknown>>>;
+
+/** The module's Terraform JSON: what its construct synthesizes, checks run. */
+const ESCAPE_WARNING = "You're using escape sequences (${...}) with CDKTF Built-in functions.";
+
+/**
+ * Runs `fn` without cdktf's warning about `${` inside arguments of Terraform functions: it fires
+ * for every reference interpolated into a string inside `jsonencode()`, which resolves correctly
+ * (the module tests parse every rendered file and check its references). The warning prints two
+ * lines, the notice and the string; other warnings pass through.
+ */
+function quietly<T>(fn: () => T): T {
+  const warn = console.warn;
+  let skipNext = false;
+  console.warn = (...args: unknown[]) => {
+    if (skipNext) {
+      skipNext = false;
+      return;
+    }
+    if (typeof args[0] === "string" && args[0].startsWith(ESCAPE_WARNING)) {
+      skipNext = true;
+      return;
+    }
+    warn(...args);
+  };
+  try {
+    return fn();
+  } finally {
+    console.warn = warn;
+  }
+}
+
+export function synthesizeModule(definition: ModuleDefinition): {
+  json: Record<string, unknown>;
+  blocks: ReturnType<typeof blockPathsOf>;
+} {
+  const app = new App({ outdir: "cdktf.out", skipBackendValidation: true });
+  const stack = new ModuleStack(app, definition.name);
+  // Satisfies cdktf's provider check; the module itself declares no provider (removed below):
+  // it inherits the caller's.
+  new AwsProvider(stack, "aws", {});
+  const inputs = new ModuleInputs(stack, definition.variables);
+  for (const output of definition.build(stack, inputs)) {
+    // Outputs may share a name with a variable (bucket_name); construct ids may not.
+    new TerraformOutput(stack, `output-${output.name}`, {
+      description: output.description,
+      value: output.value,
+    }).overrideLogicalId(output.name);
+  }
+  const json = JSON.parse(quietly(() => Testing.synth(stack, true))) as Record<string, unknown>;
+  delete json.provider;
+  delete json.terraform;
+  return { json, blocks: blockPathsOf(stack) };
+}
+
+function renderMain(json: Record<string, unknown>, blocks: ReturnType<typeof blockPathsOf>) {
+  const parts: string[] = [];
+  if (json.locals !== undefined)
+    parts.push(renderLocalsBlock(json.locals as Record<string, unknown>));
+  for (const kind of ["data", "resource"] as const) {
+    for (const [type, byName] of Object.entries((json[kind] ?? {}) as Blocks)) {
+      for (const [name, body] of Object.entries(byName)) {
+        parts.push(
+          renderResourceBlock(kind, type, name, body, blocks.get(`${kind}.${type}`) ?? new Set()),
+        );
+      }
+    }
+  }
+  return parts.join("\n\n");
+}
+
+function renderVersions(): string {
+  return [
+    "terraform {",
+    `  required_version = "${MODULE_REQUIRED_TERRAFORM}"`,
+    "",
+    "  required_providers {",
+    "    aws = {",
+    '      source  = "hashicorp/aws"',
+    `      version = "${awsProviderVersion()}"`,
+    "    }",
+    "  }",
+    "}",
+  ].join("\n");
+}
+
+function typeText(spec: VariableSpec): string {
+  return spec.type;
+}
+
+function defaultText(spec: VariableSpec): string {
+  return "default" in spec ? `\`${renderValue(spec.default).replace(/\s+/g, " ")}\`` : "n/a";
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+/** README with a usage example and input and output tables generated from the definition. */
+function renderReadme(
+  definition: ModuleDefinition,
+  outputs: { name: string; description: string }[],
+) {
+  const example = Object.entries(definition.example)
+    .map(([k, v]) => `  ${k} = ${v}`)
+    .join("\n");
+  return [
+    `# ${definition.title}`,
+    "",
+    "Generated by `npm run modules` from the platform's construct; do not edit by hand.",
+    "",
+    definition.summary,
+    "",
+    "## Usage",
+    "",
+    "```hcl",
+    `module "${definition.name.replace(/-/g, "_")}" {`,
+    `  source = "git::https://github.com/<org>/<repo>.git//terraform-modules/${definition.name}?ref=<tag>"`,
+    "",
+    example,
+    "}",
+    "```",
+    "",
+    "The module declares no provider and no backend: it uses the caller's `aws` provider (its",
+    "account, region and partition come from data sources) and the caller's state.",
+    "",
+    ...(definition.notes.length > 0
+      ? ["## Notes", "", ...definition.notes.map((n) => `- ${n}`), ""]
+      : []),
+    "## Requirements",
+    "",
+    "| Name | Version |",
+    "|------|---------|",
+    `| terraform | \`${MODULE_REQUIRED_TERRAFORM}\` |`,
+    `| hashicorp/aws | \`${awsProviderVersion()}\` |`,
+    "",
+    "## Inputs",
+    "",
+    "| Name | Description | Type | Default | Required |",
+    "|------|-------------|------|---------|:--------:|",
+    ...definition.variables.map(
+      (v) =>
+        `| ${v.name} | ${escapeCell(v.description)} | \`${typeText(v)}\` | ${escapeCell(defaultText(v))} | ${"default" in v ? "no" : "yes"} |`,
+    ),
+    "",
+    "## Outputs",
+    "",
+    "| Name | Description |",
+    "|------|-------------|",
+    ...outputs.map((o) => `| ${o.name} | ${escapeCell(o.description)} |`),
+    "",
+  ].join("\n");
+}
+
+function renderExample(definition: ModuleDefinition, outputs: { name: string }[]): string {
+  return [
+    "# A root module that calls the module from this repository's checkout.",
+    "terraform {",
+    `  required_version = "${MODULE_REQUIRED_TERRAFORM}"`,
+    "  required_providers {",
+    "    aws = {",
+    '      source  = "hashicorp/aws"',
+    `      version = "${awsProviderVersion()}"`,
+    "    }",
+    "  }",
+    "}",
+    "",
+    'provider "aws" {',
+    '  region = "eu-west-1"',
+    "}",
+    "",
+    `module "${definition.name.replace(/-/g, "_")}" {`,
+    '  source = "../.."',
+    "",
+    ...Object.entries(definition.example).map(([k, v]) => `  ${k} = ${v}`),
+    "}",
+    "",
+    ...outputs.map(
+      (o) =>
+        `output "${o.name}" {\n  value = module.${definition.name.replace(/-/g, "_")}.${o.name}\n}\n`,
+    ),
+  ].join("\n");
+}
+
+/** Renders one module: main.tf, variables.tf, outputs.tf, versions.tf, README and example. */
+export async function renderModule(definition: ModuleDefinition): Promise<RenderedModule> {
+  const { json, blocks } = synthesizeModule(definition);
+  const variables = Object.entries(
+    (json.variable ?? {}) as Record<string, Record<string, unknown>>,
+  );
+  const outputs = Object.entries((json.output ?? {}) as Record<string, Record<string, unknown>>);
+  const outputList = outputs.map(([name, body]) => ({
+    name,
+    description: String(body.description),
+  }));
+  const tf = {
+    "main.tf": renderMain(json, blocks),
+    "variables.tf": variables.map(([name, body]) => renderVariableBlock(name, body)).join("\n\n"),
+    "outputs.tf": outputs.map(([name, body]) => renderOutputBlock(name, body)).join("\n\n"),
+    "versions.tf": renderVersions(),
+    "examples/basic/main.tf": renderExample(definition, outputList),
+  };
+  const files: Record<string, string> = {};
+  for (const [path, text] of Object.entries(tf)) {
+    files[path] = await format(`${text}\n`);
+    // HashiCorp's HCL parser (compiled to WebAssembly) must read every file back.
+    await parse(path, files[path]).catch((error: Error) => {
+      throw new Error(`${definition.name}/${path} is not valid HCL: ${error.message}`);
+    });
+  }
+  files["README.md"] = renderReadme(definition, outputList);
+  return { name: definition.name, files };
+}
