@@ -27,7 +27,7 @@ export function awsProviderVersion(): string {
 
 /**
  * A stack whose resources get readable Terraform names from their construct path
- * (`flow-logs/role/role` becomes `flow_logs_role`) instead of cdktf's hashed ids: an exported
+ * (`vpc/flow-logs/role/role` becomes `vpc_flow_logs_role`) instead of cdktf's hashed ids: an exported
  * module's addresses are what its users read in plans and write in `moved` blocks.
  */
 class ModuleStack extends TerraformStack {
@@ -38,7 +38,9 @@ class ModuleStack extends TerraformStack {
     const parts: string[] = [];
     for (const scope of node.scopes.slice(node.scopes.indexOf(this) + 1)) {
       const part = scope.node.id.replace(/[^A-Za-z0-9]+/g, "_");
-      if (parts[parts.length - 1] !== part) parts.push(part);
+      const sofar = parts.join("_");
+      // `deployment-role/role` reads as deployment_role, not deployment_role_role.
+      if (sofar !== part && !sofar.endsWith(`_${part}`)) parts.push(part);
     }
     const name = parts.join("_");
     const owner = this.allocated.get(name);

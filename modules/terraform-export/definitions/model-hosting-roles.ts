@@ -51,11 +51,12 @@ export const modelHostingRolesModule: ModuleDefinition = {
       type: "string",
       description: "External id the pipeline must present to assume the deployment role.",
       validation: [
-        matches(
-          "external_id",
-          "^[\\w+=,.@:/-]{2,1224}$",
-          "2 to 1224 letters, digits or + = , . @ : / -",
-        ),
+        // RE2 (Terraform's regex engine) caps repetition counts at 1000: length is separate.
+        matches("external_id", "^[\\w+=,.@:/-]+$", "letters, digits or + = , . @ : / -"),
+        {
+          condition: "length(var.external_id) >= 2 && length(var.external_id) <= 1224",
+          message: "external_id has ${length(var.external_id)} characters; STS allows 2 to 1224.",
+        },
       ],
     },
     {
