@@ -6,7 +6,8 @@
  *   npm run bench [-- --runs 5]
  */
 import { spawnSync } from "node:child_process";
-import { cpus } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 
 const TARGETS = { exampleMs: 1500, exampleMb: 300, perAccountMs: 100 };
@@ -99,3 +100,21 @@ console.log(
 console.log(
   `each extra account ${perAccount.toFixed(1)} ms (target < ${TARGETS.perAccountMs}): ${verdict(perAccount < TARGETS.perAccountMs)}`,
 );
+
+// The export of the plain Terraform modules (npm run modules): six modules, formatted and parsed.
+const exportMs = median(
+  Array.from({ length: runs }, () => {
+    const out = mkdtempSync(join(tmpdir(), "bench-modules-"));
+    const started = process.hrtime.bigint();
+    const child = spawnSync(
+      process.execPath,
+      [join(__dirname, "modules.js"), "--out", join(out, "modules")],
+      { encoding: "utf8" },
+    );
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    rmSync(out, { recursive: true, force: true });
+    if (child.status !== 0) throw new Error(`module export failed:\n${child.stderr}`);
+    return ms;
+  }),
+);
+console.log(`module export (npm run modules, 6 modules) wall time ${exportMs.toFixed(0)} ms`);

@@ -11,7 +11,11 @@ import {
   renderModule,
   type RenderedModule,
 } from "../modules/terraform-export/render-module";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { TerraformVariable, Testing } from "../modules/cdktf";
+import { renderPolicy } from "../modules/iam-policy";
 import { INTERFACE_ENDPOINT_IDS } from "../modules/vpc-endpoint-catalogue";
+import { moduleTestStack } from "./helpers";
 
 type Hcl = Record<string, any>;
 
@@ -98,6 +102,58 @@ describe("HCL rendering", () => {
     expect(hcl.startsWith("jsonencode({")).toBe(true);
     const parsed = await parseHcl("t.tf", `x = ${hcl}\n`);
     expect(parsed.x).toContain('Resource = "${var.arn}/*"');
+  });
+});
+
+describe("policies with inputs known only at plan time", () => {
+  function policyOf(build: (stack: ReturnType<typeof moduleTestStack>) => string): string {
+    const stack = moduleTestStack();
+    new IamPolicy(stack, "p", { name: "p", policy: build(stack) });
+    return JSON.parse(Testing.synth(stack)).resource.aws_iam_policy.p.policy;
+  }
+  const statement = (resource: string | string[]) => ({
+    Sid: "Read",
+    Effect: "Allow" as const,
+    Action: "s3:GetObject",
+    Resource: resource,
+  });
+
+  test("stay plain JSON when every list is known (the platform's stacks)", () => {
+    const policy = policyOf((stack) => {
+      const bucket = new TerraformVariable(stack, "bucket", { type: "string" });
+      return renderPolicy([statement([`arn:aws:s3:::${bucket.stringValue}/*`])]);
+    });
+    expect(JSON.parse(policy).Statement[0].Resource).toEqual(["arn:aws:s3:::${var.bucket}/*"]);
+  });
+
+  test("render through jsonencode() when a list is a variable", () => {
+    const policy = policyOf((stack) => {
+      const arns = new TerraformVariable(stack, "arns", { type: "list(string)" });
+      return renderPolicy([statement(arns.listValue)]);
+    });
+    expect(policy).toBe(
+      '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Sid" = "Read", "Effect" = "Allow", "Action" = "s3:GetObject", "Resource" = var.arns}]})}',
+    );
+  });
+
+  test("keep a conditional statement in its place, as cond ? [statement] : []", () => {
+    const policy = policyOf((stack) => {
+      const on = new TerraformVariable(stack, "on", { type: "bool" });
+      return renderPolicy([
+        statement("a"),
+        { statement: { ...statement("b"), Sid: "Maybe" }, when: on.booleanValue },
+        { ...statement("c"), Sid: "After" },
+      ]);
+    });
+    expect(policy).toMatch(
+      /concat\(\[\{"Sid" = "Read".*\}\], var\.on \? \[\{"Sid" = "Maybe".*\}\] : \[\], \[\{"Sid" = "After"/,
+    );
+  });
+
+  test("refuse two statements with one Sid, conditional or not", () => {
+    expect(() => renderPolicy([statement("a"), { statement: statement("b"), when: true }])).toThrow(
+      'policy has two statements with Sid "Read"',
+    );
   });
 });
 

@@ -215,15 +215,7 @@ function renderReadme(
 function renderExample(definition: ModuleDefinition, outputs: { name: string }[]): string {
   return [
     "# A root module that calls the module from this repository's checkout.",
-    "terraform {",
-    `  required_version = "${MODULE_REQUIRED_TERRAFORM}"`,
-    "  required_providers {",
-    "    aws = {",
-    '      source  = "hashicorp/aws"',
-    `      version = "${awsProviderVersion()}"`,
-    "    }",
-    "  }",
-    "}",
+    renderVersions(),
     "",
     'provider "aws" {',
     '  region = "eu-west-1"',

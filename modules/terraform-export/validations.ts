@@ -1,4 +1,4 @@
-import type { ValidationRule } from "./module-definition";
+import type { ValidationRule, VariableSpec } from "./module-definition";
 
 /**
  * Validation rules that restate the constructs' checks in Terraform's expression language.
@@ -64,3 +64,29 @@ export const kmsKeyArn = (name: string) =>
 /** IAM role names: 1 to 64 letters, digits or + = , . @ _ - (IamRole's check). */
 export const roleName = (name: string) =>
   matches(name, "^[\\w+=,.@-]{1,64}$", "1 to 64 letters, digits or + = , . @ _ -");
+
+/** Private subnets a module's resources run in. */
+export function subnetIdsVariable(description: string): VariableSpec {
+  return {
+    name: "subnet_ids",
+    type: "list(string)",
+    description,
+    validation: [
+      notEmpty("subnet_ids", "name the private subnets"),
+      everyMatches("subnet_ids", "^subnet-[0-9a-f]+$", "a subnet id (subnet-...)"),
+    ],
+  };
+}
+
+/** Security groups a module's resources run in (the workload group). */
+export function securityGroupIdsVariable(description: string): VariableSpec {
+  return {
+    name: "security_group_ids",
+    type: "list(string)",
+    description,
+    validation: [
+      notEmpty("security_group_ids", "name the workload security group"),
+      everyMatches("security_group_ids", "^sg-[0-9a-f]+$", "a security group id (sg-...)"),
+    ],
+  };
+}

@@ -1,7 +1,15 @@
 import type { Construct } from "constructs";
 import { ModelHostingRoles } from "../../model-hosting-roles";
 import type { ModuleDefinition, ModuleInputs } from "../module-definition";
-import { everyMatches, kmsKeyArn, matches, notEmpty, roleArn, roleName } from "../validations";
+import {
+  kmsKeyArn,
+  matches,
+  roleArn,
+  roleName,
+  securityGroupIdsVariable,
+  subnetIdsVariable,
+  everyMatches,
+} from "../validations";
 
 export const modelHostingRolesModule: ModuleDefinition = {
   name: "model-hosting-roles",
@@ -105,24 +113,8 @@ export const modelHostingRolesModule: ModuleDefinition = {
       description: "Key of endpoint volumes in this account; endpoint configurations must use it.",
       validation: [kmsKeyArn("endpoint_kms_key_arn")],
     },
-    {
-      name: "subnet_ids",
-      type: "list(string)",
-      description: "Private subnets models must run in.",
-      validation: [
-        notEmpty("subnet_ids", "models must run in the account's private subnets"),
-        everyMatches("subnet_ids", "^subnet-[0-9a-f]+$", "a subnet id (subnet-...)"),
-      ],
-    },
-    {
-      name: "security_group_ids",
-      type: "list(string)",
-      description: "Security groups models must run in.",
-      validation: [
-        notEmpty("security_group_ids", "models must run in the workload security group"),
-        everyMatches("security_group_ids", "^sg-[0-9a-f]+$", "a security group id (sg-...)"),
-      ],
-    },
+    subnetIdsVariable("Private subnets models must run in."),
+    securityGroupIdsVariable("Security groups models must run in."),
   ],
   build(scope: Construct, inputs: ModuleInputs) {
     const roles = new ModelHostingRoles(scope, "model", {

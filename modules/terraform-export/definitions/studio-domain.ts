@@ -1,7 +1,14 @@
 import type { Construct } from "constructs";
 import { StudioDomain } from "../../studio-domain";
 import type { ModuleDefinition, ModuleInputs } from "../module-definition";
-import { everyMatches, kmsKeyArn, matches, notEmpty, oneOf, roleArn } from "../validations";
+import {
+  kmsKeyArn,
+  matches,
+  oneOf,
+  roleArn,
+  securityGroupIdsVariable,
+  subnetIdsVariable,
+} from "../validations";
 
 export const studioDomainModule: ModuleDefinition = {
   name: "studio-domain",
@@ -44,24 +51,10 @@ export const studioDomainModule: ModuleDefinition = {
       description: "VPC of the domain.",
       validation: [matches("vpc_id", "^vpc-[0-9a-f]+$", "a VPC id (vpc-...)")],
     },
-    {
-      name: "subnet_ids",
-      type: "list(string)",
-      description: "Private subnets of the domain, in at least two availability zones.",
-      validation: [
-        notEmpty("subnet_ids", "name the private subnets"),
-        everyMatches("subnet_ids", "^subnet-[0-9a-f]+$", "a subnet id (subnet-...)"),
-      ],
-    },
-    {
-      name: "security_group_ids",
-      type: "list(string)",
-      description: "Security groups of the domain and of every app (the workload group).",
-      validation: [
-        notEmpty("security_group_ids", "name the workload security group"),
-        everyMatches("security_group_ids", "^sg-[0-9a-f]+$", "a security group id (sg-...)"),
-      ],
-    },
+    subnetIdsVariable("Private subnets of the domain, in at least two availability zones."),
+    securityGroupIdsVariable(
+      "Security groups of the domain and of every app (the workload group).",
+    ),
     {
       name: "kms_key_arn",
       type: "string",
