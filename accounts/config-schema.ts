@@ -19,6 +19,7 @@ import {
 } from "../modules/vpc-endpoint-catalogue";
 import { LOG_RETENTION_DAYS } from "../modules/encrypted-log-group";
 import { DEFAULT_TRANSITIONS, transitionProblem } from "../modules/secure-bucket";
+import { MAX_ZONES, MIN_ZONES } from "../modules/secure-vpc";
 import { isKnownRegion, regionPartition } from "./regions";
 
 /**
@@ -168,18 +169,17 @@ const vpcSchema = strictObject({
   availabilityZones: z
     .union(
       [
-        intBetween(2, 4),
+        intBetween(MIN_ZONES, MAX_ZONES),
         z
           .array(azNameSchema)
-          .min(2)
-          .max(4)
+          .min(MIN_ZONES)
+          .max(MAX_ZONES)
           .refine((list) => new Set(list).size === list.length, {
             error: "must not repeat a zone",
           }),
       ],
       {
-        error:
-          "must be a number of zones from 2 to 4, or a list of 2 to 4 zone names such as [eu-west-1a, eu-west-1b]",
+        error: `must be a number of zones from ${MIN_ZONES} to ${MAX_ZONES}, or a list of ${MIN_ZONES} to ${MAX_ZONES} zone names such as [eu-west-1a, eu-west-1b]`,
       },
     )
     .optional(),

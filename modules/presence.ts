@@ -8,10 +8,6 @@ import { Fn, Op, TerraformStack, Token, ref, type TerraformResource } from "./cd
  */
 export type Presence = boolean | { readonly expression: unknown };
 
-export function known(value: boolean): Presence {
-  return value;
-}
-
 export function when(expression: unknown): Presence {
   return { expression };
 }

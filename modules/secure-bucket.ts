@@ -408,7 +408,14 @@ export class SecureBucket extends Construct {
 
   /** Lets one more role reach the bucket from outside the VPC endpoint (by exact role ARN). */
   addVpcEndpointExemption(principalArn: string): void {
-    if (this.vpcEndpointRule) this.vpcEndpointExemptions.push(principalArn);
+    if (!this.vpcEndpointRule) return;
+    if (Token.isUnresolved(this.vpcEndpointExemptions)) {
+      // The exemptions are one list variable (an exported module's input); Terraform owns it.
+      throw new Error(
+        `${this.node.path}: the VPC endpoint exemptions are a Terraform variable; add ${principalArn} to it instead`,
+      );
+    }
+    this.vpcEndpointExemptions.push(principalArn);
   }
 
   private vpcEndpointDeny(vpcEndpointId: string | undefined): PolicyStatement {
