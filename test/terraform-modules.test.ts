@@ -1,6 +1,6 @@
 import { parse as parseHcl } from "@cdktf/hcl2json";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TERRAFORM_MODULES } from "../modules/terraform-export";
@@ -293,6 +293,44 @@ describe.each(NAMES)("exported module %s", (name) => {
         }
       }
     }
+  });
+});
+
+describe("the committed modules (terraform-modules/, what a git tag releases)", () => {
+  const root = join(__dirname, "..", "terraform-modules");
+  const HINT = "run: npm run modules -- --out terraform-modules";
+
+  test.each(NAMES)("%s matches what the constructs export now", (name) => {
+    for (const [path, text] of Object.entries(exported[name].rendered.files)) {
+      const file = join(root, name, path);
+      const committed = existsSync(file) ? readFileSync(file, "utf8") : "(missing)";
+      expect([file, committed === text ? "up to date" : HINT]).toEqual([file, "up to date"]);
+    }
+  });
+
+  test("the addresses of resources that hold data stay as released", () => {
+    // Renaming one makes Terraform destroy and recreate it in every caller: add a moved block to
+    // the module (and say so in the release notes) before changing this list.
+    const held = NAMES.flatMap((name) => {
+      const resources = (exported[name].parsed["main.tf"].resource ?? {}) as Hcl;
+      return [
+        "aws_kms_key",
+        "aws_s3_bucket",
+        "aws_sagemaker_domain",
+        "aws_cloudwatch_log_group",
+      ].flatMap((type) => Object.keys(resources[type] ?? {}).map((n) => `${name}: ${type}.${n}`));
+    });
+    expect(held.sort()).toEqual([
+      "kms-key: aws_kms_key.key",
+      "mlflow-server-role: aws_cloudwatch_log_group.mlflow_log_group",
+      "secure-bucket: aws_s3_bucket.bucket",
+      "secure-vpc: aws_cloudwatch_log_group.vpc_flow_logs_log_group",
+      "studio-domain: aws_sagemaker_domain.studio_domain",
+    ]);
+  });
+
+  test("holds no module the constructs no longer export", () => {
+    expect(readdirSync(root).sort()).toEqual([...NAMES].sort());
   });
 });
 

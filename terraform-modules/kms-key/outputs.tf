@@ -1,0 +1,19 @@
+output "alias_arn" {
+  description = "ARN of the alias."
+  value       = aws_kms_alias.key_alias.arn
+}
+
+output "alias_name" {
+  description = "Name of the alias."
+  value       = var.alias
+}
+
+output "key_arn" {
+  description = "ARN of the key."
+  value       = aws_kms_key.key.arn
+}
+
+output "key_id" {
+  description = "Id of the key."
+  value       = aws_kms_key.key.key_id
+}

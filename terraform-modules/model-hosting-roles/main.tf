@@ -1,0 +1,386 @@
+data "aws_caller_identity" "current" {
+}
+
+data "aws_partition" "current_partition" {
+}
+
+data "aws_region" "current_region" {
+}
+
+resource "aws_iam_policy" "model_deployment_role_policy_permissions" {
+  description = "permissions of ${var.deployment_role_name}"
+  name        = "${var.deployment_role_name}-permissions"
+  policy = jsonencode(
+    {
+      "Version" = "2012-10-17",
+      "Statement" = [
+        {
+          "Effect"   = "Allow",
+          "Sid"      = "CreateModelsInThisVpc",
+          "Action"   = "sagemaker:CreateModel",
+          "Resource" = "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:model/*",
+          "Condition" = {
+            "ForAllValues:StringEquals" = {
+              "sagemaker:VpcSubnets"          = var.subnet_ids,
+              "sagemaker:VpcSecurityGroupIds" = var.security_group_ids,
+            },
+            "Null" = {
+              "sagemaker:VpcSubnets"          = "false",
+              "sagemaker:VpcSecurityGroupIds" = "false",
+            },
+          },
+        },
+        {
+          "Effect"   = "Allow",
+          "Sid"      = "CreateEndpointConfigsWithTheEndpointKey",
+          "Action"   = "sagemaker:CreateEndpointConfig",
+          "Resource" = "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint-config/*",
+          "Condition" = {
+            "StringEquals" = { "sagemaker:VolumeKmsKeyArn" = var.endpoint_kms_key_arn },
+            "ForAllValues:StringEquals" = {
+              "sagemaker:VpcSubnets"          = var.subnet_ids,
+              "sagemaker:VpcSecurityGroupIds" = var.security_group_ids,
+            },
+          },
+        },
+        {
+          "Effect" = "Allow",
+          "Sid"    = "CreateAndUpdateEndpoints",
+          "Action" = ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint"],
+          "Resource" = [
+            "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint/*",
+            "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint-config/*",
+          ],
+        },
+        {
+          "Effect" = "Allow",
+          "Sid"    = "TidyAndInspect",
+          "Action" = [
+            "sagemaker:AddTags",
+            "sagemaker:DeleteEndpointConfig",
+            "sagemaker:DeleteModel",
+            "sagemaker:DescribeEndpoint",
+            "sagemaker:DescribeEndpointConfig",
+            "sagemaker:DescribeModel",
+          ],
+          "Resource" = [
+            "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:model/*",
+            "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint/*",
+            "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint-config/*",
+          ],
+        },
+        {
+          "Effect" = "Allow",
+          "Sid"    = "ListModelsAndEndpoints",
+          "Action" = [
+            "sagemaker:ListEndpointConfigs",
+            "sagemaker:ListEndpoints",
+            "sagemaker:ListModels",
+          ],
+          "Resource" = "*",
+        },
+        {
+          "Effect"    = "Allow",
+          "Sid"       = "PassOnlyTheModelExecutionRole",
+          "Action"    = "iam:PassRole",
+          "Resource"  = "arn:${data.aws_partition.current_partition.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${var.execution_role_name}",
+          "Condition" = { "StringEquals" = { "iam:PassedToService" = "sagemaker.amazonaws.com" } },
+        },
+        {
+          "Effect"   = "Allow",
+          "Sid"      = "UseTheEndpointKeyForEndpoints",
+          "Action"   = ["kms:CreateGrant", "kms:DescribeKey"],
+          "Resource" = var.endpoint_kms_key_arn,
+          "Condition" = {
+            "StringEquals" = {
+              "kms:ViaService" = "sagemaker.${data.aws_region.current_region.region}.${data.aws_partition.current_partition.dns_suffix}",
+            },
+          },
+        },
+        {
+          "Sid"    = "DenyVolumesWithOtherKeys",
+          "Effect" = "Deny",
+          "Action" = [
+            "sagemaker:CreateEndpointConfig",
+            "sagemaker:CreateHyperParameterTuningJob",
+            "sagemaker:CreateNotebookInstance",
+            "sagemaker:CreateProcessingJob",
+            "sagemaker:CreateTrainingJob",
+            "sagemaker:CreateTransformJob",
+          ],
+          "Resource" = "*",
+          "Condition" = {
+            "StringNotEqualsIfExists" = { "sagemaker:VolumeKmsKeyArn" = var.endpoint_kms_key_arn },
+          },
+        },
+      ],
+    },
+  )
+}
+
+resource "aws_iam_policy" "model_execution_role_policy_permissions" {
+  description = "permissions of ${var.execution_role_name}"
+  name        = "${var.execution_role_name}-permissions"
+  policy = jsonencode(
+    {
+      "Version" = "2012-10-17",
+      "Statement" = concat(
+        (length(var.ecr_repository_names) >= 1) ? [
+          {
+            "Sid"    = "PullModelImagesFromDataScience",
+            "Effect" = "Allow",
+            "Action" = [
+              "ecr:BatchCheckLayerAvailability",
+              "ecr:BatchGetImage",
+              "ecr:GetDownloadUrlForLayer",
+            ],
+            "Resource" = formatlist(
+              "arn:${data.aws_partition.current_partition.partition}:ecr:${data.aws_region.current_region.region}:${var.source_account_id}:repository/%s",
+              var.ecr_repository_names,
+            ),
+          },
+        ] : [],
+        [
+          {
+            "Sid"    = "ManageModelsAndEndpoints",
+            "Effect" = "Allow",
+            "Action" = [
+              "sagemaker:CreateEndpoint",
+              "sagemaker:CreateEndpointConfig",
+              "sagemaker:CreateModel",
+              "sagemaker:DeleteEndpoint",
+              "sagemaker:DeleteEndpointConfig",
+              "sagemaker:DeleteModel",
+              "sagemaker:DescribeEndpoint",
+              "sagemaker:DescribeEndpointConfig",
+              "sagemaker:DescribeModel",
+              "sagemaker:InvokeEndpoint",
+              "sagemaker:UpdateEndpoint",
+            ],
+            "Resource" = [
+              "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:model/*",
+              "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint/*",
+              "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint-config/*",
+            ],
+          },
+          {
+            "Sid"    = "ListModelsAndEndpoints",
+            "Effect" = "Allow",
+            "Action" = [
+              "sagemaker:ListEndpointConfigs",
+              "sagemaker:ListEndpoints",
+              "sagemaker:ListModels",
+            ],
+            "Resource" = "*",
+          },
+          {
+            "Sid"      = "ListTheModelArtifacts",
+            "Effect"   = "Allow",
+            "Action"   = "s3:ListBucket",
+            "Resource" = "arn:${data.aws_partition.current_partition.partition}:s3:::${var.model_bucket_name}",
+            "Condition" = {
+              "StringLike" = {
+                "s3:prefix" = [var.model_artifacts_prefix, "${var.model_artifacts_prefix}*"],
+              },
+            },
+          },
+          {
+            "Sid"      = "ReadTheModelArtifacts",
+            "Effect"   = "Allow",
+            "Action"   = ["s3:GetObject", "s3:GetObjectVersion"],
+            "Resource" = "arn:${data.aws_partition.current_partition.partition}:s3:::${var.model_bucket_name}/${var.model_artifacts_prefix}*",
+          },
+          {
+            "Sid"      = "FindTheModelBucket",
+            "Effect"   = "Allow",
+            "Action"   = "s3:GetBucketLocation",
+            "Resource" = "arn:${data.aws_partition.current_partition.partition}:s3:::${var.model_bucket_name}",
+          },
+          {
+            "Sid"      = "DecryptTheModelArtifacts",
+            "Effect"   = "Allow",
+            "Action"   = ["kms:Decrypt", "kms:DescribeKey"],
+            "Resource" = var.model_data_key_arn,
+            "Condition" = {
+              "StringEquals" = {
+                "kms:ViaService" = "s3.${data.aws_region.current_region.region}.${data.aws_partition.current_partition.dns_suffix}",
+              },
+            },
+          },
+          {
+            "Sid"    = "UseTheEndpointKey",
+            "Effect" = "Allow",
+            "Action" = [
+              "kms:Decrypt",
+              "kms:DescribeKey",
+              "kms:Encrypt",
+              "kms:GenerateDataKey*",
+              "kms:ReEncrypt*",
+              "kms:CreateGrant",
+            ],
+            "Resource" = var.endpoint_kms_key_arn,
+            "Condition" = {
+              "StringEquals" = {
+                "kms:ViaService" = [
+                  "sagemaker.${data.aws_region.current_region.region}.${data.aws_partition.current_partition.dns_suffix}",
+                  "ec2.${data.aws_region.current_region.region}.${data.aws_partition.current_partition.dns_suffix}",
+                ],
+              },
+            },
+          },
+          {
+            "Sid"    = "WriteSageMakerLogs",
+            "Effect" = "Allow",
+            "Action" = [
+              "logs:CreateLogGroup",
+              "logs:CreateLogStream",
+              "logs:DescribeLogStreams",
+              "logs:PutLogEvents",
+            ],
+            "Resource" = [
+              "arn:${data.aws_partition.current_partition.partition}:logs:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:log-group:/aws/sagemaker/*",
+              "arn:${data.aws_partition.current_partition.partition}:logs:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:log-group:/aws/sagemaker/*:log-stream:*",
+            ],
+          },
+          {
+            "Sid"      = "PutSageMakerMetrics",
+            "Effect"   = "Allow",
+            "Action"   = "cloudwatch:PutMetricData",
+            "Resource" = "*",
+            "Condition" = {
+              "StringLike" = { "cloudwatch:namespace" = ["/aws/sagemaker/*", "aws/sagemaker/*"] },
+            },
+          },
+          {
+            "Sid"      = "AuthenticateToEcr",
+            "Effect"   = "Allow",
+            "Action"   = "ecr:GetAuthorizationToken",
+            "Resource" = "*",
+          },
+          {
+            "Sid"    = "PullImages",
+            "Effect" = "Allow",
+            "Action" = [
+              "ecr:BatchCheckLayerAvailability",
+              "ecr:BatchGetImage",
+              "ecr:GetDownloadUrlForLayer",
+            ],
+            "Resource" = "arn:${data.aws_partition.current_partition.partition}:ecr:${data.aws_region.current_region.region}:*:repository/*",
+          },
+          {
+            "Sid"    = "DescribeNetwork",
+            "Effect" = "Allow",
+            "Action" = [
+              "ec2:DescribeDhcpOptions",
+              "ec2:DescribeNetworkInterfaces",
+              "ec2:DescribeSecurityGroups",
+              "ec2:DescribeSubnets",
+              "ec2:DescribeVpcs",
+            ],
+            "Resource" = "*",
+          },
+          {
+            "Sid"    = "NetworkInterfacesInThePlatformSubnets",
+            "Effect" = "Allow",
+            "Action" = [
+              "ec2:CreateNetworkInterface",
+              "ec2:CreateNetworkInterfacePermission",
+              "ec2:DeleteNetworkInterface",
+              "ec2:DeleteNetworkInterfacePermission",
+            ],
+            "Resource" = concat(
+              [
+                "arn:${data.aws_partition.current_partition.partition}:ec2:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:network-interface/*",
+              ],
+              formatlist(
+                "arn:${data.aws_partition.current_partition.partition}:ec2:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:subnet/%s",
+                var.subnet_ids,
+              ),
+              formatlist(
+                "arn:${data.aws_partition.current_partition.partition}:ec2:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:security-group/%s",
+                var.security_group_ids,
+              ),
+            ),
+          },
+        ],
+      ),
+    },
+  )
+}
+
+resource "aws_iam_role" "model_deployment_role" {
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "DataSciencePipelineOnly"
+        Effect = "Allow"
+        Principal = {
+          AWS = "arn:${data.aws_partition.current_partition.partition}:iam::${var.source_account_id}:root"
+        }
+        Action = "sts:AssumeRole"
+        Condition = {
+          ArnEquals = {
+            "aws:PrincipalArn" = var.pipeline_role_arn
+          }
+          StringEquals = {
+            "sts:ExternalId" = var.external_id
+          }
+        }
+      },
+    ]
+  })
+  description          = "Assumed by the data science pipeline to deploy models into this account"
+  max_session_duration = 3600
+  name                 = var.deployment_role_name
+}
+
+resource "aws_iam_role" "model_execution_role" {
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "SageMakerOfThisAccount"
+        Effect = "Allow"
+        Principal = {
+          Service = "sagemaker.amazonaws.com"
+        }
+        Action = "sts:AssumeRole"
+        Condition = {
+          StringEquals = {
+            "aws:SourceAccount" = data.aws_caller_identity.current.account_id
+          }
+          ArnLike = {
+            "aws:SourceArn" = "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:*"
+          }
+        }
+      },
+      {
+        Sid    = "DataSciencePipelineOnly"
+        Effect = "Allow"
+        Principal = {
+          AWS = "arn:${data.aws_partition.current_partition.partition}:iam::${var.source_account_id}:root"
+        }
+        Action = "sts:AssumeRole"
+        Condition = {
+          ArnEquals = {
+            "aws:PrincipalArn" = var.pipeline_role_arn
+          }
+        }
+      },
+    ]
+  })
+  description          = "Runs models deployed from the data science account; reads their artifacts"
+  max_session_duration = 3600
+  name                 = var.execution_role_name
+}
+
+resource "aws_iam_role_policy_attachment" "model_deployment_role_attach_permissions" {
+  policy_arn = aws_iam_policy.model_deployment_role_policy_permissions.arn
+  role       = aws_iam_role.model_deployment_role.name
+}
+
+resource "aws_iam_role_policy_attachment" "model_execution_role_attach_permissions" {
+  policy_arn = aws_iam_policy.model_execution_role_policy_permissions.arn
+  role       = aws_iam_role.model_execution_role.name
+}

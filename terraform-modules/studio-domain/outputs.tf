@@ -1,0 +1,19 @@
+output "domain_arn" {
+  description = "ARN of the domain."
+  value       = aws_sagemaker_domain.studio_domain.arn
+}
+
+output "domain_id" {
+  description = "Id of the domain."
+  value       = aws_sagemaker_domain.studio_domain.id
+}
+
+output "domain_url" {
+  description = "URL of the domain."
+  value       = aws_sagemaker_domain.studio_domain.url
+}
+
+output "home_efs_file_system_id" {
+  description = "Id of the home file system (kept when the domain is deleted)."
+  value       = aws_sagemaker_domain.studio_domain.home_efs_file_system_id
+}
