@@ -152,18 +152,29 @@ function defaultText(spec: VariableSpec): string {
   return "default" in spec ? `\`${renderValue(spec.default).replace(/\s+/g, " ")}\`` : "n/a";
 }
 
+/** Table cell text: pipes escaped, one line, and `<name>` kept visible (not read as HTML). */
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** README with a usage example and input and output tables generated from the definition. */
+/** The `module` block of the README's usage example, formatted as `terraform fmt` would. */
+async function usageBlock(definition: ModuleDefinition): Promise<string> {
+  const lines = [
+    `module "${definition.name.replace(/-/g, "_")}" {`,
+    `  source = "git::https://github.com/<org>/<repo>.git//terraform-modules/${definition.name}?ref=<tag>"`,
+    "",
+    ...Object.entries(definition.example).map(([k, v]) => `  ${k} = ${v}`),
+    "}",
+  ];
+  return (await format(`${lines.join("\n")}\n`)).trimEnd();
+}
+
 function renderReadme(
   definition: ModuleDefinition,
   outputs: { name: string; description: string }[],
+  usage: string,
 ) {
-  const example = Object.entries(definition.example)
-    .map(([k, v]) => `  ${k} = ${v}`)
-    .join("\n");
   return [
     `# ${definition.title}`,
     "",
@@ -174,11 +185,7 @@ function renderReadme(
     "## Usage",
     "",
     "```hcl",
-    `module "${definition.name.replace(/-/g, "_")}" {`,
-    `  source = "git::https://github.com/<org>/<repo>.git//terraform-modules/${definition.name}?ref=<tag>"`,
-    "",
-    example,
-    "}",
+    usage,
     "```",
     "",
     "The module declares no provider and no backend: it uses the caller's `aws` provider (its",
@@ -260,6 +267,6 @@ export async function renderModule(definition: ModuleDefinition): Promise<Render
       throw new Error(`${definition.name}/${path} is not valid HCL: ${error.message}`);
     });
   }
-  files["README.md"] = renderReadme(definition, outputList);
+  files["README.md"] = renderReadme(definition, outputList, await usageBlock(definition));
   return { name: definition.name, files };
 }
