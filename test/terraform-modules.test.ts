@@ -14,6 +14,7 @@ import {
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { TerraformVariable, Testing } from "../modules/cdktf";
 import { renderPolicy } from "../modules/iam-policy";
+import { ModelHostingRoles } from "../modules/model-hosting-roles";
 import { INTERFACE_ENDPOINT_IDS } from "../modules/vpc-endpoint-catalogue";
 import { moduleTestStack } from "./helpers";
 
@@ -148,6 +149,33 @@ describe("policies with inputs known only at plan time", () => {
     expect(policy).toMatch(
       /concat\(\[\{"Sid" = "Read".*\}\], var\.on \? \[\{"Sid" = "Maybe".*\}\] : \[\], \[\{"Sid" = "After"/,
     );
+  });
+
+  test("model roles need the data key by ARN or by alias", () => {
+    const stack = moduleTestStack();
+    const env = {
+      accountId: "333333333333",
+      region: "eu-west-1",
+      partition: "aws",
+      dnsSuffix: "amazonaws.com",
+    };
+    expect(
+      () =>
+        new ModelHostingRoles(stack, "model", {
+          environment: env,
+          executionRoleName: "exec",
+          deploymentRoleName: "deploy",
+          externalId: "external",
+          source: {
+            accountId: "111111111111",
+            pipelineRoleArn: "arn:aws:iam::111111111111:role/pipeline",
+            modelBucketName: "models",
+            modelArtifactsPrefix: "models/",
+          },
+          endpointKey: { keyArn: "arn:aws:kms:eu-west-1:333333333333:key/abc" },
+          network: { subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] },
+        }),
+    ).toThrow("test/model: source needs dataKeyArn or dataKeyAlias");
   });
 
   test("refuse two statements with one Sid, conditional or not", () => {
