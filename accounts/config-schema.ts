@@ -1,3 +1,4 @@
+import { IAM_ROLE_NAME, S3_PREFIX } from "../modules/patterns";
 import { z } from "zod";
 import {
   blocksOverlap,
@@ -113,7 +114,7 @@ const regionSchema = z.string().refine(isKnownRegion, {
 });
 
 /** IAM role names: 1 to 64 of letters, digits and `+=,.@_-`. */
-const iamRoleNameSchema = z.string().regex(/^[\w+=,.@-]{1,64}$/, {
+const iamRoleNameSchema = z.string().regex(IAM_ROLE_NAME, {
   error: "must be an IAM role name: 1 to 64 letters, digits or + = , . @ _ -",
 });
 
@@ -286,7 +287,7 @@ const datasetAccessSchema = strictObject({
   /** Key prefixes the role may use, each ending in "/". Default: the whole bucket. */
   prefixes: z
     .array(
-      z.string().regex(/^([A-Za-z0-9!_.*'()-]+\/)+$/, {
+      z.string().regex(S3_PREFIX, {
         error: 'must be path segments each ending in "/", such as "datasets/"',
       }),
     )
@@ -398,7 +399,7 @@ const sagemakerSchema = strictObject({
   /** Where pipelines write model artifacts in the model bucket; what the targets may read. */
   modelArtifactsPrefix: z
     .string()
-    .regex(/^([A-Za-z0-9!_.*'()-]+\/)+$/, {
+    .regex(S3_PREFIX, {
       error: 'must be path segments each ending in "/", such as "models/"',
     })
     .default("models/"),

@@ -32,8 +32,8 @@ export class BucketReplication extends Construct {
   constructor(scope: Construct, id: string, props: BucketReplicationProps) {
     super(scope, id);
     const { source, replica, environment: env } = props;
-    const sourceKey = source.kmsKey && managedKey(source.kmsKey);
-    const replicaKey = replica.kmsKey && managedKey(replica.kmsKey);
+    const sourceKey = managedKey(source.kmsKey);
+    const replicaKey = managedKey(replica.kmsKey);
     if (sourceKey === undefined || replicaKey === undefined) {
       throw new Error(
         `${this.node.path}: source and replica must both be encrypted with a KMS key managed in this stack`,

@@ -1,3 +1,4 @@
+import { IAM_ROLE_NAME } from "./patterns";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole as IamRoleResource } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -152,7 +153,7 @@ export class IamRole extends Construct implements Grantee {
 
   constructor(scope: Construct, id: string, props: IamRoleProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.roleName) && !/^[\w+=,.@-]{1,64}$/.test(props.roleName)) {
+    if (!Token.isUnresolved(props.roleName) && !IAM_ROLE_NAME.test(props.roleName)) {
       throw new Error(
         `${this.node.path}: roleName "${props.roleName}" must be 1 to 64 letters, digits or + = , . @ _ -`,
       );

@@ -1,3 +1,4 @@
+import { KMS_ALIAS } from "./patterns";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
@@ -79,8 +80,8 @@ export const KMS_ENCRYPT_DECRYPT_ACTIONS = [
  */
 export type KeyReference = KmsKey | { readonly keyArn: string };
 
-/** The key when this stack manages its policy; undefined for a key named by ARN. */
-export function managedKey(key: KeyReference): KmsKey | undefined {
+/** The key when this stack manages its policy; undefined for a key named by ARN (or none). */
+export function managedKey(key: KeyReference | undefined): KmsKey | undefined {
   return key instanceof KmsKey ? key : undefined;
 }
 
@@ -146,7 +147,7 @@ export class KmsKey extends Construct {
         `${this.node.path}: deletionWindowInDays is ${deletionWindow}; must be ${MIN_DELETION_WINDOW_DAYS} to ${MAX_DELETION_WINDOW_DAYS}`,
       );
     }
-    if (!Token.isUnresolved(props.alias) && !/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(props.alias)) {
+    if (!Token.isUnresolved(props.alias) && !KMS_ALIAS.test(props.alias)) {
       throw new Error(
         `${this.node.path}: alias "${props.alias}" must be "alias/" followed by letters, digits, / _ -`,
       );

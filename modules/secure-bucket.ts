@@ -1,3 +1,4 @@
+import { S3_PREFIX } from "./patterns";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import {
   S3BucketLifecycleConfiguration,
@@ -453,7 +454,7 @@ export class SecureBucket extends Construct {
    */
   grant(grantee: Grantee, access: BucketAccess, prefixes?: string[]): void {
     for (const prefix of prefixes ?? []) {
-      if (!Token.isUnresolved(prefix) && !/^([A-Za-z0-9!_.*'()-]+\/)+$/.test(prefix)) {
+      if (!Token.isUnresolved(prefix) && !S3_PREFIX.test(prefix)) {
         throw new Error(
           `${this.node.path}: prefix "${prefix}" must be path segments each ending in "/", such as "datasets/"`,
         );
@@ -468,8 +469,7 @@ export class SecureBucket extends Construct {
     for (const statement of bucketGrantStatements(target, label, access, prefixes)) {
       grantee.addToPrincipalPolicy(statement);
     }
-    const key = this.kmsKey === undefined ? undefined : managedKey(this.kmsKey);
-    key?.grantThroughService(
+    managedKey(this.kmsKey)?.grantThroughService(
       `${label}${grantee.grantLabel}`,
       [grantee.principalArn],
       access === "read-only" ? KMS_DECRYPT_ACTIONS : KMS_ENCRYPT_DECRYPT_ACTIONS,

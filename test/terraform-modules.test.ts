@@ -200,6 +200,16 @@ describe.each(NAMES)("exported module %s", (name) => {
     for (const [path, text] of Object.entries(get().rendered.files)) {
       expect([path, /TfToken|undefined|\[object Object\]/.test(text)]).toEqual([path, false]);
     }
+    const parsed = get().parsed;
+    expect(Object.keys(parsed).sort()).toEqual([
+      "examples/basic/main.tf",
+      "main.tf",
+      "outputs.tf",
+      "variables.tf",
+      "versions.tf",
+    ]);
+    expect(Object.keys(parsed["main.tf"].resource).length).toBeGreaterThan(0);
+    expect(Object.keys(parsed["variables.tf"].variable).length).toBeGreaterThan(0);
   });
 
   test("declares no provider and no backend; versions.tf pins Terraform and the AWS provider", () => {
@@ -487,6 +497,7 @@ describe("validation rules, evaluated by terraform", () => {
 
   const bad: [string, Record<string, unknown>, RegExp][] = [
     ["kms-key", { alias: "alias/aws/s3" }, /reserved for AWS managed keys/],
+    ["kms-key", { alias: "my-key" }, /alias is "my-key"; it must be alias\/ followed by/],
     [
       "kms-key",
       { deletion_window_in_days: 3 },

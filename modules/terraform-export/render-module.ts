@@ -144,10 +144,6 @@ function renderVersions(): string {
   ].join("\n");
 }
 
-function typeText(spec: VariableSpec): string {
-  return spec.type;
-}
-
 function defaultText(spec: VariableSpec): string {
   return "default" in spec ? `\`${renderValue(spec.default).replace(/\s+/g, " ")}\`` : "n/a";
 }
@@ -207,7 +203,7 @@ function renderReadme(
     "|------|-------------|------|---------|:--------:|",
     ...definition.variables.map(
       (v) =>
-        `| ${v.name} | ${escapeCell(v.description)} | \`${typeText(v)}\` | ${escapeCell(defaultText(v))} | ${"default" in v ? "no" : "yes"} |`,
+        `| ${v.name} | ${escapeCell(v.description)} | \`${v.type}\` | ${escapeCell(defaultText(v))} | ${"default" in v ? "no" : "yes"} |`,
     ),
     "",
     "## Outputs",

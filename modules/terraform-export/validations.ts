@@ -1,4 +1,13 @@
+import { IAM_ROLE_NAME } from "../patterns";
 import type { ValidationRule, VariableSpec } from "./module-definition";
+
+/** A regular expression, or its source, that both JavaScript and Terraform's RE2 accept. */
+type Pattern = string | RegExp;
+
+/** The pattern as a Terraform string literal. */
+function literal(pattern: Pattern): string {
+  return JSON.stringify(typeof pattern === "string" ? pattern : pattern.source);
+}
 
 /**
  * Validation rules that restate the constructs' checks in Terraform's expression language.
@@ -23,24 +32,24 @@ export function oneOf(name: string, values: readonly (string | number)[]): Valid
   };
 }
 
-export function matches(name: string, pattern: string, what: string): ValidationRule {
+export function matches(name: string, pattern: Pattern, what: string): ValidationRule {
   return {
-    condition: `can(regex(${JSON.stringify(pattern)}, var.${name}))`,
+    condition: `can(regex(${literal(pattern)}, var.${name}))`,
     message: `${name} is "\${var.${name}}"; it must be ${what}.`,
   };
 }
 
 /** Like `matches`, for an optional input: null passes. */
-export function nullOrMatches(name: string, pattern: string, what: string): ValidationRule {
+export function nullOrMatches(name: string, pattern: Pattern, what: string): ValidationRule {
   return {
-    condition: `var.${name} == null || can(regex(${JSON.stringify(pattern)}, coalesce(var.${name}, "-")))`,
+    condition: `var.${name} == null || can(regex(${literal(pattern)}, coalesce(var.${name}, "-")))`,
     message: `${name} is "\${coalesce(var.${name}, "null")}"; it must be null or ${what}.`,
   };
 }
 
-export function everyMatches(name: string, pattern: string, what: string): ValidationRule {
+export function everyMatches(name: string, pattern: Pattern, what: string): ValidationRule {
   return {
-    condition: `alltrue([for v in var.${name} : can(regex(${JSON.stringify(pattern)}, v))])`,
+    condition: `alltrue([for v in var.${name} : can(regex(${literal(pattern)}, v))])`,
     message: `${name} is [\${join(", ", var.${name})}]; every element must be ${what}.`,
   };
 }
@@ -63,7 +72,7 @@ export const kmsKeyArn = (name: string) =>
 
 /** IAM role names: 1 to 64 letters, digits or + = , . @ _ - (IamRole's check). */
 export const roleName = (name: string) =>
-  matches(name, "^[\\w+=,.@-]{1,64}$", "1 to 64 letters, digits or + = , . @ _ -");
+  matches(name, IAM_ROLE_NAME, "1 to 64 letters, digits or + = , . @ _ -");
 
 /** Private subnets a module's resources run in. */
 export function subnetIdsVariable(description: string): VariableSpec {

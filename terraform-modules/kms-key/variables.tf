@@ -20,7 +20,7 @@ variable "alias" {
   type        = string
 
   validation {
-    condition     = can(regex("^alias/[a-zA-Z0-9/_-]{1,250}$", var.alias))
+    condition     = can(regex("^alias\\/[a-zA-Z0-9/_-]{1,250}$", var.alias))
     error_message = "alias is \"${var.alias}\"; it must be alias/ followed by 1 to 250 letters, digits, \"/\", \"_\" or \"-\"."
   }
 

@@ -1,3 +1,4 @@
+import { KMS_ALIAS } from "../../patterns";
 import type { Construct } from "constructs";
 import { arn } from "../../aws-environment";
 import { cloudWatchLogsKeyStatement } from "../../encrypted-log-group";
@@ -38,11 +39,7 @@ export const kmsKeyModule: ModuleDefinition = {
       type: "string",
       description: 'Alias of the key, "alias/<name>".',
       validation: [
-        matches(
-          "alias",
-          "^alias/[a-zA-Z0-9/_-]{1,250}$",
-          'alias/ followed by 1 to 250 letters, digits, "/", "_" or "-"',
-        ),
+        matches("alias", KMS_ALIAS, 'alias/ followed by 1 to 250 letters, digits, "/", "_" or "-"'),
         {
           condition: '!startswith(var.alias, "alias/aws/")',
           message:

@@ -1,3 +1,4 @@
+import { S3_BUCKET_NAME } from "../../patterns";
 import type { Construct } from "constructs";
 import { MlflowServerRole } from "../../mlflow-server-role";
 import type { ModuleDefinition, ModuleInputs } from "../module-definition";
@@ -33,7 +34,7 @@ export const mlflowServerRoleModule: ModuleDefinition = {
       validation: [
         matches(
           "artifact_bucket_arn",
-          "^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+          `^arn:aws[a-z-]*:s3:::${S3_BUCKET_NAME.source.slice(1)}`,
           "an S3 bucket ARN (arn:aws:s3:::<bucket>)",
         ),
       ],

@@ -1,3 +1,4 @@
+import { S3_BUCKET_NAME, S3_PREFIX } from "../../patterns";
 import type { Construct } from "constructs";
 import { ModelHostingRoles } from "../../model-hosting-roles";
 import type { ModuleDefinition, ModuleInputs } from "../module-definition";
@@ -71,9 +72,7 @@ export const modelHostingRolesModule: ModuleDefinition = {
       name: "model_bucket_name",
       type: "string",
       description: "The data science account's model bucket.",
-      validation: [
-        matches("model_bucket_name", "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name"),
-      ],
+      validation: [matches("model_bucket_name", S3_BUCKET_NAME, "an S3 bucket name")],
     },
     {
       name: "model_artifacts_prefix",
@@ -83,7 +82,7 @@ export const modelHostingRolesModule: ModuleDefinition = {
       validation: [
         matches(
           "model_artifacts_prefix",
-          "^([A-Za-z0-9!_.*'()-]+/)+$",
+          S3_PREFIX,
           'path segments each ending in "/", such as models/',
         ),
       ],

@@ -1,10 +1,9 @@
+import { S3_BUCKET_NAME } from "../../patterns";
 import type { Construct } from "constructs";
 import { renderPolicy } from "../../iam-policy";
 import { bucketGrantStatements, DEFAULT_TRANSITIONS, SecureBucket } from "../../secure-bucket";
 import type { ModuleDefinition, ModuleInputs } from "../module-definition";
 import { kmsKeyArn, matches, nullOrMatches, roleArns, wholeNumberBetween } from "../validations";
-
-const BUCKET_NAME = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
 
 export const secureBucketModule: ModuleDefinition = {
   name: "secure-bucket",
@@ -32,7 +31,7 @@ export const secureBucketModule: ModuleDefinition = {
       validation: [
         matches(
           "bucket_name",
-          BUCKET_NAME,
+          S3_BUCKET_NAME,
           "3 to 63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit",
         ),
         {
@@ -54,7 +53,7 @@ export const secureBucketModule: ModuleDefinition = {
       type: "string",
       description:
         "Bucket that receives the server access logs (under the prefix <bucket_name>/); it must allow the S3 logging service to write.",
-      validation: [matches("access_log_bucket_name", BUCKET_NAME, "an S3 bucket name")],
+      validation: [matches("access_log_bucket_name", S3_BUCKET_NAME, "an S3 bucket name")],
     },
     {
       name: "vpc_endpoint_id",

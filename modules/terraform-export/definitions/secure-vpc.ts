@@ -1,3 +1,4 @@
+import { S3_BUCKET_NAME } from "../../patterns";
 import type { Construct } from "constructs";
 import { LOG_RETENTION_DAYS } from "../../encrypted-log-group";
 import { MAX_ZONES, MIN_ZONES, SecureVpc, type NatGatewayMode } from "../../secure-vpc";
@@ -124,7 +125,7 @@ export const secureVpcModule: ModuleDefinition = {
         "Buckets of this account that workloads may read and write through the S3 gateway endpoint.",
       validation: [
         notEmpty("s3_bucket_names", "the S3 endpoint policy must name the buckets it admits"),
-        everyMatches("s3_bucket_names", "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name"),
+        everyMatches("s3_bucket_names", S3_BUCKET_NAME, "an S3 bucket name"),
       ],
     },
     {
