@@ -1,12 +1,12 @@
 /**
  * Synthesizes the platform: one bootstrap stack and one account stack per account in the
- * platform config (PLATFORM_CONFIG, or the example in accounts/example-config.ts), then runs the
+ * platform config (PLATFORM_CONFIG, or the example in accounts/config/example.ts), then runs the
  * rule pack over every stack and prints its report.
  *
  * A bad config prints one line per problem and exits 1 without writing anything; so does a stack
  * with an unsuppressed rule error.
  */
-import { loadPlatformConfig, PlatformConfigError } from "./accounts/config-loader";
+import { loadPlatformConfig, PlatformConfigError } from "./accounts/config/loader";
 import { defaultOutdir, RulePackError, synthesizePlatform } from "./accounts/synthesize";
 import { formatReport } from "./modules/rules/engine";
 

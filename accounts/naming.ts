@@ -1,5 +1,5 @@
-import type { AwsEnvironment } from "../modules/aws-environment";
-import { regionPartition } from "./regions";
+import type { AwsEnvironment } from "../modules/core/aws-environment";
+import { regionPartition } from "./config/regions";
 
 /**
  * Deterministic names of everything the platform creates, computed from config alone.

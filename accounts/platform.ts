@@ -1,9 +1,9 @@
 import type { Construct } from "constructs";
-import { BootstrapStack, bootstrapStackId } from "./bootstrap-stack";
-import type { PlatformConfig } from "./config-schema";
-import { DataScienceAccountStack } from "./data-science-account-stack";
-import { DeploymentTargetAccountStack } from "./deployment-target-account-stack";
-import type { PlatformStack } from "./platform-stack";
+import { BootstrapStack, bootstrapStackId } from "./stacks/bootstrap-stack";
+import type { PlatformConfig } from "./config/schema/platform";
+import { DataScienceAccountStack } from "./stacks/data-science-account-stack";
+import { DeploymentTargetAccountStack } from "./stacks/deployment-target-account-stack";
+import type { PlatformStack } from "./stacks/platform-stack";
 
 export interface PlatformStacks {
   /** Account stacks by account name (stack id = account name). */

@@ -1,10 +1,10 @@
 import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { App } from "../modules/cdktf";
+import { App } from "../modules/core/cdktf";
 import { scanStacks, type ScanReport } from "../modules/rules/engine";
-import type { PlatformConfig } from "./config-schema";
+import type { PlatformConfig } from "./config/schema/platform";
 import { buildPlatform } from "./platform";
-import { readSynthesizedStacks } from "./read-synthesized";
+import { readSynthesizedStacks } from "../review/read-synthesized";
 
 /** Where synthesis writes: CDKTF_OUTDIR when the cdktf CLI runs the app, cdktf.out otherwise. */
 export function defaultOutdir(env: NodeJS.ProcessEnv = process.env): string {

@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parsePlatformConfig } from "../accounts/config-loader";
-import { exampleConfig } from "../accounts/example-config";
-import { readSynthesizedStacks } from "../accounts/read-synthesized";
+import { parsePlatformConfig } from "../accounts/config/loader";
+import { exampleConfig } from "../accounts/config/example";
+import { readSynthesizedStacks } from "../review/read-synthesized";
 import { synthesizePlatform } from "../accounts/synthesize";
 import { generatedPlatform } from "./generated-platform";
 

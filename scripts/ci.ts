@@ -12,8 +12,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { applyStack, ciStacks, planComment, planStack } from "../accounts/ci-runs";
-import { loadPlatformConfig } from "../accounts/config-loader";
+import { applyStack, ciStacks, planComment, planStack } from "../review/ci-runs";
+import { loadPlatformConfig } from "../accounts/config/loader";
 
 async function postComment(body: string): Promise<void> {
   const token = process.env.GITHUB_TOKEN;

@@ -1,5 +1,5 @@
-import type { PlatformConfigInput } from "../accounts/config-schema";
-import { exampleConfig } from "../accounts/example-config";
+import type { PlatformConfigInput } from "../accounts/config/schema/platform";
+import { exampleConfig } from "../accounts/config/example";
 
 /**
  * The example platform with `targets` deployment-target accounts instead of staging and prod,

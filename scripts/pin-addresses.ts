@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { dataBearingAddresses, type AddressPins } from "../accounts/address-stability";
-import { parsePlatformConfig } from "../accounts/config-loader";
-import { exampleConfig } from "../accounts/example-config";
-import { readSynthesizedStacks } from "../accounts/read-synthesized";
+import { dataBearingAddresses, type AddressPins } from "../review/address-stability";
+import { parsePlatformConfig } from "../accounts/config/loader";
+import { exampleConfig } from "../accounts/config/example";
+import { readSynthesizedStacks } from "../review/read-synthesized";
 import { synthesizePlatform } from "../accounts/synthesize";
 
 export const PIN_FILE = join(__dirname, "..", "..", "test", "pinned-addresses.json");

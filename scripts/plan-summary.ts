@@ -15,7 +15,7 @@ import {
   summarizePlan,
   unintendedDataLoss,
   type PlanJson,
-} from "../accounts/plan-summary";
+} from "../review/plan-summary";
 
 function stackName(path: string): string {
   const folder = basename(dirname(path));

@@ -13,8 +13,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { readSynthesizedStacks } from "../accounts/read-synthesized";
-import { diffStacks, formatDiff } from "../accounts/synth-diff";
+import { readSynthesizedStacks } from "../review/read-synthesized";
+import { diffStacks, formatDiff } from "../review/synth-diff";
 
 function run(
   command: string,

@@ -1,10 +1,17 @@
-import { parsePlatformConfig } from "../accounts/config-loader";
-import type { PlatformConfig, PlatformConfigInput } from "../accounts/config-schema";
-import { exampleConfig } from "../accounts/example-config";
+import { parsePlatformConfig } from "../accounts/config/loader";
+import type { PlatformConfig, PlatformConfigInput } from "../accounts/config/schema/platform";
+import { exampleConfig } from "../accounts/config/example";
 import { buildPlatform, type PlatformStacks } from "../accounts/platform";
+import { join, resolve } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "../modules/cdktf";
-import type { PolicyDocument, PolicyStatement } from "../modules/iam-policy";
+import { TerraformStack, Testing } from "../modules/core/cdktf";
+import type { PolicyDocument, PolicyStatement } from "../modules/iam/iam-policy";
+
+/** The repository's root folder, for tests that read files of the project. */
+export const REPO_ROOT = resolve(__dirname, "..");
+
+/** Test fixtures: `configs/good`, `configs/bad`, `plans`. */
+export const FIXTURES = join(REPO_ROOT, "test", "fixtures");
 
 /** A deep copy of the example config input, to change in one test. */
 export function exampleInput(): PlatformConfigInput {

@@ -1,4 +1,4 @@
-import type { PolicyDocument, PolicyStatement } from "../iam-policy";
+import type { PolicyDocument, PolicyStatement } from "../iam/iam-policy";
 import type { ResourceView, RuleContext } from "./types";
 
 /** Whether a Terraform value is a reference to the given resource (`${type.name.attr}`). */

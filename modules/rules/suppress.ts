@@ -1,5 +1,5 @@
 import type { IConstruct } from "constructs";
-import { TerraformResource, TerraformStack } from "../cdktf";
+import { TerraformResource, TerraformStack } from "../core/cdktf";
 import { RULE_IDS } from "./pack";
 
 export const MIN_REASON_LENGTH = 10;

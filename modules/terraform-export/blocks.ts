@@ -1,5 +1,5 @@
 import type { IConstruct } from "constructs";
-import { TerraformDataSource, TerraformResource } from "../cdktf";
+import { TerraformDataSource, TerraformResource } from "../core/cdktf";
 import type { BlockPaths } from "./hcl";
 
 interface HclAttribute {

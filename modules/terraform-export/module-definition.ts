@@ -2,8 +2,8 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import type { Construct } from "constructs";
-import type { AwsEnvironment } from "../aws-environment";
-import { Op, TerraformVariable, Token } from "../cdktf";
+import type { AwsEnvironment } from "../core/aws-environment";
+import { Op, TerraformVariable, Token } from "../core/cdktf";
 
 /** One validation rule of a variable, in Terraform's own expression language. */
 export interface ValidationRule {

@@ -3,7 +3,7 @@ import { parse } from "@cdktf/hcl2json";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { readFileSync } from "node:fs";
 import type { Node } from "constructs";
-import { App, TerraformElement, TerraformOutput, TerraformStack, Testing } from "../cdktf";
+import { App, TerraformElement, TerraformOutput, TerraformStack, Testing } from "../core/cdktf";
 import { blockPathsOf } from "./blocks";
 import {
   renderLocalsBlock,

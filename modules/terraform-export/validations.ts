@@ -1,4 +1,4 @@
-import { IAM_ROLE_NAME } from "../patterns";
+import { IAM_ROLE_NAME } from "../core/patterns";
 import type { ValidationRule, VariableSpec } from "./module-definition";
 
 /** A regular expression, or its source, that both JavaScript and Terraform's RE2 accept. */

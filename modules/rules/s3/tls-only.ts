@@ -1,4 +1,4 @@
-import type { PolicyStatement } from "../../iam-policy";
+import type { PolicyStatement } from "../../iam/iam-policy";
 import { bucketConfig, list, parsePolicy } from "../helpers";
 import type { ResourceRule, ResourceView } from "../types";
 import { secureBucketStack } from "./examples";

@@ -1,13 +1,13 @@
-import { KMS_ALIAS } from "../../patterns";
+import { KMS_ALIAS } from "../../core/patterns";
 import type { Construct } from "constructs";
-import { arn } from "../../aws-environment";
-import { cloudWatchLogsKeyStatement } from "../../encrypted-log-group";
+import { arn } from "../../core/aws-environment";
+import { cloudWatchLogsKeyStatement } from "../../logs/encrypted-log-group";
 import {
   KMS_ENCRYPT_DECRYPT_ACTIONS,
   KmsKey,
   MAX_DELETION_WINDOW_DAYS,
   MIN_DELETION_WINDOW_DAYS,
-} from "../../kms-key";
+} from "../../kms/kms-key";
 import type { ModuleDefinition, ModuleInputs } from "../module-definition";
 import {
   everyMatches,

@@ -1,6 +1,6 @@
-import { S3_BUCKET_NAME } from "../../patterns";
+import { S3_BUCKET_NAME } from "../../core/patterns";
 import type { Construct } from "constructs";
-import { MlflowServerRole } from "../../mlflow-server-role";
+import { MlflowServerRole } from "../../mlflow/mlflow-server-role";
 import type { ModuleDefinition, ModuleInputs } from "../module-definition";
 import { kmsKeyArn, matches, nullOrMatches, roleName } from "../validations";
 

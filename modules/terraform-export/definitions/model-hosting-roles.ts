@@ -1,6 +1,6 @@
-import { S3_BUCKET_NAME, S3_PREFIX } from "../../patterns";
+import { S3_BUCKET_NAME, S3_PREFIX } from "../../core/patterns";
 import type { Construct } from "constructs";
-import { ModelHostingRoles } from "../../model-hosting-roles";
+import { ModelHostingRoles } from "../../sagemaker/model-hosting-roles";
 import type { ModuleDefinition, ModuleInputs } from "../module-definition";
 import {
   kmsKeyArn,

@@ -1,7 +1,11 @@
-import { S3_BUCKET_NAME } from "../../patterns";
+import { S3_BUCKET_NAME } from "../../core/patterns";
 import type { Construct } from "constructs";
-import { renderPolicy } from "../../iam-policy";
-import { bucketGrantStatements, DEFAULT_TRANSITIONS, SecureBucket } from "../../secure-bucket";
+import { renderPolicy } from "../../iam/iam-policy";
+import {
+  bucketGrantStatements,
+  DEFAULT_TRANSITIONS,
+  SecureBucket,
+} from "../../storage/secure-bucket";
 import type { ModuleDefinition, ModuleInputs } from "../module-definition";
 import { kmsKeyArn, matches, nullOrMatches, roleArns, wholeNumberBetween } from "../validations";
 

@@ -1,12 +1,12 @@
-import { S3_BUCKET_NAME } from "../../patterns";
+import { S3_BUCKET_NAME } from "../../core/patterns";
 import type { Construct } from "constructs";
-import { LOG_RETENTION_DAYS } from "../../encrypted-log-group";
-import { MAX_ZONES, MIN_ZONES, SecureVpc, type NatGatewayMode } from "../../secure-vpc";
+import { LOG_RETENTION_DAYS } from "../../logs/encrypted-log-group";
+import { MAX_ZONES, MIN_ZONES, SecureVpc, type NatGatewayMode } from "../../network/secure-vpc";
 import {
   DATA_SCIENCE_ENDPOINTS,
   INTERFACE_ENDPOINT_IDS,
   type InterfaceEndpointId,
-} from "../../vpc-endpoint-catalogue";
+} from "../../network/vpc-endpoint-catalogue";
 import type { ModuleDefinition, ModuleInputs } from "../module-definition";
 import {
   everyMatches,

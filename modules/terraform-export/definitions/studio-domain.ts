@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { StudioDomain } from "../../studio-domain";
+import { StudioDomain } from "../../sagemaker/studio-domain";
 import type { ModuleDefinition, ModuleInputs } from "../module-definition";
 import {
   kmsKeyArn,

@@ -1,0 +1,133 @@
+import { readFileSync } from "node:fs";
+import { extname } from "node:path";
+import { parseDocument } from "yaml";
+import type { core } from "zod";
+import { platformConfigSchema, type PlatformConfig } from "./schema/platform";
+import { exampleConfig } from "./example";
+
+/** The environment variable that names a JSON or YAML config file replacing the example. */
+export const PLATFORM_CONFIG_ENV = "PLATFORM_CONFIG";
+
+/** A config that cannot be used, with one line per problem. */
+export class PlatformConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${source}: invalid platform config\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    this.name = "PlatformConfigError";
+  }
+}
+
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "a mapping" : `a ${typeof value}`;
+}
+
+/** Per-parse messages for the checks that carry no message of their own. */
+const errorMap: core.$ZodErrorMap = (issue) => {
+  if (issue.code === "invalid_type") {
+    if (issue.input === undefined) return "is required";
+    const expected = issue.expected === "object" ? "a mapping" : `a ${issue.expected}`;
+    const hint = issue.expected === "string" && typeof issue.input === "number" ? "; quote it" : "";
+    return `must be ${expected}, not ${typeName(issue.input)}${hint}`;
+  }
+  if (issue.code === "too_small" || issue.code === "too_big") {
+    const bound =
+      issue.code === "too_small" ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+    return `must have ${bound} ${issue.origin === "array" ? "entries" : "characters"}`;
+  }
+  return undefined;
+};
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, part) => {
+    if (typeof part === "number") return `${text}[${part}]`;
+    return text ? `${text}.${String(part)}` : String(part);
+  }, "");
+}
+
+/** One line per problem: the field path, what was found and what is allowed. */
+export function formatIssue(issue: core.$ZodIssue): string {
+  const path = pathText(issue.path) || "(top level)";
+  if (issue.code === "invalid_key") {
+    const inner = issue.issues.map((i) => i.message).join("; ");
+    return `${path}: the name ${describeValue(issue.input)} ${inner}`;
+  }
+  let value = issue.input;
+  if (issue.code === "invalid_union" && issue.discriminator !== undefined) {
+    // A discriminated union reports the whole object; show the discriminator's value.
+    value = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
+  }
+  const showValue =
+    issue.code !== "unrecognized_keys" &&
+    value !== undefined &&
+    (typeof value !== "object" || value === null);
+  return showValue
+    ? `${path}: ${describeValue(value)} ${issue.message}`
+    : `${path}: ${issue.message}`;
+}
+
+/** Validates raw config data; throws PlatformConfigError naming every problem. */
+export function parsePlatformConfig(raw: unknown, source: string): PlatformConfig {
+  const result = platformConfigSchema.safeParse(raw, { error: errorMap, reportInput: true });
+  if (result.success) return result.data;
+  throw new PlatformConfigError(source, result.error.issues.map(formatIssue));
+}
+
+/** Reads a JSON or YAML config file into plain data, without validating it. */
+export function readConfigFile(path: string): unknown {
+  const extension = extname(path).toLowerCase();
+  if (![".json", ".yaml", ".yml"].includes(extension)) {
+    throw new PlatformConfigError(path, [
+      `${PLATFORM_CONFIG_ENV}: "${path}" must end in .json, .yaml or .yml`,
+    ]);
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new PlatformConfigError(path, [
+      `${PLATFORM_CONFIG_ENV}: cannot read "${path}": ${(error as Error).message}`,
+    ]);
+  }
+  if (extension === ".json") {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new PlatformConfigError(path, [`not valid JSON: ${(error as Error).message}`]);
+    }
+  }
+  // YAML 1.2 core schema: `no` stays a string, duplicate keys are errors.
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  if (document.errors.length > 0) {
+    throw new PlatformConfigError(
+      path,
+      document.errors.map((e) => `not valid YAML: ${e.message.split("\n")[0].replace(/:$/, "")}`),
+    );
+  }
+  return document.toJS();
+}
+
+/**
+ * The platform config: the file named by PLATFORM_CONFIG when set, the TypeScript example
+ * otherwise. Throws PlatformConfigError with every problem found.
+ */
+export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): {
+  config: PlatformConfig;
+  source: string;
+} {
+  const path = env[PLATFORM_CONFIG_ENV];
+  if (path !== undefined && path !== "") {
+    return { config: parsePlatformConfig(readConfigFile(path), path), source: path };
+  }
+  const source = "accounts/config/example.ts";
+  return { config: parsePlatformConfig(exampleConfig, source), source };
+}

@@ -1,0 +1,239 @@
+import { AccessLogBucket } from "../../modules/storage/access-log-bucket";
+import { BucketReplication } from "../../modules/storage/bucket-replication";
+import { RegionalScope } from "../../modules/core/regional-scope";
+import { ExistingRole } from "../../modules/iam/iam-role";
+import { KmsKey } from "../../modules/kms/kms-key";
+import { SecureBucket, type SecureBucketProps } from "../../modules/storage/secure-bucket";
+import { bucketLifecycle, type BucketConfig } from "../config/schema/buckets";
+import type { DataScienceAccountConfig } from "../config/schema/platform";
+import { modelReaderRoleArns } from "./cross-account";
+import type { AccountNetwork } from "./network";
+import type { PlatformStack } from "../stacks/platform-stack";
+
+/** A customer managed key of the account, administered by its deploy role. */
+function accountKey(stack: PlatformStack, id: string, alias: string, description: string): KmsKey {
+  return new KmsKey(stack, id, {
+    alias,
+    description,
+    administratorArns: [stack.names.deployRoleArn],
+  });
+}
+
+export interface DataScienceData {
+  /** Encrypts data and models in S3. */
+  readonly dataKey: KmsKey;
+  /** Encrypts the Studio home file system and volumes. */
+  readonly studioKey: KmsKey;
+  readonly dataBucket: SecureBucket;
+  readonly modelBucket: SecureBucket;
+  readonly mlflowBucket: SecureBucket;
+}
+
+/** Keys, buckets, dataset grants and the DVC remote of the data science account. */
+export function addDataScienceData(stack: PlatformStack, network: AccountNetwork): DataScienceData {
+  const names = stack.names;
+  const env = names.environment;
+  const account = stack.account as DataScienceAccountConfig;
+  const accessLogs = { targetBucketName: names.accessLogBucketName };
+  const vpcEndpointId = network.vpc.s3GatewayEndpoint.id;
+
+  const dataKey = accountKey(
+    stack,
+    "data-key",
+    names.dataKeyAlias,
+    `Encrypts data and models of ${names.stem} in S3`,
+  );
+  const studioKey = accountKey(
+    stack,
+    "studio-key",
+    names.studioKeyAlias,
+    `Encrypts the SageMaker Studio home file system and volumes of ${names.stem}`,
+  );
+
+  /** A bucket of this account: the data key, access logs, lifecycle from config. */
+  const platformBucket = (
+    id: string,
+    bucketName: string,
+    config: BucketConfig | undefined,
+    options: Pick<SecureBucketProps, "vpcEndpointOnly" | "objectLock"> = {},
+  ): SecureBucket =>
+    new SecureBucket(stack, id, {
+      bucketName,
+      encryption: { kmsKey: dataKey },
+      environment: env,
+      accessLogs,
+      lifecycle: bucketLifecycle(config),
+      ...options,
+    });
+
+  const dataBucket = platformBucket("data-bucket", names.dataBucketName, account.buckets?.data, {
+    vpcEndpointOnly: { vpcEndpointId, exemptPrincipalArns: [names.deployRoleArn] },
+  });
+  const lockDays = account.buckets?.models?.objectLockRetentionDays;
+  const modelBucket = platformBucket(
+    "models-bucket",
+    names.modelBucketName,
+    account.buckets?.models,
+    {
+      // Deployment targets read models from their own VPCs: they are named by exact role ARN.
+      vpcEndpointOnly: {
+        vpcEndpointId,
+        exemptPrincipalArns: [
+          names.deployRoleArn,
+          ...modelReaderRoleArns(stack.config, stack.accountName),
+        ],
+      },
+      objectLock: lockDays === undefined ? undefined : { retentionDays: lockDays },
+    },
+  );
+  const mlflowBucket = platformBucket(
+    "mlflow-bucket",
+    names.mlflowBucketName,
+    account.buckets?.mlflow,
+  );
+
+  addReplicas(stack, dataKey, {
+    data: { bucket: dataBucket, config: account.buckets?.data },
+    models: { bucket: modelBucket, config: account.buckets?.models },
+    mlflow: { bucket: mlflowBucket, config: account.buckets?.mlflow },
+  });
+
+  // Dataset access for roles outside the platform: one inline policy per role.
+  const buckets = { data: dataBucket, models: modelBucket };
+  const roles = new Map<string, ExistingRole>();
+  for (const grant of account.datasetAccess ?? []) {
+    const roleName = grant.principal.split("/").pop()!;
+    const roleArn = grant.principal.startsWith("arn:")
+      ? grant.principal
+      : names.roleArn(grant.principal);
+    let role = roles.get(roleArn);
+    if (role === undefined) {
+      role = new ExistingRole(stack, `dataset-access-${roleName}`, {
+        roleName,
+        roleArn,
+        policyName: `${names.stem}-dataset-access`,
+      });
+      roles.set(roleArn, role);
+    }
+    buckets[grant.bucket].grant(role, grant.access, grant.prefixes);
+  }
+
+  const dvcUrl = `s3://${names.dataBucketName}/dvc`;
+  stack.addOutputs({
+    bucket_names: {
+      value: {
+        data: dataBucket.bucketName,
+        models: modelBucket.bucketName,
+        mlflow: mlflowBucket.bucketName,
+      },
+      description: "The account's buckets by purpose",
+    },
+    bucket_arns: {
+      value: {
+        data: dataBucket.bucketArn,
+        models: modelBucket.bucketArn,
+        mlflow: mlflowBucket.bucketArn,
+      },
+      description: "ARNs of the account's buckets by purpose",
+    },
+    key_arns: {
+      value: { data: dataKey.keyArn, studio: studioKey.keyArn },
+      description: "KMS keys by data class",
+    },
+    key_aliases: {
+      value: { data: dataKey.aliasName, studio: studioKey.aliasName },
+      description: "Aliases of the KMS keys by data class",
+    },
+    dvc_remote_url: { value: dvcUrl, description: "DVC remote in the data bucket" },
+    dvc_remote_commands: {
+      value: [
+        `dvc remote add -d platform ${dvcUrl}`,
+        `dvc remote modify platform region ${names.region}`,
+      ].join("\n"),
+      description: "Commands that point a DVC project at the platform's data bucket",
+    },
+  });
+  return { dataKey, studioKey, dataBucket, modelBucket, mlflowBucket };
+}
+
+type ReplicableConfig = BucketConfig & { replicaRegion?: string; objectLockRetentionDays?: number };
+
+/**
+ * Copies of the buckets whose config names a replica region: in each such region a key under
+ * the same alias, an access-log bucket, and replicas with the source's protections (including
+ * the VPC-endpoint rule, which there leaves only the deploy and replication roles).
+ */
+function addReplicas(
+  stack: PlatformStack,
+  dataKey: KmsKey,
+  sources: Record<string, { bucket: SecureBucket; config: ReplicableConfig | undefined }>,
+): void {
+  const names = stack.names;
+  const regions = new Map<string, { scope: RegionalScope; key: KmsKey; logs: AccessLogBucket }>();
+  for (const [purpose, { bucket, config }] of Object.entries(sources)) {
+    const region = config?.replicaRegion;
+    if (region === undefined) continue;
+    let regional = regions.get(region);
+    if (regional === undefined) {
+      const scope = new RegionalScope(stack, `replica-${region}`, stack.providerFor(region));
+      const env = { ...names.environment, region };
+      regional = {
+        scope,
+        key: new KmsKey(scope, "data-key", {
+          alias: dataKey.aliasName,
+          description: `Encrypts replicas of ${names.stem} data and models in ${region}`,
+          administratorArns: [names.deployRoleArn],
+        }),
+        logs: new AccessLogBucket(scope, "access-logs", {
+          bucketName: names.bucketName("access-logs", region),
+          environment: env,
+          sourceBucketArnPatterns: [`arn:${names.partition}:s3:::${names.stem}-*`],
+        }),
+      };
+      regions.set(region, regional);
+    }
+    const lockDays = config?.objectLockRetentionDays;
+    const replica = new SecureBucket(regional.scope, `${purpose}-bucket`, {
+      bucketName: names.bucketName(purpose, region),
+      encryption: { kmsKey: regional.key },
+      environment: { ...names.environment, region },
+      accessLogs: { targetBucketName: regional.logs.bucketName },
+      lifecycle: bucketLifecycle(config),
+      // No VPC endpoint reaches another region: only the exempt roles can use the replica.
+      vpcEndpointOnly: { exemptPrincipalArns: [names.deployRoleArn] },
+      objectLock: lockDays === undefined ? undefined : { retentionDays: lockDays },
+    });
+    new BucketReplication(stack, `${purpose}-replication`, {
+      source: bucket,
+      replica,
+      roleName: names.replicationRoleName(purpose),
+      environment: names.environment,
+      replicaRegion: region,
+      objectLock: lockDays !== undefined,
+    });
+  }
+}
+
+export interface DeploymentTargetData {
+  /** Encrypts model endpoint volumes. */
+  readonly endpointKey: KmsKey;
+}
+
+/** Keys of a deployment target account. */
+export function addDeploymentTargetData(stack: PlatformStack): DeploymentTargetData {
+  const names = stack.names;
+  const endpointKey = accountKey(
+    stack,
+    "endpoint-key",
+    names.endpointKeyAlias,
+    `Encrypts the SageMaker endpoint volumes of ${names.stem}`,
+  );
+  stack.addOutputs({
+    key_arns: { value: { endpoint: endpointKey.keyArn }, description: "KMS keys by data class" },
+    key_aliases: {
+      value: { endpoint: endpointKey.aliasName },
+      description: "Aliases of the KMS keys by data class",
+    },
+  });
+  return { endpointKey };
+}

@@ -1,0 +1,51 @@
+import { TerraformOutput } from "../../modules/core/cdktf";
+import type { KmsKey } from "../../modules/kms/kms-key";
+import { ModelHostingRoles } from "../../modules/sagemaker/model-hosting-roles";
+import type { AccountNetwork } from "./network";
+import type {
+  DataScienceAccountConfig,
+  DeploymentTargetAccountConfig,
+} from "../config/schema/platform";
+import type { AccountNames } from "../naming";
+import type { PlatformStack } from "../stacks/platform-stack";
+
+/** The model execution and deployment roles of a deployment target, and their outputs. */
+export function addModelHosting(
+  stack: PlatformStack,
+  network: AccountNetwork,
+  endpointKey: KmsKey,
+  dataScience: AccountNames,
+): ModelHostingRoles {
+  const names = stack.names;
+  const account = stack.account as DeploymentTargetAccountConfig;
+  const source = stack.config.accounts[account.dataScienceAccount] as DataScienceAccountConfig;
+  const hosting = new ModelHostingRoles(stack, "model-hosting", {
+    environment: names.environment,
+    executionRoleName: names.modelExecutionRoleName,
+    deploymentRoleName: names.modelDeploymentRoleName,
+    externalId: account.deployment.externalId ?? names.defaultDeploymentExternalId,
+    endpointKey,
+    network: {
+      subnetIds: network.vpc.privateSubnetIds,
+      securityGroupIds: [network.vpc.workloadSecurityGroup.id],
+    },
+    source: {
+      accountId: dataScience.accountId,
+      pipelineRoleArn: dataScience.pipelineExecutionRoleArn,
+      modelBucketName: dataScience.modelBucketName,
+      modelArtifactsPrefix: source.sagemaker.modelArtifactsPrefix,
+      dataKeyAlias: dataScience.dataKeyAlias,
+      dataKeyArn: source.dataKeyArn,
+      ecrRepositories: account.deployment.ecrRepositories,
+    },
+  });
+  new TerraformOutput(stack, "model_execution_role_arn", {
+    value: hosting.executionRole.roleArn,
+    description: "Role SageMaker runs deployed models as",
+  });
+  new TerraformOutput(stack, "model_deployment_role_arn", {
+    value: hosting.deploymentRole.roleArn,
+    description: "Role the data science pipeline assumes to deploy models here",
+  });
+  return hosting;
+}

@@ -1,0 +1,289 @@
+import { viaService } from "../../modules/core/aws-environment";
+import { IamRole } from "../../modules/iam/iam-role";
+import { KMS_ENCRYPT_DECRYPT_ACTIONS } from "../../modules/kms/kms-key";
+import { ModelRegistry } from "../../modules/sagemaker/model-registry";
+import { personaTrust, type Persona } from "../../modules/iam/persona-trust";
+import { denyModelApproval, sageMakerGuardrails } from "../../modules/sagemaker/guardrails";
+import {
+  administerDomain,
+  approveModelVersions,
+  manageUserProfiles,
+  openStudio,
+  passSageMakerRoles,
+  sageMakerRuntimeStatements,
+  sageMakerServiceTrust,
+  sageMakerWorkStatements,
+  studioAppStatements,
+} from "../../modules/sagemaker/permissions";
+import { SageMakerProjects } from "../../modules/sagemaker/projects";
+import { StudioDomain } from "../../modules/sagemaker/studio-domain";
+import type { DataScienceData } from "./data";
+import type { AccountNetwork } from "./network";
+import type { DataScienceAccountConfig } from "../config/schema/platform";
+import { targetRoleArns } from "./cross-account";
+import type { PlatformStack } from "../stacks/platform-stack";
+
+export interface DataScienceStudio {
+  readonly studioExecutionRole: IamRole;
+  readonly teamAdminExecutionRole: IamRole;
+  readonly pipelineExecutionRole: IamRole;
+  readonly userExecutionRoles: Record<string, IamRole>;
+  readonly personaRoles: Record<Persona, IamRole>;
+  readonly domain?: StudioDomain;
+  readonly registry: ModelRegistry;
+  readonly projects?: SageMakerProjects;
+}
+
+const GUARDRAILS_POLICY = "guardrails";
+
+/**
+ * SageMaker in the data science account: execution roles (Studio for data scientists, Studio
+ * for team administrators, pipelines, and dedicated per-user ones), persona roles, preventive
+ * guardrails on all of them, the VpcOnly Studio domain and its profiles, the model registry and
+ * SageMaker projects.
+ */
+export function addStudio(
+  stack: PlatformStack,
+  network: AccountNetwork,
+  data: DataScienceData,
+): DataScienceStudio {
+  const names = stack.names;
+  const env = names.environment;
+  const config = (stack.account as DataScienceAccountConfig).sagemaker;
+  const domainConfig = config.domains[0];
+  const subnetIds = network.vpc.privateSubnetIds;
+  const securityGroupIds = [network.vpc.workloadSecurityGroup.id];
+  const guardrails = sageMakerGuardrails({ subnetIds, securityGroupIds });
+
+  const executionRole = (id: string, roleName: string, description: string): IamRole =>
+    new IamRole(stack, id, {
+      roleName,
+      description,
+      trustStatements: [sageMakerServiceTrust(env)],
+      grantPolicyName: "data",
+    });
+
+  const studioExecutionRole = executionRole(
+    "studio-execution-role",
+    names.studioExecutionRoleName,
+    "Studio apps of data scientists and the jobs they start",
+  );
+  const teamAdminExecutionRole = executionRole(
+    "team-admin-execution-role",
+    names.teamAdminExecutionRoleName,
+    "Studio apps of team administrators: may approve model versions",
+  );
+  const pipelineExecutionRole = executionRole(
+    "pipeline-execution-role",
+    names.pipelineExecutionRoleName,
+    "SageMaker pipelines: train, register and deploy models",
+  );
+  const userExecutionRoles: Record<string, IamRole> = {};
+  for (const profile of domainConfig?.userProfiles ?? []) {
+    if (!profile.dedicatedExecutionRole) continue;
+    userExecutionRoles[profile.name] = executionRole(
+      `user-${profile.name}-execution-role`,
+      names.userExecutionRoleName(profile.name),
+      `Studio apps of ${profile.name} (${profile.persona})`,
+    );
+  }
+
+  // The roles SageMaker may be handed: never any other role, never to another service.
+  const sageMakerRoleArns = [
+    names.roleArn(names.studioExecutionRoleName),
+    names.roleArn(names.teamAdminExecutionRoleName),
+    names.roleArn(names.pipelineExecutionRoleName),
+    ...Object.keys(userExecutionRoles).map((p) => names.roleArn(names.userExecutionRoleName(p))),
+  ];
+
+  const teamAdminUsers = new Set(
+    (domainConfig?.userProfiles ?? []).filter((p) => p.persona === "team-admin").map((p) => p.name),
+  );
+  const executionRoles: [IamRole, { studio: boolean; approves: boolean }][] = [
+    [studioExecutionRole, { studio: true, approves: false }],
+    [teamAdminExecutionRole, { studio: true, approves: true }],
+    [pipelineExecutionRole, { studio: false, approves: false }],
+    ...Object.entries(userExecutionRoles).map(
+      ([profile, role]) =>
+        [role, { studio: true, approves: teamAdminUsers.has(profile) }] as [
+          IamRole,
+          { studio: boolean; approves: boolean },
+        ],
+    ),
+  ];
+
+  const domain =
+    domainConfig === undefined
+      ? undefined
+      : new StudioDomain(stack, "studio", {
+          domainName: names.studioDomainName,
+          authMode: domainConfig.authMode,
+          vpcId: network.vpc.vpcId,
+          subnetIds,
+          securityGroupIds,
+          kmsKeyArn: data.studioKey.keyArn,
+          defaultExecutionRoleArn: studioExecutionRole.roleArn,
+          userProfiles: domainConfig.userProfiles.map((p) => ({
+            name: p.name,
+            ssoUserName: p.ssoUserName,
+            executionRoleArn: (
+              userExecutionRoles[p.name] ??
+              (p.persona === "team-admin" ? teamAdminExecutionRole : studioExecutionRole)
+            ).roleArn,
+          })),
+        });
+
+  for (const [role, { studio, approves }] of executionRoles) {
+    for (const s of sageMakerWorkStatements(env)) role.addToPolicy(s, "sagemaker");
+    for (const s of sageMakerRuntimeStatements(env, { subnetIds, securityGroupIds }))
+      role.addToPolicy(s, "runtime");
+    role.addToPolicy(passSageMakerRoles(sageMakerRoleArns), "runtime");
+    if (studio && domain)
+      for (const s of studioAppStatements(env, domain.domainId)) role.addToPolicy(s, "runtime");
+    role.addToPolicy(approves ? approveModelVersions(env) : denyModelApproval(), "sagemaker");
+    for (const s of guardrails) role.addToPolicy(s, GUARDRAILS_POLICY);
+    data.dataBucket.grantReadWrite(role);
+    data.modelBucket.grantReadWrite(role);
+    data.mlflowBucket.grantReadWrite(role);
+    // Volumes (studio key, through SageMaker and EBS) and job output (data key, through SageMaker).
+    role.addToPrincipalPolicy({
+      Sid: "UseTheVolumeAndOutputKeys",
+      Effect: "Allow",
+      Action: [...KMS_ENCRYPT_DECRYPT_ACTIONS, "kms:CreateGrant"],
+      Resource: [data.studioKey.keyArn, data.dataKey.keyArn],
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": [viaService(env, "sagemaker"), viaService(env, "ec2")],
+        },
+      },
+    });
+  }
+  const executionArns = executionRoles.map(([r]) => r.principalArn);
+  data.studioKey.grantThroughService(
+    "SageMakerVolumes",
+    executionArns,
+    KMS_ENCRYPT_DECRYPT_ACTIONS,
+    ["sagemaker", "ec2"],
+    env,
+  );
+  data.studioKey.grantCreateGrantForAwsResources(
+    "SageMakerVolumeGrants",
+    executionArns,
+    ["sagemaker", "ec2"],
+    env,
+  );
+  data.dataKey.grantThroughService(
+    "SageMakerJobOutput",
+    executionArns,
+    KMS_ENCRYPT_DECRYPT_ACTIONS,
+    "sagemaker",
+    env,
+  );
+  // The deploy role creates the domain: SageMaker and EFS make grants on the studio key for it.
+  data.studioKey.grantThroughService(
+    "DomainCreation",
+    [names.deployRoleArn],
+    ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*"],
+    ["sagemaker", "elasticfilesystem"],
+    env,
+  );
+  data.studioKey.grantCreateGrantForAwsResources(
+    "DomainCreationGrants",
+    [names.deployRoleArn],
+    ["sagemaker", "elasticfilesystem"],
+    env,
+  );
+
+  const personaRole = (
+    persona: Persona,
+    id: string,
+    roleName: string,
+    description: string,
+  ): IamRole => {
+    const role = new IamRole(stack, id, {
+      roleName,
+      description,
+      trustStatements: [personaTrust(env, config.identity, persona)],
+      maxSessionDuration: 3600 * 8,
+    });
+    for (const s of guardrails) role.addToPolicy(s, GUARDRAILS_POLICY);
+    if (domain) for (const s of openStudio(env, domain.domainId)) role.addToPolicy(s);
+    return role;
+  };
+  const personaRoles: Record<Persona, IamRole> = {
+    dataScientist: personaRole(
+      "dataScientist",
+      "data-scientist-role",
+      names.personaRoleName("data-scientist"),
+      "Data scientists: open Studio, register (never approve) model versions",
+    ),
+    teamAdmin: personaRole(
+      "teamAdmin",
+      "team-admin-role",
+      names.personaRoleName("team-admin"),
+      "Data science team administrators: manage user profiles, approve model versions",
+    ),
+    admin: personaRole(
+      "admin",
+      "ds-admin-role",
+      names.personaRoleName("admin"),
+      "Data science administrators: manage the Studio domain",
+    ),
+  };
+  personaRoles.dataScientist.addToPolicy(denyModelApproval());
+  personaRoles.teamAdmin.addToPolicy(approveModelVersions(env));
+  for (const role of [personaRoles.teamAdmin, personaRoles.admin]) {
+    if (domain) role.addToPolicy(manageUserProfiles(env, domain.domainId));
+    role.addToPolicy(passSageMakerRoles(sageMakerRoleArns));
+  }
+  if (domain) personaRoles.admin.addToPolicy(administerDomain(env, domain.domainId));
+  personaRoles.admin.addToPolicy(denyModelApproval());
+
+  const registry = new ModelRegistry(stack, "model-registry", {
+    environment: env,
+    groupNames: config.modelPackageGroups,
+    // The targets' roles create models from approved versions: both may read the registry.
+    readerRoleArns: targetRoleArns(stack.config, stack.accountName),
+  });
+
+  const projects = config.projects
+    ? new SageMakerProjects(stack, "sagemaker-projects", { environment: env, sageMakerRoleArns })
+    : undefined;
+
+  const outputs: Record<string, { value: unknown; description: string }> = {
+    sagemaker_role_arns: {
+      value: {
+        studio_execution: studioExecutionRole.roleArn,
+        team_admin_execution: teamAdminExecutionRole.roleArn,
+        pipeline_execution: pipelineExecutionRole.roleArn,
+        data_scientist: personaRoles.dataScientist.roleArn,
+        team_admin: personaRoles.teamAdmin.roleArn,
+        ds_admin: personaRoles.admin.roleArn,
+      },
+      description: "SageMaker execution and persona roles",
+    },
+    model_package_groups: {
+      value: config.modelPackageGroups,
+      description: "Model registry groups the deployment targets read",
+    },
+  };
+  if (domain) {
+    outputs.studio_domain_id = { value: domain.domainId, description: "The VpcOnly Studio domain" };
+    outputs.studio_user_profiles = {
+      value: Object.keys(domain.userProfiles),
+      description: "Studio user profiles",
+    };
+  }
+  stack.addOutputs(outputs);
+
+  return {
+    studioExecutionRole,
+    teamAdminExecutionRole,
+    pipelineExecutionRole,
+    userExecutionRoles,
+    personaRoles,
+    domain,
+    registry,
+    projects,
+  };
+}

@@ -1,0 +1,128 @@
+import type { Construct } from "constructs";
+import { AccessLogBucket } from "../../modules/storage/access-log-bucket";
+import { LocalBackend, TerraformOutput } from "../../modules/core/cdktf";
+import { suppressRule } from "../../modules/rules/suppress";
+import { GithubCiRoles } from "../../modules/ci/github-ci-roles";
+import { TerraformStateBackend } from "../../modules/storage/terraform-state-backend";
+import { bucketLifecycle } from "../config/schema/buckets";
+import { PlatformStack, type PlatformStackProps } from "./platform-stack";
+
+/** Stack id of an account's bootstrap stack. */
+export function bootstrapStackId(accountName: string): string {
+  return `${accountName}-bootstrap`;
+}
+
+/**
+ * Creates what an account needs before anything else: its S3 access-log bucket (the sink every
+ * other bucket logs into) and its Terraform state backend. Applied first, with local state (the
+ * state bucket does not exist yet); once applied, `state.bootstrapBackend: s3` moves its own
+ * state into the bucket it made (README, "Deploying an account").
+ */
+export class BootstrapStack extends PlatformStack {
+  readonly accessLogs: AccessLogBucket;
+  readonly stateBackend: TerraformStateBackend;
+  /** GitHub OIDC provider and CI roles, with `ci` in config. */
+  readonly ci?: GithubCiRoles;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
+    const names = this.names;
+    const locking = this.config.state.locking;
+
+    this.accessLogs = new AccessLogBucket(this, "access-logs", {
+      bucketName: names.accessLogBucketName,
+      environment: names.environment,
+      sourceBucketArnPatterns: [`arn:${names.partition}:s3:::${names.stem}-*`],
+      lifecycle: bucketLifecycle(this.account.buckets?.accessLogs),
+    });
+
+    const github = this.config.ci?.github;
+    this.ci =
+      github === undefined
+        ? undefined
+        : new GithubCiRoles(this, "ci", {
+            environment: names.environment,
+            repository: github.repository,
+            applyEnvironment: github.environments[this.accountName] ?? this.accountName,
+            planRoleName: names.ciPlanRoleName,
+            applyRoleName: names.ciApplyRoleName,
+            deployRoleArn: names.deployRoleArn,
+            // One provider per account: the first config account of an account id makes it.
+            createOidcProvider:
+              github.createOidcProvider &&
+              Object.entries(this.config.accounts).find(
+                ([, a]) => a.accountId === this.account.accountId,
+              )![0] === this.accountName,
+            state: {
+              bucketName: names.stateBucketName,
+              objectPattern: "stacks/*",
+              lockTableArn:
+                locking === "dynamodb"
+                  ? `arn:${names.partition}:dynamodb:${names.region}:${names.accountId}:table/${names.stateLockTableName}`
+                  : undefined,
+            },
+            bucketArnPattern: `arn:${names.partition}:s3:::${names.stem}-*`,
+          });
+
+    this.stateBackend = new TerraformStateBackend(this, "state", {
+      bucketName: names.stateBucketName,
+      keyAlias: names.stateKeyAlias,
+      administratorArns: [names.deployRoleArn],
+      // Role references (not names): Terraform creates the roles before the key policy names them.
+      stateUserArns: [names.deployRoleArn, ...(this.ci ? [this.ci.planRole.roleArn] : [])],
+      environment: names.environment,
+      accessLogs: { targetBucketName: this.accessLogs.bucketName },
+      lockTableName: locking === "dynamodb" ? names.stateLockTableName : undefined,
+      noncurrentVersionExpirationDays: this.config.state.noncurrentVersionExpirationDays,
+      noncurrentVersionsRetained: this.config.state.noncurrentVersionsRetained,
+    });
+
+    if (this.config.state.bootstrapBackend === "s3") {
+      this.useAccountStateBackend();
+    } else {
+      // Relative to cdktf.out/stacks/<id>, where terraform runs: the project root. cdktf's
+      // default is an absolute path, which would tie the output to one checkout.
+      new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+      suppressRule(
+        this,
+        "Stack.EncryptedStateWithLocking",
+        "bootstrap state is local until the state bucket this stack creates exists; set state.bootstrapBackend: s3 and run terraform init -migrate-state (README)",
+      );
+    }
+
+    new TerraformOutput(this, "access_log_bucket", {
+      value: this.accessLogs.bucketName,
+      description: "Bucket that receives the S3 server access logs of the account's buckets",
+    });
+    new TerraformOutput(this, "state_bucket", {
+      value: this.stateBackend.bucket.bucketName,
+      description: "Bucket that holds this account's Terraform state",
+    });
+    new TerraformOutput(this, "state_key_arn", {
+      value: this.stateBackend.key.keyArn,
+      description: "KMS key that encrypts the state",
+    });
+    new TerraformOutput(this, "state_key_alias", {
+      value: this.stateBackend.key.aliasName,
+      description: "Alias of the state key; the backends name the key by it",
+    });
+    if (this.ci) {
+      this.allowCiPlanReads(this.ci.planRole.roleArn);
+      new TerraformOutput(this, "ci_plan_role_arn", {
+        value: this.ci.planRole.roleArn,
+        description: "Role pull-request workflows assume (GitHub OIDC) to plan this account",
+      });
+      new TerraformOutput(this, "ci_apply_role_arn", {
+        value: this.ci.applyRole.roleArn,
+        description:
+          "Role the account's GitHub environment assumes to apply (it assumes the deploy role)",
+      });
+    }
+    if (this.stateBackend.lockTable) {
+      new TerraformOutput(this, "state_lock_table", {
+        value: this.stateBackend.lockTable.name,
+        description: "DynamoDB table that locks the state",
+      });
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { Construct } from "constructs";
+import { DEPLOYMENT_TARGET_ENDPOINTS } from "../../modules/network/vpc-endpoint-catalogue";
+import { addDeploymentTargetData, type DeploymentTargetData } from "../features/data";
+import { addAccountNetwork, type AccountNetwork } from "../features/network";
+import { addModelHosting } from "../features/model-hosting";
+import type { ModelHostingRoles } from "../../modules/sagemaker/model-hosting-roles";
+import { namingInput } from "../config/schema/platform";
+import { AccountNames } from "../naming";
+import { PlatformStack, type PlatformStackProps } from "./platform-stack";
+
+/**
+ * A deployment target account (staging, prod): hosts models trained in the data science
+ * account, deployed by that account's pipeline.
+ */
+export class DeploymentTargetAccountStack extends PlatformStack {
+  /** Names in the data science account this account takes models from. */
+  readonly dataScienceNames: AccountNames;
+  readonly network: AccountNetwork;
+  readonly data: DeploymentTargetData;
+  readonly hosting: ModelHostingRoles;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
+    if (this.account.type !== "deployment-target") {
+      throw new Error(
+        `${id}: DeploymentTargetAccountStack needs an account of type "deployment-target"`,
+      );
+    }
+    this.dataScienceNames = new AccountNames(
+      namingInput(this.config, this.account.dataScienceAccount),
+    );
+    this.useAccountStateBackend();
+    this.network = addAccountNetwork(this, {
+      defaultEndpoints: DEPLOYMENT_TARGET_ENDPOINTS,
+      // Model artifacts come from the data science account's model bucket.
+      readBuckets: [
+        {
+          bucketName: this.dataScienceNames.modelBucketName,
+          accountId: this.dataScienceNames.accountId,
+        },
+      ],
+    });
+    this.data = addDeploymentTargetData(this);
+    this.hosting = addModelHosting(
+      this,
+      this.network,
+      this.data.endpointKey,
+      this.dataScienceNames,
+    );
+    this.allowCiPlanReads();
+  }
+}

@@ -1,0 +1,148 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { Construct } from "constructs";
+import {
+  S3Backend,
+  TerraformOutput,
+  TerraformStack,
+  TerraformVariable,
+} from "../../modules/core/cdktf";
+import { KmsKey } from "../../modules/kms/kms-key";
+import { SecureBucket } from "../../modules/storage/secure-bucket";
+import { namingInput, type AccountConfig, type PlatformConfig } from "../config/schema/platform";
+import { AccountNames } from "../naming";
+
+export interface PlatformStackProps {
+  readonly config: PlatformConfig;
+  /** The account's key in `config.accounts`. */
+  readonly accountName: string;
+}
+
+/** Terraform versions the state settings need: S3 native locking came in 1.10. */
+export function requiredTerraformVersion(config: PlatformConfig): string {
+  // 1.6.1 brought the nested assume_role block and KMS aliases back to the S3 backend.
+  return config.state.locking === "lockfile" ? ">= 1.10.0" : ">= 1.6.1";
+}
+
+/** Tags every resource of an account gets through the provider. */
+export function defaultTags(config: PlatformConfig, accountName: string): Record<string, string> {
+  return {
+    ...config.tags,
+    project: config.prefix,
+    environment: accountName,
+    "managed-by": "cdktf",
+  };
+}
+
+/**
+ * A stack deployed into one AWS account: an AWS provider that assumes the account's deploy role
+ * and refuses to act in any other account, the platform's default tags, and the Terraform
+ * version the state settings need. Every stack of the platform extends it.
+ */
+export abstract class PlatformStack extends TerraformStack {
+  readonly config: PlatformConfig;
+  readonly accountName: string;
+  readonly account: AccountConfig;
+  readonly names: AccountNames;
+  readonly provider: AwsProvider;
+  /** The role the provider assumes: the deploy role, or another for a run (CI plans). */
+  readonly roleArnVariable: TerraformVariable;
+  private readonly regionalProviders = new Map<string, AwsProvider>();
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id);
+    this.config = props.config;
+    this.accountName = props.accountName;
+    this.account = props.config.accounts[props.accountName];
+    this.names = new AccountNames(namingInput(props.config, props.accountName));
+    this.roleArnVariable = new TerraformVariable(this, "aws_role_arn", {
+      type: "string",
+      default: this.names.deployRoleArn,
+      description:
+        "Role the AWS provider assumes: the deploy role to apply; CI plans pass their read-only plan role (-var aws_role_arn=...)",
+    });
+
+    this.provider = new AwsProvider(this, "aws", this.providerConfig(this.config.region));
+    this.addOverride("terraform.required_version", requiredTerraformVersion(this.config));
+  }
+
+  /**
+   * The provider for another region of the same account (replicas): same deploy role, same
+   * account guard, same tags; alias `<region>`.
+   */
+  providerFor(region: string): AwsProvider {
+    let provider = this.regionalProviders.get(region);
+    if (provider === undefined) {
+      provider = new AwsProvider(this, `aws-${region}`, {
+        ...this.providerConfig(region),
+        alias: region,
+      });
+      this.regionalProviders.set(region, provider);
+    }
+    return provider;
+  }
+
+  private providerConfig(region: string) {
+    return {
+      region,
+      allowedAccountIds: [this.account.accountId],
+      assumeRole: [{ roleArn: this.roleArnVariable.stringValue, sessionName: this.sessionName }],
+      defaultTags: [{ tags: defaultTags(this.config, this.accountName) }],
+    };
+  }
+
+  /**
+   * Lets the CI plan role refresh this stack: every key's policy names it for metadata (never
+   * use), and every bucket restricted to the VPC endpoint exempts it (it reads configuration,
+   * never objects). No-op without `ci` in config.
+   */
+  protected allowCiPlanReads(planRoleArn = this.names.ciPlanRoleArn): void {
+    if (this.config.ci === undefined) return;
+    for (const c of this.node.findAll()) {
+      if (c instanceof KmsKey) {
+        c.addToPolicy({
+          Sid: "CiPlanReadsKeyMetadata",
+          Effect: "Allow",
+          Principal: { AWS: planRoleArn },
+          Action: [
+            "kms:DescribeKey",
+            "kms:GetKeyPolicy",
+            "kms:GetKeyRotationStatus",
+            "kms:ListResourceTags",
+          ],
+          Resource: "*",
+        });
+      }
+      if (c instanceof SecureBucket) c.addVpcEndpointExemption(planRoleArn);
+    }
+  }
+
+  /** Stack outputs, each with the description that plans and `terraform output` show. */
+  addOutputs(outputs: Record<string, { value: unknown; description: string }>): void {
+    for (const [id, o] of Object.entries(outputs)) {
+      new TerraformOutput(this, id, { value: o.value, description: o.description });
+    }
+  }
+
+  /** STS session name of this stack's Terraform runs; it shows in CloudTrail. */
+  get sessionName(): string {
+    return `${this.config.prefix}-${this.node.id}`.slice(0, 64);
+  }
+
+  /** Keeps this stack's state in the account's state bucket (made by its bootstrap stack). */
+  protected useAccountStateBackend(): void {
+    const locking = this.config.state.locking;
+    new S3Backend(this, {
+      bucket: this.names.stateBucketName,
+      key: this.names.stateObjectKey(this.node.id),
+      region: this.config.region,
+      encrypt: true,
+      kmsKeyId: this.names.stateKeyAliasArn,
+      assumeRole: { roleArn: this.names.deployRoleArn, sessionName: this.sessionName },
+      dynamodbTable: locking === "dynamodb" ? this.names.stateLockTableName : undefined,
+    });
+    if (locking === "lockfile") {
+      // cdktf 0.21's S3Backend has no typed use_lockfile.
+      this.addOverride("terraform.backend.s3.use_lockfile", true);
+    }
+  }
+}

@@ -1,0 +1,179 @@
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { Construct } from "constructs";
+import type { AwsEnvironment } from "../core/aws-environment";
+import type { PolicyStatement } from "../iam/iam-policy";
+import { IamRole } from "../iam/iam-role";
+
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+
+export interface GithubCiRolesProps {
+  readonly environment: AwsEnvironment;
+  /** `owner/name`. */
+  readonly repository: string;
+  /** GitHub environment the apply role trusts (its deployment branch rule names the branch). */
+  readonly applyEnvironment: string;
+  readonly planRoleName: string;
+  readonly applyRoleName: string;
+  /** The role Terraform assumes to apply; the apply role may assume it and nothing else. */
+  readonly deployRoleArn: string;
+  /** Create the account's OIDC provider; false when it exists (made elsewhere). */
+  readonly createOidcProvider: boolean;
+  /** What plans read besides AWS metadata: the state bucket and its lock. */
+  readonly state: {
+    readonly bucketName: string;
+    /** Object keys of the states, with wildcards: `stacks/*`. */
+    readonly objectPattern: string;
+    readonly lockTableArn?: string;
+  };
+  /** Buckets whose configuration (never objects) plans read: `<prefix>-<env>-*`. */
+  readonly bucketArnPattern: string;
+}
+
+/**
+ * CI identity without long-lived keys: the GitHub Actions OIDC provider and two roles, both
+ * scoped by the token's `aud` and exact `sub` to one repository, never an organisation-wide
+ * wildcard. The plan role serves pull requests: it reads AWS metadata (never data), reads the
+ * state and takes its lock. The apply role serves one GitHub environment and may only assume the
+ * deploy role.
+ */
+export class GithubCiRoles extends Construct {
+  readonly planRole: IamRole;
+  readonly applyRole: IamRole;
+  readonly providerArn: string;
+
+  constructor(scope: Construct, id: string, props: GithubCiRolesProps) {
+    super(scope, id);
+    const env = props.environment;
+    this.providerArn = `arn:${env.partition}:iam::${env.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+    if (props.createOidcProvider) {
+      const provider = new IamOpenidConnectProvider(this, "github-oidc", {
+        url: `https://${GITHUB_OIDC_HOST}`,
+        clientIdList: ["sts.amazonaws.com"],
+      });
+      this.providerArn = provider.arn;
+    }
+    const github = (sid: string, subject: string): PolicyStatement => ({
+      Sid: sid,
+      Effect: "Allow",
+      Principal: { Federated: this.providerArn },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: {
+        StringEquals: {
+          [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
+          [`${GITHUB_OIDC_HOST}:sub`]: subject,
+        },
+      },
+    });
+    const planRoleArn = `arn:${env.partition}:iam::${env.accountId}:role/${props.planRoleName}`;
+
+    this.planRole = new IamRole(this, "plan-role", {
+      roleName: props.planRoleName,
+      description: `Plans pull requests of ${props.repository}: reads metadata and state, locks state`,
+      trustStatements: [
+        github("PullRequestsOfTheRepository", `repo:${props.repository}:pull_request`),
+        {
+          // Terraform's provider and backend assume the role named in the stack; in a plan run
+          // that is this role itself (-var aws_role_arn), so it must trust itself, by exact ARN.
+          Sid: "ItselfForTerraform",
+          Effect: "Allow",
+          Principal: { AWS: `arn:${env.partition}:iam::${env.accountId}:root` },
+          Action: "sts:AssumeRole",
+          Condition: { ArnEquals: { "aws:PrincipalArn": planRoleArn } },
+        },
+      ],
+    });
+    this.applyRole = new IamRole(this, "apply-role", {
+      roleName: props.applyRoleName,
+      description: `Applies merged changes of ${props.repository} from the ${props.applyEnvironment} environment`,
+      trustStatements: [
+        github(
+          "TheAccountsEnvironment",
+          `repo:${props.repository}:environment:${props.applyEnvironment}`,
+        ),
+      ],
+    });
+
+    const stateArn = `arn:${env.partition}:s3:::${props.state.bucketName}`;
+    const plan: PolicyStatement[] = [
+      {
+        // Describe/Get/List of the services the platform uses: metadata Terraform refreshes.
+        Sid: "ReadPlatformMetadata",
+        Effect: "Allow",
+        Action: [
+          "dynamodb:DescribeContinuousBackups",
+          "dynamodb:DescribeTable",
+          "dynamodb:DescribeTimeToLive",
+          "dynamodb:ListTagsOfResource",
+          "ec2:Describe*",
+          "iam:Get*",
+          "iam:List*",
+          "kms:Describe*",
+          "kms:GetKeyPolicy",
+          "kms:GetKeyRotationStatus",
+          "kms:ListAliases",
+          "kms:ListResourceTags",
+          "logs:Describe*",
+          "logs:ListTagsForResource",
+          "rds:Describe*",
+          "rds:ListTagsForResource",
+          "sagemaker:Describe*",
+          "sagemaker:GetModelPackageGroupPolicy",
+          "sagemaker:GetSagemakerServicecatalogPortfolioStatus",
+          "sagemaker:List*",
+          "secretsmanager:DescribeSecret",
+          "ssm:GetParameter",
+          "ssm:GetParameters",
+          "sts:GetCallerIdentity",
+        ],
+        Resource: "*",
+      },
+      {
+        Sid: "ReadPlatformBucketConfiguration",
+        Effect: "Allow",
+        Action: [
+          "s3:GetAccelerateConfiguration",
+          "s3:GetBucket*",
+          "s3:GetEncryptionConfiguration",
+          "s3:GetLifecycleConfiguration",
+          "s3:GetReplicationConfiguration",
+          "s3:ListBucket",
+        ],
+        Resource: props.bucketArnPattern,
+      },
+      {
+        Sid: "ReadTheState",
+        Effect: "Allow",
+        Action: "s3:GetObject",
+        Resource: `${stateArn}/${props.state.objectPattern}`,
+      },
+      {
+        Sid: "LockTheState",
+        Effect: "Allow",
+        Action: ["s3:DeleteObject", "s3:PutObject"],
+        Resource: `${stateArn}/${props.state.objectPattern}.tflock`,
+      },
+    ];
+    if (props.state.lockTableArn !== undefined) {
+      plan.push({
+        Sid: "LockTheStateTable",
+        Effect: "Allow",
+        Action: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
+        Resource: props.state.lockTableArn,
+      });
+    }
+    plan.push({
+      Sid: "AssumeItselfForTerraform",
+      Effect: "Allow",
+      Action: "sts:AssumeRole",
+      Resource: planRoleArn,
+    });
+    for (const s of plan) this.planRole.addToPolicy(s);
+
+    this.applyRole.addToPolicy({
+      Sid: "AssumeTheDeployRoleOnly",
+      Effect: "Allow",
+      Action: "sts:AssumeRole",
+      Resource: props.deployRoleArn,
+    });
+  }
+}

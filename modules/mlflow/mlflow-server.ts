@@ -1,0 +1,370 @@
+import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
+import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Construct } from "constructs";
+import type { AwsEnvironment } from "../core/aws-environment";
+import { Fn, Token } from "../core/cdktf";
+import { encryptedLogGroup } from "../logs/encrypted-log-group";
+import { KMS_ENCRYPT_DECRYPT_ACTIONS, type KmsKey } from "../kms/kms-key";
+import type { MlflowServerRole } from "./mlflow-server-role";
+
+export interface MlflowDatabaseProps {
+  /** @default "db.t4g.small" */
+  readonly instanceClass?: string;
+  /** PostgreSQL major version. @default "16" */
+  readonly engineVersion?: string;
+  /** @default 20 */
+  readonly allocatedStorageGb?: number;
+  /** @default false */
+  readonly multiAz?: boolean;
+  /** Days of automated backups (at least 7). @default 7 */
+  readonly backupRetentionDays?: number;
+}
+
+export interface MlflowServerProps {
+  readonly environment: AwsEnvironment;
+  /** Stem of names: `<prefix>-<env>`. */
+  readonly name: string;
+  readonly role: MlflowServerRole;
+  /** `s3://<bucket>`: where runs store artifacts. */
+  readonly artifactRoot: string;
+  /** Encrypts the root volume, the database and its secret. */
+  readonly key: KmsKey;
+  /** The account's logs key, for the database's log groups. */
+  readonly logsKey: KmsKey;
+  readonly deployRoleArn: string;
+  readonly network: {
+    readonly vpcId: string;
+    readonly subnetIds: string[];
+    /** Only this group (the SageMaker workloads) may reach the tracking port. */
+    readonly clientSecurityGroupId: string;
+    readonly endpointSecurityGroupId: string;
+    readonly s3PrefixListId: string;
+    /** The VPC routes to the internet (NAT): the server may use HTTPS to reach the package index. */
+    readonly internetEgress: boolean;
+  };
+  /** Pinned MLflow version. */
+  readonly mlflowVersion: string;
+  /** @default "t3.medium" */
+  readonly instanceType?: string;
+  /** @default the latest Amazon Linux 2023 AMI */
+  readonly amiId?: string;
+  /** @default 5000 */
+  readonly port?: number;
+  /** @default PyPI */
+  readonly pipIndexUrl?: string;
+  readonly database?: MlflowDatabaseProps;
+  readonly databaseIdentifier: string;
+}
+
+const DB_PORT = 5432;
+const DB_NAME = "mlflow";
+const DB_USER = "mlflow";
+
+/**
+ * Boot script: installs MLflow at the pinned version and runs it as a service whose backend
+ * store URI is built at start-up from the database secret in Secrets Manager. No secret is in the
+ * user data or the Terraform output: two `%s` stand for the secret's ARN and the database's
+ * address, which Terraform fills in (`format`). The script has no other `%`.
+ */
+export function mlflowUserData(props: {
+  mlflowVersion: string;
+  pipIndexUrl?: string;
+  port: number;
+  artifactRoot: string;
+  region: string;
+}): string {
+  const index = props.pipIndexUrl === undefined ? "" : ` --index-url ${props.pipIndexUrl}`;
+  return [
+    "#!/bin/bash",
+    "set -euo pipefail",
+    "dnf install -y python3.11 python3.11-pip",
+    "useradd --system --home-dir /var/lib/mlflow --create-home --shell /sbin/nologin mlflow",
+    `python3.11 -m venv /opt/mlflow && /opt/mlflow/bin/pip install${index} "mlflow==${props.mlflowVersion}" "psycopg2-binary==2.9.9" "boto3>=1.28"`,
+    "cat > /usr/local/bin/mlflow-start <<'SCRIPT'",
+    "#!/bin/bash",
+    "set -euo pipefail",
+    "# The password is read from Secrets Manager at every start; it is never written to disk.",
+    // The two %s are the secret's ARN and the database host, filled in by Terraform.
+    `secret=$(aws secretsmanager get-secret-value --region ${props.region} --secret-id '%s' --query SecretString --output text)`,
+    `export MLFLOW_BACKEND_STORE_URI=$(SECRET="$secret" DB_HOST='%s' /opt/mlflow/bin/python -c 'import json, os, urllib.parse as u; s = json.loads(os.environ["SECRET"]); print("postgresql://{}:{}@{}:${DB_PORT}/${DB_NAME}?sslmode=require".format(u.quote(s["username"], safe=""), u.quote(s["password"], safe=""), os.environ["DB_HOST"]))')`,
+    `exec /opt/mlflow/bin/mlflow server --host 0.0.0.0 --port ${props.port} --default-artifact-root ${props.artifactRoot}`,
+    "SCRIPT",
+    "chmod 0755 /usr/local/bin/mlflow-start",
+    "cat > /etc/systemd/system/mlflow.service <<'UNIT'",
+    "[Unit]",
+    "Description=MLflow tracking server",
+    "After=network-online.target",
+    "Wants=network-online.target",
+    "[Service]",
+    "User=mlflow",
+    "ExecStart=/usr/local/bin/mlflow-start",
+    "Restart=always",
+    "RestartSec=10",
+    "NoNewPrivileges=true",
+    "ProtectSystem=strict",
+    "ReadWritePaths=/var/lib/mlflow /tmp",
+    "[Install]",
+    "WantedBy=multi-user.target",
+    "UNIT",
+    "systemctl daemon-reload",
+    "systemctl enable --now mlflow",
+    "",
+  ].join("\n");
+}
+
+/**
+ * An MLflow tracking server on a private EC2 instance (IMDSv2 only with a hop limit of 1, an
+ * encrypted root volume, no public IP, no SSH key, detailed monitoring) with a PostgreSQL backend
+ * store on RDS (encrypted, private, SSL forced, master password managed by RDS in Secrets
+ * Manager, IAM authentication, deletion protection, backups, log exports into encrypted log
+ * groups). Only the SageMaker workloads reach the tracking port; only the server reaches the
+ * database. People reach it through a Session Manager port forward.
+ */
+export class MlflowServer extends Construct {
+  readonly serverSecurityGroup: SecurityGroup;
+  readonly databaseSecurityGroup: SecurityGroup;
+  readonly database: DbInstance;
+  readonly launchTemplate: LaunchTemplate;
+  readonly instance: Instance;
+  readonly port: number;
+
+  constructor(scope: Construct, id: string, props: MlflowServerProps) {
+    super(scope, id);
+    const env = props.environment;
+    const net = props.network;
+    const db = props.database ?? {};
+    this.port = props.port ?? 5000;
+
+    // --- Network -------------------------------------------------------------------------
+    this.serverSecurityGroup = new SecurityGroup(this, "server-security-group", {
+      name: `${props.name}-mlflow-server`,
+      description: "MLflow tracking server: the tracking port from ML workloads only",
+      vpcId: net.vpcId,
+      tags: { Name: `${props.name}-mlflow-server` },
+    });
+    this.databaseSecurityGroup = new SecurityGroup(this, "database-security-group", {
+      name: `${props.name}-mlflow-database`,
+      description: "MLflow backend store: PostgreSQL from the MLflow server only",
+      vpcId: net.vpcId,
+      tags: { Name: `${props.name}-mlflow-database` },
+    });
+    const server = this.serverSecurityGroup.id;
+    const rules: [string, "ingress" | "egress", Record<string, unknown>][] = [
+      [
+        "server-from-workloads",
+        "ingress",
+        {
+          description: "MLflow tracking API from ML workloads",
+          fromPort: this.port,
+          toPort: this.port,
+          referencedSecurityGroupId: net.clientSecurityGroupId,
+        },
+      ],
+      [
+        "server-to-endpoints",
+        "egress",
+        {
+          description: "HTTPS to the interface VPC endpoints",
+          fromPort: 443,
+          toPort: 443,
+          referencedSecurityGroupId: net.endpointSecurityGroupId,
+        },
+      ],
+      [
+        "server-to-s3",
+        "egress",
+        {
+          description: "HTTPS to S3 (artifacts, packages) through the gateway endpoint",
+          fromPort: 443,
+          toPort: 443,
+          prefixListId: net.s3PrefixListId,
+        },
+      ],
+      [
+        "server-to-database",
+        "egress",
+        {
+          description: "PostgreSQL to the backend store",
+          fromPort: DB_PORT,
+          toPort: DB_PORT,
+          referencedSecurityGroupId: this.databaseSecurityGroup.id,
+        },
+      ],
+    ];
+    if (net.internetEgress) {
+      rules.push([
+        "server-to-package-index",
+        "egress",
+        {
+          description: "HTTPS to the package index through NAT (installing MLflow)",
+          fromPort: 443,
+          toPort: 443,
+          cidrIpv4: "0.0.0.0/0",
+        },
+      ]);
+    }
+    for (const [ruleId, direction, rule] of rules) {
+      const Rule =
+        direction === "ingress" ? VpcSecurityGroupIngressRule : VpcSecurityGroupEgressRule;
+      new Rule(this, ruleId, { securityGroupId: server, ipProtocol: "tcp", ...rule });
+    }
+    new VpcSecurityGroupIngressRule(this, "database-from-server", {
+      securityGroupId: this.databaseSecurityGroup.id,
+      description: "PostgreSQL from the MLflow server",
+      ipProtocol: "tcp",
+      fromPort: DB_PORT,
+      toPort: DB_PORT,
+      referencedSecurityGroupId: server,
+    });
+
+    // --- Keys ----------------------------------------------------------------------------
+    // Terraform (the deploy role) launches the volume, the database and its secret; the services
+    // make grants on the key for those resources only.
+    props.key.grantThroughService(
+      "MlflowResourcesThroughServices",
+      [props.deployRoleArn],
+      KMS_ENCRYPT_DECRYPT_ACTIONS,
+      ["ec2", "rds", "secretsmanager"],
+      env,
+    );
+    props.key.grantCreateGrantForAwsResources(
+      "MlflowResourceGrants",
+      [props.deployRoleArn],
+      ["ec2", "rds"],
+      env,
+    );
+    props.key.grantThroughService(
+      "MlflowServerReadsItsSecret",
+      [props.role.role.principalArn],
+      ["kms:Decrypt"],
+      "secretsmanager",
+      env,
+    );
+
+    // --- Backend store -------------------------------------------------------------------
+    const subnetGroup = new DbSubnetGroup(this, "database-subnets", {
+      name: `${props.name}-mlflow`,
+      description: "Private subnets of the MLflow backend store",
+      subnetIds: net.subnetIds,
+    });
+    const engineVersion = db.engineVersion ?? "16";
+    const parameters = new DbParameterGroup(this, "database-parameters", {
+      name: `${props.name}-mlflow-postgres${engineVersion}`,
+      family: `postgres${engineVersion}`,
+      description: "MLflow backend store: SSL only",
+      parameter: [{ name: "rds.force_ssl", value: "1" }],
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const logTypes = ["postgresql", "upgrade"];
+    const logGroups = logTypes.map((type) =>
+      encryptedLogGroup(this, `database-log-${type}`, {
+        logGroupName: `/aws/rds/instance/${props.databaseIdentifier}/${type}`,
+        key: props.logsKey,
+        environment: env,
+      }),
+    );
+    const backupDays = db.backupRetentionDays ?? 7;
+    if (backupDays < 7)
+      throw new Error(
+        `${this.node.path}: backupRetentionDays is ${backupDays}; must be at least 7`,
+      );
+    this.database = new DbInstance(this, "database", {
+      identifier: props.databaseIdentifier,
+      engine: "postgres",
+      engineVersion,
+      instanceClass: db.instanceClass ?? "db.t4g.small",
+      allocatedStorage: db.allocatedStorageGb ?? 20,
+      storageType: "gp3",
+      storageEncrypted: true,
+      kmsKeyId: props.key.keyArn,
+      dbName: DB_NAME,
+      username: DB_USER,
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: props.key.keyArn,
+      iamDatabaseAuthenticationEnabled: true,
+      dbSubnetGroupName: subnetGroup.name,
+      parameterGroupName: parameters.name,
+      vpcSecurityGroupIds: [this.databaseSecurityGroup.id],
+      publiclyAccessible: false,
+      multiAz: db.multiAz ?? false,
+      backupRetentionPeriod: backupDays,
+      copyTagsToSnapshot: true,
+      deletionProtection: true,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${props.databaseIdentifier}-final`,
+      autoMinorVersionUpgrade: true,
+      enabledCloudwatchLogsExports: logTypes,
+      dependsOn: logGroups,
+      lifecycle: { preventDestroy: true },
+    });
+    const secretArn = this.database.masterUserSecret.get(0).secretArn;
+    props.role.readDatabaseSecret(secretArn, { keyArn: props.key.keyArn, environment: env });
+
+    // --- Server --------------------------------------------------------------------------
+    const imageId =
+      props.amiId ??
+      new DataAwsSsmParameter(this, "ami", {
+        name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+      }).value;
+    this.launchTemplate = new LaunchTemplate(this, "launch-template", {
+      name: `${props.name}-mlflow-server`,
+      description: "MLflow tracking server",
+      imageId,
+      instanceType: props.instanceType ?? "t3.medium",
+      iamInstanceProfile: { name: props.role.instanceProfile.name },
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: 1,
+      },
+      monitoring: { enabled: true },
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/xvda",
+          ebs: {
+            encrypted: "true",
+            kmsKeyId: props.key.keyArn,
+            volumeSize: 30,
+            volumeType: "gp3",
+            deleteOnTermination: "true",
+          },
+        },
+      ],
+      userData: Fn.base64encode(
+        Fn.format(
+          Fn.rawString(
+            mlflowUserData({
+              mlflowVersion: props.mlflowVersion,
+              pipIndexUrl: props.pipIndexUrl,
+              port: this.port,
+              artifactRoot: props.artifactRoot,
+              region: env.region,
+            }),
+          ),
+          [secretArn, this.database.address],
+        ),
+      ),
+      tagSpecifications: [
+        { resourceType: "instance", tags: { Name: `${props.name}-mlflow-server` } },
+      ],
+    });
+    this.instance = new Instance(this, "instance", {
+      launchTemplate: {
+        id: this.launchTemplate.id,
+        version: Token.asString(this.launchTemplate.latestVersion),
+      },
+      subnetId: net.subnetIds[0],
+      vpcSecurityGroupIds: [server],
+      associatePublicIpAddress: false,
+      monitoring: true,
+      tags: { Name: `${props.name}-mlflow-server` },
+    });
+  }
+}

@@ -1,0 +1,141 @@
+import { Fn, Token } from "../core/cdktf";
+
+/**
+ * The interface endpoints the platform knows, why each is there, and which AWS-owned S3
+ * buckets the workloads behind it need through the S3 gateway endpoint.
+ *
+ * A VPC without an internet route reaches AWS only through endpoints; each one listed here is
+ * there because a platform workload calls that service. The list per account is configurable
+ * (`vpc.interfaceEndpoints`); these are the ids it accepts.
+ */
+
+export interface AwsOwnedBucket {
+  /** Bucket name, with `{region}` for the region. */
+  readonly name: string;
+  /** Why a workload reads it. */
+  readonly why: string;
+}
+
+export interface InterfaceEndpointService {
+  /** Why the platform needs it. */
+  readonly why: string;
+  /**
+   * Service name template: `{prefix}` is the partition's reversed DNS suffix
+   * (`com.amazonaws`), `{region}` the region.
+   * @default `{prefix}.{region}.<id>`
+   */
+  readonly serviceName?: string;
+  /** AWS-owned buckets that clients of this service read through the S3 gateway endpoint. */
+  readonly awsOwnedBuckets?: readonly AwsOwnedBucket[];
+}
+
+const SSM_AGENT_BUCKETS: readonly AwsOwnedBucket[] = [
+  { name: "aws-ssm-{region}", why: "SSM documents' artifacts (Run Command, Session Manager)" },
+  { name: "amazon-ssm-{region}", why: "SSM Agent updates" },
+  { name: "amazon-ssm-packages-{region}", why: "SSM packages (CloudWatch agent)" },
+  { name: "{region}-birdwatcher-prod", why: "SSM Distributor packages" },
+  { name: "aws-ssm-distributor-file-{region}", why: "SSM Distributor files" },
+  { name: "aws-ssm-document-attachments-{region}", why: "SSM document attachments" },
+  { name: "patch-baseline-snapshot-{region}", why: "Patch Manager baselines" },
+  { name: "al2023-repos-{region}-de612dc2", why: "Amazon Linux 2023 package repositories (dnf)" },
+];
+
+export const INTERFACE_ENDPOINT_CATALOGUE = {
+  "sagemaker.api": {
+    why: "SageMaker API: create and describe training, processing and pipeline jobs, models and endpoints",
+  },
+  "sagemaker.runtime": { why: "SageMaker Runtime: invoke model endpoints" },
+  "sagemaker.studio": {
+    why: "SageMaker Studio web application (VpcOnly domains reach Studio through it)",
+    serviceName: "aws.sagemaker.{region}.studio",
+    awsOwnedBuckets: [
+      { name: "jumpstart-cache-prod-{region}", why: "SageMaker JumpStart models and notebooks" },
+    ],
+  },
+  "sagemaker.notebook": {
+    why: "SageMaker notebook and Studio JupyterServer applications",
+    serviceName: "aws.sagemaker.{region}.notebook",
+  },
+  sts: { why: "STS: jobs and apps assume roles and get caller identity" },
+  logs: { why: "CloudWatch Logs: training, processing and endpoint containers write logs" },
+  monitoring: { why: "CloudWatch metrics from jobs, endpoints and the CloudWatch agent" },
+  ssm: {
+    why: "Systems Manager: Session Manager replaces SSH to instances (MLflow server)",
+    awsOwnedBuckets: SSM_AGENT_BUCKETS,
+  },
+  ssmmessages: { why: "Session Manager data channel (port forwarding, shell)" },
+  ec2messages: { why: "SSM Agent command channel" },
+  kms: { why: "KMS: decrypt and generate data keys for encrypted data, volumes and logs" },
+  "ecr.api": { why: "ECR API: authenticate and resolve training and inference images" },
+  "ecr.dkr": {
+    why: "ECR Docker registry: pull training and inference images",
+    awsOwnedBuckets: [
+      { name: "prod-{region}-starport-layer-bucket", why: "ECR image layers (every image pull)" },
+    ],
+  },
+  servicecatalog: { why: "Service Catalog: SageMaker projects provision MLOps templates" },
+  secretsmanager: { why: "Secrets Manager: the MLflow database secret and Git credentials" },
+} as const satisfies Record<string, InterfaceEndpointService>;
+
+export type InterfaceEndpointId = keyof typeof INTERFACE_ENDPOINT_CATALOGUE;
+
+export const INTERFACE_ENDPOINT_IDS = Object.keys(
+  INTERFACE_ENDPOINT_CATALOGUE,
+) as InterfaceEndpointId[];
+
+/** What the data science account needs: Studio, pipelines, the MLflow server. */
+export const DATA_SCIENCE_ENDPOINTS: readonly InterfaceEndpointId[] = INTERFACE_ENDPOINT_IDS;
+
+/** What hosting a model needs. */
+export const DEPLOYMENT_TARGET_ENDPOINTS: readonly InterfaceEndpointId[] = [
+  "sagemaker.api",
+  "sagemaker.runtime",
+  "sts",
+  "logs",
+  "monitoring",
+  "kms",
+  "ecr.api",
+  "ecr.dkr",
+];
+
+/** What the MLflow server needs to reach AWS without the internet. */
+export const MLFLOW_SERVER_ENDPOINTS: readonly InterfaceEndpointId[] = [
+  "secretsmanager",
+  "ssm",
+  "ssmmessages",
+  "ec2messages",
+  "logs",
+];
+
+/** `com.amazonaws` for `amazonaws.com`, `cn.com.amazonaws` for `amazonaws.com.cn`. */
+export function serviceNamePrefix(dnsSuffix: string): string {
+  if (Token.isUnresolved(dnsSuffix)) {
+    return Fn.join(".", Fn.reverse(Fn.split(".", dnsSuffix)));
+  }
+  return dnsSuffix.split(".").reverse().join(".");
+}
+
+export function interfaceServiceName(
+  id: InterfaceEndpointId,
+  region: string,
+  dnsSuffix: string,
+): string {
+  const entry: InterfaceEndpointService = INTERFACE_ENDPOINT_CATALOGUE[id];
+  const template = entry.serviceName ?? `{prefix}.{region}.${id}`;
+  return template.replace("{prefix}", serviceNamePrefix(dnsSuffix)).replace("{region}", region);
+}
+
+/** The AWS-owned buckets the given endpoints' clients need, with their reasons. */
+export function awsOwnedBucketsFor(
+  ids: readonly InterfaceEndpointId[],
+  region: string,
+): { name: string; why: string }[] {
+  return ids.flatMap((id) =>
+    ((INTERFACE_ENDPOINT_CATALOGUE[id] as InterfaceEndpointService).awsOwnedBuckets ?? []).map(
+      (b) => ({
+        name: b.name.replace("{region}", region),
+        why: b.why,
+      }),
+    ),
+  );
+}

@@ -1,0 +1,304 @@
+import { Construct } from "constructs";
+import { arn, viaService, type AwsEnvironment } from "../core/aws-environment";
+import type { PolicyStatement } from "../iam/iam-policy";
+import { IamRole } from "../iam/iam-role";
+import { Fn, Op, Token } from "../core/cdktf";
+import { mapList } from "../core/token-lists";
+import { KMS_ENCRYPT_DECRYPT_ACTIONS, managedKey, type KeyReference } from "../kms/kms-key";
+import { sageMakerRuntimeStatements, sageMakerServiceTrust } from "./permissions";
+import { VOLUME_ACTIONS } from "./guardrails";
+
+/** Where the models come from: the data science account, all by deterministic name. */
+export interface ModelSource {
+  readonly accountId: string;
+  /** The pipeline role that deploys: the only principal of that account trusted here. */
+  readonly pipelineRoleArn: string;
+  readonly modelBucketName: string;
+  /** Prefix of the model artifacts in the bucket, ending in "/". */
+  readonly modelArtifactsPrefix: string;
+  /**
+   * Alias of the key that encrypts the artifacts, `alias/<prefix>-<env>-data`; names the key
+   * (through `kms:ResourceAliases`) when its ARN is not known. One of the two is needed.
+   */
+  readonly dataKeyAlias?: string;
+  /**
+   * The key's ARN, when config knows it.
+   * @default the key is named by alias
+   */
+  readonly dataKeyArn?: string;
+  /**
+   * ECR repositories of the data science account that model images may come from.
+   * @default none
+   */
+  readonly ecrRepositories?: string[];
+}
+
+export interface ModelHostingRolesProps {
+  readonly environment: AwsEnvironment;
+  readonly executionRoleName: string;
+  readonly deploymentRoleName: string;
+  readonly source: ModelSource;
+  /** External id the pipeline must present to assume the deployment role. */
+  readonly externalId: string;
+  /**
+   * The key of endpoint volumes; endpoint configurations must use it. A key managed in this stack
+   * gets the roles in its policy; a key named by ARN must allow them already.
+   */
+  readonly endpointKey: KeyReference;
+  /** The account's private subnets and workload group; models must use them. */
+  readonly network: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
+}
+
+/**
+ * The two roles of a deployment target account: the model execution role (SageMaker runs the
+ * model as it; it reads the artifacts from the data science account) and the model deployment
+ * role (the data science pipeline assumes it to create models, endpoint configurations and
+ * endpoints here, only in this account's VPC and with its endpoint key). The pipeline role is
+ * trusted through its account principal and an exact `aws:PrincipalArn`, so the trust applies
+ * before the data science account is deployed; no other principal of any account is.
+ */
+export class ModelHostingRoles extends Construct {
+  readonly executionRole: IamRole;
+  readonly deploymentRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: ModelHostingRolesProps) {
+    super(scope, id);
+    const env = props.environment;
+    const source = props.source;
+    if (source.dataKeyArn === undefined && source.dataKeyAlias === undefined) {
+      throw new Error(`${this.node.path}: source needs dataKeyArn or dataKeyAlias`);
+    }
+    const sourceRoot = `arn:${env.partition}:iam::${source.accountId}:root`;
+    const onlyThePipeline = { ArnEquals: { "aws:PrincipalArn": source.pipelineRoleArn } };
+    const sm = (resource: string) => arn(env, "sagemaker", resource);
+
+    this.executionRole = new IamRole(this, "execution-role", {
+      roleName: props.executionRoleName,
+      description: "Runs models deployed from the data science account; reads their artifacts",
+      trustStatements: [
+        sageMakerServiceTrust(env),
+        {
+          Sid: "DataSciencePipelineOnly",
+          Effect: "Allow",
+          Principal: { AWS: sourceRoot },
+          Action: "sts:AssumeRole",
+          Condition: onlyThePipeline,
+        },
+      ],
+    });
+    this.deploymentRole = new IamRole(this, "deployment-role", {
+      roleName: props.deploymentRoleName,
+      description: "Assumed by the data science pipeline to deploy models into this account",
+      trustStatements: [
+        {
+          Sid: "DataSciencePipelineOnly",
+          Effect: "Allow",
+          Principal: { AWS: sourceRoot },
+          Action: "sts:AssumeRole",
+          Condition: {
+            ...onlyThePipeline,
+            StringEquals: { "sts:ExternalId": props.externalId },
+          },
+        },
+      ],
+    });
+
+    const bucketArn = `arn:${env.partition}:s3:::${source.modelBucketName}`;
+    const execution: PolicyStatement[] = [
+      {
+        Sid: "ManageModelsAndEndpoints",
+        Effect: "Allow",
+        Action: [
+          "sagemaker:CreateEndpoint",
+          "sagemaker:CreateEndpointConfig",
+          "sagemaker:CreateModel",
+          "sagemaker:DeleteEndpoint",
+          "sagemaker:DeleteEndpointConfig",
+          "sagemaker:DeleteModel",
+          "sagemaker:DescribeEndpoint",
+          "sagemaker:DescribeEndpointConfig",
+          "sagemaker:DescribeModel",
+          "sagemaker:InvokeEndpoint",
+          "sagemaker:UpdateEndpoint",
+        ],
+        Resource: [sm("model/*"), sm("endpoint/*"), sm("endpoint-config/*")],
+      },
+      {
+        Sid: "ListModelsAndEndpoints",
+        Effect: "Allow",
+        Action: [
+          "sagemaker:ListEndpointConfigs",
+          "sagemaker:ListEndpoints",
+          "sagemaker:ListModels",
+        ],
+        Resource: "*",
+      },
+      {
+        Sid: "ListTheModelArtifacts",
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: bucketArn,
+        Condition: {
+          StringLike: {
+            "s3:prefix": [source.modelArtifactsPrefix, `${source.modelArtifactsPrefix}*`],
+          },
+        },
+      },
+      {
+        Sid: "ReadTheModelArtifacts",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:GetObjectVersion"],
+        Resource: `${bucketArn}/${source.modelArtifactsPrefix}*`,
+      },
+      {
+        Sid: "FindTheModelBucket",
+        Effect: "Allow",
+        Action: "s3:GetBucketLocation",
+        Resource: bucketArn,
+      },
+      {
+        Sid: "DecryptTheModelArtifacts",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:DescribeKey"],
+        Resource:
+          source.dataKeyArn ?? `arn:${env.partition}:kms:${env.region}:${source.accountId}:key/*`,
+        Condition: {
+          StringEquals: { "kms:ViaService": viaService(env, "s3") },
+          ...(source.dataKeyArn === undefined
+            ? { "ForAnyValue:StringEquals": { "kms:ResourceAliases": source.dataKeyAlias! } }
+            : {}),
+        },
+      },
+      {
+        Sid: "UseTheEndpointKey",
+        Effect: "Allow",
+        Action: [...KMS_ENCRYPT_DECRYPT_ACTIONS, "kms:CreateGrant"],
+        Resource: props.endpointKey.keyArn,
+        Condition: {
+          StringEquals: {
+            "kms:ViaService": [viaService(env, "sagemaker"), viaService(env, "ec2")],
+          },
+        },
+      },
+      ...sageMakerRuntimeStatements(env, props.network),
+    ];
+    const repositories = source.ecrRepositories ?? [];
+    const pullImages = (resources: string | string[]): PolicyStatement => ({
+      Sid: "PullModelImagesFromDataScience",
+      Effect: "Allow",
+      Action: [
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+      ],
+      Resource: resources,
+    });
+    const repositoryArn = (name: string) =>
+      `arn:${env.partition}:ecr:${env.region}:${source.accountId}:repository/${name}`;
+    if (Token.isUnresolved(repositories)) {
+      // A module variable: the statement exists when the list is not empty.
+      this.executionRole.addToPolicy(
+        pullImages(mapList(repositories, repositoryArn)),
+        "permissions",
+        Op.gte(Fn.lengthOf(repositories), 1),
+      );
+    } else if (repositories.length > 0) {
+      execution.push(pullImages(repositories.map(repositoryArn)));
+    }
+    for (const s of execution) this.executionRole.addToPolicy(s);
+
+    const inThisVpc = {
+      "ForAllValues:StringEquals": {
+        "sagemaker:VpcSubnets": props.network.subnetIds,
+        "sagemaker:VpcSecurityGroupIds": props.network.securityGroupIds,
+      },
+      Null: { "sagemaker:VpcSubnets": "false", "sagemaker:VpcSecurityGroupIds": "false" },
+    };
+    for (const s of [
+      {
+        Sid: "CreateModelsInThisVpc",
+        Action: "sagemaker:CreateModel",
+        Resource: sm("model/*"),
+        Condition: inThisVpc,
+      },
+      {
+        Sid: "CreateEndpointConfigsWithTheEndpointKey",
+        Action: "sagemaker:CreateEndpointConfig",
+        Resource: sm("endpoint-config/*"),
+        Condition: {
+          StringEquals: { "sagemaker:VolumeKmsKeyArn": props.endpointKey.keyArn },
+          "ForAllValues:StringEquals": {
+            "sagemaker:VpcSubnets": props.network.subnetIds,
+            "sagemaker:VpcSecurityGroupIds": props.network.securityGroupIds,
+          },
+        },
+      },
+      {
+        Sid: "CreateAndUpdateEndpoints",
+        Action: ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint"],
+        Resource: [sm("endpoint/*"), sm("endpoint-config/*")],
+      },
+      {
+        Sid: "TidyAndInspect",
+        Action: [
+          "sagemaker:AddTags",
+          "sagemaker:DeleteEndpointConfig",
+          "sagemaker:DeleteModel",
+          "sagemaker:DescribeEndpoint",
+          "sagemaker:DescribeEndpointConfig",
+          "sagemaker:DescribeModel",
+        ],
+        Resource: [sm("model/*"), sm("endpoint/*"), sm("endpoint-config/*")],
+      },
+      {
+        Sid: "ListModelsAndEndpoints",
+        Action: [
+          "sagemaker:ListEndpointConfigs",
+          "sagemaker:ListEndpoints",
+          "sagemaker:ListModels",
+        ],
+        Resource: "*",
+      },
+      {
+        Sid: "PassOnlyTheModelExecutionRole",
+        Action: "iam:PassRole",
+        Resource: arn(env, "iam", `role/${props.executionRoleName}`, ""),
+        Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
+      },
+      {
+        Sid: "UseTheEndpointKeyForEndpoints",
+        Action: ["kms:CreateGrant", "kms:DescribeKey"],
+        Resource: props.endpointKey.keyArn,
+        Condition: { StringEquals: { "kms:ViaService": viaService(env, "sagemaker") } },
+      },
+    ]) {
+      this.deploymentRole.addToPolicy({ Effect: "Allow", ...s } as PolicyStatement);
+    }
+    // Belt and braces: whatever else is attached, no volume without the endpoint key.
+    this.deploymentRole.addToPolicy({
+      Sid: "DenyVolumesWithOtherKeys",
+      Effect: "Deny",
+      Action: VOLUME_ACTIONS,
+      Resource: "*",
+      Condition: {
+        StringNotEqualsIfExists: { "sagemaker:VolumeKmsKeyArn": props.endpointKey.keyArn },
+      },
+    });
+
+    const roles = [this.executionRole.principalArn, this.deploymentRole.principalArn];
+    const endpointKey = managedKey(props.endpointKey);
+    endpointKey?.grantThroughService(
+      "EndpointVolumes",
+      roles,
+      KMS_ENCRYPT_DECRYPT_ACTIONS,
+      ["sagemaker", "ec2"],
+      env,
+    );
+    endpointKey?.grantCreateGrantForAwsResources(
+      "EndpointVolumeGrants",
+      roles,
+      ["sagemaker", "ec2"],
+      env,
+    );
+  }
+}

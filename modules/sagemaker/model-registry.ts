@@ -1,0 +1,71 @@
+import { SagemakerModelPackageGroup } from "@cdktf/provider-aws/lib/sagemaker-model-package-group";
+import { SagemakerModelPackageGroupPolicy } from "@cdktf/provider-aws/lib/sagemaker-model-package-group-policy";
+import { Construct } from "constructs";
+import { arn, type AwsEnvironment } from "../core/aws-environment";
+import { renderPolicy } from "../iam/iam-policy";
+
+export interface ModelRegistryProps {
+  readonly environment: AwsEnvironment;
+  /** Model package group names (SageMaker's rule: 1 to 63 letters, digits and hyphens). */
+  readonly groupNames: string[];
+  /**
+   * Roles of other accounts that deploy the registered models (the deployment targets' model
+   * execution roles), by exact ARN.
+   * @default no cross-account access
+   */
+  readonly readerRoleArns?: string[];
+}
+
+/**
+ * Model package groups, protected from destroy, each with a resource policy that lets the named
+ * roles of other accounts describe and list its versions and create models from them. The
+ * policy names each role's account principal with an exact `aws:PrincipalArn`, so it applies
+ * before those accounts are deployed.
+ */
+export class ModelRegistry extends Construct {
+  readonly groups: Record<string, SagemakerModelPackageGroup> = {};
+
+  constructor(scope: Construct, id: string, props: ModelRegistryProps) {
+    super(scope, id);
+    const readers = props.readerRoleArns ?? [];
+    const accounts = [...new Set(readers.map((r) => r.split(":")[4]))];
+    for (const name of props.groupNames) {
+      const group = new SagemakerModelPackageGroup(this, `group-${name}`, {
+        modelPackageGroupName: name,
+        modelPackageGroupDescription: `Model versions of ${name}; approved versions deploy to the targets`,
+        lifecycle: { preventDestroy: true },
+      });
+      this.groups[name] = group;
+      if (readers.length === 0) continue;
+      const principal = {
+        AWS: accounts.map((a) => `arn:${props.environment.partition}:iam::${a}:root`),
+      };
+      const condition = { ArnEquals: { "aws:PrincipalArn": readers } };
+      new SagemakerModelPackageGroupPolicy(this, `policy-${name}`, {
+        modelPackageGroupName: group.modelPackageGroupName,
+        resourcePolicy: renderPolicy([
+          {
+            Sid: "DeploymentTargetsReadTheGroup",
+            Effect: "Allow",
+            Principal: principal,
+            Action: "sagemaker:DescribeModelPackageGroup",
+            Resource: arn(props.environment, "sagemaker", `model-package-group/${name}`),
+            Condition: condition,
+          },
+          {
+            Sid: "DeploymentTargetsUseItsVersions",
+            Effect: "Allow",
+            Principal: principal,
+            Action: [
+              "sagemaker:CreateModel",
+              "sagemaker:DescribeModelPackage",
+              "sagemaker:ListModelPackages",
+            ],
+            Resource: arn(props.environment, "sagemaker", `model-package/${name}/*`),
+            Condition: condition,
+          },
+        ]),
+      });
+    }
+  }
+}

@@ -1,0 +1,212 @@
+import { SagemakerServicecatalogPortfolioStatus } from "@cdktf/provider-aws/lib/sagemaker-servicecatalog-portfolio-status";
+import { Construct } from "constructs";
+import { arn, type AwsEnvironment } from "../core/aws-environment";
+import { IamRole } from "../iam/iam-role";
+import { sageMakerWorkStatements } from "./permissions";
+
+export interface SageMakerProjectsProps {
+  readonly environment: AwsEnvironment;
+  /** The SageMaker execution roles project pipelines may pass to SageMaker. */
+  readonly sageMakerRoleArns: string[];
+}
+
+/** The names SageMaker projects look these roles up by. */
+export const LAUNCH_ROLE_NAME = "AmazonSageMakerServiceCatalogProductsLaunchRole";
+export const USE_ROLE_NAME = "AmazonSageMakerServiceCatalogProductsUseRole";
+
+/**
+ * SageMaker projects: the SageMaker Service Catalog portfolio enabled, and the two roles its
+ * MLOps templates run as, with permissions scoped to the resources those templates create,
+ * which SageMaker names `sagemaker-*` (and Service Catalog's stacks `SC-*`), instead of the broad
+ * AWS managed policies.
+ */
+export class SageMakerProjects extends Construct {
+  readonly launchRole: IamRole;
+  readonly useRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: SageMakerProjectsProps) {
+    super(scope, id);
+    const env = props.environment;
+    const sourceAccount = { StringEquals: { "aws:SourceAccount": env.accountId } };
+
+    new SagemakerServicecatalogPortfolioStatus(this, "portfolio", { status: "Enabled" });
+
+    this.useRole = new IamRole(this, "use-role", {
+      roleName: USE_ROLE_NAME,
+      path: "/service-role/",
+      description: "Runs the build, pipeline and deployment steps of SageMaker projects",
+      trustStatements: [
+        {
+          Sid: "ProjectServicesOfThisAccount",
+          Effect: "Allow",
+          Principal: {
+            Service: [
+              "cloudformation.amazonaws.com",
+              "codebuild.amazonaws.com",
+              "codepipeline.amazonaws.com",
+              "events.amazonaws.com",
+              "sagemaker.amazonaws.com",
+            ],
+          },
+          Action: "sts:AssumeRole",
+          Condition: sourceAccount,
+        },
+      ],
+    });
+    this.launchRole = new IamRole(this, "launch-role", {
+      roleName: LAUNCH_ROLE_NAME,
+      path: "/service-role/",
+      description: "Launches SageMaker project templates from Service Catalog",
+      trustStatements: [
+        {
+          Sid: "ServiceCatalogOfThisAccount",
+          Effect: "Allow",
+          Principal: { Service: "servicecatalog.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: sourceAccount,
+        },
+      ],
+    });
+
+    // The ARN written out (not a reference) so reviewers read which role may be passed.
+    const useRoleArn = `arn:${env.partition}:iam::${env.accountId}:role/service-role/${USE_ROLE_NAME}`;
+    const projectBuckets = [
+      `arn:${env.partition}:s3:::sagemaker-project-*`,
+      `arn:${env.partition}:s3:::sagemaker-project-*/*`,
+    ];
+    const repositories = arn(env, "codecommit", "sagemaker-*");
+    const buildProjects = arn(env, "codebuild", "project/sagemaker-*");
+    const pipelines = arn(env, "codepipeline", "sagemaker-*");
+    const rules = arn(env, "events", "rule/sagemaker-*");
+
+    for (const s of [
+      {
+        Sid: "ProvisionTemplateStacks",
+        Action: [
+          "cloudformation:CreateStack",
+          "cloudformation:DeleteStack",
+          "cloudformation:DescribeStackEvents",
+          "cloudformation:DescribeStacks",
+          "cloudformation:GetTemplateSummary",
+          "cloudformation:SetStackPolicy",
+          "cloudformation:UpdateStack",
+        ],
+        Resource: arn(env, "cloudformation", "stack/SC-*"),
+      },
+      {
+        Sid: "CreateProjectResources",
+        Action: [
+          "codebuild:BatchGetProjects",
+          "codebuild:CreateProject",
+          "codebuild:DeleteProject",
+          "codebuild:UpdateProject",
+          "codecommit:CreateRepository",
+          "codecommit:DeleteRepository",
+          "codecommit:GetRepository",
+          "codecommit:TagResource",
+          "codepipeline:CreatePipeline",
+          "codepipeline:DeletePipeline",
+          "codepipeline:GetPipeline",
+          "codepipeline:GetPipelineState",
+          "codepipeline:TagResource",
+          "codepipeline:UpdatePipeline",
+          "events:DeleteRule",
+          "events:DescribeRule",
+          "events:PutRule",
+          "events:PutTargets",
+          "events:RemoveTargets",
+        ],
+        Resource: [repositories, buildProjects, pipelines, rules],
+      },
+      {
+        Sid: "CreateProjectBuckets",
+        Action: [
+          "s3:CreateBucket",
+          "s3:DeleteBucket",
+          "s3:PutBucketOwnershipControls",
+          "s3:PutBucketPolicy",
+          "s3:PutBucketPublicAccessBlock",
+          "s3:PutBucketTagging",
+          "s3:PutBucketVersioning",
+          "s3:PutEncryptionConfiguration",
+        ],
+        Resource: projectBuckets.slice(0, 1),
+      },
+      {
+        Sid: "PassTheUseRole",
+        Action: "iam:PassRole",
+        Resource: useRoleArn,
+        Condition: {
+          StringEquals: {
+            "iam:PassedToService": [
+              "codebuild.amazonaws.com",
+              "codepipeline.amazonaws.com",
+              "events.amazonaws.com",
+              "sagemaker.amazonaws.com",
+            ],
+          },
+        },
+      },
+    ]) {
+      this.launchRole.addToPolicy({ Effect: "Allow", ...s });
+    }
+
+    for (const s of [
+      {
+        Sid: "ProjectArtifacts",
+        Action: [
+          "s3:GetBucketLocation",
+          "s3:GetObject",
+          "s3:GetObjectVersion",
+          "s3:ListBucket",
+          "s3:PutObject",
+        ],
+        Resource: projectBuckets,
+      },
+      {
+        Sid: "BuildAndRunPipelines",
+        Action: [
+          "codebuild:BatchGetBuilds",
+          "codebuild:StartBuild",
+          "codecommit:GetBranch",
+          "codecommit:GetCommit",
+          "codecommit:GetUploadArchiveStatus",
+          "codecommit:UploadArchive",
+          "codepipeline:StartPipelineExecution",
+        ],
+        Resource: [repositories, buildProjects, pipelines],
+      },
+      {
+        Sid: "BuildLogs",
+        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [
+          arn(env, "logs", "log-group:/aws/codebuild/sagemaker-*"),
+          arn(env, "logs", "log-group:/aws/codebuild/sagemaker-*:log-stream:*"),
+        ],
+      },
+      {
+        Sid: "DeployStacks",
+        Action: [
+          "cloudformation:CreateChangeSet",
+          "cloudformation:CreateStack",
+          "cloudformation:DeleteChangeSet",
+          "cloudformation:DeleteStack",
+          "cloudformation:DescribeChangeSet",
+          "cloudformation:DescribeStacks",
+          "cloudformation:ExecuteChangeSet",
+          "cloudformation:UpdateStack",
+        ],
+        Resource: arn(env, "cloudformation", "stack/sagemaker-*"),
+      },
+      {
+        Sid: "PassSageMakerRoles",
+        Action: "iam:PassRole",
+        Resource: [useRoleArn, ...props.sageMakerRoleArns],
+        Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
+      },
+    ]) {
+      this.useRole.addToPolicy({ Effect: "Allow", ...s });
+    }
+    for (const s of sageMakerWorkStatements(env)) this.useRole.addToPolicy(s);
+  }
+}

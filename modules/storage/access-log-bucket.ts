@@ -1,0 +1,53 @@
+import { Construct } from "constructs";
+import type { AwsEnvironment } from "../core/aws-environment";
+import { SecureBucket, type BucketLifecycleProps } from "./secure-bucket";
+
+export interface AccessLogBucketProps {
+  readonly bucketName: string;
+  readonly environment: AwsEnvironment;
+  /**
+   * Buckets that may deliver logs here, as ARN patterns (`arn:aws:s3:::mlops-dev-*`); always in
+   * this account (`aws:SourceAccount`).
+   */
+  readonly sourceBucketArnPatterns: string[];
+  /** @default tiering after 30/90/365 days, noncurrent versions expire after 90 */
+  readonly lifecycle?: BucketLifecycleProps;
+}
+
+/**
+ * The account's S3 server access log bucket. Log delivery supports only S3-managed encryption
+ * (SSE-S3) on the target bucket, the documented exception to the platform's customer managed
+ * keys; every other protection of a secure bucket applies. Only the S3 logging service of this
+ * account may write to it.
+ */
+export class AccessLogBucket extends Construct {
+  readonly bucket: SecureBucket;
+
+  constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
+    super(scope, id);
+    this.bucket = new SecureBucket(this, "bucket", {
+      bucketName: props.bucketName,
+      environment: props.environment,
+      encryption: {
+        s3ManagedReason: "S3 server access log delivery writes only to SSE-S3 buckets",
+      },
+      accessLogs: { disabledReason: "this is the log bucket; logging it into itself would loop" },
+      lifecycle: props.lifecycle,
+    });
+    this.bucket.addToResourcePolicy({
+      Sid: "S3ServerAccessLogDelivery",
+      Effect: "Allow",
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: `${this.bucket.bucketArn}/*`,
+      Condition: {
+        StringEquals: { "aws:SourceAccount": props.environment.accountId },
+        ArnLike: { "aws:SourceArn": props.sourceBucketArnPatterns },
+      },
+    });
+  }
+
+  get bucketName(): string {
+    return this.bucket.bucketName;
+  }
+}

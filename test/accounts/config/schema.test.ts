@@ -1,0 +1,439 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import {
+  loadPlatformConfig,
+  parsePlatformConfig,
+  PlatformConfigError,
+  readConfigFile,
+} from "../../../accounts/config/loader";
+import { namingInput, zoneCount } from "../../../accounts/config/schema/platform";
+import { AccountNames, bucketNameProblem } from "../../../accounts/naming";
+import { isKnownRegion, regionPartition } from "../../../accounts/config/regions";
+import { exampleInput, FIXTURES, parse, synthPlatform } from "../../helpers";
+
+const CONFIGS = join(FIXTURES, "configs");
+
+function problemsOf(path: string): readonly string[] {
+  try {
+    loadPlatformConfig({ PLATFORM_CONFIG: path });
+  } catch (error) {
+    if (error instanceof PlatformConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error(`${path} was accepted`);
+}
+
+describe("example config", () => {
+  test("is the default and fills in secure defaults", () => {
+    const { config, source } = loadPlatformConfig({});
+    expect(source).toBe("accounts/config/example.ts");
+    expect(Object.keys(config.accounts)).toEqual(["dev", "staging", "prod"]);
+    expect(config.accounts.dev).toMatchObject({ type: "data-science", accountId: "111111111111" });
+    expect(config.accounts.staging).toMatchObject({
+      type: "deployment-target",
+      dataScienceAccount: "dev",
+      accountId: "222222222222",
+    });
+    expect(config.accounts.prod.accountId).toBe("333333333333");
+    expect(config.state).toEqual({
+      locking: "lockfile",
+      bootstrapBackend: "local",
+      noncurrentVersionExpirationDays: 90,
+      noncurrentVersionsRetained: 10,
+    });
+  });
+
+  test("an empty PLATFORM_CONFIG means the example", () => {
+    expect(loadPlatformConfig({ PLATFORM_CONFIG: "" }).source).toBe("accounts/config/example.ts");
+  });
+});
+
+describe("good config fixtures", () => {
+  const files = readdirSync(join(CONFIGS, "good"));
+
+  test.each(files)("%s is accepted and synthesizes", (file) => {
+    const { config, source } = loadPlatformConfig({
+      PLATFORM_CONFIG: join(CONFIGS, "good", file),
+    });
+    expect(source).toContain(file);
+    const { json } = synthPlatform(config);
+    expect(Object.keys(json).sort()).toEqual(
+      Object.keys(config.accounts)
+        .flatMap((a) => [a, `${a}-bootstrap`])
+        .sort(),
+    );
+  });
+
+  test("minimal.yaml gets every default", () => {
+    const { config } = loadPlatformConfig({
+      PLATFORM_CONFIG: join(CONFIGS, "good", "minimal.yaml"),
+    });
+    expect(config.deployRoleName).toBe("terraform-deploy");
+    expect(config.tags).toEqual({});
+    expect(config.accounts.research.vpc).toEqual({
+      cidr: "10.0.0.0/16",
+      natGateways: "none",
+      flowLogRetentionDays: 365,
+      manageDefaultSecurityGroup: true,
+    });
+    expect(zoneCount(config.accounts.research.vpc)).toBe(2);
+    expect(config.state.locking).toBe("lockfile");
+  });
+
+  test("full.yaml keeps every option", () => {
+    const { config } = loadPlatformConfig({ PLATFORM_CONFIG: join(CONFIGS, "good", "full.yaml") });
+    expect(config.state).toEqual({
+      locking: "dynamodb",
+      bootstrapBackend: "s3",
+      noncurrentVersionExpirationDays: 30,
+      noncurrentVersionsRetained: 5,
+    });
+    expect(config.accounts.dev.deployRoleName).toBe("dev-terraform");
+    expect(config.accounts.dev.vpc).toEqual({
+      cidr: "10.1.0.0/20",
+      availabilityZones: ["eu-central-1a", "eu-central-1b", "eu-central-1c"],
+      subnetPrefixLength: 24,
+      natGateways: "none",
+      flowLogRetentionDays: 365,
+      manageDefaultSecurityGroup: true,
+    });
+    expect(config.accounts.staging.vpc).toMatchObject({
+      natGateways: "one-per-az",
+      flowLogRetentionDays: 731,
+    });
+  });
+
+  test("two accounts sharing an account id get distinct names", () => {
+    const { config } = loadPlatformConfig({
+      PLATFORM_CONFIG: join(CONFIGS, "good", "shared-account.json"),
+    });
+    const staging = new AccountNames(namingInput(config, "staging"));
+    const prod = new AccountNames(namingInput(config, "prod"));
+    expect(staging.accountId).toBe(prod.accountId);
+    const stagingNames = [
+      ...staging.allBucketNames(),
+      staging.stateKeyAlias,
+      staging.stateLockTableName,
+    ];
+    const prodNames = [...prod.allBucketNames(), prod.stateKeyAlias, prod.stateLockTableName];
+    expect(stagingNames.filter((n) => prodNames.includes(n))).toEqual([]);
+  });
+});
+
+describe("bad config fixtures", () => {
+  // Each bad fixture and the exact lines it must print: field path, value, what is allowed.
+  const expected: Record<string, string[]> = {
+    "short-account-id.yaml": [
+      'accounts.dev.accountId: "11111111111" must be a 12-digit AWS account id, as a string (quote it in YAML)',
+    ],
+    "unquoted-account-id.yaml": [
+      "accounts.dev.accountId: 111111111111 must be a string, not a number; quote it",
+    ],
+    "unknown-region.yaml": [
+      'region: "eu-west-9" must be an AWS region code that AWS publishes, such as eu-west-1 or us-east-1',
+    ],
+    "misspelled-key.yaml": [
+      "accounts.staging.accountId: is required",
+      'accounts.staging: unknown key "acountId" (did you mean "accountId"?); allowed keys: type, dataScienceAccount, accountId, deployRoleName, vpc, buckets, deployment',
+    ],
+    "public-cidr.yaml": [
+      'accounts.staging.vpc.cidr: "8.8.0.0/16" must be a private block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (RFC 1918)',
+    ],
+    "overlapping-cidr.yaml": [
+      'accounts.staging.vpc.cidr: "10.10.128.0/17" overlaps accounts.dev.vpc.cidr 10.10.0.0/16; VPC blocks must not overlap so the accounts can be connected later',
+    ],
+    "cidr-too-small.yaml": [
+      'accounts.staging.vpc.cidr: "10.20.0.0/28" is too small for 2 subnets of /28 (room for 1); use a larger block or a longer subnetPrefixLength',
+    ],
+    "cidr-host-bits.yaml": [
+      'accounts.staging.vpc.cidr: "10.20.0.1/16" has host bits set; the network block is 10.20.0.0/16',
+    ],
+    "too-many-zones.yaml": [
+      "accounts.staging.vpc.availabilityZones: 5 must be a whole number from 2 to 4",
+    ],
+    "zone-of-other-region.yaml": [
+      'accounts.staging.vpc.availabilityZones[0]: "us-east-1a" must be a zone of the platform region eu-west-1, such as eu-west-1a',
+      'accounts.staging.vpc.availabilityZones[1]: "us-east-1b" must be a zone of the platform region eu-west-1, such as eu-west-1a',
+    ],
+    "prefix-too-long.yaml": [
+      'prefix: "machine-learning-plat" must be at most 20 characters',
+      'accounts.staging: gives the bucket name "machine-learning-plat-staging-access-logs-222222222222-eu-west-1", which is 64 characters; S3 bucket names are 3 to 63; shorten prefix or the account name',
+    ],
+    "bucket-name-too-long.yaml": [
+      'accounts.staging-europe: gives the bucket name "machine-learning-pl-staging-europe-access-logs-222222222222-eu-west-1", which is 69 characters; S3 bucket names are 3 to 63; shorten prefix or the account name',
+      'accounts.staging-europe: gives the bucket name "machine-learning-pl-staging-europe-tfstate-222222222222-eu-west-1", which is 65 characters; S3 bucket names are 3 to 63; shorten prefix or the account name',
+    ],
+    "two-data-science-accounts.yaml": [
+      'accounts: must have exactly one account of type "data-science"; found 2 (dev, staging)',
+    ],
+    "unknown-data-science-account.yaml": [
+      'accounts.staging.dataScienceAccount: "research" must name the data science account (dev)',
+    ],
+    "unknown-account-type.yaml": [
+      'accounts.staging.type: "training" must be "data-science" or "deployment-target"',
+    ],
+    "reserved-account-name.yaml": [
+      'accounts.staging-bootstrap: the name "staging-bootstrap" must not end with "-bootstrap" (reserved for bootstrap stack ids)',
+    ],
+    "uppercase-account-name.yaml": [
+      'accounts.Staging: the name "Staging" must be lowercase letters and digits in hyphen-separated words, starting with a letter (an account name is a stack id and part of bucket names)',
+    ],
+    "reserved-tag.yaml": [
+      'tags.environment: "production" is set by the platform on every resource; reserved tag keys: project, environment, managed-by',
+    ],
+    "unknown-locking.yaml": ['state.locking: "consul" must be "lockfile" or "dynamodb"'],
+    "nat-with-existing-vpc.yaml": [
+      'accounts.staging.vpc.natGateways: "single" cannot be used with vpc.existing: an existing VPC keeps its own subnets and gateways; remove it or vpc.existing',
+    ],
+    "unknown-interface-endpoint.yaml": [
+      'accounts.staging.vpc.interfaceEndpoints[1]: "sagemaker.apii" must be one of sagemaker.api, sagemaker.runtime, sagemaker.studio, sagemaker.notebook, sts, logs, monitoring, ssm, ssmmessages, ec2messages, kms, ecr.api, ecr.dkr, servicecatalog, secretsmanager',
+    ],
+    "flow-log-retention.yaml": [
+      "accounts.staging.vpc.flowLogRetentionDays: 100 must be a CloudWatch Logs retention of a year or more: 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+    ],
+    "cidr-too-small-for-nat.yaml": [
+      'accounts.staging.vpc.cidr: "10.20.0.0/27" is too small for 4 subnets (private and public, for NAT) of /28 (room for 2); use a larger block or a longer subnetPrefixLength',
+    ],
+    "lifecycle-out-of-order.yaml": [
+      "accounts.dev.buckets.data.transitions: transition days must increase: standardIaDays (90) < glacierDays (60) < deepArchiveDays (365)",
+    ],
+    "unknown-access-level.yaml": [
+      'accounts.dev.datasetAccess[0].access: "admin" must be "read-only" or "read-write"',
+    ],
+    "dataset-role-other-account.yaml": [
+      'accounts.dev.datasetAccess[0].principal: "arn:aws:iam::999999999999:role/flyte-workers" must be a role in this account (arn:aws:iam::111111111111:role/...); the platform attaches the policy to it',
+    ],
+    "dataset-prefix-without-slash.yaml": [
+      'accounts.dev.datasetAccess[0].prefixes[0]: "datasets" must be path segments each ending in "/", such as "datasets/"',
+    ],
+    "duplicate-key.yaml": ["not valid YAML: Map keys must be unique at line 15, column 1"],
+    "invalid-json.json": [
+      "not valid JSON: Expected double-quoted property name in JSON at position 44",
+    ],
+  };
+
+  test("every bad fixture has its expected messages", () => {
+    const files = readdirSync(join(CONFIGS, "bad")).filter((f) => !f.endsWith(".txt"));
+    expect(files.sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  test.each(Object.entries(expected))("%s is rejected with its messages", (file, lines) => {
+    expect(problemsOf(join(CONFIGS, "bad", file))).toEqual(lines);
+  });
+
+  test("a file that is neither JSON nor YAML is rejected by name", () => {
+    const path = join(CONFIGS, "bad", "wrong-extension.txt");
+    expect(problemsOf(path)).toEqual([
+      `PLATFORM_CONFIG: "${path}" must end in .json, .yaml or .yml`,
+    ]);
+  });
+
+  test("a missing file is named", () => {
+    expect(() => readConfigFile("/nonexistent/platform.yaml")).toThrow(
+      /cannot read "\/nonexistent\/platform.yaml"/,
+    );
+  });
+
+  test("the error message lists one line per problem", () => {
+    const input = exampleInput() as any;
+    input.accounts.dev.accountId = "abc";
+    input.region = "mars-1";
+    input.accounts.prod.vpc.cidrr = "10.0.0.0/16";
+    let error: PlatformConfigError | undefined;
+    try {
+      parsePlatformConfig(input, "my-config.yaml");
+    } catch (e) {
+      error = e as PlatformConfigError;
+    }
+    expect(error).toBeInstanceOf(PlatformConfigError);
+    expect(error!.problems).toHaveLength(3);
+    expect(error!.message.split("\n")).toEqual([
+      "my-config.yaml: invalid platform config",
+      ...error!.problems.map((p) => `  ${p}`),
+    ]);
+  });
+});
+
+describe("config rules", () => {
+  function problems(mutate: (input: any) => void): readonly string[] {
+    const input = exampleInput() as any;
+    mutate(input);
+    try {
+      parse(input);
+    } catch (error) {
+      return (error as PlatformConfigError).problems;
+    }
+    return [];
+  }
+
+  test("the example has no problems", () => {
+    expect(problems(() => undefined)).toEqual([]);
+  });
+
+  test("a config with no accounts is rejected", () => {
+    expect(
+      problems((c) => {
+        c.accounts = {};
+        delete c.ci;
+      }),
+    ).toEqual(["accounts: must list at least one account"]);
+  });
+
+  test("a deployment target must point at the data science account, not another target", () => {
+    expect(problems((c) => (c.accounts.prod.dataScienceAccount = "staging"))).toEqual([
+      'accounts.prod.dataScienceAccount: "staging" must name the data science account (dev)',
+    ]);
+  });
+
+  test("zones and subnet sizes cannot be set for an existing VPC", () => {
+    expect(
+      problems((c) => {
+        c.accounts.staging.vpc = {
+          cidr: "10.20.0.0/16",
+          availabilityZones: 3,
+          subnetPrefixLength: 20,
+          existing: {
+            vpcId: "vpc-0abc12345def67890",
+            privateSubnetIds: ["subnet-0aaa1111", "subnet-0aaa1111"],
+            privateRouteTableIds: ["rtb-0aaa1111"],
+          },
+        };
+      }),
+    ).toEqual([
+      "accounts.staging.vpc.availabilityZones: cannot be used with vpc.existing: an existing VPC keeps its own subnets and gateways; remove it or vpc.existing",
+      "accounts.staging.vpc.subnetPrefixLength: cannot be used with vpc.existing: an existing VPC keeps its own subnets and gateways; remove it or vpc.existing",
+      "accounts.staging.vpc.existing.privateSubnetIds: must not repeat an id",
+    ]);
+  });
+
+  test("malformed existing VPC ids are rejected", () => {
+    expect(
+      problems((c) => {
+        c.accounts.staging.vpc = {
+          cidr: "10.20.0.0/16",
+          existing: {
+            vpcId: "vpc-1",
+            privateSubnetIds: ["subnet-0aaa1111"],
+            privateRouteTableIds: ["rtb-0aaa1111"],
+          },
+        };
+      }),
+    ).toEqual([
+      'accounts.staging.vpc.existing.vpcId: "vpc-1" must be a VPC id such as vpc-0abc12345def67890',
+      "accounts.staging.vpc.existing.privateSubnetIds: must have at least 2 entries",
+    ]);
+  });
+
+  test("a subnet prefix shorter than the VPC prefix is rejected", () => {
+    expect(
+      problems((c) => (c.accounts.dev.vpc = { cidr: "10.10.0.0/20", subnetPrefixLength: 18 })),
+    ).toEqual([
+      "accounts.dev.vpc.subnetPrefixLength: 18 must be at least the VPC prefix length /20",
+    ]);
+  });
+
+  test("VPC prefixes outside /16 to /28 are rejected", () => {
+    expect(problems((c) => (c.accounts.dev.vpc.cidr = "10.0.0.0/8"))).toEqual([
+      'accounts.dev.vpc.cidr: "10.0.0.0/8" must have a prefix length from /16 to /28 (the VPC sizes AWS allows)',
+    ]);
+  });
+
+  test("repeated availability zones are rejected", () => {
+    expect(
+      problems((c) => (c.accounts.dev.vpc.availabilityZones = ["eu-west-1a", "eu-west-1a"])),
+    ).toEqual(["accounts.dev.vpc.availabilityZones: must not repeat a zone"]);
+  });
+
+  test("something that is neither a count nor a list of zones is rejected", () => {
+    expect(problems((c) => (c.accounts.dev.vpc.availabilityZones = "two"))).toEqual([
+      'accounts.dev.vpc.availabilityZones: "two" must be a number of zones from 2 to 4, or a list of 2 to 4 zone names such as [eu-west-1a, eu-west-1b]',
+    ]);
+  });
+
+  test("one availability zone is not enough for SageMaker", () => {
+    expect(problems((c) => (c.accounts.dev.vpc.availabilityZones = 1))).toEqual([
+      "accounts.dev.vpc.availabilityZones: 1 must be a whole number from 2 to 4",
+    ]);
+  });
+
+  test("an invalid deploy role name is rejected", () => {
+    expect(problems((c) => (c.accounts.dev.deployRoleName = "deploy role"))).toEqual([
+      'accounts.dev.deployRoleName: "deploy role" must be an IAM role name: 1 to 64 letters, digits or + = , . @ _ -',
+    ]);
+  });
+
+  test("tag keys reserved by AWS are rejected", () => {
+    expect(problems((c) => (c.tags = { "aws:owner": "x" }))).toEqual([
+      'tags.aws:owner: the name "aws:owner" must not start with "aws:" (reserved by AWS)',
+    ]);
+  });
+
+  test("a CI environment for an account that does not exist", () => {
+    expect(problems((c) => (c.ci.github.environments = { production: "prod" }))).toEqual([
+      "ci.github.environments.production: names no account; accounts: dev, staging, prod",
+    ]);
+  });
+
+  test("an unknown top-level key is named with a suggestion", () => {
+    expect(problems((c) => (c.regoin = "eu-west-1"))).toEqual([
+      '(top level): unknown key "regoin" (did you mean "region"?); allowed keys: prefix, region, tags, deployRoleName, state, ci, accounts',
+    ]);
+  });
+});
+
+describe("regions", () => {
+  test.each(["eu-west-1", "us-east-1", "ap-southeast-2", "us-gov-west-1", "cn-north-1"])(
+    "%s is known",
+    (region) => expect(isKnownRegion(region)).toBe(true),
+  );
+
+  test.each(["eu-west-9", "mars-1", "aws-global", "EU-WEST-1", "eu-west-1a", ""])(
+    "%s is not a region",
+    (region) => expect(isKnownRegion(region)).toBe(false),
+  );
+
+  test("the partition follows the region", () => {
+    expect(regionPartition("eu-west-1")).toEqual({ partition: "aws", dnsSuffix: "amazonaws.com" });
+    expect(regionPartition("us-gov-west-1").partition).toBe("aws-us-gov");
+    expect(regionPartition("cn-north-1")).toEqual({
+      partition: "aws-cn",
+      dnsSuffix: "amazonaws.com.cn",
+    });
+  });
+});
+
+describe("bucket names", () => {
+  test("the platform's names are deterministic from config", () => {
+    const config = parse(exampleInput());
+    const dev = new AccountNames(namingInput(config, "dev"));
+    expect(dev.allBucketNames()).toEqual([
+      "mlops-dev-data-111111111111-eu-west-1",
+      "mlops-dev-models-111111111111-eu-west-1",
+      "mlops-dev-mlflow-111111111111-eu-west-1",
+      "mlops-dev-access-logs-111111111111-eu-west-1",
+      "mlops-dev-tfstate-111111111111-eu-west-1",
+    ]);
+    const prod = new AccountNames(namingInput(config, "prod"));
+    expect(prod.allBucketNames()).toEqual([
+      "mlops-prod-access-logs-333333333333-eu-west-1",
+      "mlops-prod-tfstate-333333333333-eu-west-1",
+    ]);
+  });
+
+  test.each([
+    ["ab", "is 2 characters; S3 bucket names are 3 to 63"],
+    ["a".repeat(64), "is 64 characters; S3 bucket names are 3 to 63"],
+    [
+      "My-bucket",
+      "may hold only lowercase letters, digits and hyphens, starting and ending with a letter or digit",
+    ],
+    ["xn--bucket", 'must not start with "xn--" (reserved by S3)'],
+    ["bucket-s3alias", 'must not end with "-s3alias" (reserved by S3)'],
+  ])("%s is rejected", (name, problem) => {
+    expect(bucketNameProblem(name)).toBe(problem);
+  });
+
+  test("a valid name has no problem", () => {
+    expect(bucketNameProblem("mlops-dev-data-111111111111-eu-west-1")).toBeUndefined();
+  });
+});

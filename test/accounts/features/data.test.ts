@@ -1,0 +1,552 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { ExistingRole } from "../../../modules/iam/iam-role";
+import { KmsKey } from "../../../modules/kms/kms-key";
+import { SecureBucket } from "../../../modules/storage/secure-bucket";
+import { Testing } from "../../../modules/core/cdktf";
+import {
+  bucketByName,
+  exampleInput,
+  FIXTURES,
+  keyByAlias,
+  moduleTestStack,
+  parse,
+  policyOf,
+  problemsOf,
+  resourcesOf,
+  statement,
+  synthPlatform,
+  type StackJson,
+} from "../../helpers";
+
+const example = synthPlatform();
+const ACCOUNT_IDS: Record<string, string> = {
+  dev: "111111111111",
+  staging: "222222222222",
+  prod: "333333333333",
+};
+const full = (() => {
+  const raw = parseYaml(readFileSync(join(FIXTURES, "configs/good/full.yaml"), "utf8"));
+  return synthPlatform(parse(raw)).json;
+})();
+
+function bucketNames(stack: StackJson): string[] {
+  return Object.values(resourcesOf(stack, "aws_s3_bucket")).map((b) => b.bucket);
+}
+
+describe("every bucket of the default platform", () => {
+  const all = Object.entries(example.json).flatMap(([stackId, stack]) =>
+    bucketNames(stack).map((name) => [stackId, name] as [string, string]),
+  );
+
+  test("the platform has the buckets each account needs", () => {
+    expect(all.map(([, name]) => name).sort()).toEqual(
+      [
+        "mlops-dev-access-logs-111111111111-eu-west-1",
+        "mlops-dev-data-111111111111-eu-west-1",
+        "mlops-dev-mlflow-111111111111-eu-west-1",
+        "mlops-dev-models-111111111111-eu-west-1",
+        "mlops-dev-tfstate-111111111111-eu-west-1",
+        "mlops-prod-access-logs-333333333333-eu-west-1",
+        "mlops-prod-tfstate-333333333333-eu-west-1",
+        "mlops-staging-access-logs-222222222222-eu-west-1",
+        "mlops-staging-tfstate-222222222222-eu-west-1",
+      ].sort(),
+    );
+  });
+
+  test.each(all)("%s: %s carries every protection", (stackId, name) => {
+    const stack = example.json[stackId];
+    const b = bucketByName(stack, name);
+    const accessLogBucket = name.includes("-access-logs-");
+    expect(resourcesOf(stack, "aws_s3_bucket")[b.name]).toMatchObject({
+      bucket: name,
+      force_destroy: false,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(b.config("aws_s3_bucket_versioning").versioning_configuration).toEqual({
+      status: "Enabled",
+    });
+    expect(b.config("aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(b.config("aws_s3_bucket_ownership_controls").rule).toEqual({
+      object_ownership: "BucketOwnerEnforced",
+    });
+    expect(resourcesOf(stack, "aws_s3_bucket_acl")).toEqual({});
+
+    const sse = b.config("aws_s3_bucket_server_side_encryption_configuration").rule[0];
+    if (accessLogBucket) {
+      expect(sse).toEqual({ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } });
+    } else {
+      expect(sse.apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
+      expect(sse.apply_server_side_encryption_by_default.kms_master_key_id).toMatch(
+        /^\$\{aws_kms_key\..+\.arn\}$/,
+      );
+      expect(sse.bucket_key_enabled).toBe(true);
+    }
+
+    const policy = policyOf(b.config("aws_s3_bucket_policy"));
+    const sids = policy.Statement.map((s) => s.Sid);
+    expect(sids).toEqual(
+      expect.arrayContaining([
+        "DenyInsecureTransport",
+        "DenyOutdatedTls",
+        "DenyOtherEncryption",
+        "DenyCustomerProvidedKeys",
+      ]),
+    );
+    if (!accessLogBucket) expect(sids).toContain("DenyOtherKmsKey");
+
+    const rules = b.config("aws_s3_bucket_lifecycle_configuration").rule;
+    const byId = Object.fromEntries(rules.map((r: any) => [r.id, r]));
+    expect(byId["abort-incomplete-multipart-uploads"].abort_incomplete_multipart_upload).toEqual([
+      { days_after_initiation: 7 },
+    ]);
+    expect(
+      byId["expire-noncurrent-versions"].noncurrent_version_expiration[0].noncurrent_days,
+    ).toBeGreaterThan(0);
+    expect(byId["expire-noncurrent-versions"].expiration).toEqual([
+      { expired_object_delete_marker: true },
+    ]);
+
+    const logging = Object.values(resourcesOf(stack, "aws_s3_bucket_logging")).filter(
+      (l) => l.bucket === `\${aws_s3_bucket.${b.name}.id}`,
+    );
+    if (accessLogBucket) {
+      expect(logging).toEqual([]);
+    } else {
+      const account = stackId.replace("-bootstrap", "");
+      const target = `mlops-${account}-access-logs-${ACCOUNT_IDS[account]}-eu-west-1`;
+      expect(logging).toHaveLength(1);
+      expect(logging[0]).toMatchObject({ target_prefix: `${name}/` });
+      expect([
+        target,
+        expect.stringMatching(/^\$\{aws_s3_bucket\.access-logs_bucket_.+\.bucket\}$/),
+      ]).toContainEqual(logging[0].target_bucket);
+    }
+  });
+});
+
+describe("every key of the default platform", () => {
+  const keys = Object.entries(example.json).flatMap(([stackId, stack]) =>
+    Object.entries(resourcesOf(stack, "aws_kms_key")).map(
+      ([name, key]) => [stackId, name, key] as [string, string, any],
+    ),
+  );
+
+  test("one key per data class", () => {
+    const aliases = (stackId: string) =>
+      Object.values(resourcesOf(example.json[stackId], "aws_kms_alias"))
+        .map((a) => a.name)
+        .sort();
+    expect(aliases("dev")).toEqual([
+      "alias/mlops-dev-data",
+      "alias/mlops-dev-logs",
+      "alias/mlops-dev-studio",
+    ]);
+    expect(aliases("staging")).toEqual([
+      "alias/mlops-staging-endpoint",
+      "alias/mlops-staging-logs",
+    ]);
+    expect(aliases("prod")).toEqual(["alias/mlops-prod-endpoint", "alias/mlops-prod-logs"]);
+    expect(aliases("dev-bootstrap")).toEqual(["alias/mlops-dev-tfstate"]);
+  });
+
+  test.each(keys)(
+    "%s: %s rotates, waits 30 days, is protected and has an explicit policy",
+    (stackId, _name, key) => {
+      expect(key).toMatchObject({
+        enable_key_rotation: true,
+        deletion_window_in_days: 30,
+        lifecycle: { prevent_destroy: true },
+      });
+      const policy = policyOf(key);
+      const account = ACCOUNT_IDS[stackId.replace("-bootstrap", "")];
+      expect(statement(policy, "KeyAdministration").Principal).toEqual({
+        AWS: [`arn:aws:iam::${account}:role/terraform-deploy`],
+      });
+      for (const s of policy.Statement) {
+        const principal = JSON.stringify(s.Principal);
+        if (principal.includes('"*"')) expect(Object.keys(s.Condition ?? {})).not.toHaveLength(0);
+        // An account principal only narrowed to exact roles (cross-account grants); never the
+        // key's own account root (the policy does not delegate to IAM).
+        expect(principal).not.toContain(`${account}:root`);
+        if (principal.includes(":root")) {
+          expect(s.Condition?.ArnEquals?.["aws:PrincipalArn"]).toEqual(expect.any(Array));
+        }
+      }
+    },
+  );
+});
+
+describe("data science buckets", () => {
+  const dev = example.json.dev;
+  const vpce = `\${aws_vpc_endpoint.${
+    Object.entries(resourcesOf(dev, "aws_vpc_endpoint")).find(
+      ([, e]) => e.vpc_endpoint_type === "Gateway",
+    )![0]
+  }.id}`;
+
+  test("data and models are encrypted with the data key", () => {
+    const [dataKey] = keyByAlias(dev, "alias/mlops-dev-data");
+    for (const name of [
+      "mlops-dev-data-111111111111-eu-west-1",
+      "mlops-dev-models-111111111111-eu-west-1",
+    ]) {
+      const sse = bucketByName(dev, name).config(
+        "aws_s3_bucket_server_side_encryption_configuration",
+      );
+      expect(sse.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(
+        `\${aws_kms_key.${dataKey}.arn}`,
+      );
+    }
+  });
+
+  test("the data bucket refuses access from outside the VPC endpoint, except the deploy role and AWS services", () => {
+    const policy = policyOf(
+      bucketByName(dev, "mlops-dev-data-111111111111-eu-west-1").config("aws_s3_bucket_policy"),
+    );
+    expect(statement(policy, "DenyOutsideTheVpcEndpoint")).toMatchObject({
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Condition: {
+        StringNotEquals: { "aws:SourceVpce": vpce },
+        ArnNotEquals: {
+          "aws:PrincipalArn": [
+            "arn:aws:iam::111111111111:role/terraform-deploy",
+            "arn:aws:iam::111111111111:role/mlops-dev-ci-plan",
+          ],
+        },
+        BoolIfExists: { "aws:ViaAWSService": "false" },
+      },
+    });
+  });
+
+  test("the model bucket also exempts the deployment targets' model execution roles, by exact ARN", () => {
+    const policy = policyOf(
+      bucketByName(dev, "mlops-dev-models-111111111111-eu-west-1").config("aws_s3_bucket_policy"),
+    );
+    expect(statement(policy, "DenyOutsideTheVpcEndpoint").Condition!.ArnNotEquals).toEqual({
+      "aws:PrincipalArn": [
+        "arn:aws:iam::111111111111:role/terraform-deploy",
+        "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
+        "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
+        "arn:aws:iam::111111111111:role/mlops-dev-ci-plan",
+      ],
+    });
+  });
+
+  test("the MLflow bucket stays reachable for MLflow clients outside the VPC", () => {
+    const policy = policyOf(
+      bucketByName(dev, "mlops-dev-mlflow-111111111111-eu-west-1").config("aws_s3_bucket_policy"),
+    );
+    expect(policy.Statement.map((s) => s.Sid)).not.toContain("DenyOutsideTheVpcEndpoint");
+  });
+
+  test("default lifecycle tiers current objects after 30, 90 and 365 days", () => {
+    const rules = bucketByName(dev, "mlops-dev-data-111111111111-eu-west-1").config(
+      "aws_s3_bucket_lifecycle_configuration",
+    ).rule;
+    expect(rules.find((r: any) => r.id === "tier-current-versions").transition).toEqual([
+      { days: 30, storage_class: "STANDARD_IA" },
+      { days: 90, storage_class: "GLACIER" },
+      { days: 365, storage_class: "DEEP_ARCHIVE" },
+    ]);
+  });
+
+  test("lifecycle is configurable per bucket", () => {
+    const data = bucketByName(full.dev, "acme-ml-dev-data-111111111111-eu-central-1").config(
+      "aws_s3_bucket_lifecycle_configuration",
+    ).rule;
+    expect(
+      data.find((r: any) => r.id === "tier-current-versions").transition.map((t: any) => t.days),
+    ).toEqual([60, 180, 730]);
+    expect(
+      data.find((r: any) => r.id === "expire-noncurrent-versions").noncurrent_version_expiration,
+    ).toEqual([{ noncurrent_days: 30 }]);
+    const models = bucketByName(full.dev, "acme-ml-dev-models-111111111111-eu-central-1").config(
+      "aws_s3_bucket_lifecycle_configuration",
+    ).rule;
+    expect(models.map((r: any) => r.id)).not.toContain("tier-current-versions");
+  });
+
+  test("Object Lock in governance mode on the model bucket when configured", () => {
+    const models = bucketByName(full.dev, "acme-ml-dev-models-111111111111-eu-central-1");
+    expect(resourcesOf(full.dev, "aws_s3_bucket")[models.name].object_lock_enabled).toBe(true);
+    expect(models.config("aws_s3_bucket_object_lock_configuration").rule).toEqual({
+      default_retention: { mode: "GOVERNANCE", days: 30 },
+    });
+    expect(resourcesOf(example.json.dev, "aws_s3_bucket_object_lock_configuration")).toEqual({});
+  });
+
+  test("the DVC remote points at the dvc/ prefix of the data bucket", () => {
+    expect(example.json.dev.output!.dvc_remote_url.value).toBe(
+      "s3://mlops-dev-data-111111111111-eu-west-1/dvc",
+    );
+    expect(example.json.dev.output!.dvc_remote_commands.value).toBe(
+      "dvc remote add -d platform s3://mlops-dev-data-111111111111-eu-west-1/dvc\n" +
+        "dvc remote modify platform region eu-west-1",
+    );
+    expect(example.json.staging.output!.dvc_remote_commands).toBeUndefined();
+  });
+
+  test("outputs name the buckets and keys", () => {
+    const out = example.json.dev.output!;
+    expect(out.bucket_names.value).toEqual({
+      data:
+        "${aws_s3_bucket." +
+        bucketByName(example.json.dev, "mlops-dev-data-111111111111-eu-west-1").name +
+        ".bucket}",
+      models: expect.stringContaining("models-bucket"),
+      mlflow: expect.stringContaining("mlflow-bucket"),
+    });
+    expect(Object.keys(out.bucket_arns.value).sort()).toEqual(["data", "mlflow", "models"]);
+    expect(out.key_aliases.value).toEqual({
+      data: "alias/mlops-dev-data",
+      studio: "alias/mlops-dev-studio",
+    });
+    expect(example.json.prod.output!.key_aliases.value).toEqual({
+      endpoint: "alias/mlops-prod-endpoint",
+    });
+  });
+});
+
+describe("access log bucket", () => {
+  const bootstrap = example.json["prod-bootstrap"];
+  const logs = bucketByName(bootstrap, "mlops-prod-access-logs-333333333333-eu-west-1");
+
+  test("only the S3 logging service of this account writes to it, for the platform's buckets", () => {
+    const policy = policyOf(logs.config("aws_s3_bucket_policy"));
+    expect(statement(policy, "S3ServerAccessLogDelivery")).toEqual({
+      Sid: "S3ServerAccessLogDelivery",
+      Effect: "Allow",
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: `\${aws_s3_bucket.${logs.name}.arn}/*`,
+      Condition: {
+        StringEquals: { "aws:SourceAccount": "333333333333" },
+        ArnLike: { "aws:SourceArn": ["arn:aws:s3:::mlops-prod-*"] },
+      },
+    });
+    expect(policy.Statement.filter((s) => s.Effect === "Allow")).toHaveLength(1);
+  });
+
+  test("refuses uploads asking for anything but SSE-S3", () => {
+    const policy = policyOf(logs.config("aws_s3_bucket_policy"));
+    expect(statement(policy, "DenyOtherEncryption").Condition!.StringNotEquals).toEqual({
+      "s3:x-amz-server-side-encryption": "AES256",
+    });
+  });
+});
+
+describe("dataset access grants", () => {
+  const dev = full.dev;
+
+  function roleGrant(roleName: string): { policy: any; role: string } {
+    const [, policy] = Object.entries(resourcesOf(dev, "aws_iam_role_policy")).find(
+      ([, p]) => p.role === roleName,
+    )!;
+    return { policy: policyOf(policy), role: roleName };
+  }
+
+  test("a read-only, prefix-scoped grant produces exactly these statements", () => {
+    const data = bucketByName(dev, "acme-ml-dev-data-111111111111-eu-central-1");
+    const [dataKey] = keyByAlias(dev, "alias/acme-ml-dev-data");
+    const arn = `\${aws_s3_bucket.${data.name}.arn}`;
+    const { policy } = roleGrant("flyte-workers");
+    expect(policy.Statement).toEqual([
+      {
+        Sid: "DataBucketReadList",
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: arn,
+        Condition: { StringLike: { "s3:prefix": ["datasets/", "datasets/*", "dvc/", "dvc/*"] } },
+      },
+      {
+        Sid: "DataBucketReadBucket",
+        Effect: "Allow",
+        Action: ["s3:GetBucketLocation"],
+        Resource: arn,
+      },
+      {
+        Sid: "DataBucketReadObjects",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:GetObjectTagging", "s3:GetObjectVersion"],
+        Resource: [`${arn}/datasets/*`, `${arn}/dvc/*`],
+      },
+      {
+        Sid: "DataBucketReadKey",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:DescribeKey"],
+        Resource: `\${aws_kms_key.${dataKey}.arn}`,
+        Condition: { StringEquals: { "kms:ViaService": "s3.eu-central-1.amazonaws.com" } },
+      },
+    ]);
+  });
+
+  test("the policy is attached to the named role under one platform policy name", () => {
+    const [, attached] = Object.entries(resourcesOf(dev, "aws_iam_role_policy")).find(
+      ([, p]) => p.role === "flyte-workers",
+    )!;
+    expect(attached.name).toBe("acme-ml-dev-dataset-access");
+    expect(resourcesOf(dev, "aws_iam_role")).not.toHaveProperty("flyte-workers");
+  });
+
+  test("the data key lets the granted role decrypt, through S3 only", () => {
+    const [, key] = keyByAlias(dev, "alias/acme-ml-dev-data");
+    expect(statement(policyOf(key), "DataBucketReadflyteworkers")).toEqual({
+      Sid: "DataBucketReadflyteworkers",
+      Effect: "Allow",
+      Principal: { AWS: ["arn:aws:iam::111111111111:role/flyte-workers"] },
+      Action: ["kms:Decrypt", "kms:DescribeKey"],
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": "s3.eu-central-1.amazonaws.com",
+          "kms:CallerAccount": "111111111111",
+        },
+      },
+    });
+  });
+
+  test("a read-write grant by ARN adds write actions and encrypt on its prefixes", () => {
+    const { policy } = roleGrant("argo-training");
+    expect(statement(policy, "ModelsBucketReadWriteObjects").Action).toEqual([
+      "s3:GetObject",
+      "s3:GetObjectTagging",
+      "s3:GetObjectVersion",
+      "s3:AbortMultipartUpload",
+      "s3:DeleteObject",
+      "s3:ListMultipartUploadParts",
+      "s3:PutObject",
+      "s3:PutObjectTagging",
+    ]);
+    expect(statement(policy, "ModelsBucketReadWriteKey").Action).toEqual([
+      "kms:Decrypt",
+      "kms:DescribeKey",
+      "kms:Encrypt",
+      "kms:GenerateDataKey*",
+      "kms:ReEncrypt*",
+    ]);
+    const [, key] = keyByAlias(dev, "alias/acme-ml-dev-data");
+    expect(statement(policyOf(key), "ModelsBucketReadWriteargotraining").Principal).toEqual({
+      AWS: ["arn:aws:iam::111111111111:role/eks/argo-training"],
+    });
+  });
+
+  test("the example platform attaches nothing to roles outside the platform", () => {
+    expect(resourcesOf(example.json.dev, "aws_iam_role_policy")).toEqual({});
+    for (const a of Object.values(
+      resourcesOf(example.json.dev, "aws_iam_role_policy_attachment"),
+    )) {
+      expect(a.role).toMatch(/^\$\{aws_iam_role\./);
+    }
+  });
+});
+
+describe("bad data options", () => {
+  const problems = (change: (dev: any) => void) =>
+    problemsOf((input) => change(input.accounts.dev));
+
+  test("the same role granted the same bucket twice", () => {
+    expect(
+      problems((dev) => {
+        dev.datasetAccess = [
+          { principal: "flyte", bucket: "data", access: "read-only" },
+          { principal: "flyte", bucket: "data", access: "read-write" },
+        ];
+      }),
+    ).toEqual([
+      "accounts.dev.datasetAccess[1]: grants flyte the data bucket again (see datasetAccess[0]); list all its prefixes in one entry",
+    ]);
+  });
+
+  test("bucket options a deployment target does not have", () => {
+    const input = exampleInput() as any;
+    input.accounts.prod.buckets = { models: { transitions: false } };
+    expect(() => parse(input)).toThrow(
+      /accounts\.prod\.buckets: unknown key "models"; allowed keys: accessLogs/,
+    );
+  });
+
+  test("a dataset grant on a bucket that does not exist", () => {
+    expect(
+      problems(
+        (dev) => (dev.datasetAccess = [{ principal: "x", bucket: "mlflow", access: "read-only" }]),
+      ),
+    ).toEqual(['accounts.dev.datasetAccess[0].bucket: "mlflow" must be "data" or "models"']);
+  });
+});
+
+describe("SecureBucket options", () => {
+  const env = {
+    accountId: "111111111111",
+    region: "eu-west-1",
+    partition: "aws",
+    dnsSuffix: "amazonaws.com",
+  };
+
+  function newBucket(props: Record<string, unknown>): void {
+    const stack = moduleTestStack();
+    const key = new KmsKey(stack, "key", {
+      alias: "alias/t",
+      description: "t",
+      administratorArns: ["arn:aws:iam::1:role/a"],
+    });
+    new SecureBucket(stack, "b", {
+      bucketName: "t-b",
+      encryption: { kmsKey: key },
+      environment: env,
+      accessLogs: { targetBucketName: "logs" },
+      ...props,
+    });
+    Testing.synth(stack);
+  }
+
+  test("fails without a reason for S3-managed encryption", () => {
+    expect(() => newBucket({ encryption: { s3ManagedReason: "because" } })).toThrow(
+      "test/b: s3ManagedReason must say why (at least 10 characters)",
+    );
+  });
+
+  test("fails without a reason for no access logs", () => {
+    expect(() => newBucket({ accessLogs: { disabledReason: "no" } })).toThrow(
+      "test/b: accessLogs.disabledReason must say why (at least 10 characters)",
+    );
+  });
+
+  test("fails with an Object Lock retention out of range", () => {
+    expect(() => newBucket({ objectLock: { retentionDays: 0 } })).toThrow(
+      "test/b: objectLock.retentionDays is 0; must be a whole number from 1 to 36500",
+    );
+  });
+
+  test("fails to grant a prefix that is not a folder", () => {
+    const stack = moduleTestStack();
+    const key = new KmsKey(stack, "key", {
+      alias: "alias/t",
+      description: "t",
+      administratorArns: ["arn:aws:iam::1:role/a"],
+    });
+    const bucket = new SecureBucket(stack, "b", {
+      bucketName: "t-b",
+      encryption: { kmsKey: key },
+      environment: env,
+      accessLogs: { targetBucketName: "logs" },
+    });
+    const role = new ExistingRole(stack, "r", {
+      roleName: "r",
+      roleArn: "arn:aws:iam::111111111111:role/r",
+      policyName: "p",
+    });
+    expect(() => bucket.grantRead(role, ["data"])).toThrow(
+      'test/b: prefix "data" must be path segments each ending in "/", such as "datasets/"',
+    );
+  });
+});

