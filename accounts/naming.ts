@@ -1,4 +1,5 @@
 import type { AwsEnvironment } from "../modules/core/aws-environment";
+import type { PlatformConfig } from "./config/schema/platform";
 import { regionPartition } from "./config/regions";
 
 /**
@@ -330,4 +331,17 @@ export function bucketNameProblem(name: string): string | undefined {
     if (name.endsWith(s)) return `must not end with "${s}" (reserved by S3)`;
   }
   return undefined;
+}
+
+/** Naming input of one account of a validated config. */
+export function namingInput(config: PlatformConfig, accountName: string): NamingInput {
+  const account = config.accounts[accountName];
+  return {
+    prefix: config.prefix,
+    region: config.region,
+    accountName,
+    accountId: account.accountId,
+    type: account.type as AccountType,
+    deployRoleName: account.deployRoleName ?? config.deployRoleName,
+  };
 }

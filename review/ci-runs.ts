@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { namingInput, type PlatformConfig } from "../accounts/config/schema/platform";
+import { type PlatformConfig } from "../accounts/config/schema/platform";
+import { namingInput } from "../accounts/naming";
 import { AccountNames } from "../accounts/naming";
 import { formatPlanSummary, summarizePlan, unintendedDataLoss } from "./plan-summary";
 

@@ -1,4 +1,5 @@
-import { namingInput, type PlatformConfig } from "../config/schema/platform";
+import { type PlatformConfig } from "../config/schema/platform";
+import { namingInput } from "../naming";
 import { AccountNames } from "../naming";
 
 /**

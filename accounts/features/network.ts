@@ -2,7 +2,7 @@ import { parsePrivateVpcBlock } from "../../modules/network/cidr";
 import { KmsKey } from "../../modules/kms/kms-key";
 import { SecureVpc, type SecureVpcProps } from "../../modules/network/secure-vpc";
 import type { InterfaceEndpointId } from "../../modules/network/vpc-endpoint-catalogue";
-import { DEFAULT_AVAILABILITY_ZONES, subnetPrefixLength } from "../config/schema/platform";
+import { DEFAULT_AVAILABILITY_ZONES, subnetPrefixLength } from "../config/schema/network";
 import type { PlatformStack } from "../stacks/platform-stack";
 
 export interface AccountNetworkOptions {

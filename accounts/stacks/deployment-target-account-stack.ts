@@ -4,7 +4,7 @@ import { addDeploymentTargetData, type DeploymentTargetData } from "../features/
 import { addAccountNetwork, type AccountNetwork } from "../features/network";
 import { addModelHosting } from "../features/model-hosting";
 import type { ModelHostingRoles } from "../../modules/sagemaker/model-hosting-roles";
-import { namingInput } from "../config/schema/platform";
+import { namingInput } from "../naming";
 import { AccountNames } from "../naming";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 

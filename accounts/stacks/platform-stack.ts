@@ -8,7 +8,8 @@ import {
 } from "../../modules/core/cdktf";
 import { KmsKey } from "../../modules/kms/kms-key";
 import { SecureBucket } from "../../modules/storage/secure-bucket";
-import { namingInput, type AccountConfig, type PlatformConfig } from "../config/schema/platform";
+import { type AccountConfig, type PlatformConfig } from "../config/schema/platform";
+import { namingInput } from "../naming";
 import { AccountNames } from "../naming";
 
 export interface PlatformStackProps {

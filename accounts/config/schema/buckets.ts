@@ -1,4 +1,85 @@
-import type { BucketLifecycleProps } from "../../../modules/storage/secure-bucket";
+import { z } from "zod";
+import { S3_PREFIX } from "../../../modules/core/patterns";
+import {
+  DEFAULT_TRANSITIONS,
+  transitionProblem,
+  type BucketLifecycleProps,
+} from "../../../modules/storage/secure-bucket";
+import { AccountNames, bucketNameProblem, namingInput } from "../../naming";
+import { isKnownRegion, regionPartition } from "../regions";
+import { intBetween, strictObject } from "../zod";
+import { regionSchema } from "./common";
+import type { ConfigIssues, PlatformConfig } from "./platform";
+
+const transitionsSchema = strictObject({
+  /** Days until current objects move to STANDARD_IA. Default 30. */
+  standardIaDays: intBetween(30, 36500).optional(),
+  /** Days until GLACIER. Default 90. */
+  glacierDays: intBetween(1, 36500).optional(),
+  /** Days until DEEP_ARCHIVE. Default 365. */
+  deepArchiveDays: intBetween(1, 36500).optional(),
+});
+
+const bucketShape = {
+  /** Storage class tiering of current objects; `false` keeps them in STANDARD. */
+  transitions: z
+    .union([z.literal(false), transitionsSchema], {
+      error: "must be false or a mapping of standardIaDays, glacierDays, deepArchiveDays",
+    })
+    .optional(),
+  /** Days a superseded object version is kept. Default 90. */
+  noncurrentVersionExpirationDays: intBetween(1, 3650).optional(),
+};
+
+function checkTransitions(
+  bucket: { transitions?: false | Record<string, number | undefined> },
+  ctx: z.RefinementCtx<unknown>,
+): void {
+  if (bucket.transitions === undefined || bucket.transitions === false) return;
+  const problem = transitionProblem({ ...DEFAULT_TRANSITIONS, ...bucket.transitions });
+  if (problem) ctx.addIssue({ code: "custom", path: ["transitions"], message: problem });
+}
+
+export const bucketConfigSchema = strictObject(bucketShape).superRefine(checkTransitions);
+
+/** A bucket that may be copied to another region. */
+const replicableBucketShape = {
+  ...bucketShape,
+  /**
+   * Replicate every object version to a bucket in this region, with the same protections, its
+   * own key and access-log bucket. Default: no replication.
+   */
+  replicaRegion: regionSchema.optional(),
+};
+
+export const replicableBucketConfigSchema =
+  strictObject(replicableBucketShape).superRefine(checkTransitions);
+
+export const modelBucketConfigSchema = strictObject({
+  ...replicableBucketShape,
+  /** S3 Object Lock (GOVERNANCE) default retention in days; set it when the bucket is created. */
+  objectLockRetentionDays: intBetween(1, 36500).optional(),
+}).superRefine(checkTransitions);
+
+const ROLE_NAME_OR_ARN = /^(arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*)?[\w+=,.@-]{1,64}$/;
+
+export const datasetAccessSchema = strictObject({
+  /** A role in this account, by name or ARN (an EKS node role, a workflow engine's role, ...). */
+  principal: z.string().regex(ROLE_NAME_OR_ARN, {
+    error: "must be an IAM role name or role ARN (arn:aws:iam::<account>:role/<name>)",
+  }),
+  bucket: z.enum(["data", "models"], { error: 'must be "data" or "models"' }),
+  access: z.enum(["read-only", "read-write"], { error: 'must be "read-only" or "read-write"' }),
+  /** Key prefixes the role may use, each ending in "/". Default: the whole bucket. */
+  prefixes: z
+    .array(
+      z.string().regex(S3_PREFIX, {
+        error: 'must be path segments each ending in "/", such as "datasets/"',
+      }),
+    )
+    .min(1)
+    .optional(),
+});
 
 /** A bucket's lifecycle settings as config writes them. */
 export interface BucketConfig {
@@ -14,4 +95,78 @@ export function bucketLifecycle(config: BucketConfig | undefined): BucketLifecyc
     transitions: config?.transitions,
     noncurrentVersionExpirationDays: config?.noncurrentVersionExpirationDays,
   };
+}
+
+export function checkDatasetAccess(config: PlatformConfig, ctx: ConfigIssues): void {
+  const partition = isKnownRegion(config.region)
+    ? regionPartition(config.region).partition
+    : undefined;
+  for (const [name, account] of Object.entries(config.accounts)) {
+    if (account.type !== "data-science") continue;
+    const seen = new Map<string, number>();
+    (account.datasetAccess ?? []).forEach((grant, i) => {
+      const key = `${grant.principal.split("/").pop()} ${grant.bucket}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["accounts", name, "datasetAccess", i],
+          message: `grants ${grant.principal} the ${grant.bucket} bucket again (see datasetAccess[${first}]); list all its prefixes in one entry`,
+        });
+      }
+      seen.set(key, i);
+      const match = /^arn:([a-z-]+):iam::(\d{12}):role\//.exec(grant.principal);
+      if (match === null) return;
+      if (match[2] !== account.accountId || (partition !== undefined && match[1] !== partition)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["accounts", name, "datasetAccess", i, "principal"],
+          input: grant.principal,
+          message: `must be a role in this account (arn:${partition ?? "aws"}:iam::${account.accountId}:role/...); the platform attaches the policy to it`,
+        });
+      }
+    });
+  }
+}
+
+export function checkReplicas(config: PlatformConfig, ctx: ConfigIssues): void {
+  if (!isKnownRegion(config.region)) return;
+  const partition = regionPartition(config.region).partition;
+  for (const [name, account] of Object.entries(config.accounts)) {
+    if (account.type !== "data-science") continue;
+    const names = new AccountNames(namingInput(config, name));
+    for (const purpose of ["data", "models", "mlflow"] as const) {
+      const region = account.buckets?.[purpose]?.replicaRegion;
+      if (region === undefined) continue;
+      const path = ["accounts", name, "buckets", purpose, "replicaRegion"];
+      if (region === config.region) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          input: region,
+          message: `must differ from the platform region ${config.region}`,
+        });
+      } else if (regionPartition(region).partition !== partition) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          input: region,
+          message: `must be in the platform's partition (${partition}); replication cannot cross partitions`,
+        });
+      }
+      for (const bucket of [
+        names.bucketName(purpose, region),
+        names.bucketName("access-logs", region),
+      ]) {
+        const problem = bucketNameProblem(bucket);
+        if (problem) {
+          ctx.addIssue({
+            code: "custom",
+            path,
+            message: `gives the replica bucket name "${bucket}", which ${problem}; shorten prefix or the account name`,
+          });
+        }
+      }
+    }
+  }
 }

@@ -6,7 +6,8 @@ import {
   PlatformConfigError,
   readConfigFile,
 } from "../../../accounts/config/loader";
-import { namingInput, zoneCount } from "../../../accounts/config/schema/platform";
+import { namingInput } from "../../../accounts/naming";
+import { zoneCount } from "../../../accounts/config/schema/network";
 import { AccountNames, bucketNameProblem } from "../../../accounts/naming";
 import { isKnownRegion, regionPartition } from "../../../accounts/config/regions";
 import { exampleInput, FIXTURES, parse, synthPlatform } from "../../helpers";

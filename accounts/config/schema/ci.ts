@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { strictObject } from "../zod";
+import type { ConfigIssues, PlatformConfig } from "./platform";
+
+/**
+ * CI without long-lived keys: a GitHub OIDC provider and plan/apply roles in every account.
+ */
+export const ciSchema = strictObject({
+  github: strictObject({
+    /** `owner/name` of the repository whose workflows may assume the roles. */
+    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+      error: "must be a GitHub repository as owner/name",
+    }),
+    /** The branch merges apply from. Default main. */
+    branch: z
+      .string()
+      .regex(/^[\w./-]+$/, { error: "must be a branch name" })
+      .default("main"),
+    /** GitHub environment per account name; the apply role trusts only it. Default: the account name. */
+    environments: z
+      .record(
+        z.string(),
+        z.string().regex(/^[\w. -]{1,255}$/, { error: "must be a GitHub environment name" }),
+      )
+      .default({}),
+    /** Create the account's GitHub OIDC provider (false when the account already has one). */
+    createOidcProvider: z.boolean({ error: "must be true or false" }).default(true),
+  }),
+});
+
+export function checkCi(config: PlatformConfig, ctx: ConfigIssues): void {
+  for (const name of Object.keys(config.ci?.github.environments ?? {})) {
+    if (!(name in config.accounts)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ci", "github", "environments", name],
+        message: `names no account; accounts: ${Object.keys(config.accounts).join(", ")}`,
+      });
+    }
+  }
+}

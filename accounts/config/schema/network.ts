@@ -1,0 +1,235 @@
+import { z } from "zod";
+import {
+  blocksOverlap,
+  parsePrivateVpcBlock,
+  subnetCapacity,
+  type Ipv4Block,
+} from "../../../modules/network/cidr";
+import {
+  INTERFACE_ENDPOINT_IDS,
+  type InterfaceEndpointId,
+} from "../../../modules/network/vpc-endpoint-catalogue";
+import { LOG_RETENTION_DAYS } from "../../../modules/logs/encrypted-log-group";
+import { MAX_ZONES, MIN_ZONES } from "../../../modules/network/secure-vpc";
+import { intBetween, strictObject } from "../zod";
+import type { ConfigIssues, PlatformConfig } from "./platform";
+
+const azNameSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}[a-z]$/, {
+  error: "must be an availability zone name such as eu-west-1a",
+});
+
+const existingVpcSchema = strictObject({
+  /** Id of the VPC to use. */
+  vpcId: z
+    .string()
+    .regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC id such as vpc-0abc12345def67890" }),
+  /** Its private subnets, one per availability zone (2 to 4). */
+  privateSubnetIds: z
+    .array(
+      z
+        .string()
+        .regex(/^subnet-[0-9a-f]{8,17}$/, { error: "must be a subnet id such as subnet-0abc1234" }),
+    )
+    .min(2)
+    .max(4),
+  /** The route tables of those subnets; the S3 gateway endpoint is attached to each. */
+  privateRouteTableIds: z
+    .array(
+      z
+        .string()
+        .regex(/^rtb-[0-9a-f]{8,17}$/, { error: "must be a route table id such as rtb-0abc1234" }),
+    )
+    .min(1)
+    .max(4),
+});
+
+export const vpcSchema = strictObject({
+  /** Private IPv4 block of the VPC (RFC 1918, /16 to /28); for an existing VPC, its block. */
+  cidr: z.string(),
+  /**
+   * Either how many availability zones to use (the first N the region offers to the account)
+   * or their names. SageMaker endpoints and Studio need at least two. Default 2.
+   */
+  availabilityZones: z
+    .union(
+      [
+        intBetween(MIN_ZONES, MAX_ZONES),
+        z
+          .array(azNameSchema)
+          .min(MIN_ZONES)
+          .max(MAX_ZONES)
+          .refine((list) => new Set(list).size === list.length, {
+            error: "must not repeat a zone",
+          }),
+      ],
+      {
+        error: `must be a number of zones from ${MIN_ZONES} to ${MAX_ZONES}, or a list of ${MIN_ZONES} to ${MAX_ZONES} zone names such as [eu-west-1a, eu-west-1b]`,
+      },
+    )
+    .optional(),
+  /** Prefix length of each subnet. Defaults to the VPC prefix + 3 (room for 8 subnets). */
+  subnetPrefixLength: intBetween(16, 28).optional(),
+  /**
+   * Internet egress. `none` (default): no internet gateway, no NAT; AWS is reached through
+   * endpoints only. `one-per-az`: public subnets and a NAT gateway in each zone. `single`: one
+   * NAT gateway for all zones (cheaper, one zone's outage cuts egress everywhere).
+   */
+  natGateways: z
+    .enum(["none", "one-per-az", "single"], { error: 'must be "none", "one-per-az" or "single"' })
+    .default("none"),
+  /** Use an existing VPC instead of creating one: the platform adds endpoints, security groups and flow logs. */
+  existing: existingVpcSchema.optional(),
+  /** Interface endpoints to create. Default: what the account's type needs (README). */
+  interfaceEndpoints: z
+    .array(
+      z.enum(INTERFACE_ENDPOINT_IDS as [InterfaceEndpointId, ...InterfaceEndpointId[]], {
+        error: `must be one of ${INTERFACE_ENDPOINT_IDS.join(", ")}`,
+      }),
+    )
+    .refine((list) => new Set(list).size === list.length, { error: "must not repeat an endpoint" })
+    .optional(),
+  /** Days flow logs are kept. Default 365. */
+  flowLogRetentionDays: z
+    .union(
+      LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [
+        z.ZodLiteral<number>,
+        z.ZodLiteral<number>,
+        ...z.ZodLiteral<number>[],
+      ],
+      {
+        error: `must be a CloudWatch Logs retention of a year or more: ${LOG_RETENTION_DAYS.join(", ")}`,
+      },
+    )
+    .default(365),
+  /**
+   * Remove every rule from the VPC's default security group. Turning it off is meant for an
+   * existing VPC whose workloads still use the default group.
+   */
+  manageDefaultSecurityGroup: z.boolean({ error: "must be true or false" }).default(true),
+});
+
+/** An account's `vpc` section, validated. */
+export type VpcConfig = z.output<typeof vpcSchema>;
+
+export const DEFAULT_AVAILABILITY_ZONES = 2;
+
+/** How many availability zones a new VPC spans. */
+export function zoneCount(vpc: VpcConfig): number {
+  const zones = vpc.availabilityZones ?? DEFAULT_AVAILABILITY_ZONES;
+  return typeof zones === "number" ? zones : zones.length;
+}
+
+/** Subnets a new VPC must hold: a private subnet per zone, and a public one per zone with NAT. */
+export function requiredSubnets(vpc: VpcConfig): number {
+  return zoneCount(vpc) * (vpc.natGateways === "none" ? 1 : 2);
+}
+
+export function subnetPrefixLength(vpc: VpcConfig, block: Ipv4Block): number {
+  return vpc.subnetPrefixLength ?? Math.min(block.prefix + 3, 28);
+}
+
+function checkExistingVpc(vpc: VpcConfig, path: (string | number)[], ctx: ConfigIssues): void {
+  const why = "an existing VPC keeps its own subnets and gateways; remove it or vpc.existing";
+  if (vpc.natGateways !== "none") {
+    ctx.addIssue({
+      code: "custom",
+      path: [...path, "natGateways"],
+      input: vpc.natGateways,
+      message: `cannot be used with vpc.existing: ${why}`,
+    });
+  }
+  for (const field of ["availabilityZones", "subnetPrefixLength"] as const) {
+    if (vpc[field] !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, field],
+        message: `cannot be used with vpc.existing: ${why}`,
+      });
+    }
+  }
+  const existing = vpc.existing!;
+  for (const field of ["privateSubnetIds", "privateRouteTableIds"] as const) {
+    if (new Set(existing[field]).size !== existing[field].length) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "existing", field],
+        message: "must not repeat an id",
+      });
+    }
+  }
+}
+
+function checkNewVpcSize(
+  vpc: VpcConfig,
+  block: Ipv4Block,
+  path: (string | number)[],
+  ctx: ConfigIssues,
+): void {
+  const subnetPrefix = subnetPrefixLength(vpc, block);
+  const needed = requiredSubnets(vpc);
+  const what =
+    vpc.natGateways === "none"
+      ? `${needed} subnets`
+      : `${needed} subnets (private and public, for NAT)`;
+  if (subnetPrefix < block.prefix) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...path, "subnetPrefixLength"],
+      input: subnetPrefix,
+      message: `must be at least the VPC prefix length /${block.prefix}`,
+    });
+  } else if (subnetCapacity(block, subnetPrefix) < needed) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...path, "cidr"],
+      input: vpc.cidr,
+      message: `is too small for ${what} of /${subnetPrefix} (room for ${subnetCapacity(block, subnetPrefix)}); use a larger block or a longer subnetPrefixLength`,
+    });
+  }
+}
+
+export function checkNetworks(config: PlatformConfig, ctx: ConfigIssues): void {
+  const blocks: { name: string; block: Ipv4Block }[] = [];
+  for (const [name, account] of Object.entries(config.accounts)) {
+    const path = ["accounts", name, "vpc"];
+    const parsed = parsePrivateVpcBlock(account.vpc.cidr);
+    if ("problem" in parsed) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "cidr"],
+        input: account.vpc.cidr,
+        message: parsed.problem,
+      });
+      continue;
+    }
+    const block = parsed.block;
+    if (account.vpc.existing !== undefined) {
+      checkExistingVpc(account.vpc, path, ctx);
+    } else {
+      checkNewVpcSize(account.vpc, block, path, ctx);
+    }
+    if (Array.isArray(account.vpc.availabilityZones)) {
+      account.vpc.availabilityZones.forEach((zone, i) => {
+        if (!new RegExp(`^${config.region}[a-z]$`).test(zone)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, "availabilityZones", i],
+            input: zone,
+            message: `must be a zone of the platform region ${config.region}, such as ${config.region}a`,
+          });
+        }
+      });
+    }
+    for (const other of blocks) {
+      if (blocksOverlap(other.block, block)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "cidr"],
+          input: account.vpc.cidr,
+          message: `overlaps accounts.${other.name}.vpc.cidr ${other.block.cidr}; VPC blocks must not overlap so the accounts can be connected later`,
+        });
+      }
+    }
+    blocks.push({ name, block });
+  }
+}

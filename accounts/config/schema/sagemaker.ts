@@ -1,0 +1,171 @@
+import { z } from "zod";
+import { S3_PREFIX } from "../../../modules/core/patterns";
+import { AccountNames, IAM_ROLE_NAME_MAX, namingInput } from "../../naming";
+import { strictObject } from "../zod";
+import type { ConfigIssues, PlatformConfig } from "./platform";
+
+/** SageMaker's rule for user profile names. */
+const PROFILE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+const userProfileSchema = strictObject({
+  /** Studio user profile name. */
+  name: z.string().regex(PROFILE_NAME, {
+    error:
+      "must be 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit (SageMaker's rule)",
+  }),
+  persona: z.enum(["data-scientist", "team-admin"], {
+    error: 'must be "data-scientist" or "team-admin"',
+  }),
+  /** Give this user an execution role of their own instead of their persona's. Default false. */
+  dedicatedExecutionRole: z.boolean({ error: "must be true or false" }).default(false),
+  /** IAM Identity Center user name; required with authMode SSO, not allowed with IAM. */
+  ssoUserName: z.string().min(1).max(128).optional(),
+});
+
+const domainSchema = strictObject({
+  /** IAM (default) or SSO (IAM Identity Center). */
+  authMode: z.enum(["IAM", "SSO"], { error: 'must be "IAM" or "SSO"' }).default("IAM"),
+  userProfiles: z.array(userProfileSchema).default([]),
+});
+
+const identitySchema = z.discriminatedUnion(
+  "kind",
+  [
+    strictObject({
+      /** Persona roles are assumed from IAM Identity Center permission sets of this account. */
+      kind: z.literal("iam-identity-center"),
+      /** Permission set name per persona. */
+      permissionSets: strictObject({
+        dataScientist: z
+          .string()
+          .regex(/^[\w+=,.@-]{1,32}$/, { error: "must be a permission set name" }),
+        teamAdmin: z
+          .string()
+          .regex(/^[\w+=,.@-]{1,32}$/, { error: "must be a permission set name" }),
+        admin: z.string().regex(/^[\w+=,.@-]{1,32}$/, { error: "must be a permission set name" }),
+      }),
+    }),
+    strictObject({
+      /** Persona roles are assumed through a SAML identity provider. */
+      kind: z.literal("saml"),
+      providerArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:saml-provider\/[\w+=,.@-]+$/, {
+        error: "must be an IAM SAML provider ARN",
+      }),
+    }),
+    strictObject({
+      /** Persona roles are assumed by these roles (exact ARNs) of any account. */
+      kind: z.literal("roles"),
+      dataScientist: z
+        .array(
+          z
+            .string()
+            .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be a role ARN" }),
+        )
+        .min(1),
+      teamAdmin: z
+        .array(
+          z
+            .string()
+            .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be a role ARN" }),
+        )
+        .min(1),
+      admin: z
+        .array(
+          z
+            .string()
+            .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be a role ARN" }),
+        )
+        .min(1),
+    }),
+    strictObject({
+      /** Any principal of this account, with MFA. For small teams without federation. */
+      kind: z.literal("account-with-mfa"),
+    }),
+  ],
+  { error: 'must be "iam-identity-center", "saml", "roles" or "account-with-mfa"' },
+);
+
+export const sagemakerSchema = strictObject({
+  /** The Studio domain; SageMaker allows one per account and region. Default: one domain. */
+  domains: z
+    .array(domainSchema)
+    .max(1, {
+      error: "must list at most one domain: SageMaker allows one domain per account and region",
+    })
+    .default([{ authMode: "IAM", userProfiles: [] }]),
+  /** Who may assume the persona roles. */
+  identity: identitySchema.default({ kind: "account-with-mfa" }),
+  /** Model registry groups; staging and prod may read them. */
+  modelPackageGroups: z
+    .array(
+      z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, {
+        error: "must be 1 to 63 letters, digits and hyphens (SageMaker's rule)",
+      }),
+    )
+    .default([]),
+  /** SageMaker projects: the Service Catalog portfolio and its two roles. Default true. */
+  projects: z.boolean({ error: "must be true or false" }).default(true),
+  /** Where pipelines write model artifacts in the model bucket; what the targets may read. */
+  modelArtifactsPrefix: z
+    .string()
+    .regex(S3_PREFIX, {
+      error: 'must be path segments each ending in "/", such as "models/"',
+    })
+    .default("models/"),
+});
+
+export function checkStudio(config: PlatformConfig, ctx: ConfigIssues): void {
+  for (const [name, account] of Object.entries(config.accounts)) {
+    if (account.type !== "data-science") continue;
+    const names = new AccountNames(namingInput(config, name));
+    account.sagemaker.domains.forEach((domain, d) => {
+      const seen = new Set<string>();
+      domain.userProfiles.forEach((profile, i) => {
+        const path = ["accounts", name, "sagemaker", "domains", d, "userProfiles", i];
+        if (seen.has(profile.name)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, "name"],
+            input: profile.name,
+            message: "is listed twice",
+          });
+        }
+        seen.add(profile.name);
+        if (domain.authMode === "SSO" && profile.ssoUserName === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, "ssoUserName"],
+            message: "is required with authMode SSO",
+          });
+        }
+        if (domain.authMode === "IAM" && profile.ssoUserName !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, "ssoUserName"],
+            message: "cannot be used with authMode IAM",
+          });
+        }
+        const role = names.userExecutionRoleName(profile.name);
+        if (profile.dedicatedExecutionRole && role.length > IAM_ROLE_NAME_MAX) {
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, "name"],
+            input: profile.name,
+            message: `gives the execution role name "${role}", longer than ${IAM_ROLE_NAME_MAX} characters`,
+          });
+        }
+      });
+    });
+    const groups = account.sagemaker.modelPackageGroups;
+    groups.forEach((group, i) => {
+      if (groups.indexOf(group) !== i) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["accounts", name, "sagemaker", "modelPackageGroups", i],
+          input: group,
+          message: "is listed twice",
+        });
+      }
+    });
+  }
+}
