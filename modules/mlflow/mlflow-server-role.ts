@@ -5,7 +5,8 @@ import { viaService, type AwsEnvironment } from "../core/aws-environment";
 import { encryptedLogGroup, logGroupArn } from "../logs/encrypted-log-group";
 import { IamRole } from "../iam/iam-role";
 import type { KeyReference } from "../kms/kms-key";
-import { bucketGrantStatements, SecureBucket, type BucketTarget } from "../storage/secure-bucket";
+import { SecureBucket } from "../storage/secure-bucket";
+import { bucketGrantStatements, type BucketTarget } from "../storage/bucket-grants";
 import { awsOwnedBucketsFor } from "../network/vpc-endpoint-catalogue";
 
 export interface MlflowServerRoleProps {

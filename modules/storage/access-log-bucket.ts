@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import type { AwsEnvironment } from "../core/aws-environment";
-import { SecureBucket, type BucketLifecycleProps } from "./secure-bucket";
+import { SecureBucket } from "./secure-bucket";
+import { type BucketLifecycleProps } from "./bucket-lifecycle";
 
 export interface AccessLogBucketProps {
   readonly bucketName: string;

@@ -1,9 +1,6 @@
 import { S3_PREFIX } from "../core/patterns";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import {
-  S3BucketLifecycleConfiguration,
-  type S3BucketLifecycleConfigurationRule,
-} from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
@@ -13,7 +10,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import { Token } from "../core/cdktf";
-import { sid, viaService, type AwsEnvironment } from "../core/aws-environment";
+import { sid, type AwsEnvironment } from "../core/aws-environment";
 import { ResourcePolicy, type PolicyStatement } from "../iam/iam-policy";
 import { suppressRule } from "../rules/suppress";
 import type { Grantee } from "../iam/iam-role";
@@ -23,45 +20,8 @@ import {
   managedKey,
   type KeyReference,
 } from "../kms/kms-key";
-import {
-  S3_BUCKET_READ_ACTIONS,
-  S3_OBJECT_READ_ACTIONS,
-  S3_OBJECT_WRITE_ACTIONS,
-} from "./s3-actions";
-
-/** Storage class transitions of current object versions, in days after creation. */
-export interface StorageTransitions {
-  /** @default 30 (the earliest S3 allows) */
-  readonly standardIaDays?: number;
-  /** @default 90 */
-  readonly glacierDays?: number;
-  /** @default 365 */
-  readonly deepArchiveDays?: number;
-}
-
-export interface BucketLifecycleProps {
-  /**
-   * Move current objects to cheaper storage classes as they age; `false` keeps them in
-   * STANDARD (for small, hot objects such as Terraform state).
-   * @default STANDARD_IA after 30 days, GLACIER after 90, DEEP_ARCHIVE after 365
-   */
-  readonly transitions?: StorageTransitions | false;
-  /**
-   * Days a superseded (noncurrent) version is kept before it expires.
-   * @default 90
-   */
-  readonly noncurrentVersionExpirationDays?: number;
-  /**
-   * Superseded versions kept whatever their age.
-   * @default none beyond the expiration days
-   */
-  readonly noncurrentVersionsRetained?: number;
-  /**
-   * Days before an unfinished multipart upload is aborted and its parts deleted.
-   * @default 7
-   */
-  readonly abortIncompleteMultipartUploadDays?: number;
-}
+import { bucketGrantStatements, type BucketAccess } from "./bucket-grants";
+import { lifecycleRules, type BucketLifecycleProps } from "./bucket-lifecycle";
 
 /**
  * How objects are encrypted: SSE-KMS with a customer managed key (and the S3 bucket key), or,
@@ -122,89 +82,6 @@ export interface SecureBucketProps {
    * @default no Object Lock
    */
   readonly objectLock?: { readonly retentionDays: number };
-}
-
-export type BucketAccess = "read-only" | "read-write";
-
-export const DEFAULT_TRANSITIONS = { standardIaDays: 30, glacierDays: 90, deepArchiveDays: 365 };
-
-/** Checks the order and minimums S3 enforces on transitions; returns the problem or undefined. */
-export function transitionProblem(t: Required<StorageTransitions>): string | undefined {
-  const values = [t.standardIaDays, t.glacierDays, t.deepArchiveDays];
-  if (values.some((v) => Token.isUnresolved(v))) return undefined;
-  if (values.some((v) => !Number.isInteger(v) || v < 0)) {
-    return `transition days must be whole numbers (got ${values.join(", ")})`;
-  }
-  if (t.standardIaDays < 30) {
-    return `standardIaDays is ${t.standardIaDays}; S3 moves objects to STANDARD_IA no earlier than 30 days`;
-  }
-  if (!(t.standardIaDays < t.glacierDays && t.glacierDays < t.deepArchiveDays)) {
-    return `transition days must increase: standardIaDays (${t.standardIaDays}) < glacierDays (${t.glacierDays}) < deepArchiveDays (${t.deepArchiveDays})`;
-  }
-  if (t.glacierDays - t.standardIaDays < 30) {
-    return `glacierDays (${t.glacierDays}) must be at least 30 days after standardIaDays (${t.standardIaDays}); S3 keeps objects in STANDARD_IA for 30 days`;
-  }
-  return undefined;
-}
-
-/** A bucket to grant access to, named by ARN, with the key of its objects (if SSE-KMS). */
-export interface BucketTarget {
-  readonly bucketArn: string;
-  readonly keyArn?: string;
-  readonly environment: AwsEnvironment;
-}
-
-/**
- * The statements a grant adds to the grantee's policy: object actions on the allowed prefixes
- * only, `s3:ListBucket` limited to those prefixes by `s3:prefix`, and the key's actions through
- * S3 only. `label` starts every Sid.
- */
-export function bucketGrantStatements(
-  target: BucketTarget,
-  label: string,
-  access: BucketAccess,
-  prefixes?: string[],
-): PolicyStatement[] {
-  const bucketArn = target.bucketArn;
-  const scoped = prefixes !== undefined && prefixes.length > 0;
-  const statements: PolicyStatement[] = [
-    {
-      Sid: `${label}List`,
-      Effect: "Allow",
-      Action: "s3:ListBucket",
-      Resource: bucketArn,
-      Condition: scoped
-        ? { StringLike: { "s3:prefix": prefixes.flatMap((p) => [p, `${p}*`]) } }
-        : undefined,
-    },
-    {
-      Sid: `${label}Bucket`,
-      Effect: "Allow",
-      Action: S3_BUCKET_READ_ACTIONS.filter(
-        (a) => a !== "s3:ListBucket" && (access === "read-write" || a === "s3:GetBucketLocation"),
-      ),
-      Resource: bucketArn,
-    },
-    {
-      Sid: `${label}Objects`,
-      Effect: "Allow",
-      Action:
-        access === "read-only"
-          ? S3_OBJECT_READ_ACTIONS
-          : [...S3_OBJECT_READ_ACTIONS, ...S3_OBJECT_WRITE_ACTIONS],
-      Resource: scoped ? prefixes.map((p) => `${bucketArn}/${p}*`) : [`${bucketArn}/*`],
-    },
-  ];
-  if (target.keyArn !== undefined) {
-    statements.push({
-      Sid: `${label}Key`,
-      Effect: "Allow",
-      Action: access === "read-only" ? KMS_DECRYPT_ACTIONS : KMS_ENCRYPT_DECRYPT_ACTIONS,
-      Resource: target.keyArn,
-      Condition: { StringEquals: { "kms:ViaService": viaService(target.environment, "s3") } },
-    });
-  }
-  return statements;
 }
 
 /**
@@ -317,7 +194,7 @@ export class SecureBucket extends Construct {
     }
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: this.bucket.id,
-      rule: this.lifecycleRules(props.lifecycle ?? {}),
+      rule: lifecycleRules(this.node.path, props.lifecycle ?? {}),
     });
 
     this.policy = new ResourcePolicy(this.node.path);
@@ -476,56 +353,5 @@ export class SecureBucket extends Construct {
       "s3",
       this.env,
     );
-  }
-
-  private lifecycleRules(props: BucketLifecycleProps): S3BucketLifecycleConfigurationRule[] {
-    const abortDays = props.abortIncompleteMultipartUploadDays ?? 7;
-    const noncurrentDays = props.noncurrentVersionExpirationDays ?? 90;
-    for (const [name, value] of [
-      ["abortIncompleteMultipartUploadDays", abortDays],
-      ["noncurrentVersionExpirationDays", noncurrentDays],
-    ] as const) {
-      if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < 1)) {
-        throw new Error(
-          `${this.node.path}: lifecycle.${name} is ${value}; must be a whole number of days, at least 1`,
-        );
-      }
-    }
-    const rules: S3BucketLifecycleConfigurationRule[] = [
-      {
-        id: "abort-incomplete-multipart-uploads",
-        status: "Enabled",
-        filter: [{}],
-        abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortDays }],
-      },
-      {
-        id: "expire-noncurrent-versions",
-        status: "Enabled",
-        filter: [{}],
-        noncurrentVersionExpiration: [
-          {
-            noncurrentDays,
-            newerNoncurrentVersions: props.noncurrentVersionsRetained,
-          },
-        ],
-        expiration: [{ expiredObjectDeleteMarker: true }],
-      },
-    ];
-    if (props.transitions !== false) {
-      const t = { ...DEFAULT_TRANSITIONS, ...(props.transitions ?? {}) };
-      const problem = transitionProblem(t);
-      if (problem) throw new Error(`${this.node.path}: lifecycle.transitions: ${problem}`);
-      rules.push({
-        id: "tier-current-versions",
-        status: "Enabled",
-        filter: [{}],
-        transition: [
-          { days: t.standardIaDays, storageClass: "STANDARD_IA" },
-          { days: t.glacierDays, storageClass: "GLACIER" },
-          { days: t.deepArchiveDays, storageClass: "DEEP_ARCHIVE" },
-        ],
-      });
-    }
-    return rules;
   }
 }

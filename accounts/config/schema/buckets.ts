@@ -4,7 +4,7 @@ import {
   DEFAULT_TRANSITIONS,
   transitionProblem,
   type BucketLifecycleProps,
-} from "../../../modules/storage/secure-bucket";
+} from "../../../modules/storage/bucket-lifecycle";
 import { AccountNames, bucketNameProblem, namingInput } from "../../naming";
 import { isKnownRegion, regionPartition } from "../regions";
 import { intBetween, strictObject } from "../zod";

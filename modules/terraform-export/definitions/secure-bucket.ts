@@ -1,11 +1,9 @@
 import { S3_BUCKET_NAME } from "../../core/patterns";
 import type { Construct } from "constructs";
 import { renderPolicy } from "../../iam/iam-policy";
-import {
-  bucketGrantStatements,
-  DEFAULT_TRANSITIONS,
-  SecureBucket,
-} from "../../storage/secure-bucket";
+import { SecureBucket } from "../../storage/secure-bucket";
+import { bucketGrantStatements } from "../../storage/bucket-grants";
+import { DEFAULT_TRANSITIONS } from "../../storage/bucket-lifecycle";
 import type { ModuleDefinition, ModuleInputs } from "../module-definition";
 import { kmsKeyArn, matches, nullOrMatches, roleArns, wholeNumberBetween } from "../validations";
 
