@@ -5,6 +5,7 @@ import { arn, type AwsEnvironment } from "../core/aws-environment";
 import { encryptedLogGroup, logGroupArn } from "../logs/encrypted-log-group";
 import { IamRole } from "../iam/iam-role";
 import type { KeyReference } from "../kms/kms-key";
+import { serviceTrust } from "../iam/service-trust";
 
 export interface VpcFlowLogsProps {
   readonly vpcId: string;
@@ -47,18 +48,11 @@ export class VpcFlowLogs extends Construct {
       roleName: props.roleName,
       description: `Lets VPC flow logs write to ${props.logGroupName}`,
       trustStatements: [
-        {
-          Sid: "FlowLogsServiceOfThisAccount",
-          Effect: "Allow",
-          Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: {
-            StringEquals: { "aws:SourceAccount": env.accountId },
-            ArnLike: {
-              "aws:SourceArn": arn(env, "ec2", "vpc-flow-log/*"),
-            },
-          },
-        },
+        serviceTrust(env, {
+          sid: "FlowLogsServiceOfThisAccount",
+          services: "vpc-flow-logs.amazonaws.com",
+          sourceArns: arn(env, "ec2", "vpc-flow-log/*"),
+        }),
       ],
     });
     this.role.addToPolicy({

@@ -1,6 +1,7 @@
 import { concatLists, mapList } from "../core/token-lists";
 import { arn, type AwsEnvironment } from "../core/aws-environment";
 import type { PolicyStatement } from "../iam/iam-policy";
+import { serviceTrust } from "../iam/service-trust";
 
 /**
  * Least-privilege statements for SageMaker execution and persona roles: explicit action lists
@@ -14,16 +15,11 @@ function sm(env: AwsEnvironment, ...resources: string[]): string[] {
 
 /** Trust of an execution role: SageMaker, acting for this account's resources only. */
 export function sageMakerServiceTrust(env: AwsEnvironment): PolicyStatement {
-  return {
-    Sid: "SageMakerOfThisAccount",
-    Effect: "Allow",
-    Principal: { Service: "sagemaker.amazonaws.com" },
-    Action: "sts:AssumeRole",
-    Condition: {
-      StringEquals: { "aws:SourceAccount": env.accountId },
-      ArnLike: { "aws:SourceArn": arn(env, "sagemaker", "*") },
-    },
-  };
+  return serviceTrust(env, {
+    sid: "SageMakerOfThisAccount",
+    services: "sagemaker.amazonaws.com",
+    sourceArns: arn(env, "sagemaker", "*"),
+  });
 }
 
 /** What jobs, models, experiments, pipelines and registrations need. */

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { arn, type AwsEnvironment } from "../core/aws-environment";
 import { IamRole } from "../iam/iam-role";
 import { sageMakerWorkStatements } from "./permissions";
+import { serviceTrust } from "../iam/service-trust";
 
 export interface SageMakerProjectsProps {
   readonly environment: AwsEnvironment;
@@ -27,7 +28,6 @@ export class SageMakerProjects extends Construct {
   constructor(scope: Construct, id: string, props: SageMakerProjectsProps) {
     super(scope, id);
     const env = props.environment;
-    const sourceAccount = { StringEquals: { "aws:SourceAccount": env.accountId } };
 
     new SagemakerServicecatalogPortfolioStatus(this, "portfolio", { status: "Enabled" });
 
@@ -36,21 +36,16 @@ export class SageMakerProjects extends Construct {
       path: "/service-role/",
       description: "Runs the build, pipeline and deployment steps of SageMaker projects",
       trustStatements: [
-        {
-          Sid: "ProjectServicesOfThisAccount",
-          Effect: "Allow",
-          Principal: {
-            Service: [
-              "cloudformation.amazonaws.com",
-              "codebuild.amazonaws.com",
-              "codepipeline.amazonaws.com",
-              "events.amazonaws.com",
-              "sagemaker.amazonaws.com",
-            ],
-          },
-          Action: "sts:AssumeRole",
-          Condition: sourceAccount,
-        },
+        serviceTrust(env, {
+          sid: "ProjectServicesOfThisAccount",
+          services: [
+            "cloudformation.amazonaws.com",
+            "codebuild.amazonaws.com",
+            "codepipeline.amazonaws.com",
+            "events.amazonaws.com",
+            "sagemaker.amazonaws.com",
+          ],
+        }),
       ],
     });
     this.launchRole = new IamRole(this, "launch-role", {
@@ -58,13 +53,10 @@ export class SageMakerProjects extends Construct {
       path: "/service-role/",
       description: "Launches SageMaker project templates from Service Catalog",
       trustStatements: [
-        {
-          Sid: "ServiceCatalogOfThisAccount",
-          Effect: "Allow",
-          Principal: { Service: "servicecatalog.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: sourceAccount,
-        },
+        serviceTrust(env, {
+          sid: "ServiceCatalogOfThisAccount",
+          services: "servicecatalog.amazonaws.com",
+        }),
       ],
     });
 

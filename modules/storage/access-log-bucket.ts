@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import type { AwsEnvironment } from "../core/aws-environment";
 import { SecureBucket } from "./secure-bucket";
 import { type BucketLifecycleProps } from "./bucket-lifecycle";
+import { serviceOfThisAccount } from "../iam/service-trust";
 
 export interface AccessLogBucketProps {
   readonly bucketName: string;
@@ -41,10 +42,7 @@ export class AccessLogBucket extends Construct {
       Principal: { Service: "logging.s3.amazonaws.com" },
       Action: "s3:PutObject",
       Resource: `${this.bucket.bucketArn}/*`,
-      Condition: {
-        StringEquals: { "aws:SourceAccount": props.environment.accountId },
-        ArnLike: { "aws:SourceArn": props.sourceBucketArnPatterns },
-      },
+      Condition: serviceOfThisAccount(props.environment, props.sourceBucketArnPatterns),
     });
   }
 

@@ -4,6 +4,7 @@ import { viaService, type AwsEnvironment } from "../core/aws-environment";
 import { IamRole } from "../iam/iam-role";
 import { managedKey } from "../kms/kms-key";
 import type { SecureBucket } from "./secure-bucket";
+import { serviceTrust } from "../iam/service-trust";
 
 export interface BucketReplicationProps {
   /** The bucket to copy; SSE-KMS. */
@@ -45,13 +46,7 @@ export class BucketReplication extends Construct {
       roleName: props.roleName,
       description: `Lets S3 replicate ${source.node.id} to ${props.replicaRegion}`,
       trustStatements: [
-        {
-          Sid: "S3OfThisAccount",
-          Effect: "Allow",
-          Principal: { Service: "s3.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": env.accountId } },
-        },
+        serviceTrust(env, { sid: "S3OfThisAccount", services: "s3.amazonaws.com" }),
       ],
     });
     this.role.addToPolicy({
