@@ -1,16 +1,67 @@
-import { TerraformOutput } from "../../modules/core/cdktf";
 import { KmsKey } from "../../modules/kms/kms-key";
 import { MlflowServer } from "../../modules/mlflow/mlflow-server";
-import type { MlflowServerRole } from "../../modules/mlflow/mlflow-server-role";
-import type { AccountNetwork } from "./network";
+import { MlflowServerRole } from "../../modules/mlflow/mlflow-server-role";
 import type { DataScienceAccountConfig } from "../config/schema/platform";
 import type { PlatformStack } from "../stacks/platform-stack";
+import type { DataScienceData } from "./data";
+import type { AccountNetwork } from "./network";
+
+/** MLflow in the data science account: the tracking server's role, and the server when enabled. */
+export interface DataScienceMlflow {
+  readonly serverRole: MlflowServerRole;
+  /** The server, when `mlflow.server.enabled`. */
+  readonly server?: MlflowServer;
+}
+
+/**
+ * MLflow tracking: the role and instance profile a server runs as (artifacts in the MLflow
+ * bucket, its log group, an external database secret if configured), always; and with
+ * `mlflow.server.enabled` the server itself. Each with the outputs people need.
+ */
+export function addMlflow(
+  stack: PlatformStack,
+  network: AccountNetwork,
+  data: DataScienceData,
+): DataScienceMlflow {
+  const names = stack.names;
+  const env = names.environment;
+  const account = stack.account as DataScienceAccountConfig;
+  const serverRole = new MlflowServerRole(stack, "mlflow-server", {
+    environment: env,
+    roleName: names.mlflowServerRoleName,
+    artifactBucket: data.mlflowBucket,
+    logGroupName: names.mlflowLogGroupName,
+    logsKey: network.logsKey,
+    databaseSecretArn: account.mlflow.databaseSecretArn,
+  });
+  const artifactRoot = `s3://${names.mlflowBucketName}`;
+  stack.addOutputs({
+    mlflow_server_role_arn: {
+      value: serverRole.role.roleArn,
+      description: "Role of the MLflow tracking server",
+    },
+    mlflow_instance_profile: {
+      value: serverRole.instanceProfile.name,
+      description: "Instance profile of the MLflow server",
+    },
+    mlflow_default_artifact_root: {
+      value: artifactRoot,
+      description: "The --default-artifact-root of the MLflow server",
+    },
+    mlflow_server_command: {
+      value: `mlflow server --default-artifact-root ${artifactRoot} --host 0.0.0.0 --port 5000`,
+      description:
+        "How the server runs (backend store URI from its secret); reach it through Session Manager",
+    },
+  });
+  return { serverRole, server: addMlflowServer(stack, network, serverRole) };
+}
 
 /**
  * The MLflow tracking server, when `mlflow.server.enabled`: its own key (volume, database,
  * secret), the server and its backend store, and the outputs people need to reach it.
  */
-export function addMlflowServer(
+function addMlflowServer(
   stack: PlatformStack,
   network: AccountNetwork,
   role: MlflowServerRole,
@@ -51,20 +102,19 @@ export function addMlflowServer(
     portNumber: [String(server.port)],
     localPortNumber: [String(server.port)],
   });
-  new TerraformOutput(stack, "mlflow_tracking_uri", {
-    value: `http://${server.instance.privateIp}:${server.port}`,
-    description: "Tracking URI inside the VPC (Studio, pipelines)",
-  });
-  new TerraformOutput(stack, "mlflow_tunnel_command", {
-    value: `aws ssm start-session --target ${server.instance.id} --document-name AWS-StartPortForwardingSession --parameters '${forward}'`,
-    description:
-      "Opens http://localhost:" +
-      server.port +
-      " to the server through Session Manager (no SSH, no open port)",
-  });
-  new TerraformOutput(stack, "mlflow_database_endpoint", {
-    value: server.database.endpoint,
-    description: "PostgreSQL endpoint of the backend store (private)",
+  stack.addOutputs({
+    mlflow_tracking_uri: {
+      value: `http://${server.instance.privateIp}:${server.port}`,
+      description: "Tracking URI inside the VPC (Studio, pipelines)",
+    },
+    mlflow_tunnel_command: {
+      value: `aws ssm start-session --target ${server.instance.id} --document-name AWS-StartPortForwardingSession --parameters '${forward}'`,
+      description: `Opens http://localhost:${server.port} to the server through Session Manager (no SSH, no open port)`,
+    },
+    mlflow_database_endpoint: {
+      value: server.database.endpoint,
+      description: "PostgreSQL endpoint of the backend store (private)",
+    },
   });
   return server;
 }

@@ -1,7 +1,5 @@
 import { viaService } from "../../modules/core/aws-environment";
-import { MlflowServerRole } from "../../modules/mlflow/mlflow-server-role";
 import type { DataScienceData } from "./data";
-import type { AccountNetwork } from "./network";
 import type { DataScienceStudio } from "./studio";
 import type { DataScienceAccountConfig } from "../config/schema/platform";
 import { deploymentTargetsOf, modelReaderRoleArns, targetRoleArns } from "./cross-account";
@@ -13,16 +11,15 @@ const ASSUMABLE_PER_POLICY = 40;
 /**
  * The data science side of model delivery: the pipeline may assume the targets' roles and no
  * other role of another account; the model bucket and the data key let the targets' model
- * execution roles read and decrypt the model artifacts, by exact role ARN. Plus the MLflow
- * tracking server's role. Every name comes from config through the same helpers the targets
- * use, so a change in config changes both sides at once.
+ * execution roles read and decrypt the model artifacts, by exact role ARN. Every name comes
+ * from config through the same helpers the targets use, so a change in config changes both
+ * sides at once.
  */
 export function addModelDelivery(
   stack: PlatformStack,
-  network: AccountNetwork,
   data: DataScienceData,
   studio: DataScienceStudio,
-): MlflowServerRole {
+): void {
   const names = stack.names;
   const env = names.environment;
   const account = stack.account as DataScienceAccountConfig;
@@ -95,34 +92,4 @@ export function addModelDelivery(
       },
     });
   }
-
-  const mlflow = new MlflowServerRole(stack, "mlflow-server", {
-    environment: env,
-    roleName: names.mlflowServerRoleName,
-    artifactBucket: data.mlflowBucket,
-    logGroupName: names.mlflowLogGroupName,
-    logsKey: network.logsKey,
-    databaseSecretArn: account.mlflow.databaseSecretArn,
-  });
-  const artifactRoot = `s3://${names.mlflowBucketName}`;
-  stack.addOutputs({
-    mlflow_server_role_arn: {
-      value: mlflow.role.roleArn,
-      description: "Role of the MLflow tracking server",
-    },
-    mlflow_instance_profile: {
-      value: mlflow.instanceProfile.name,
-      description: "Instance profile of the MLflow server",
-    },
-    mlflow_default_artifact_root: {
-      value: artifactRoot,
-      description: "The --default-artifact-root of the MLflow server",
-    },
-    mlflow_server_command: {
-      value: `mlflow server --default-artifact-root ${artifactRoot} --host 0.0.0.0 --port 5000`,
-      description:
-        "How the server runs (backend store URI from its secret); reach it through Session Manager",
-    },
-  });
-  return mlflow;
 }

@@ -2,7 +2,8 @@ import type { Construct } from "constructs";
 import { AccessLogBucket } from "../../modules/storage/access-log-bucket";
 import { LocalBackend, TerraformOutput } from "../../modules/core/cdktf";
 import { suppressRule } from "../../modules/rules/suppress";
-import { GithubCiRoles } from "../../modules/ci/github-ci-roles";
+import type { GithubCiRoles } from "../../modules/ci/github-ci-roles";
+import { addCiOutputs, addCiRoles, allowCiPlanReads } from "../features/ci";
 import { TerraformStateBackend } from "../../modules/storage/terraform-state-backend";
 import { bucketLifecycle } from "../config/schema/buckets";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
@@ -36,33 +37,7 @@ export class BootstrapStack extends PlatformStack {
       lifecycle: bucketLifecycle(this.account.buckets?.accessLogs),
     });
 
-    const github = this.config.ci?.github;
-    this.ci =
-      github === undefined
-        ? undefined
-        : new GithubCiRoles(this, "ci", {
-            environment: names.environment,
-            repository: github.repository,
-            applyEnvironment: github.environments[this.accountName] ?? this.accountName,
-            planRoleName: names.ciPlanRoleName,
-            applyRoleName: names.ciApplyRoleName,
-            deployRoleArn: names.deployRoleArn,
-            // One provider per account: the first config account of an account id makes it.
-            createOidcProvider:
-              github.createOidcProvider &&
-              Object.entries(this.config.accounts).find(
-                ([, a]) => a.accountId === this.account.accountId,
-              )![0] === this.accountName,
-            state: {
-              bucketName: names.stateBucketName,
-              objectPattern: "stacks/*",
-              lockTableArn:
-                locking === "dynamodb"
-                  ? `arn:${names.partition}:dynamodb:${names.region}:${names.accountId}:table/${names.stateLockTableName}`
-                  : undefined,
-            },
-            bucketArnPattern: `arn:${names.partition}:s3:::${names.stem}-*`,
-          });
+    this.ci = addCiRoles(this);
 
     this.stateBackend = new TerraformStateBackend(this, "state", {
       bucketName: names.stateBucketName,
@@ -107,16 +82,8 @@ export class BootstrapStack extends PlatformStack {
       description: "Alias of the state key; the backends name the key by it",
     });
     if (this.ci) {
-      this.allowCiPlanReads(this.ci.planRole.roleArn);
-      new TerraformOutput(this, "ci_plan_role_arn", {
-        value: this.ci.planRole.roleArn,
-        description: "Role pull-request workflows assume (GitHub OIDC) to plan this account",
-      });
-      new TerraformOutput(this, "ci_apply_role_arn", {
-        value: this.ci.applyRole.roleArn,
-        description:
-          "Role the account's GitHub environment assumes to apply (it assumes the deploy role)",
-      });
+      allowCiPlanReads(this, this.ci.planRole.roleArn);
+      addCiOutputs(this, this.ci);
     }
     if (this.stateBackend.lockTable) {
       new TerraformOutput(this, "state_lock_table", {

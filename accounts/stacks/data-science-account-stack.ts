@@ -3,13 +3,12 @@ import {
   DATA_SCIENCE_ENDPOINTS,
   MLFLOW_SERVER_ENDPOINTS,
 } from "../../modules/network/vpc-endpoint-catalogue";
+import { allowCiPlanReads } from "../features/ci";
 import { addDataScienceData, type DataScienceData } from "../features/data";
-import { addAccountNetwork, type AccountNetwork } from "../features/network";
+import { addMlflow, type DataScienceMlflow } from "../features/mlflow";
 import { addModelDelivery } from "../features/model-delivery";
+import { addAccountNetwork, type AccountNetwork } from "../features/network";
 import { addStudio, type DataScienceStudio } from "../features/studio";
-import type { MlflowServerRole } from "../../modules/mlflow/mlflow-server-role";
-import type { MlflowServer } from "../../modules/mlflow/mlflow-server";
-import { addMlflowServer } from "../features/mlflow";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 /**
@@ -20,9 +19,7 @@ export class DataScienceAccountStack extends PlatformStack {
   readonly network: AccountNetwork;
   readonly data: DataScienceData;
   readonly studio: DataScienceStudio;
-  readonly mlflowServerRole: MlflowServerRole;
-  /** The MLflow server, when `mlflow.server.enabled`. */
-  readonly mlflowServer?: MlflowServer;
+  readonly mlflow: DataScienceMlflow;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -30,15 +27,14 @@ export class DataScienceAccountStack extends PlatformStack {
       throw new Error(`${id}: DataScienceAccountStack needs an account of type "data-science"`);
     }
     this.useAccountStateBackend();
-    const mlflowServer = this.account.type === "data-science" && this.account.mlflow.server.enabled;
     this.network = addAccountNetwork(this, {
       defaultEndpoints: DATA_SCIENCE_ENDPOINTS,
-      requiredEndpoints: mlflowServer ? MLFLOW_SERVER_ENDPOINTS : [],
+      requiredEndpoints: this.account.mlflow.server.enabled ? MLFLOW_SERVER_ENDPOINTS : [],
     });
     this.data = addDataScienceData(this, this.network);
     this.studio = addStudio(this, this.network, this.data);
-    this.mlflowServerRole = addModelDelivery(this, this.network, this.data, this.studio);
-    this.mlflowServer = addMlflowServer(this, this.network, this.mlflowServerRole);
-    this.allowCiPlanReads();
+    addModelDelivery(this, this.data, this.studio);
+    this.mlflow = addMlflow(this, this.network, this.data);
+    allowCiPlanReads(this);
   }
 }

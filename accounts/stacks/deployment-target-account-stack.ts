@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import { DEPLOYMENT_TARGET_ENDPOINTS } from "../../modules/network/vpc-endpoint-catalogue";
 import { addDeploymentTargetData, type DeploymentTargetData } from "../features/data";
 import { addAccountNetwork, type AccountNetwork } from "../features/network";
+import { allowCiPlanReads } from "../features/ci";
 import { addModelHosting } from "../features/model-hosting";
 import type { ModelHostingRoles } from "../../modules/sagemaker/model-hosting-roles";
 import { namingInput } from "../naming";
@@ -47,6 +48,6 @@ export class DeploymentTargetAccountStack extends PlatformStack {
       this.data.endpointKey,
       this.dataScienceNames,
     );
-    this.allowCiPlanReads();
+    allowCiPlanReads(this);
   }
 }

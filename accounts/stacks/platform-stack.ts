@@ -6,8 +6,6 @@ import {
   TerraformStack,
   TerraformVariable,
 } from "../../modules/core/cdktf";
-import { KmsKey } from "../../modules/kms/kms-key";
-import { SecureBucket } from "../../modules/storage/secure-bucket";
 import { type AccountConfig, type PlatformConfig } from "../config/schema/platform";
 import { namingInput } from "../naming";
 import { AccountNames } from "../naming";
@@ -89,32 +87,6 @@ export abstract class PlatformStack extends TerraformStack {
       assumeRole: [{ roleArn: this.roleArnVariable.stringValue, sessionName: this.sessionName }],
       defaultTags: [{ tags: defaultTags(this.config, this.accountName) }],
     };
-  }
-
-  /**
-   * Lets the CI plan role refresh this stack: every key's policy names it for metadata (never
-   * use), and every bucket restricted to the VPC endpoint exempts it (it reads configuration,
-   * never objects). No-op without `ci` in config.
-   */
-  protected allowCiPlanReads(planRoleArn = this.names.ciPlanRoleArn): void {
-    if (this.config.ci === undefined) return;
-    for (const c of this.node.findAll()) {
-      if (c instanceof KmsKey) {
-        c.addToPolicy({
-          Sid: "CiPlanReadsKeyMetadata",
-          Effect: "Allow",
-          Principal: { AWS: planRoleArn },
-          Action: [
-            "kms:DescribeKey",
-            "kms:GetKeyPolicy",
-            "kms:GetKeyRotationStatus",
-            "kms:ListResourceTags",
-          ],
-          Resource: "*",
-        });
-      }
-      if (c instanceof SecureBucket) c.addVpcEndpointExemption(planRoleArn);
-    }
   }
 
   /** Stack outputs, each with the description that plans and `terraform output` show. */
