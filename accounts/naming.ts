@@ -164,12 +164,12 @@ export class AccountNames {
     return `${this.stem}-studio-execution`;
   }
 
-  /** Execution role of team administrators' Studio apps: may approve model versions. */
+  /** Execution role of team administrators' Studio apps (build duty, like every execution role). */
   get teamAdminExecutionRoleName(): string {
     return `${this.stem}-team-admin-execution`;
   }
 
-  /** Execution role of SageMaker pipelines; the one that deploys to the targets. */
+  /** Execution role of SageMaker pipelines: train and register; never reaches a target. */
   get pipelineExecutionRoleName(): string {
     return `${this.stem}-pipeline-execution`;
   }
@@ -178,8 +178,25 @@ export class AccountNames {
     return `${this.stem}-user-${profile}`;
   }
 
-  personaRoleName(persona: "data-scientist" | "team-admin" | "admin"): string {
+  personaRoleName(persona: "data-scientist" | "team-admin" | "admin" | "model-approver"): string {
     return `${this.stem}-${persona === "admin" ? "ds-admin" : persona}`;
+  }
+
+  /** The approve duty: the only principal that sets model versions to Approved or Rejected. */
+  get modelApproverRoleArn(): string {
+    return this.roleArn(this.personaRoleName("model-approver"));
+  }
+
+  /**
+   * The deploy duty in the data science account: the only principal the targets' deployment
+   * roles trust. No Studio, pipeline or persona role may pass or assume it.
+   */
+  get modelDeployerRoleName(): string {
+    return `${this.stem}-model-deployer`;
+  }
+
+  get modelDeployerRoleArn(): string {
+    return this.roleArn(this.modelDeployerRoleName);
   }
 
   // --- Cross-account roles (deployment targets) -------------------------------------------
@@ -193,7 +210,7 @@ export class AccountNames {
     return this.roleArn(this.modelExecutionRoleName);
   }
 
-  /** The role the data science pipeline assumes to deploy models into a target. */
+  /** The role the data science account's deployer assumes to deploy models into a target. */
   get modelDeploymentRoleName(): string {
     return `${this.stem}-model-deployment`;
   }
@@ -205,10 +222,6 @@ export class AccountNames {
   /** Default external id of the deployment role. */
   get defaultDeploymentExternalId(): string {
     return `${this.stem}-model-deployment`;
-  }
-
-  get pipelineExecutionRoleArn(): string {
-    return this.roleArn(this.pipelineExecutionRoleName);
   }
 
   // --- MLflow (data science account) ----------------------------------------------------
@@ -250,6 +263,10 @@ export class AccountNames {
   /** Applies merged changes from the account's GitHub environment: may assume the deploy role. */
   get ciApplyRoleName(): string {
     return `${this.stem}-ci-apply`;
+  }
+
+  get ciApplyRoleArn(): string {
+    return this.roleArn(this.ciApplyRoleName);
   }
 
   // --- Terraform state -------------------------------------------------------------------
@@ -300,6 +317,8 @@ export function ownedNames(names: AccountNames): OwnedName[] {
             names.personaRoleName("data-scientist"),
             names.personaRoleName("team-admin"),
             names.personaRoleName("admin"),
+            names.personaRoleName("model-approver"),
+            names.modelDeployerRoleName,
             names.mlflowServerRoleName,
           ].map((name) => ({ kind: "IAM role" as const, name, global: false })),
         ]

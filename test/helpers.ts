@@ -128,6 +128,25 @@ export function rolePolicy(
   return JSON.parse(policy.policy) as PolicyDocument;
 }
 
+/** Every statement of every policy a role has: attached managed policies and inline ones. */
+export function allPoliciesOf(stack: StackJson, roleName: string): PolicyStatement[] {
+  const [role] = findResource(stack, "aws_iam_role", (r) => r.name === roleName);
+  const roleRef = (attr: string) => `\${aws_iam_role.${role}.${attr}}`;
+  const statements: PolicyStatement[] = [];
+  for (const attachment of Object.values(resourcesOf(stack, "aws_iam_role_policy_attachment"))) {
+    if (attachment.role !== roleRef("name")) continue;
+    const policy = /^\$\{aws_iam_policy\.([^.]+)\.arn\}$/.exec(attachment.policy_arn);
+    if (policy === null) continue;
+    const document = JSON.parse(resourcesOf(stack, "aws_iam_policy")[policy[1]].policy);
+    statements.push(...(document as PolicyDocument).Statement);
+  }
+  for (const inline of Object.values(resourcesOf(stack, "aws_iam_role_policy"))) {
+    if (inline.role !== roleRef("name") && inline.role !== roleRef("id")) continue;
+    statements.push(...(JSON.parse(inline.policy) as PolicyDocument).Statement);
+  }
+  return statements;
+}
+
 /** The problems a changed example config is rejected with (empty when accepted). */
 export function problemsOf(change: (input: any) => void): readonly string[] {
   const input = exampleInput() as any;

@@ -53,6 +53,7 @@ export const exampleConfig: ExamplePlatformConfig = {
             dataScientist: "DataScientist",
             teamAdmin: "DataScienceTeamAdmin",
             admin: "DataScienceAdmin",
+            modelApprover: "ModelApprover",
           },
         },
         modelPackageGroups: ["churn-prediction"],

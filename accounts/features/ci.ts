@@ -16,9 +16,12 @@ export function addCiRoles(stack: PlatformStack): GithubCiRoles | undefined {
     environment: names.environment,
     repository: github.repository,
     applyEnvironment: github.environments[stack.accountName] ?? stack.accountName,
+    applyBranch: github.branch,
     planRoleName: names.ciPlanRoleName,
     applyRoleName: names.ciApplyRoleName,
     deployRoleArn: names.deployRoleArn,
+    modelDeployerRoleArn:
+      stack.account.type === "data-science" ? names.modelDeployerRoleArn : undefined,
     // One provider per account: the first config account of an account id makes it.
     createOidcProvider:
       github.createOidcProvider &&

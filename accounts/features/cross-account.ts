@@ -23,7 +23,12 @@ export function modelReaderRoleArns(config: PlatformConfig, dataScienceAccount: 
   return deploymentTargetsOf(config, dataScienceAccount).map((t) => t.modelExecutionRoleArn);
 }
 
-/** Both roles of every target: the pipeline may assume them, the registry lets them read. */
+/** The targets' deployment roles: the data science account's deployer may assume these and no others. */
+export function deploymentRoleArns(config: PlatformConfig, dataScienceAccount: string): string[] {
+  return deploymentTargetsOf(config, dataScienceAccount).map((t) => t.modelDeploymentRoleArn);
+}
+
+/** Both roles of every target: the registry lets them read. */
 export function targetRoleArns(config: PlatformConfig, dataScienceAccount: string): string[] {
   return deploymentTargetsOf(config, dataScienceAccount).flatMap((t) => [
     t.modelExecutionRoleArn,

@@ -1,39 +1,65 @@
 import { viaService } from "../../modules/core/aws-environment";
 import type { DataScienceData } from "./data";
-import type { DataScienceStudio } from "./studio";
 import type { DataScienceAccountConfig } from "../config/schema/platform";
-import { deploymentTargetsOf, modelReaderRoleArns, targetRoleArns } from "./cross-account";
+import { deploymentRoleArns, deploymentTargetsOf, modelReaderRoleArns } from "./cross-account";
+import { IamRole } from "../../modules/iam/iam-role";
+import { serviceTrust } from "../../modules/iam/service-trust";
+import { readTheRegistry } from "../../modules/sagemaker/permissions";
+import {
+  approvedArtifactsOnly,
+  denyApprovalTagExceptApprover,
+} from "../../modules/sagemaker/promotion";
 import type { PlatformStack } from "../stacks/platform-stack";
 
 /** Exact role ARNs per allow statement: 40 of ~70 characters stay well under 6,144. */
 const ASSUMABLE_PER_POLICY = 40;
 
 /**
- * The data science side of model delivery: the pipeline may assume the targets' roles and no
- * other role of another account; the model bucket and the data key let the targets' model
- * execution roles read and decrypt the model artifacts, by exact role ARN. Every name comes
- * from config through the same helpers the targets use, so a change in config changes both
- * sides at once.
+ * The data science side of model delivery, the deploy duty of the promotion path (README, "Model
+ * promotion"): a dedicated deployer role, the only principal the targets' deployment roles
+ * trust. CodePipeline or CodeBuild of this account (SageMaker project deploy pipelines) and the
+ * account's CI apply role may assume it; no Studio, pipeline or persona role may pass or assume
+ * it. It may assume the targets' deployment roles and no other role. The model bucket and the
+ * data key let the targets' model execution roles read and decrypt model artifacts, by exact
+ * role ARN, and only artifacts the approver tagged Approved. Every name comes from config
+ * through the same helpers the targets use, so a change in config changes both sides at once.
  */
-export function addModelDelivery(
-  stack: PlatformStack,
-  data: DataScienceData,
-  studio: DataScienceStudio,
-): void {
+export function addModelDelivery(stack: PlatformStack, data: DataScienceData): IamRole {
   const names = stack.names;
   const env = names.environment;
   const account = stack.account as DataScienceAccountConfig;
   const targets = deploymentTargetsOf(stack.config, stack.accountName);
-  const assumable = targetRoleArns(stack.config, stack.accountName);
+  const assumable = deploymentRoleArns(stack.config, stack.accountName);
   const readers = modelReaderRoleArns(stack.config, stack.accountName);
   const prefix = account.sagemaker.modelArtifactsPrefix;
 
-  const pipeline = studio.pipelineExecutionRole;
+  const deployer = new IamRole(stack, "model-deployer-role", {
+    roleName: names.modelDeployerRoleName,
+    description: "Deploys approved model versions into the deployment targets; nothing else",
+    trustStatements: [
+      serviceTrust(env, {
+        sid: "DeployPipelinesOfThisAccount",
+        services: ["codebuild.amazonaws.com", "codepipeline.amazonaws.com"],
+      }),
+      ...(stack.config.ci === undefined
+        ? []
+        : [
+            {
+              Sid: "TheAccountsCiApplyRole",
+              Effect: "Allow" as const,
+              Principal: { AWS: `arn:${names.partition}:iam::${names.accountId}:root` },
+              Action: "sts:AssumeRole",
+              Condition: { ArnEquals: { "aws:PrincipalArn": names.ciApplyRoleArn } },
+            },
+          ]),
+    ],
+  });
+  for (const s of readTheRegistry(env)) deployer.addToPolicy(s);
   // Exact ARNs, in chunks so each managed policy stays under IAM's size limit as targets grow.
   for (let i = 0; i * ASSUMABLE_PER_POLICY < assumable.length; i++) {
-    pipeline.addToPolicy(
+    deployer.addToPolicy(
       {
-        Sid: `AssumeTheTargetsRoles${i + 1}`,
+        Sid: `AssumeTheTargetsDeploymentRoles${i + 1}`,
         Effect: "Allow",
         Action: "sts:AssumeRole",
         Resource: assumable.slice(i * ASSUMABLE_PER_POLICY, (i + 1) * ASSUMABLE_PER_POLICY),
@@ -41,21 +67,23 @@ export function addModelDelivery(
       i === 0 ? "deployment" : `deployment-${i + 1}`,
     );
   }
-  pipeline.addToPolicy(
+  deployer.addToPolicy(
     {
-      // Whatever else is attached: no role but a platform target role, in any account.
+      // Whatever else is attached: no role but a platform deployment role, in any account.
       Sid: "DenyAssumingAnyOtherRole",
       Effect: "Deny",
       Action: "sts:AssumeRole",
       NotResource:
         targets.length > 0
-          ? [
-              `arn:${names.partition}:iam::*:role/${stack.config.prefix}-*-model-execution`,
-              `arn:${names.partition}:iam::*:role/${stack.config.prefix}-*-model-deployment`,
-            ]
-          : [names.roleArn("no-role-may-be-assumed")],
+          ? `arn:${names.partition}:iam::*:role/${stack.config.prefix}-*-model-deployment`
+          : names.roleArn("no-role-may-be-assumed"),
     },
     "deployment-guard",
+  );
+
+  // Only the approver marks artifacts approved, whatever any other policy allows.
+  data.modelBucket.addToResourcePolicy(
+    denyApprovalTagExceptApprover(data.modelBucket.bucketArn, names.modelApproverRoleArn),
   );
 
   if (readers.length > 0) {
@@ -73,12 +101,20 @@ export function addModelDelivery(
       Condition: { ...onlyTheModelRoles, StringLike: { "s3:prefix": [prefix, `${prefix}*`] } },
     });
     bucket.addToResourcePolicy({
-      Sid: "DeploymentTargetsReadModelArtifacts",
+      Sid: "DeploymentTargetsFindTheModelBucket",
       Effect: "Allow",
       Principal: { AWS: accounts },
-      Action: ["s3:GetBucketLocation", "s3:GetObject", "s3:GetObjectVersion"],
-      Resource: [bucket.bucketArn, `${bucket.bucketArn}/${prefix}*`],
+      Action: "s3:GetBucketLocation",
+      Resource: bucket.bucketArn,
       Condition: onlyTheModelRoles,
+    });
+    bucket.addToResourcePolicy({
+      Sid: "DeploymentTargetsReadApprovedModelArtifacts",
+      Effect: "Allow",
+      Principal: { AWS: accounts },
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      Resource: `${bucket.bucketArn}/${prefix}*`,
+      Condition: { ...onlyTheModelRoles, ...approvedArtifactsOnly() },
     });
     data.dataKey.addToPolicy({
       Sid: "DeploymentTargetsDecryptModelArtifacts",
@@ -92,4 +128,5 @@ export function addModelDelivery(
       },
     });
   }
+  return deployer;
 }

@@ -25,13 +25,14 @@ export function addModelHosting(
     deploymentRoleName: names.modelDeploymentRoleName,
     externalId: account.deployment.externalId ?? names.defaultDeploymentExternalId,
     endpointKey,
+    resourceNamePrefix: stack.config.prefix,
     network: {
       subnetIds: network.vpc.privateSubnetIds,
       securityGroupIds: [network.vpc.workloadSecurityGroup.id],
     },
     source: {
       accountId: dataScience.accountId,
-      pipelineRoleArn: dataScience.pipelineExecutionRoleArn,
+      deployerRoleArn: dataScience.modelDeployerRoleArn,
       modelBucketName: dataScience.modelBucketName,
       modelArtifactsPrefix: source.sagemaker.modelArtifactsPrefix,
       dataKeyAlias: dataScience.dataKeyAlias,
@@ -45,7 +46,7 @@ export function addModelHosting(
   });
   new TerraformOutput(stack, "model_deployment_role_arn", {
     value: hosting.deploymentRole.roleArn,
-    description: "Role the data science pipeline assumes to deploy models here",
+    description: "Role the data science account's deployer assumes to deploy approved models here",
   });
   return hosting;
 }

@@ -3,19 +3,25 @@ import { IamRole } from "../../modules/iam/iam-role";
 import { KMS_ENCRYPT_DECRYPT_ACTIONS } from "../../modules/kms/kms-key";
 import { ModelRegistry } from "../../modules/sagemaker/model-registry";
 import { personaTrust, type Persona } from "../../modules/iam/persona-trust";
-import { denyModelApproval, sageMakerGuardrails } from "../../modules/sagemaker/guardrails";
+import {
+  denyLeavingTheBuildDuty,
+  denyModelApproval,
+  sageMakerGuardrails,
+} from "../../modules/sagemaker/guardrails";
 import {
   administerDomain,
   approveModelVersions,
   manageUserProfiles,
   openStudio,
   passSageMakerRoles,
+  readTheRegistry,
   sageMakerRuntimeStatements,
   sageMakerServiceTrust,
   sageMakerWorkStatements,
   studioAppStatements,
 } from "../../modules/sagemaker/permissions";
 import { SageMakerProjects } from "../../modules/sagemaker/projects";
+import { tagModelArtifacts } from "../../modules/sagemaker/promotion";
 import { StudioDomain } from "../../modules/sagemaker/studio-domain";
 import type { DataScienceData } from "./data";
 import type { AccountNetwork } from "./network";
@@ -71,12 +77,12 @@ export function addStudio(
   const teamAdminExecutionRole = executionRole(
     "team-admin-execution-role",
     names.teamAdminExecutionRoleName,
-    "Studio apps of team administrators: may approve model versions",
+    "Studio apps of team administrators: build, never approve",
   );
   const pipelineExecutionRole = executionRole(
     "pipeline-execution-role",
     names.pipelineExecutionRoleName,
-    "SageMaker pipelines: train, register and deploy models",
+    "SageMaker pipelines: train and register model versions, never approve or deploy",
   );
   const userExecutionRoles: Record<string, IamRole> = {};
   for (const profile of domainConfig?.userProfiles ?? []) {
@@ -96,21 +102,16 @@ export function addStudio(
     ...Object.keys(userExecutionRoles).map((p) => names.roleArn(names.userExecutionRoleName(p))),
   ];
 
-  const teamAdminUsers = new Set(
-    (domainConfig?.userProfiles ?? []).filter((p) => p.persona === "team-admin").map((p) => p.name),
-  );
-  const executionRoles: [IamRole, { studio: boolean; approves: boolean }][] = [
-    [studioExecutionRole, { studio: true, approves: false }],
-    [teamAdminExecutionRole, { studio: true, approves: true }],
-    [pipelineExecutionRole, { studio: false, approves: false }],
-    ...Object.entries(userExecutionRoles).map(
-      ([profile, role]) =>
-        [role, { studio: true, approves: teamAdminUsers.has(profile) }] as [
-          IamRole,
-          { studio: boolean; approves: boolean },
-        ],
+  const executionRoles: [IamRole, { studio: boolean }][] = [
+    [studioExecutionRole, { studio: true }],
+    [teamAdminExecutionRole, { studio: true }],
+    [pipelineExecutionRole, { studio: false }],
+    ...Object.values(userExecutionRoles).map(
+      (role) => [role, { studio: true }] as [IamRole, { studio: boolean }],
     ),
   ];
+  // What no build-duty role may do, whatever else it is given.
+  const buildDutyLimits = [...denyModelApproval(), ...denyLeavingTheBuildDuty(sageMakerRoleArns)];
 
   const domain =
     domainConfig === undefined
@@ -133,15 +134,14 @@ export function addStudio(
           })),
         });
 
-  for (const [role, { studio, approves }] of executionRoles) {
+  for (const [role, { studio }] of executionRoles) {
     for (const s of sageMakerWorkStatements(env)) role.addToPolicy(s, "sagemaker");
     for (const s of sageMakerRuntimeStatements(env, { subnetIds, securityGroupIds }))
       role.addToPolicy(s, "runtime");
     role.addToPolicy(passSageMakerRoles(sageMakerRoleArns), "runtime");
     if (studio && domain)
       for (const s of studioAppStatements(env, domain.domainId)) role.addToPolicy(s, "runtime");
-    role.addToPolicy(approves ? approveModelVersions(env) : denyModelApproval(), "sagemaker");
-    for (const s of guardrails) role.addToPolicy(s, GUARDRAILS_POLICY);
+    for (const s of [...guardrails, ...buildDutyLimits]) role.addToPolicy(s, GUARDRAILS_POLICY);
     data.dataBucket.grantReadWrite(role);
     data.modelBucket.grantReadWrite(role);
     data.mlflowBucket.grantReadWrite(role);
@@ -203,41 +203,73 @@ export function addStudio(
     const role = new IamRole(stack, id, {
       roleName,
       description,
-      trustStatements: [personaTrust(env, config.identity, persona)],
+      trustStatements: personaTrust(env, config.identity, persona),
       maxSessionDuration: 3600 * 8,
     });
     for (const s of guardrails) role.addToPolicy(s, GUARDRAILS_POLICY);
+    return role;
+  };
+  const buildPersona = (...args: Parameters<typeof personaRole>): IamRole => {
+    const role = personaRole(...args);
+    for (const s of buildDutyLimits) role.addToPolicy(s, GUARDRAILS_POLICY);
     if (domain) for (const s of openStudio(env, domain.domainId)) role.addToPolicy(s);
     return role;
   };
   const personaRoles: Record<Persona, IamRole> = {
-    dataScientist: personaRole(
+    dataScientist: buildPersona(
       "dataScientist",
       "data-scientist-role",
       names.personaRoleName("data-scientist"),
-      "Data scientists: open Studio, register (never approve) model versions",
+      "Data scientists: open their own Studio profile, register (never approve) model versions",
     ),
-    teamAdmin: personaRole(
+    teamAdmin: buildPersona(
       "teamAdmin",
       "team-admin-role",
       names.personaRoleName("team-admin"),
-      "Data science team administrators: manage user profiles, approve model versions",
+      "Data science team administrators: manage user profiles; never approve model versions",
     ),
-    admin: personaRole(
+    admin: buildPersona(
       "admin",
       "ds-admin-role",
       names.personaRoleName("admin"),
-      "Data science administrators: manage the Studio domain",
+      "Data science administrators: manage the Studio domain; never approve model versions",
+    ),
+    modelApprover: personaRole(
+      "modelApprover",
+      "model-approver-role",
+      names.personaRoleName("model-approver"),
+      "Model approvers: the only ones who set model versions to Approved or Rejected",
     ),
   };
-  personaRoles.dataScientist.addToPolicy(denyModelApproval());
-  personaRoles.teamAdmin.addToPolicy(approveModelVersions(env));
   for (const role of [personaRoles.teamAdmin, personaRoles.admin]) {
     if (domain) role.addToPolicy(manageUserProfiles(env, domain.domainId));
     role.addToPolicy(passSageMakerRoles(sageMakerRoleArns));
   }
   if (domain) personaRoles.admin.addToPolicy(administerDomain(env, domain.domainId));
-  personaRoles.admin.addToPolicy(denyModelApproval());
+
+  // The approve duty: set the approval of versions and of their artifacts; nothing else.
+  const approver = personaRoles.modelApprover;
+  approver.addToPolicy(approveModelVersions(env));
+  for (const s of readTheRegistry(env)) approver.addToPolicy(s);
+  const modelPrefix = (stack.account as DataScienceAccountConfig).sagemaker.modelArtifactsPrefix;
+  for (const s of tagModelArtifacts(data.modelBucket.bucketArn, modelPrefix))
+    approver.addToPolicy(s);
+  approver.addToPolicy(
+    {
+      Sid: "DenyPassingOrAssumingRoles",
+      Effect: "Deny",
+      Action: [
+        "iam:PassRole",
+        "sts:AssumeRole",
+        "sts:AssumeRoleWithSAML",
+        "sts:AssumeRoleWithWebIdentity",
+      ],
+      Resource: "*",
+    },
+    GUARDRAILS_POLICY,
+  );
+  // Approvers tag artifacts from their desks, not from the VPC; their policy allows only that.
+  data.modelBucket.addVpcEndpointExemption(names.modelApproverRoleArn);
 
   const registry = new ModelRegistry(stack, "model-registry", {
     environment: env,
@@ -247,7 +279,11 @@ export function addStudio(
   });
 
   const projects = config.projects
-    ? new SageMakerProjects(stack, "sagemaker-projects", { environment: env, sageMakerRoleArns })
+    ? new SageMakerProjects(stack, "sagemaker-projects", {
+        environment: env,
+        sageMakerRoleArns,
+        network: { subnetIds, securityGroupIds },
+      })
     : undefined;
 
   const outputs: Record<string, { value: unknown; description: string }> = {
@@ -259,6 +295,7 @@ export function addStudio(
         data_scientist: personaRoles.dataScientist.roleArn,
         team_admin: personaRoles.teamAdmin.roleArn,
         ds_admin: personaRoles.admin.roleArn,
+        model_approver: personaRoles.modelApprover.roleArn,
       },
       description: "SageMaker execution and persona roles",
     },

@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import type { IamRole } from "../../modules/iam/iam-role";
 import {
   DATA_SCIENCE_ENDPOINTS,
   MLFLOW_SERVER_ENDPOINTS,
@@ -20,6 +21,8 @@ export class DataScienceAccountStack extends PlatformStack {
   readonly data: DataScienceData;
   readonly studio: DataScienceStudio;
   readonly mlflow: DataScienceMlflow;
+  /** The deploy duty: the only principal the targets' deployment roles trust. */
+  readonly modelDeployer: IamRole;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -33,7 +36,7 @@ export class DataScienceAccountStack extends PlatformStack {
     });
     this.data = addDataScienceData(this, this.network);
     this.studio = addStudio(this, this.network, this.data);
-    addModelDelivery(this, this.data, this.studio);
+    this.modelDeployer = addModelDelivery(this, this.data);
     this.mlflow = addMlflow(this, this.network, this.data);
     allowCiPlanReads(this);
   }

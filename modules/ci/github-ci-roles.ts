@@ -6,16 +6,30 @@ import { IamRole } from "../iam/iam-role";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
+/** Token subjects a role trusts: exact values, or patterns (`StringLike`). */
+interface StringCondition {
+  readonly like: boolean;
+  readonly values: string | string[];
+}
+
 export interface GithubCiRolesProps {
   readonly environment: AwsEnvironment;
   /** `owner/name`. */
   readonly repository: string;
   /** GitHub environment the apply role trusts (its deployment branch rule names the branch). */
   readonly applyEnvironment: string;
+  /** The protected branch applies run from; the apply role trusts no other ref. */
+  readonly applyBranch: string;
   readonly planRoleName: string;
   readonly applyRoleName: string;
   /** The role Terraform assumes to apply; the apply role may assume it and nothing else. */
   readonly deployRoleArn: string;
+  /**
+   * The data science account's model deployer, which the apply role may also assume there (to
+   * run model deployments from CI).
+   * @default the apply role assumes the deploy role only
+   */
+  readonly modelDeployerRoleArn?: string;
   /** Create the account's OIDC provider; false when it exists (made elsewhere). */
   readonly createOidcProvider: boolean;
   /** What plans read besides AWS metadata: the state bucket and its lock. */
@@ -52,7 +66,7 @@ export class GithubCiRoles extends Construct {
       });
       this.providerArn = provider.arn;
     }
-    const github = (sid: string, subject: string): PolicyStatement => ({
+    const github = (sid: string, subject: StringCondition): PolicyStatement => ({
       Sid: sid,
       Effect: "Allow",
       Principal: { Federated: this.providerArn },
@@ -60,8 +74,9 @@ export class GithubCiRoles extends Construct {
       Condition: {
         StringEquals: {
           [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
-          [`${GITHUB_OIDC_HOST}:sub`]: subject,
+          ...(subject.like ? {} : { [`${GITHUB_OIDC_HOST}:sub`]: subject.values }),
         },
+        ...(subject.like ? { StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: subject.values } } : {}),
       },
     });
     const planRoleArn = `arn:${env.partition}:iam::${env.accountId}:role/${props.planRoleName}`;
@@ -70,7 +85,14 @@ export class GithubCiRoles extends Construct {
       roleName: props.planRoleName,
       description: `Plans pull requests of ${props.repository}: reads metadata and state, locks state`,
       trustStatements: [
-        github("PullRequestsOfTheRepository", `repo:${props.repository}:pull_request`),
+        // The default subject, and the one with the ref claim the apply role needs.
+        github("PullRequestsOfTheRepository", {
+          like: true,
+          values: [
+            `repo:${props.repository}:pull_request`,
+            `repo:${props.repository}:pull_request:ref:refs/pull/*/merge`,
+          ],
+        }),
         {
           // Terraform's provider and backend assume the role named in the stack; in a plan run
           // that is this role itself (-var aws_role_arn), so it must trust itself, by exact ARN.
@@ -86,10 +108,10 @@ export class GithubCiRoles extends Construct {
       roleName: props.applyRoleName,
       description: `Applies merged changes of ${props.repository} from the ${props.applyEnvironment} environment`,
       trustStatements: [
-        github(
-          "TheAccountsEnvironment",
-          `repo:${props.repository}:environment:${props.applyEnvironment}`,
-        ),
+        github("TheAccountsEnvironmentOnTheBranch", {
+          like: false,
+          values: `repo:${props.repository}:environment:${props.applyEnvironment}:ref:refs/heads/${props.applyBranch}`,
+        }),
       ],
     });
 
@@ -121,11 +143,17 @@ export class GithubCiRoles extends Construct {
           "sagemaker:GetSagemakerServicecatalogPortfolioStatus",
           "sagemaker:List*",
           "secretsmanager:DescribeSecret",
-          "ssm:GetParameter",
-          "ssm:GetParameters",
           "sts:GetCallerIdentity",
         ],
         Resource: "*",
+      },
+      {
+        // AWS's public parameters only (the latest AMI ids); never a parameter of the account,
+        // whose SecureString values decrypt with the AWS managed key.
+        Sid: "ReadPublicAwsParameters",
+        Effect: "Allow",
+        Action: ["ssm:GetParameter", "ssm:GetParameters"],
+        Resource: `arn:${env.partition}:ssm:${env.region}::parameter/aws/service/*`,
       },
       {
         Sid: "ReadPlatformBucketConfiguration",
@@ -173,7 +201,10 @@ export class GithubCiRoles extends Construct {
       Sid: "AssumeTheDeployRoleOnly",
       Effect: "Allow",
       Action: "sts:AssumeRole",
-      Resource: props.deployRoleArn,
+      Resource:
+        props.modelDeployerRoleArn === undefined
+          ? props.deployRoleArn
+          : [props.deployRoleArn, props.modelDeployerRoleArn],
     });
   }
 }

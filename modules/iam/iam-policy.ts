@@ -38,6 +38,14 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
+/**
+ * An IAM policy variable (`${aws:PrincipalTag/team}`), escaped so Terraform writes it into the
+ * policy as it is instead of reading it as an interpolation.
+ */
+export function iamPolicyVariable(key: string): string {
+  return `$\${${key}}`;
+}
+
 export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
 }

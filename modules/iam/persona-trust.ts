@@ -1,7 +1,7 @@
 import type { AwsEnvironment } from "../core/aws-environment";
-import type { PolicyStatement } from "./iam-policy";
+import { iamPolicyVariable, type PolicyStatement } from "./iam-policy";
 
-export type Persona = "dataScientist" | "teamAdmin" | "admin";
+export type Persona = "dataScientist" | "teamAdmin" | "admin" | "modelApprover";
 
 /** Who may assume the persona roles. */
 export type PersonaIdentity =
@@ -10,60 +10,127 @@ export type PersonaIdentity =
   | ({ readonly kind: "roles" } & Record<Persona, string[]>)
   | { readonly kind: "account-with-mfa" };
 
+/**
+ * The session tag that names a person's own Studio user profile: a persona session may open
+ * only the user profile whose `studio-user` tag has the same value (README, "Studio users").
+ */
+export const STUDIO_USER_TAG = "studio-user";
+
 function accountOf(roleArn: string): string {
   return roleArn.split(":")[4];
 }
 
 /**
- * The trust statement of one persona role. Never the bare account root: an account principal
+ * The trust statements of one persona role. Never the bare account root: an account principal
  * always comes with a condition naming who (`aws:PrincipalArn`) or requiring MFA. Roles named
  * by ARN are trusted through their account principal plus an exact `aws:PrincipalArn`, so the
  * trust applies even before those roles exist.
+ *
+ * The second statement lets the session carry the `studio-user` tag and nothing else: with SAML
+ * the identity provider asserts it; every other caller may only pass on the value of its own
+ * `studio-user` principal tag (an IAM user's tag, an Identity Center attribute), so nobody can
+ * name another person's profile.
  */
 export function personaTrust(
   env: AwsEnvironment,
   identity: PersonaIdentity,
   persona: Persona,
-): PolicyStatement {
+): PolicyStatement[] {
   const root = (account: string) => `arn:${env.partition}:iam::${account}:root`;
+  const onlyTheStudioUserTag = {
+    "ForAllValues:StringEquals": { "aws:TagKeys": [STUDIO_USER_TAG] },
+  };
+  const ownStudioUserTag = {
+    ...onlyTheStudioUserTag,
+    StringEquals: {
+      [`aws:RequestTag/${STUDIO_USER_TAG}`]: iamPolicyVariable(
+        `aws:PrincipalTag/${STUDIO_USER_TAG}`,
+      ),
+    },
+  };
   switch (identity.kind) {
-    case "iam-identity-center":
-      return {
-        Sid: "IdentityCenterPermissionSet",
-        Effect: "Allow",
-        Principal: { AWS: root(env.accountId) },
-        Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
-        Condition: {
-          ArnLike: {
-            "aws:PrincipalArn": `arn:${env.partition}:iam::${env.accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${identity.permissionSets[persona]}_*`,
-          },
+    case "iam-identity-center": {
+      const who = {
+        ArnLike: {
+          "aws:PrincipalArn": `arn:${env.partition}:iam::${env.accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${identity.permissionSets[persona]}_*`,
         },
       };
+      return [
+        {
+          Sid: "IdentityCenterPermissionSet",
+          Effect: "Allow",
+          Principal: { AWS: root(env.accountId) },
+          Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
+          Condition: who,
+        },
+        {
+          Sid: "IdentityCenterOwnStudioUserTag",
+          Effect: "Allow",
+          Principal: { AWS: root(env.accountId) },
+          Action: "sts:TagSession",
+          Condition: { ...who, ...ownStudioUserTag },
+        },
+      ];
+    }
     case "saml":
-      return {
-        Sid: "SamlFederation",
-        Effect: "Allow",
-        Principal: { Federated: identity.providerArn },
-        Action: "sts:AssumeRoleWithSAML",
-        Condition: { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } },
-      };
+      return [
+        {
+          Sid: "SamlFederation",
+          Effect: "Allow",
+          Principal: { Federated: identity.providerArn },
+          Action: "sts:AssumeRoleWithSAML",
+          Condition: { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } },
+        },
+        {
+          Sid: "SamlStudioUserTag",
+          Effect: "Allow",
+          Principal: { Federated: identity.providerArn },
+          Action: "sts:TagSession",
+          Condition: {
+            StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" },
+            ...onlyTheStudioUserTag,
+          },
+        },
+      ];
     case "roles": {
       const roles = identity[persona];
-      return {
-        Sid: "NamedRoles",
-        Effect: "Allow",
-        Principal: { AWS: [...new Set(roles.map((r) => root(accountOf(r))))] },
-        Action: "sts:AssumeRole",
-        Condition: { ArnEquals: { "aws:PrincipalArn": roles } },
-      };
+      const principal = { AWS: [...new Set(roles.map((r) => root(accountOf(r))))] };
+      const who = { ArnEquals: { "aws:PrincipalArn": roles } };
+      return [
+        {
+          Sid: "NamedRoles",
+          Effect: "Allow",
+          Principal: principal,
+          Action: "sts:AssumeRole",
+          Condition: who,
+        },
+        {
+          Sid: "NamedRolesOwnStudioUserTag",
+          Effect: "Allow",
+          Principal: principal,
+          Action: "sts:TagSession",
+          Condition: { ...who, ...ownStudioUserTag },
+        },
+      ];
     }
-    case "account-with-mfa":
-      return {
-        Sid: "AccountPrincipalsWithMfa",
-        Effect: "Allow",
-        Principal: { AWS: root(env.accountId) },
-        Action: "sts:AssumeRole",
-        Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
-      };
+    case "account-with-mfa": {
+      const withMfa = { Bool: { "aws:MultiFactorAuthPresent": "true" } };
+      return [
+        {
+          Sid: "AccountPrincipalsWithMfa",
+          Effect: "Allow",
+          Principal: { AWS: root(env.accountId) },
+          Action: "sts:AssumeRole",
+          Condition: withMfa,
+        },
+        {
+          Sid: "AccountPrincipalsOwnStudioUserTag",
+          Effect: "Allow",
+          Principal: { AWS: root(env.accountId) },
+          Action: "sts:TagSession",
+          Condition: { ...withMfa, ...ownStudioUserTag },
+        },
+      ];
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { PolicyStatement } from "../iam/iam-policy";
+import { STUDIO_USER_TAG } from "../iam/persona-trust";
 
 /**
  * Preventive guardrails for every role that can start SageMaker work: explicit denies, so no
@@ -43,6 +44,41 @@ export const DISTRIBUTED_ACTIONS = [
   "sagemaker:CreateTrainingJob",
 ];
 
+/**
+ * Instance families with local NVMe instance storage. SageMaker encrypts that storage with a
+ * hardware module on the instance and rejects a volume KMS key for these types ("You can't
+ * request a VolumeKmsKeyId when using an instance type with local storage": CreateTrainingJob
+ * ResourceConfig, CreateEndpointConfig KmsKeyId, and the processing, transform and tuning
+ * equivalents; the families are those the EC2 "Instance store volumes" table lists with NVMe
+ * SSD storage). The volume-key guardrail exempts exactly these families; every other type
+ * still needs the key.
+ */
+export const LOCAL_NVME_INSTANCE_FAMILIES = [
+  "ml.c5d",
+  "ml.c6id",
+  "ml.g4dn",
+  "ml.g5",
+  "ml.g6",
+  "ml.g6e",
+  "ml.gr6",
+  "ml.m5d",
+  "ml.m6id",
+  "ml.p3dn",
+  "ml.p4d",
+  "ml.p4de",
+  "ml.p5",
+  "ml.p5e",
+  "ml.p5en",
+  "ml.r5d",
+  "ml.r6id",
+  "ml.trn1",
+  "ml.trn1n",
+  "ml.trn2",
+];
+
+/** `sagemaker:InstanceTypes` patterns of the local-NVMe families: `ml.g5.*`. */
+export const LOCAL_NVME_INSTANCE_TYPES = LOCAL_NVME_INSTANCE_FAMILIES.map((f) => `${f}.*`);
+
 export interface SageMakerGuardrailProps {
   /** The platform's private subnets: the only ones jobs, models and notebooks may use. */
   readonly subnetIds: string[];
@@ -75,8 +111,10 @@ export function sageMakerGuardrails(props: SageMakerGuardrailProps): PolicyState
     deny("DenyOtherSecurityGroups", VPC_PLACED_ACTIONS, {
       "ForAnyValue:StringNotEquals": { "sagemaker:VpcSecurityGroupIds": props.securityGroupIds },
     }),
+    // Without a key only when every instance has local NVMe storage, which takes no key.
     deny("DenyVolumesWithoutKmsKey", VOLUME_ACTIONS, {
       Null: { "sagemaker:VolumeKmsKeyArn": "true" },
+      "ForAnyValue:StringNotLike": { "sagemaker:InstanceTypes": LOCAL_NVME_INSTANCE_TYPES },
     }),
     deny("DenyOutputWithoutKmsKey", OUTPUT_ACTIONS, {
       Null: { "sagemaker:OutputKmsKeyArn": "true" },
@@ -97,13 +135,63 @@ export function sageMakerGuardrails(props: SageMakerGuardrailProps): PolicyState
   ];
 }
 
-/** Refuses approving model versions (at registration or later): for everyone but team admins. */
-export function denyModelApproval(): PolicyStatement {
+/**
+ * The build duty may register model versions only as pending and never change their approval:
+ * for every role but the model approver persona. Registration without a status is allowed
+ * (SageMaker registers versioned models as PendingManualApproval).
+ */
+export function denyModelApproval(): PolicyStatement[] {
+  return [
+    {
+      Sid: "DenyRegisteringOtherThanPending",
+      Effect: "Deny",
+      Action: "sagemaker:CreateModelPackage",
+      Resource: "*",
+      Condition: {
+        StringNotEqualsIfExists: { "sagemaker:ModelApprovalStatus": "PendingManualApproval" },
+      },
+    },
+    {
+      Sid: "DenyChangingModelApproval",
+      Effect: "Deny",
+      Action: "sagemaker:UpdateModelPackage",
+      Resource: "*",
+      Condition: { Null: { "sagemaker:ModelApprovalStatus": "false" } },
+    },
+  ];
+}
+
+/**
+ * What keeps each duty in its lane, for every build-duty role (execution roles, Studio personas,
+ * project roles): pass no role but the build roles (so never the deployer), assume no role (so
+ * never reach a target account), and never set or remove the tag that says whose Studio user
+ * profile is whose.
+ */
+export function denyLeavingTheBuildDuty(buildRoleArns: string[]): PolicyStatement[] {
+  return [
+    {
+      Sid: "DenyPassingRolesOfOtherDuties",
+      Effect: "Deny",
+      Action: "iam:PassRole",
+      NotResource: buildRoleArns,
+    },
+    {
+      Sid: "DenyAssumingRoles",
+      Effect: "Deny",
+      Action: ["sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"],
+      Resource: "*",
+    },
+    denyStudioUserTagChanges(),
+  ];
+}
+
+/** Nobody but Terraform sets the tag that ties a Studio user profile to its person. */
+export function denyStudioUserTagChanges(): PolicyStatement {
   return {
-    Sid: "DenyApprovingModelVersions",
+    Sid: "DenyChangingStudioUserTags",
     Effect: "Deny",
-    Action: ["sagemaker:CreateModelPackage", "sagemaker:UpdateModelPackage"],
+    Action: ["sagemaker:AddTags", "sagemaker:CreateUserProfile", "sagemaker:DeleteTags"],
     Resource: "*",
-    Condition: { StringEquals: { "sagemaker:ModelApprovalStatus": "Approved" } },
+    Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": [STUDIO_USER_TAG] } },
   };
 }

@@ -6,13 +6,14 @@ import { Fn, Op, Token } from "../core/cdktf";
 import { mapList } from "../core/token-lists";
 import { KMS_ENCRYPT_DECRYPT_ACTIONS, managedKey, type KeyReference } from "../kms/kms-key";
 import { sageMakerRuntimeStatements, sageMakerServiceTrust } from "./permissions";
-import { VOLUME_ACTIONS } from "./guardrails";
+import { LOCAL_NVME_INSTANCE_TYPES, VOLUME_ACTIONS } from "./guardrails";
+import { approvedArtifactsOnly } from "./promotion";
 
 /** Where the models come from: the data science account, all by deterministic name. */
 export interface ModelSource {
   readonly accountId: string;
-  /** The pipeline role that deploys: the only principal of that account trusted here. */
-  readonly pipelineRoleArn: string;
+  /** The deployer role that deploys: the only principal of that account trusted here. */
+  readonly deployerRoleArn: string;
   readonly modelBucketName: string;
   /** Prefix of the model artifacts in the bucket, ending in "/". */
   readonly modelArtifactsPrefix: string;
@@ -47,15 +48,22 @@ export interface ModelHostingRolesProps {
   readonly endpointKey: KeyReference;
   /** The account's private subnets and workload group; models must use them. */
   readonly network: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
+  /**
+   * Models, endpoint configurations and endpoints the deployment role may create, change and
+   * delete are those named `<resourceNamePrefix>-...`; others in the account are not its own.
+   */
+  readonly resourceNamePrefix: string;
 }
 
 /**
- * The two roles of a deployment target account: the model execution role (SageMaker runs the
- * model as it; it reads the artifacts from the data science account) and the model deployment
- * role (the data science pipeline assumes it to create models, endpoint configurations and
- * endpoints here, only in this account's VPC and with its endpoint key). The pipeline role is
- * trusted through its account principal and an exact `aws:PrincipalArn`, so the trust applies
- * before the data science account is deployed; no other principal of any account is.
+ * The two roles of a deployment target account, the host duty of the promotion path: the model
+ * execution role (SageMaker of this account runs the model as it; it reads only approved
+ * artifacts from the data science account, and trusts nobody but SageMaker) and the model
+ * deployment role (the data science account's deployer assumes it, with the external id, to
+ * create models, endpoint configurations and endpoints named `<prefix>-...` here, only in this
+ * account's VPC and with its endpoint key). The deployer is trusted through its account
+ * principal and an exact `aws:PrincipalArn`, so the trust applies before the data science
+ * account is deployed; no other principal of any account is.
  */
 export class ModelHostingRoles extends Construct {
   readonly executionRole: IamRole;
@@ -69,34 +77,27 @@ export class ModelHostingRoles extends Construct {
       throw new Error(`${this.node.path}: source needs dataKeyArn or dataKeyAlias`);
     }
     const sourceRoot = `arn:${env.partition}:iam::${source.accountId}:root`;
-    const onlyThePipeline = { ArnEquals: { "aws:PrincipalArn": source.pipelineRoleArn } };
+    const onlyTheDeployer = { ArnEquals: { "aws:PrincipalArn": source.deployerRoleArn } };
     const sm = (resource: string) => arn(env, "sagemaker", resource);
+    const own = (type: string) => sm(`${type}/${props.resourceNamePrefix}-*`);
 
     this.executionRole = new IamRole(this, "execution-role", {
       roleName: props.executionRoleName,
-      description: "Runs models deployed from the data science account; reads their artifacts",
-      trustStatements: [
-        sageMakerServiceTrust(env),
-        {
-          Sid: "DataSciencePipelineOnly",
-          Effect: "Allow",
-          Principal: { AWS: sourceRoot },
-          Action: "sts:AssumeRole",
-          Condition: onlyThePipeline,
-        },
-      ],
+      description: "Runs models deployed from the data science account; reads approved artifacts",
+      trustStatements: [sageMakerServiceTrust(env)],
     });
     this.deploymentRole = new IamRole(this, "deployment-role", {
       roleName: props.deploymentRoleName,
-      description: "Assumed by the data science pipeline to deploy models into this account",
+      description:
+        "Assumed by the data science deployer to deploy approved models into this account",
       trustStatements: [
         {
-          Sid: "DataSciencePipelineOnly",
+          Sid: "DataScienceDeployerOnly",
           Effect: "Allow",
           Principal: { AWS: sourceRoot },
           Action: "sts:AssumeRole",
           Condition: {
-            ...onlyThePipeline,
+            ...onlyTheDeployer,
             StringEquals: { "sts:ExternalId": props.externalId },
           },
         },
@@ -105,34 +106,6 @@ export class ModelHostingRoles extends Construct {
 
     const bucketArn = `arn:${env.partition}:s3:::${source.modelBucketName}`;
     const execution: PolicyStatement[] = [
-      {
-        Sid: "ManageModelsAndEndpoints",
-        Effect: "Allow",
-        Action: [
-          "sagemaker:CreateEndpoint",
-          "sagemaker:CreateEndpointConfig",
-          "sagemaker:CreateModel",
-          "sagemaker:DeleteEndpoint",
-          "sagemaker:DeleteEndpointConfig",
-          "sagemaker:DeleteModel",
-          "sagemaker:DescribeEndpoint",
-          "sagemaker:DescribeEndpointConfig",
-          "sagemaker:DescribeModel",
-          "sagemaker:InvokeEndpoint",
-          "sagemaker:UpdateEndpoint",
-        ],
-        Resource: [sm("model/*"), sm("endpoint/*"), sm("endpoint-config/*")],
-      },
-      {
-        Sid: "ListModelsAndEndpoints",
-        Effect: "Allow",
-        Action: [
-          "sagemaker:ListEndpointConfigs",
-          "sagemaker:ListEndpoints",
-          "sagemaker:ListModels",
-        ],
-        Resource: "*",
-      },
       {
         Sid: "ListTheModelArtifacts",
         Effect: "Allow",
@@ -145,10 +118,11 @@ export class ModelHostingRoles extends Construct {
         },
       },
       {
-        Sid: "ReadTheModelArtifacts",
+        Sid: "ReadApprovedModelArtifacts",
         Effect: "Allow",
         Action: ["s3:GetObject", "s3:GetObjectVersion"],
         Resource: `${bucketArn}/${source.modelArtifactsPrefix}*`,
+        Condition: approvedArtifactsOnly(),
       },
       {
         Sid: "FindTheModelBucket",
@@ -218,13 +192,13 @@ export class ModelHostingRoles extends Construct {
       {
         Sid: "CreateModelsInThisVpc",
         Action: "sagemaker:CreateModel",
-        Resource: sm("model/*"),
+        Resource: own("model"),
         Condition: inThisVpc,
       },
       {
         Sid: "CreateEndpointConfigsWithTheEndpointKey",
         Action: "sagemaker:CreateEndpointConfig",
-        Resource: sm("endpoint-config/*"),
+        Resource: own("endpoint-config"),
         Condition: {
           StringEquals: { "sagemaker:VolumeKmsKeyArn": props.endpointKey.keyArn },
           "ForAllValues:StringEquals": {
@@ -234,16 +208,37 @@ export class ModelHostingRoles extends Construct {
         },
       },
       {
-        Sid: "CreateAndUpdateEndpoints",
-        Action: ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint"],
-        Resource: [sm("endpoint/*"), sm("endpoint-config/*")],
+        // Local NVMe storage takes no volume key (SageMaker rejects one): only those types.
+        Sid: "CreateEndpointConfigsOnLocalNvmeInstances",
+        Action: "sagemaker:CreateEndpointConfig",
+        Resource: own("endpoint-config"),
+        Condition: {
+          Null: { "sagemaker:VolumeKmsKeyArn": "true", "sagemaker:InstanceTypes": "false" },
+          "ForAllValues:StringLike": { "sagemaker:InstanceTypes": LOCAL_NVME_INSTANCE_TYPES },
+          "ForAllValues:StringEquals": {
+            "sagemaker:VpcSubnets": props.network.subnetIds,
+            "sagemaker:VpcSecurityGroupIds": props.network.securityGroupIds,
+          },
+        },
       },
       {
-        Sid: "TidyAndInspect",
+        Sid: "CreateAndUpdateOwnEndpoints",
+        Action: ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint"],
+        Resource: [own("endpoint"), own("endpoint-config")],
+      },
+      {
+        Sid: "TidyOwnModelsAndEndpoints",
         Action: [
           "sagemaker:AddTags",
+          "sagemaker:DeleteEndpoint",
           "sagemaker:DeleteEndpointConfig",
           "sagemaker:DeleteModel",
+        ],
+        Resource: [own("model"), own("endpoint"), own("endpoint-config")],
+      },
+      {
+        Sid: "InspectModelsAndEndpoints",
+        Action: [
           "sagemaker:DescribeEndpoint",
           "sagemaker:DescribeEndpointConfig",
           "sagemaker:DescribeModel",

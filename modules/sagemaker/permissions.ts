@@ -1,6 +1,7 @@
 import { concatLists, mapList } from "../core/token-lists";
 import { arn, type AwsEnvironment } from "../core/aws-environment";
-import type { PolicyStatement } from "../iam/iam-policy";
+import { iamPolicyVariable, type PolicyStatement } from "../iam/iam-policy";
+import { STUDIO_USER_TAG } from "../iam/persona-trust";
 import { serviceTrust } from "../iam/service-trust";
 
 /**
@@ -240,23 +241,60 @@ export function passSageMakerRoles(roleArns: string[]): PolicyStatement {
   };
 }
 
-/** Approve (or reject) model versions: the team administrator's right. */
+/** Approve or reject model versions: the model approver persona's right, and no one else's. */
 export function approveModelVersions(env: AwsEnvironment): PolicyStatement {
   return {
     Sid: "ApproveModelVersions",
     Effect: "Allow",
     Action: "sagemaker:UpdateModelPackage",
     Resource: sm(env, "model-package/*"),
+    Condition: {
+      StringEquals: { "sagemaker:ModelApprovalStatus": ["Approved", "Rejected"] },
+    },
   };
 }
 
-/** Open Studio as one of the domain's user profiles. */
+/** Read the model registry: groups, versions and their metadata. */
+export function readTheRegistry(env: AwsEnvironment): PolicyStatement[] {
+  return [
+    {
+      Sid: "ListTheRegistry",
+      Effect: "Allow",
+      Action: ["sagemaker:ListModelPackageGroups", "sagemaker:ListModelPackages"],
+      Resource: "*",
+    },
+    {
+      Sid: "ReadTheRegistry",
+      Effect: "Allow",
+      Action: ["sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup"],
+      Resource: sm(env, "model-package-group/*", "model-package/*"),
+    },
+  ];
+}
+
+/**
+ * Open Studio as one's own user profile: the one whose `studio-user` tag equals the session's
+ * `studio-user` tag. A session without the tag opens no profile.
+ */
 export function openStudio(env: AwsEnvironment, domainId: string): PolicyStatement[] {
   return [
     {
-      Sid: "OpenStudio",
+      Sid: "OpenOwnStudioUserProfile",
       Effect: "Allow",
-      Action: ["sagemaker:CreatePresignedDomainUrl", "sagemaker:DescribeUserProfile"],
+      Action: "sagemaker:CreatePresignedDomainUrl",
+      Resource: sm(env, `user-profile/${domainId}/*`),
+      Condition: {
+        StringEquals: {
+          [`sagemaker:ResourceTag/${STUDIO_USER_TAG}`]: iamPolicyVariable(
+            `aws:PrincipalTag/${STUDIO_USER_TAG}`,
+          ),
+        },
+      },
+    },
+    {
+      Sid: "SeeUserProfiles",
+      Effect: "Allow",
+      Action: "sagemaker:DescribeUserProfile",
       Resource: sm(env, `user-profile/${domainId}/*`),
     },
     {

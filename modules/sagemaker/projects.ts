@@ -3,12 +3,20 @@ import { Construct } from "constructs";
 import { arn, type AwsEnvironment } from "../core/aws-environment";
 import { IamRole } from "../iam/iam-role";
 import { sageMakerWorkStatements } from "./permissions";
+import {
+  denyLeavingTheBuildDuty,
+  denyModelApproval,
+  sageMakerGuardrails,
+  type SageMakerGuardrailProps,
+} from "./guardrails";
 import { serviceTrust } from "../iam/service-trust";
 
 export interface SageMakerProjectsProps {
   readonly environment: AwsEnvironment;
   /** The SageMaker execution roles project pipelines may pass to SageMaker. */
   readonly sageMakerRoleArns: string[];
+  /** The platform's subnets and security groups: the use role gets the same guardrails as every execution role. */
+  readonly network: SageMakerGuardrailProps;
 }
 
 /** The names SageMaker projects look these roles up by. */
@@ -19,7 +27,9 @@ export const USE_ROLE_NAME = "AmazonSageMakerServiceCatalogProductsUseRole";
  * SageMaker projects: the SageMaker Service Catalog portfolio enabled, and the two roles its
  * MLOps templates run as, with permissions scoped to the resources those templates create,
  * which SageMaker names `sagemaker-*` (and Service Catalog's stacks `SC-*`), instead of the broad
- * AWS managed policies.
+ * AWS managed policies. The use role runs SageMaker work from CodeBuild and CodePipeline, so it
+ * carries the execution roles' guardrails and build-duty limits: VPC and keys required, no
+ * approval, no role of another duty.
  */
 export class SageMakerProjects extends Construct {
   readonly launchRole: IamRole;
@@ -200,5 +210,12 @@ export class SageMakerProjects extends Construct {
       this.useRole.addToPolicy({ Effect: "Allow", ...s });
     }
     for (const s of sageMakerWorkStatements(env)) this.useRole.addToPolicy(s);
+    for (const s of [
+      ...sageMakerGuardrails(props.network),
+      ...denyModelApproval(),
+      ...denyLeavingTheBuildDuty([useRoleArn, ...props.sageMakerRoleArns]),
+    ]) {
+      this.useRole.addToPolicy(s, "guardrails");
+    }
   }
 }

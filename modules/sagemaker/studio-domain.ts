@@ -1,6 +1,7 @@
 import { SagemakerDomain } from "@cdktf/provider-aws/lib/sagemaker-domain";
 import { SagemakerUserProfile } from "@cdktf/provider-aws/lib/sagemaker-user-profile";
 import { Construct } from "constructs";
+import { STUDIO_USER_TAG } from "../iam/persona-trust";
 
 export interface StudioUserProfile {
   readonly name: string;
@@ -30,7 +31,8 @@ export interface StudioDomainProps {
  * A SageMaker Studio domain that reaches nothing but the VPC (`VpcOnly`), encrypts its home file
  * system and volumes with a customer managed key, keeps the home file system when the domain is
  * deleted, disables notebook output sharing, and is protected from destroy; plus its user
- * profiles with the same network settings.
+ * profiles with the same network settings, each tagged `studio-user = <profile name>` so a
+ * person's session opens only its own profile.
  */
 export class StudioDomain extends Construct {
   readonly domain: SagemakerDomain;
@@ -62,6 +64,8 @@ export class StudioDomain extends Construct {
       this.userProfiles[profile.name] = new SagemakerUserProfile(this, `user-${profile.name}`, {
         domainId: this.domain.id,
         userProfileName: profile.name,
+        // The persona policies open a profile only for the session whose tag matches.
+        tags: { [STUDIO_USER_TAG]: profile.name },
         singleSignOnUserIdentifier: profile.ssoUserName === undefined ? undefined : "UserName",
         singleSignOnUserValue: profile.ssoUserName,
         userSettings: {

@@ -18,7 +18,7 @@ resource "aws_iam_policy" "model_deployment_role_policy_permissions" {
           "Effect"   = "Allow",
           "Sid"      = "CreateModelsInThisVpc",
           "Action"   = "sagemaker:CreateModel",
-          "Resource" = "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:model/*",
+          "Resource" = "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:model/${var.resource_name_prefix}-*",
           "Condition" = {
             "ForAllValues:StringEquals" = {
               "sagemaker:VpcSubnets"          = var.subnet_ids,
@@ -34,7 +34,7 @@ resource "aws_iam_policy" "model_deployment_role_policy_permissions" {
           "Effect"   = "Allow",
           "Sid"      = "CreateEndpointConfigsWithTheEndpointKey",
           "Action"   = "sagemaker:CreateEndpointConfig",
-          "Resource" = "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint-config/*",
+          "Resource" = "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint-config/${var.resource_name_prefix}-*",
           "Condition" = {
             "StringEquals" = { "sagemaker:VolumeKmsKeyArn" = var.endpoint_kms_key_arn },
             "ForAllValues:StringEquals" = {
@@ -44,21 +44,73 @@ resource "aws_iam_policy" "model_deployment_role_policy_permissions" {
           },
         },
         {
+          "Effect"   = "Allow",
+          "Sid"      = "CreateEndpointConfigsOnLocalNvmeInstances",
+          "Action"   = "sagemaker:CreateEndpointConfig",
+          "Resource" = "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint-config/${var.resource_name_prefix}-*",
+          "Condition" = {
+            "Null" = {
+              "sagemaker:VolumeKmsKeyArn" = "true",
+              "sagemaker:InstanceTypes"   = "false",
+            },
+            "ForAllValues:StringLike" = {
+              "sagemaker:InstanceTypes" = [
+                "ml.c5d.*",
+                "ml.c6id.*",
+                "ml.g4dn.*",
+                "ml.g5.*",
+                "ml.g6.*",
+                "ml.g6e.*",
+                "ml.gr6.*",
+                "ml.m5d.*",
+                "ml.m6id.*",
+                "ml.p3dn.*",
+                "ml.p4d.*",
+                "ml.p4de.*",
+                "ml.p5.*",
+                "ml.p5e.*",
+                "ml.p5en.*",
+                "ml.r5d.*",
+                "ml.r6id.*",
+                "ml.trn1.*",
+                "ml.trn1n.*",
+                "ml.trn2.*",
+              ],
+            },
+            "ForAllValues:StringEquals" = {
+              "sagemaker:VpcSubnets"          = var.subnet_ids,
+              "sagemaker:VpcSecurityGroupIds" = var.security_group_ids,
+            },
+          },
+        },
+        {
           "Effect" = "Allow",
-          "Sid"    = "CreateAndUpdateEndpoints",
+          "Sid"    = "CreateAndUpdateOwnEndpoints",
           "Action" = ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint"],
           "Resource" = [
-            "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint/*",
-            "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint-config/*",
+            "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint/${var.resource_name_prefix}-*",
+            "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint-config/${var.resource_name_prefix}-*",
           ],
         },
         {
           "Effect" = "Allow",
-          "Sid"    = "TidyAndInspect",
+          "Sid"    = "TidyOwnModelsAndEndpoints",
           "Action" = [
             "sagemaker:AddTags",
+            "sagemaker:DeleteEndpoint",
             "sagemaker:DeleteEndpointConfig",
             "sagemaker:DeleteModel",
+          ],
+          "Resource" = [
+            "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:model/${var.resource_name_prefix}-*",
+            "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint/${var.resource_name_prefix}-*",
+            "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint-config/${var.resource_name_prefix}-*",
+          ],
+        },
+        {
+          "Effect" = "Allow",
+          "Sid"    = "InspectModelsAndEndpoints",
+          "Action" = [
             "sagemaker:DescribeEndpoint",
             "sagemaker:DescribeEndpointConfig",
             "sagemaker:DescribeModel",
@@ -142,38 +194,6 @@ resource "aws_iam_policy" "model_execution_role_policy_permissions" {
         ] : [],
         [
           {
-            "Sid"    = "ManageModelsAndEndpoints",
-            "Effect" = "Allow",
-            "Action" = [
-              "sagemaker:CreateEndpoint",
-              "sagemaker:CreateEndpointConfig",
-              "sagemaker:CreateModel",
-              "sagemaker:DeleteEndpoint",
-              "sagemaker:DeleteEndpointConfig",
-              "sagemaker:DeleteModel",
-              "sagemaker:DescribeEndpoint",
-              "sagemaker:DescribeEndpointConfig",
-              "sagemaker:DescribeModel",
-              "sagemaker:InvokeEndpoint",
-              "sagemaker:UpdateEndpoint",
-            ],
-            "Resource" = [
-              "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:model/*",
-              "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint/*",
-              "arn:${data.aws_partition.current_partition.partition}:sagemaker:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:endpoint-config/*",
-            ],
-          },
-          {
-            "Sid"    = "ListModelsAndEndpoints",
-            "Effect" = "Allow",
-            "Action" = [
-              "sagemaker:ListEndpointConfigs",
-              "sagemaker:ListEndpoints",
-              "sagemaker:ListModels",
-            ],
-            "Resource" = "*",
-          },
-          {
             "Sid"      = "ListTheModelArtifacts",
             "Effect"   = "Allow",
             "Action"   = "s3:ListBucket",
@@ -185,10 +205,11 @@ resource "aws_iam_policy" "model_execution_role_policy_permissions" {
             },
           },
           {
-            "Sid"      = "ReadTheModelArtifacts",
-            "Effect"   = "Allow",
-            "Action"   = ["s3:GetObject", "s3:GetObjectVersion"],
-            "Resource" = "arn:${data.aws_partition.current_partition.partition}:s3:::${var.model_bucket_name}/${var.model_artifacts_prefix}*",
+            "Sid"       = "ReadApprovedModelArtifacts",
+            "Effect"    = "Allow",
+            "Action"    = ["s3:GetObject", "s3:GetObjectVersion"],
+            "Resource"  = "arn:${data.aws_partition.current_partition.partition}:s3:::${var.model_bucket_name}/${var.model_artifacts_prefix}*",
+            "Condition" = { "StringEquals" = { "s3:ExistingObjectTag/model-approval" = "Approved" } },
           },
           {
             "Sid"      = "FindTheModelBucket",
@@ -313,7 +334,7 @@ resource "aws_iam_role" "model_deployment_role" {
     Version = "2012-10-17"
     Statement = [
       {
-        Sid    = "DataSciencePipelineOnly"
+        Sid    = "DataScienceDeployerOnly"
         Effect = "Allow"
         Principal = {
           AWS = "arn:${data.aws_partition.current_partition.partition}:iam::${var.source_account_id}:root"
@@ -321,7 +342,7 @@ resource "aws_iam_role" "model_deployment_role" {
         Action = "sts:AssumeRole"
         Condition = {
           ArnEquals = {
-            "aws:PrincipalArn" = var.pipeline_role_arn
+            "aws:PrincipalArn" = var.deployer_role_arn
           }
           StringEquals = {
             "sts:ExternalId" = var.external_id
@@ -330,7 +351,7 @@ resource "aws_iam_role" "model_deployment_role" {
       },
     ]
   })
-  description          = "Assumed by the data science pipeline to deploy models into this account"
+  description          = "Assumed by the data science deployer to deploy approved models into this account"
   max_session_duration = 3600
   name                 = var.deployment_role_name
 }
@@ -355,22 +376,9 @@ resource "aws_iam_role" "model_execution_role" {
           }
         }
       },
-      {
-        Sid    = "DataSciencePipelineOnly"
-        Effect = "Allow"
-        Principal = {
-          AWS = "arn:${data.aws_partition.current_partition.partition}:iam::${var.source_account_id}:root"
-        }
-        Action = "sts:AssumeRole"
-        Condition = {
-          ArnEquals = {
-            "aws:PrincipalArn" = var.pipeline_role_arn
-          }
-        }
-      },
     ]
   })
-  description          = "Runs models deployed from the data science account; reads their artifacts"
+  description          = "Runs models deployed from the data science account; reads approved artifacts"
   max_session_duration = 3600
   name                 = var.execution_role_name
 }

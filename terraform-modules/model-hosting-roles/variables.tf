@@ -1,3 +1,18 @@
+variable "deployer_role_arn" {
+  description = "The data science account's deployer role: the only principal of that account trusted to deploy."
+  type        = string
+
+  validation {
+    condition = can(
+      regex(
+        "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$",
+        var.deployer_role_arn,
+      ),
+    )
+    error_message = "deployer_role_arn is \"${var.deployer_role_arn}\"; it must be an IAM role ARN."
+  }
+}
+
 variable "deployment_role_name" {
   description = "Name of the model deployment role."
   type        = string
@@ -47,7 +62,7 @@ variable "execution_role_name" {
 }
 
 variable "external_id" {
-  description = "External id the pipeline must present to assume the deployment role."
+  description = "External id the deployer must present to assume the deployment role."
   type        = string
 
   validation {
@@ -97,18 +112,13 @@ variable "model_data_key_arn" {
   }
 }
 
-variable "pipeline_role_arn" {
-  description = "The data science pipeline role: the only principal of that account trusted to deploy."
+variable "resource_name_prefix" {
+  description = "Models, endpoint configurations and endpoints the deployment role manages are named `<resource_name_prefix>-...`."
   type        = string
 
   validation {
-    condition = can(
-      regex(
-        "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$",
-        var.pipeline_role_arn,
-      ),
-    )
-    error_message = "pipeline_role_arn is \"${var.pipeline_role_arn}\"; it must be an IAM role ARN."
+    condition     = can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,40}$", var.resource_name_prefix))
+    error_message = "resource_name_prefix is \"${var.resource_name_prefix}\"; it must be letters, digits and hyphens, starting and ending with a letter or digit, at most 41 characters."
   }
 }
 

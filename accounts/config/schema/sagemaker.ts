@@ -28,6 +28,19 @@ const domainSchema = strictObject({
   userProfiles: z.array(userProfileSchema).default([]),
 });
 
+const permissionSetName = z
+  .string()
+  .regex(/^[\w+=,.@-]{1,32}$/, { error: "must be a permission set name" });
+
+const roleArns = z
+  .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be a role ARN" }))
+  .min(1);
+
+/**
+ * Who may assume the persona roles. `modelApprover` is the approve duty of the promotion path:
+ * the only persona that may set a model version to Approved or Rejected (README, "Model
+ * promotion"); it must name other people than the builders.
+ */
 const identitySchema = z.discriminatedUnion(
   "kind",
   [
@@ -36,13 +49,10 @@ const identitySchema = z.discriminatedUnion(
       kind: z.literal("iam-identity-center"),
       /** Permission set name per persona. */
       permissionSets: strictObject({
-        dataScientist: z
-          .string()
-          .regex(/^[\w+=,.@-]{1,32}$/, { error: "must be a permission set name" }),
-        teamAdmin: z
-          .string()
-          .regex(/^[\w+=,.@-]{1,32}$/, { error: "must be a permission set name" }),
-        admin: z.string().regex(/^[\w+=,.@-]{1,32}$/, { error: "must be a permission set name" }),
+        dataScientist: permissionSetName,
+        teamAdmin: permissionSetName,
+        admin: permissionSetName,
+        modelApprover: permissionSetName,
       }),
     }),
     strictObject({
@@ -55,27 +65,10 @@ const identitySchema = z.discriminatedUnion(
     strictObject({
       /** Persona roles are assumed by these roles (exact ARNs) of any account. */
       kind: z.literal("roles"),
-      dataScientist: z
-        .array(
-          z
-            .string()
-            .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be a role ARN" }),
-        )
-        .min(1),
-      teamAdmin: z
-        .array(
-          z
-            .string()
-            .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be a role ARN" }),
-        )
-        .min(1),
-      admin: z
-        .array(
-          z
-            .string()
-            .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be a role ARN" }),
-        )
-        .min(1),
+      dataScientist: roleArns,
+      teamAdmin: roleArns,
+      admin: roleArns,
+      modelApprover: roleArns,
     }),
     strictObject({
       /** Any principal of this account, with MFA. For small teams without federation. */
@@ -114,9 +107,48 @@ export const sagemakerSchema = strictObject({
     .default("models/"),
 });
 
+/** The approve duty must name other principals than the build duty (data scientists, team admins). */
+function checkSeparateApprovers(
+  identity: z.output<typeof identitySchema>,
+  path: (string | number)[],
+  ctx: ConfigIssues,
+): void {
+  if (identity.kind === "iam-identity-center") {
+    const sets = identity.permissionSets;
+    for (const builder of ["dataScientist", "teamAdmin"] as const) {
+      if (sets.modelApprover === sets[builder]) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "permissionSets", "modelApprover"],
+          input: sets.modelApprover,
+          message: `is also the ${builder} permission set; the approver must be a separate duty from those who build models`,
+        });
+      }
+    }
+  } else if (identity.kind === "roles") {
+    identity.modelApprover.forEach((role, i) => {
+      for (const builder of ["dataScientist", "teamAdmin"] as const) {
+        if (identity[builder].includes(role)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, "modelApprover", i],
+            input: role,
+            message: `is also listed under ${builder}; the approver must be a separate duty from those who build models`,
+          });
+        }
+      }
+    });
+  }
+}
+
 export function checkStudio(config: PlatformConfig, ctx: ConfigIssues): void {
   for (const [name, account] of Object.entries(config.accounts)) {
     if (account.type !== "data-science") continue;
+    checkSeparateApprovers(
+      account.sagemaker.identity,
+      ["accounts", name, "sagemaker", "identity"],
+      ctx,
+    );
     const names = new AccountNames(namingInput(config, name));
     account.sagemaker.domains.forEach((domain, d) => {
       const seen = new Set<string>();

@@ -17,13 +17,16 @@ export const modelHostingRolesModule: ModuleDefinition = {
   title: "Cross-account model roles",
   summary: [
     "The two roles of a deployment target account (staging, prod). The model execution role:",
-    "SageMaker of this account runs models as it; it reads model artifacts under one prefix of the",
-    "data science account's model bucket, decrypts them through S3, pulls images from the listed",
-    "ECR repositories of that account, and uses the endpoint key. The model deployment role: the",
-    "data science account's pipeline role (exact `aws:PrincipalArn`, with an external id) assumes",
-    "it to create models, endpoint configurations and endpoints, only in the given subnets and",
-    "security groups and only with the endpoint key; it may pass the execution role to SageMaker",
-    "and nothing else, and an explicit deny refuses volumes under any other key.",
+    "SageMaker of this account runs models as it, and nothing else may assume it; it reads model",
+    "artifacts under one prefix of the data science account's model bucket, only objects tagged",
+    "`model-approval = Approved`, decrypts them through S3, pulls images from the listed ECR",
+    "repositories of that account, and uses the endpoint key. The model deployment role: the data",
+    "science account's deployer role (exact `aws:PrincipalArn`, with an external id) assumes it to",
+    "create, update and delete models, endpoint configurations and endpoints named",
+    "`<resource_name_prefix>-...`, only in the given subnets and security groups and only with the",
+    "endpoint key (or on instance types with local NVMe storage, which take no key); it may pass",
+    "the execution role to SageMaker and nothing else, and an explicit deny refuses volumes under",
+    "any other key.",
   ].join("\n"),
   notes: [
     "The data science account must grant the execution role too: read on the model bucket's prefix (bucket policy) and decrypt on the data key (key policy).",
@@ -49,16 +52,29 @@ export const modelHostingRolesModule: ModuleDefinition = {
       validation: [matches("source_account_id", "^[0-9]{12}$", "a 12-digit AWS account id")],
     },
     {
-      name: "pipeline_role_arn",
+      name: "deployer_role_arn",
       type: "string",
       description:
-        "The data science pipeline role: the only principal of that account trusted to deploy.",
-      validation: [roleArn("pipeline_role_arn")],
+        "The data science account's deployer role: the only principal of that account trusted to deploy.",
+      validation: [roleArn("deployer_role_arn")],
+    },
+    {
+      name: "resource_name_prefix",
+      type: "string",
+      description:
+        "Models, endpoint configurations and endpoints the deployment role manages are named `<resource_name_prefix>-...`.",
+      validation: [
+        matches(
+          "resource_name_prefix",
+          "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,40}$",
+          "letters, digits and hyphens, starting and ending with a letter or digit, at most 41 characters",
+        ),
+      ],
     },
     {
       name: "external_id",
       type: "string",
-      description: "External id the pipeline must present to assume the deployment role.",
+      description: "External id the deployer must present to assume the deployment role.",
       validation: [
         // RE2 (Terraform's regex engine) caps repetition counts at 1000: length is separate.
         matches("external_id", "^[\\w+=,.@:/-]+$", "letters, digits or + = , . @ : / -"),
@@ -123,13 +139,14 @@ export const modelHostingRolesModule: ModuleDefinition = {
       externalId: inputs.string("external_id"),
       source: {
         accountId: inputs.string("source_account_id"),
-        pipelineRoleArn: inputs.string("pipeline_role_arn"),
+        deployerRoleArn: inputs.string("deployer_role_arn"),
         modelBucketName: inputs.string("model_bucket_name"),
         modelArtifactsPrefix: inputs.string("model_artifacts_prefix"),
         dataKeyArn: inputs.string("model_data_key_arn"),
         ecrRepositories: inputs.list("ecr_repository_names"),
       },
       endpointKey: { keyArn: inputs.string("endpoint_kms_key_arn") },
+      resourceNamePrefix: inputs.string("resource_name_prefix"),
       network: {
         subnetIds: inputs.list("subnet_ids"),
         securityGroupIds: inputs.list("security_group_ids"),
@@ -152,7 +169,8 @@ export const modelHostingRolesModule: ModuleDefinition = {
     execution_role_name: '"mlops-prod-model-execution"',
     deployment_role_name: '"mlops-prod-model-deployment"',
     source_account_id: '"111111111111"',
-    pipeline_role_arn: '"arn:aws:iam::111111111111:role/mlops-dev-pipeline"',
+    deployer_role_arn: '"arn:aws:iam::111111111111:role/mlops-dev-model-deployer"',
+    resource_name_prefix: '"mlops"',
     external_id: '"mlops-prod-deploy"',
     model_bucket_name: '"mlops-dev-models-111111111111"',
     model_data_key_arn:

