@@ -832,6 +832,60 @@ describe("bad SageMaker config", () => {
     ]);
   });
 
+  test("an approver who also builds, or none", () => {
+    const ds = "arn:aws:iam::999999999999:role/ds";
+    expect(
+      problems({
+        identity: {
+          kind: "roles",
+          dataScientist: [ds],
+          teamAdmin: ["arn:aws:iam::999999999999:role/lead"],
+          admin: ["arn:aws:iam::999999999999:role/admin"],
+          modelApprover: ["arn:aws:iam::999999999999:role/approver", ds],
+        },
+      }),
+    ).toEqual([
+      `accounts.dev.sagemaker.identity.modelApprover[1]: "${ds}" is also listed under dataScientist; the approver must be a separate duty from those who build models`,
+    ]);
+    expect(
+      problems({
+        identity: {
+          kind: "iam-identity-center",
+          permissionSets: {
+            dataScientist: "DataScientist",
+            teamAdmin: "Lead",
+            admin: "Admin",
+            modelApprover: "Lead",
+          },
+        },
+      }),
+    ).toEqual([
+      'accounts.dev.sagemaker.identity.permissionSets.modelApprover: "Lead" is also the teamAdmin permission set; the approver must be a separate duty from those who build models',
+    ]);
+    // A different approver is accepted: both sides of the rule.
+    expect(
+      problems({
+        identity: {
+          kind: "iam-identity-center",
+          permissionSets: {
+            dataScientist: "DataScientist",
+            teamAdmin: "Lead",
+            admin: "Admin",
+            modelApprover: "Approver",
+          },
+        },
+      }),
+    ).toEqual([]);
+    expect(
+      problems({
+        identity: {
+          kind: "iam-identity-center",
+          permissionSets: { dataScientist: "DataScientist", teamAdmin: "Lead", admin: "Admin" },
+        },
+      }),
+    ).toEqual(["accounts.dev.sagemaker.identity.permissionSets.modelApprover: is required"]);
+  });
+
   test("an unknown identity kind", () => {
     expect(problems({ identity: { kind: "root" } })).toEqual([
       'accounts.dev.sagemaker.identity.kind: "root" must be "iam-identity-center", "saml", "roles" or "account-with-mfa"',
