@@ -111,7 +111,9 @@ export function sageMakerGuardrails(props: SageMakerGuardrailProps): PolicyState
     deny("DenyOtherSecurityGroups", VPC_PLACED_ACTIONS, {
       "ForAnyValue:StringNotEquals": { "sagemaker:VpcSecurityGroupIds": props.securityGroupIds },
     }),
-    // Without a key only when every instance has local NVMe storage, which takes no key.
+    // Without a key only when every instance has local NVMe storage, which takes no key. A
+    // request without instance types (a serverless endpoint configuration: no instance volume)
+    // is not refused here.
     deny("DenyVolumesWithoutKmsKey", VOLUME_ACTIONS, {
       Null: { "sagemaker:VolumeKmsKeyArn": "true" },
       "ForAnyValue:StringNotLike": { "sagemaker:InstanceTypes": LOCAL_NVME_INSTANCE_TYPES },
