@@ -1,12 +1,15 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { TERRAFORM_MODULES } from "../modules/terraform-export";
 import { renderModule } from "../modules/terraform-export/render-module";
 
+const CHANGELOG = "CHANGELOG.md";
+
 /**
  * `npm run modules [-- --out <dir>]`: writes every exported Terraform module to
  * `<dir>/<module>/` (default dist/terraform-modules). All or nothing: the modules are rendered
- * into a staging folder that replaces the output folder only when every module rendered.
+ * into a staging folder that replaces the output folder only when every module rendered. A
+ * `CHANGELOG.md` in the output folder is kept.
  */
 async function main(argv: string[]): Promise<number> {
   const outIndex = argv.indexOf("--out");
@@ -28,6 +31,9 @@ async function main(argv: string[]): Promise<number> {
     console.error(`modules: ${(error as Error).message}`);
     return 1;
   }
+  // The changelog is written by people, not generated: it stays with the modules.
+  const changelog = join(out, CHANGELOG);
+  if (existsSync(changelog)) copyFileSync(changelog, join(staging, CHANGELOG));
   rmSync(out, { recursive: true, force: true });
   renameSync(staging, out);
   console.log(`wrote ${TERRAFORM_MODULES.length} modules to ${out}`);

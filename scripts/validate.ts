@@ -153,9 +153,7 @@ function testModules(provider: Provider, modulesDir: string): boolean {
       run("cp", ["-R", `${dir}/.`, work], ROOT);
       const init = run("terraform", ["init", "-input=false", "-no-color"], work, provider.env);
       const test =
-        init.status === 0
-          ? run("terraform", ["test", "-no-color"], work, provider.env)
-          : undefined;
+        init.status === 0 ? run("terraform", ["test", "-no-color"], work, provider.env) : undefined;
       const output = `${init.status === 0 ? "" : init.stdout + init.stderr}${test?.stdout ?? ""}${test?.stderr ?? ""}`;
       const summary = /^(Success!|Failure!).*$/m.exec(output)?.[0] ?? "no summary";
       const warnings = diagnosticsOf(output).filter((d) => /Warning: /.test(d));

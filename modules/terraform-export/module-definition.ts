@@ -16,7 +16,7 @@ export interface ValidationRule {
 export interface VariableSpec {
   readonly name: string;
   /** Terraform type constraint: `string`, `number`, `bool`, `list(string)`. */
-  readonly type: "string" | "number" | "bool" | "list(string)";
+  readonly type: "string" | "number" | "bool" | "list(string)" | "map(string)";
   readonly description: string;
   /** Omit for a required input; `null` for an optional one that may stay unset. */
   readonly default?: unknown;
@@ -44,6 +44,12 @@ export interface ModuleDefinition {
   build(scope: Construct, inputs: ModuleInputs): OutputSpec[];
   /** Arguments of the example root module's `module` block, as HCL expressions. */
   readonly example: Readonly<Record<string, string>>;
+  /**
+   * `run` blocks of the module's `terraform test` suite (`tests/module.tftest.hcl`), with the
+   * example's arguments as its variables: the secure defaults, each documented option, and
+   * `expect_failures` for the variables' validation rules. Plans only.
+   */
+  readonly tests: string;
 }
 
 /**
@@ -110,6 +116,11 @@ export class ModuleInputs {
 
   bool(name: string): unknown {
     return this.variable(name).booleanValue;
+  }
+
+  /** A `map(string)` input, as a Terraform expression. */
+  map(name: string): unknown {
+    return this.variable(name).value;
   }
 
   /** `var.<name> != null`: whether an optional input is set. */

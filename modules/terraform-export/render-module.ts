@@ -3,7 +3,16 @@ import { parse } from "@cdktf/hcl2json";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { readFileSync } from "node:fs";
 import type { Node } from "constructs";
-import { App, TerraformElement, TerraformOutput, TerraformStack, Testing } from "../core/cdktf";
+import {
+  App,
+  Fn,
+  TerraformElement,
+  TerraformOutput,
+  TerraformResource,
+  TerraformStack,
+  Testing,
+  Token,
+} from "../core/cdktf";
 import { blockPathsOf } from "./blocks";
 import {
   renderLocalsBlock,
@@ -17,12 +26,82 @@ import { ModuleInputs, type ModuleDefinition, type VariableSpec } from "./module
 /** Terraform >= 1.9 lets a variable's validation refer to other variables. */
 export const MODULE_REQUIRED_TERRAFORM = ">= 1.9.0";
 
-/** The AWS provider the platform is built and tested against; modules pin the same. */
+/** The AWS provider the platform is built and tested against. */
 export function awsProviderVersion(): string {
   const pkg = JSON.parse(
     readFileSync(require.resolve("@cdktf/provider-aws/package.json"), "utf8"),
   ) as { cdktf: { provider: { version: string } } };
   return pkg.cdktf.provider.version;
+}
+
+/**
+ * The provider versions a module accepts: the one the platform is tested with, up to the next
+ * major version (whose breaking changes a module release would have to follow).
+ */
+export function awsProviderConstraint(): string {
+  const version = awsProviderVersion();
+  return `>= ${version}, < ${Number(version.split(".")[0]) + 1}.0.0`;
+}
+
+/** Every module takes `tags`, merged into the tags of every resource that has them. */
+export const TAGS_VARIABLE: VariableSpec = {
+  name: "tags",
+  type: "map(string)",
+  description:
+    "Tags for every resource of the module that takes tags (merged with the module's own).",
+  default: {},
+};
+
+/**
+ * Gives every taggable resource of `scope` the `tags` input, merged under the tags the construct
+ * sets (a construct's own tag wins over the caller's).
+ */
+function applyTagsInput(scope: TerraformStack, tags: unknown): void {
+  for (const node of scope.node.findAll()) {
+    if (!TerraformResource.isTerraformResource(node)) continue;
+    const taggable = node as TerraformResource & {
+      tags?: Record<string, string>;
+      tagsInput?: Record<string, string>;
+    };
+    if (!("tagsInput" in taggable)) continue;
+    const own = taggable.tagsInput;
+    taggable.tags = Token.asStringMap(
+      own === undefined || Object.keys(own).length === 0 ? tags : Fn.merge([tags, own]),
+    );
+  }
+}
+
+/** A resource renamed to `this` (the module's one resource of its type), and its old name. */
+export interface Rename {
+  readonly type: string;
+  readonly from: string;
+}
+
+/**
+ * The Terraform modules convention: the one resource of its type in a module is named `this`
+ * (`aws_s3_bucket.this`). Renames each such resource in the module's JSON, references included,
+ * and returns the renames, which become `moved` blocks so callers of a release that used the
+ * construct-path names keep their resources.
+ */
+function nameTheOnlyResourceOfEachTypeThis(json: Record<string, unknown>): Rename[] {
+  const resources = (json.resource ?? {}) as Blocks;
+  const renames: Rename[] = [];
+  for (const [type, byName] of Object.entries(resources)) {
+    const names = Object.keys(byName);
+    if (names.length === 1 && names[0] !== "this") renames.push({ type, from: names[0] });
+  }
+  let text = JSON.stringify(json);
+  for (const { type, from } of renames) {
+    const address = new RegExp(`(?<![A-Za-z0-9_.-])${type}\\.${from}(?![A-Za-z0-9_-])`, "g");
+    text = text.replace(address, `${type}.this`);
+  }
+  const renamed = JSON.parse(text) as Record<string, unknown>;
+  for (const { type, from } of renames) {
+    const byName = (renamed.resource as Blocks)[type];
+    (renamed.resource as Blocks)[type] = { this: byName[from] };
+  }
+  Object.assign(json, renamed);
+  return renames;
 }
 
 /**
@@ -93,14 +172,17 @@ function quietly<T>(fn: () => T): T {
 export function synthesizeModule(definition: ModuleDefinition): {
   json: Record<string, unknown>;
   blocks: ReturnType<typeof blockPathsOf>;
+  renames: Rename[];
 } {
   const app = new App({ outdir: "cdktf.out", skipBackendValidation: true });
   const stack = new ModuleStack(app, definition.name);
   // Satisfies cdktf's provider check; the module itself declares no provider (removed below):
   // it inherits the caller's.
   new AwsProvider(stack, "aws", {});
-  const inputs = new ModuleInputs(stack, definition.variables);
-  for (const output of definition.build(stack, inputs)) {
+  const inputs = new ModuleInputs(stack, [...definition.variables, TAGS_VARIABLE]);
+  const outputs = definition.build(stack, inputs);
+  applyTagsInput(stack, inputs.map(TAGS_VARIABLE.name));
+  for (const output of outputs) {
     // Outputs may share a name with a variable (bucket_name); construct ids may not.
     new TerraformOutput(stack, `output-${output.name}`, {
       description: output.description,
@@ -110,7 +192,8 @@ export function synthesizeModule(definition: ModuleDefinition): {
   const json = JSON.parse(quietly(() => Testing.synth(stack, true))) as Record<string, unknown>;
   delete json.provider;
   delete json.terraform;
-  return { json, blocks: blockPathsOf(stack) };
+  const renames = nameTheOnlyResourceOfEachTypeThis(json);
+  return { json, blocks: blockPathsOf(stack), renames };
 }
 
 function renderMain(json: Record<string, unknown>, blocks: ReturnType<typeof blockPathsOf>) {
@@ -129,6 +212,31 @@ function renderMain(json: Record<string, unknown>, blocks: ReturnType<typeof blo
   return parts.join("\n\n");
 }
 
+/** The module's `terraform test` suite: a provider, the example's inputs, the definition's runs. */
+function renderTests(definition: ModuleDefinition): string {
+  return [
+    "# terraform test (plans only): the secure defaults, options and validation rules.",
+    'provider "aws" {',
+    '  region = "eu-west-1"',
+    "}",
+    "",
+    "variables {",
+    ...Object.entries(definition.example).map(([k, v]) => `  ${k} = ${v}`),
+    "}",
+    "",
+    definition.tests,
+  ].join("\n");
+}
+
+function renderMoved(renames: Rename[]): string {
+  return [
+    "# Addresses of earlier releases (construct-path names) moved to the current ones.",
+    ...renames.map(
+      ({ type, from }) => `moved {\n  from = ${type}.${from}\n  to   = ${type}.this\n}\n`,
+    ),
+  ].join("\n");
+}
+
 function renderVersions(): string {
   return [
     "terraform {",
@@ -137,7 +245,7 @@ function renderVersions(): string {
     "  required_providers {",
     "    aws = {",
     '      source  = "hashicorp/aws"',
-    `      version = "${awsProviderVersion()}"`,
+    `      version = "${awsProviderConstraint()}"`,
     "    }",
     "  }",
     "}",
@@ -190,18 +298,22 @@ function renderReadme(
     ...(definition.notes.length > 0
       ? ["## Notes", "", ...definition.notes.map((n) => `- ${n}`), ""]
       : []),
+    "Addresses: the one resource of its type is named `this`; `moved.tf` carries the earlier",
+    "construct-path names over, so upgrading keeps every resource. Changes: `../CHANGELOG.md`.",
+    "",
+    "<!-- BEGIN_TF_DOCS -->",
     "## Requirements",
     "",
     "| Name | Version |",
     "|------|---------|",
     `| terraform | \`${MODULE_REQUIRED_TERRAFORM}\` |`,
-    `| hashicorp/aws | \`${awsProviderVersion()}\` |`,
+    `| hashicorp/aws | \`${awsProviderConstraint()}\` (tested with ${awsProviderVersion()}) |`,
     "",
     "## Inputs",
     "",
     "| Name | Description | Type | Default | Required |",
     "|------|-------------|------|---------|:--------:|",
-    ...definition.variables.map(
+    ...[...definition.variables, TAGS_VARIABLE].map(
       (v) =>
         `| ${v.name} | ${escapeCell(v.description)} | \`${v.type}\` | ${escapeCell(defaultText(v))} | ${"default" in v ? "no" : "yes"} |`,
     ),
@@ -211,6 +323,7 @@ function renderReadme(
     "| Name | Description |",
     "|------|-------------|",
     ...outputs.map((o) => `| ${o.name} | ${escapeCell(o.description)} |`),
+    "<!-- END_TF_DOCS -->",
     "",
   ].join("\n");
 }
@@ -239,7 +352,7 @@ function renderExample(definition: ModuleDefinition, outputs: { name: string }[]
 
 /** Renders one module: main.tf, variables.tf, outputs.tf, versions.tf, README and example. */
 export async function renderModule(definition: ModuleDefinition): Promise<RenderedModule> {
-  const { json, blocks } = synthesizeModule(definition);
+  const { json, blocks, renames } = synthesizeModule(definition);
   const variables = Object.entries(
     (json.variable ?? {}) as Record<string, Record<string, unknown>>,
   );
@@ -253,6 +366,8 @@ export async function renderModule(definition: ModuleDefinition): Promise<Render
     "variables.tf": variables.map(([name, body]) => renderVariableBlock(name, body)).join("\n\n"),
     "outputs.tf": outputs.map(([name, body]) => renderOutputBlock(name, body)).join("\n\n"),
     "versions.tf": renderVersions(),
+    "moved.tf": renderMoved(renames),
+    "tests/module.tftest.hcl": renderTests(definition),
     "examples/basic/main.tf": renderExample(definition, outputList),
   };
   const files: Record<string, string> = {};

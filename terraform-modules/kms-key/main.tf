@@ -7,12 +7,12 @@ data "aws_partition" "current_partition" {
 data "aws_region" "current_region" {
 }
 
-resource "aws_kms_alias" "key_alias" {
+resource "aws_kms_alias" "this" {
   name          = var.alias
-  target_key_id = aws_kms_key.key.key_id
+  target_key_id = aws_kms_key.this.key_id
 }
 
-resource "aws_kms_key" "key" {
+resource "aws_kms_key" "this" {
   deletion_window_in_days = var.deletion_window_in_days
   description             = var.description
   enable_key_rotation     = true
@@ -116,6 +116,7 @@ resource "aws_kms_key" "key" {
     },
   )
   rotation_period_in_days = var.rotation_period_in_days
+  tags                    = var.tags
   lifecycle {
     prevent_destroy = true
   }

@@ -1,6 +1,6 @@
 output "alias_arn" {
   description = "ARN of the alias."
-  value       = aws_kms_alias.key_alias.arn
+  value       = aws_kms_alias.this.arn
 }
 
 output "alias_name" {
@@ -10,10 +10,10 @@ output "alias_name" {
 
 output "key_arn" {
   description = "ARN of the key."
-  value       = aws_kms_key.key.arn
+  value       = aws_kms_key.this.arn
 }
 
 output "key_id" {
   description = "Id of the key."
-  value       = aws_kms_key.key.key_id
+  value       = aws_kms_key.this.key_id
 }

@@ -68,6 +68,12 @@ variable "rotation_period_in_days" {
   }
 }
 
+variable "tags" {
+  description = "Tags for every resource of the module that takes tags (merged with the module's own)."
+  type        = map(string)
+  default     = {}
+}
+
 variable "user_arns" {
   description = "Roles that may use the key, through the services in via_services only."
   type        = list(string)

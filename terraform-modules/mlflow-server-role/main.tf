@@ -7,21 +7,23 @@ data "aws_partition" "current_partition" {
 data "aws_region" "current_region" {
 }
 
-resource "aws_cloudwatch_log_group" "mlflow_log_group" {
+resource "aws_cloudwatch_log_group" "this" {
   kms_key_id        = var.logs_kms_key_arn
   name              = var.log_group_name
   retention_in_days = 365
+  tags              = var.tags
   lifecycle {
     prevent_destroy = true
   }
 }
 
-resource "aws_iam_instance_profile" "mlflow_instance_profile" {
+resource "aws_iam_instance_profile" "this" {
   name = var.role_name
-  role = aws_iam_role.mlflow_role.name
+  role = aws_iam_role.this.name
+  tags = var.tags
 }
 
-resource "aws_iam_policy" "mlflow_role_policy_permissions" {
+resource "aws_iam_policy" "this" {
   description = "permissions of ${var.role_name}"
   name        = "${var.role_name}-permissions"
   policy = jsonencode(
@@ -131,9 +133,10 @@ resource "aws_iam_policy" "mlflow_role_policy_permissions" {
       ),
     },
   )
+  tags = var.tags
 }
 
-resource "aws_iam_role" "mlflow_role" {
+resource "aws_iam_role" "this" {
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -150,9 +153,10 @@ resource "aws_iam_role" "mlflow_role" {
   description          = "MLflow tracking server on EC2: artifacts in S3, Session Manager, its logs"
   max_session_duration = 3600
   name                 = var.role_name
+  tags                 = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "mlflow_role_attach_permissions" {
-  policy_arn = aws_iam_policy.mlflow_role_policy_permissions.arn
-  role       = aws_iam_role.mlflow_role.name
+resource "aws_iam_role_policy_attachment" "this" {
+  policy_arn = aws_iam_policy.this.arn
+  role       = aws_iam_role.this.name
 }

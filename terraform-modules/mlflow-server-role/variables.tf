@@ -79,3 +79,9 @@ variable "role_name" {
     error_message = "role_name is \"${var.role_name}\"; it must be 1 to 64 letters, digits or + = , . @ _ -."
   }
 }
+
+variable "tags" {
+  description = "Tags for every resource of the module that takes tags (merged with the module's own)."
+  type        = map(string)
+  default     = {}
+}

@@ -168,6 +168,7 @@ resource "aws_iam_policy" "model_deployment_role_policy_permissions" {
       ],
     },
   )
+  tags = var.tags
 }
 
 resource "aws_iam_policy" "model_execution_role_policy_permissions" {
@@ -327,6 +328,7 @@ resource "aws_iam_policy" "model_execution_role_policy_permissions" {
       ),
     },
   )
+  tags = var.tags
 }
 
 resource "aws_iam_role" "model_deployment_role" {
@@ -354,6 +356,7 @@ resource "aws_iam_role" "model_deployment_role" {
   description          = "Assumed by the data science deployer to deploy approved models into this account"
   max_session_duration = 3600
   name                 = var.deployment_role_name
+  tags                 = var.tags
 }
 
 resource "aws_iam_role" "model_execution_role" {
@@ -381,6 +384,7 @@ resource "aws_iam_role" "model_execution_role" {
   description          = "Runs models deployed from the data science account; reads approved artifacts"
   max_session_duration = 3600
   name                 = var.execution_role_name
+  tags                 = var.tags
 }
 
 resource "aws_iam_role_policy_attachment" "model_deployment_role_attach_permissions" {

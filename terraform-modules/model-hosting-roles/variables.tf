@@ -161,3 +161,9 @@ variable "subnet_ids" {
     error_message = "subnet_ids is [${join(", ", var.subnet_ids)}]; every element must be a subnet id (subnet-...)."
   }
 }
+
+variable "tags" {
+  description = "Tags for every resource of the module that takes tags (merged with the module's own)."
+  type        = map(string)
+  default     = {}
+}

@@ -7,16 +7,17 @@ data "aws_partition" "current_partition" {
 data "aws_region" "current_region" {
 }
 
-resource "aws_s3_bucket" "bucket" {
+resource "aws_s3_bucket" "this" {
   bucket        = var.bucket_name
   force_destroy = false
+  tags          = var.tags
   lifecycle {
     prevent_destroy = true
   }
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "bucket_lifecycle" {
-  bucket = aws_s3_bucket.bucket.id
+resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
   rule {
     abort_incomplete_multipart_upload {
       days_after_initiation = var.abort_incomplete_multipart_upload_days
@@ -58,21 +59,21 @@ resource "aws_s3_bucket_lifecycle_configuration" "bucket_lifecycle" {
   }
 }
 
-resource "aws_s3_bucket_logging" "bucket_access_logs" {
-  bucket        = aws_s3_bucket.bucket.id
+resource "aws_s3_bucket_logging" "this" {
+  bucket        = aws_s3_bucket.this.id
   target_bucket = var.access_log_bucket_name
   target_prefix = "${var.bucket_name}/"
 }
 
-resource "aws_s3_bucket_ownership_controls" "bucket_ownership" {
-  bucket = aws_s3_bucket.bucket.id
+resource "aws_s3_bucket_ownership_controls" "this" {
+  bucket = aws_s3_bucket.this.id
   rule {
     object_ownership = "BucketOwnerEnforced"
   }
 }
 
-resource "aws_s3_bucket_policy" "bucket_policy" {
-  bucket = aws_s3_bucket.bucket.id
+resource "aws_s3_bucket_policy" "this" {
+  bucket = aws_s3_bucket.this.id
   policy = jsonencode(
     {
       "Version" = "2012-10-17",
@@ -83,7 +84,7 @@ resource "aws_s3_bucket_policy" "bucket_policy" {
             "Effect"    = "Deny",
             "Principal" = "*",
             "Action"    = "s3:*",
-            "Resource"  = [aws_s3_bucket.bucket.arn, "${aws_s3_bucket.bucket.arn}/*"],
+            "Resource"  = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"],
             "Condition" = { "Bool" = { "aws:SecureTransport" = "false" } },
           },
           {
@@ -91,7 +92,7 @@ resource "aws_s3_bucket_policy" "bucket_policy" {
             "Effect"    = "Deny",
             "Principal" = "*",
             "Action"    = "s3:*",
-            "Resource"  = [aws_s3_bucket.bucket.arn, "${aws_s3_bucket.bucket.arn}/*"],
+            "Resource"  = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"],
             "Condition" = { "NumericLessThan" = { "s3:TlsVersion" = "1.2" } },
           },
           {
@@ -99,7 +100,7 @@ resource "aws_s3_bucket_policy" "bucket_policy" {
             "Effect"    = "Deny",
             "Principal" = "*",
             "Action"    = "s3:PutObject",
-            "Resource"  = "${aws_s3_bucket.bucket.arn}/*",
+            "Resource"  = "${aws_s3_bucket.this.arn}/*",
             "Condition" = {
               "StringNotEquals" = { "s3:x-amz-server-side-encryption" = "aws:kms" },
               "Null"            = { "s3:x-amz-server-side-encryption" = "false" },
@@ -110,7 +111,7 @@ resource "aws_s3_bucket_policy" "bucket_policy" {
             "Effect"    = "Deny",
             "Principal" = "*",
             "Action"    = "s3:PutObject",
-            "Resource"  = "${aws_s3_bucket.bucket.arn}/*",
+            "Resource"  = "${aws_s3_bucket.this.arn}/*",
             "Condition" = {
               "Null" = { "s3:x-amz-server-side-encryption-customer-algorithm" = "false" },
             },
@@ -120,7 +121,7 @@ resource "aws_s3_bucket_policy" "bucket_policy" {
             "Effect"    = "Deny",
             "Principal" = "*",
             "Action"    = "s3:PutObject",
-            "Resource"  = "${aws_s3_bucket.bucket.arn}/*",
+            "Resource"  = "${aws_s3_bucket.this.arn}/*",
             "Condition" = {
               "StringNotEquals" = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = var.kms_key_arn },
               "Null"            = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = "false" },
@@ -133,7 +134,7 @@ resource "aws_s3_bucket_policy" "bucket_policy" {
             "Effect"    = "Deny",
             "Principal" = "*",
             "Action"    = "s3:*",
-            "Resource"  = [aws_s3_bucket.bucket.arn, "${aws_s3_bucket.bucket.arn}/*"],
+            "Resource"  = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"],
             "Condition" = {
               "StringNotEquals" = { "aws:SourceVpce" = var.vpc_endpoint_id },
               "ArnNotEquals"    = { "aws:PrincipalArn" = var.vpc_endpoint_exempt_role_arns },
@@ -144,19 +145,19 @@ resource "aws_s3_bucket_policy" "bucket_policy" {
       ),
     },
   )
-  depends_on = [aws_s3_bucket_public_access_block.bucket_public_access_block]
+  depends_on = [aws_s3_bucket_public_access_block.this]
 }
 
-resource "aws_s3_bucket_public_access_block" "bucket_public_access_block" {
+resource "aws_s3_bucket_public_access_block" "this" {
   block_public_acls       = true
   block_public_policy     = true
-  bucket                  = aws_s3_bucket.bucket.id
+  bucket                  = aws_s3_bucket.this.id
   ignore_public_acls      = true
   restrict_public_buckets = true
 }
 
-resource "aws_s3_bucket_server_side_encryption_configuration" "bucket_encryption" {
-  bucket = aws_s3_bucket.bucket.id
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
   rule {
     apply_server_side_encryption_by_default {
       kms_master_key_id = var.kms_key_arn
@@ -166,8 +167,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "bucket_encryption
   }
 }
 
-resource "aws_s3_bucket_versioning" "bucket_versioning" {
-  bucket = aws_s3_bucket.bucket.id
+resource "aws_s3_bucket_versioning" "this" {
+  bucket = aws_s3_bucket.this.id
   versioning_configuration {
     status = "Enabled"
   }

@@ -1,11 +1,11 @@
 output "bucket_arn" {
   description = "ARN of the bucket."
-  value       = aws_s3_bucket.bucket.arn
+  value       = aws_s3_bucket.this.arn
 }
 
 output "bucket_name" {
   description = "Name of the bucket."
-  value       = aws_s3_bucket.bucket.bucket
+  value       = aws_s3_bucket.this.bucket
 }
 
 output "read_policy_json" {
@@ -17,7 +17,7 @@ output "read_policy_json" {
         Sid      = "ReadList"
         Effect   = "Allow"
         Action   = "s3:ListBucket"
-        Resource = aws_s3_bucket.bucket.arn
+        Resource = aws_s3_bucket.this.arn
       },
       {
         Sid    = "ReadBucket"
@@ -25,7 +25,7 @@ output "read_policy_json" {
         Action = [
           "s3:GetBucketLocation",
         ]
-        Resource = aws_s3_bucket.bucket.arn
+        Resource = aws_s3_bucket.this.arn
       },
       {
         Sid    = "ReadObjects"
@@ -36,7 +36,7 @@ output "read_policy_json" {
           "s3:GetObjectVersion",
         ]
         Resource = [
-          "${aws_s3_bucket.bucket.arn}/*",
+          "${aws_s3_bucket.this.arn}/*",
         ]
       },
       {
@@ -66,7 +66,7 @@ output "read_write_policy_json" {
         Sid      = "ReadWriteList"
         Effect   = "Allow"
         Action   = "s3:ListBucket"
-        Resource = aws_s3_bucket.bucket.arn
+        Resource = aws_s3_bucket.this.arn
       },
       {
         Sid    = "ReadWriteBucket"
@@ -76,7 +76,7 @@ output "read_write_policy_json" {
           "s3:ListBucketMultipartUploads",
           "s3:ListBucketVersions",
         ]
-        Resource = aws_s3_bucket.bucket.arn
+        Resource = aws_s3_bucket.this.arn
       },
       {
         Sid    = "ReadWriteObjects"
@@ -92,7 +92,7 @@ output "read_write_policy_json" {
           "s3:PutObjectTagging",
         ]
         Resource = [
-          "${aws_s3_bucket.bucket.arn}/*",
+          "${aws_s3_bucket.this.arn}/*",
         ]
       },
       {

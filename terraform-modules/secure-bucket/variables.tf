@@ -105,6 +105,12 @@ variable "standard_ia_days" {
   }
 }
 
+variable "tags" {
+  description = "Tags for every resource of the module that takes tags (merged with the module's own)."
+  type        = map(string)
+  default     = {}
+}
+
 variable "vpc_endpoint_exempt_role_arns" {
   description = "Roles that may reach the bucket from outside the VPC endpoint: at least the role Terraform runs as."
   type        = list(string)

@@ -17,66 +17,58 @@ data "aws_partition" "current_partition" {
 data "aws_region" "current_region" {
 }
 
-resource "aws_cloudwatch_log_group" "vpc_flow_logs_log_group" {
+resource "aws_cloudwatch_log_group" "this" {
   kms_key_id        = var.flow_logs_kms_key_arn
   name              = var.flow_logs_log_group_name
   retention_in_days = var.flow_logs_retention_in_days
+  tags              = var.tags
   lifecycle {
     prevent_destroy = true
   }
 }
 
-resource "aws_default_security_group" "vpc_default_security_group" {
+resource "aws_default_security_group" "this" {
   egress  = []
   ingress = []
-  tags = {
-    Name = "${var.name}-default-no-rules"
-  }
-  vpc_id = aws_vpc.vpc.id
+  tags    = merge(var.tags, { "Name" = "${var.name}-default-no-rules" })
+  vpc_id  = aws_vpc.this.id
 }
 
 resource "aws_eip" "vpc_nat_eip_0" {
   count  = (var.nat_gateways != "none") ? 1 : 0
   domain = "vpc"
-  tags = {
-    Name = "${var.name}-nat-0"
-  }
+  tags   = merge(var.tags, { "Name" = "${var.name}-nat-0" })
 }
 
 resource "aws_eip" "vpc_nat_eip_1" {
   count  = (var.nat_gateways == "one-per-az") ? 1 : 0
   domain = "vpc"
-  tags = {
-    Name = "${var.name}-nat-1"
-  }
+  tags   = merge(var.tags, { "Name" = "${var.name}-nat-1" })
 }
 
 resource "aws_eip" "vpc_nat_eip_2" {
   count  = ((var.availability_zone_count > 2) && (var.nat_gateways == "one-per-az")) ? 1 : 0
   domain = "vpc"
-  tags = {
-    Name = "${var.name}-nat-2"
-  }
+  tags   = merge(var.tags, { "Name" = "${var.name}-nat-2" })
 }
 
 resource "aws_eip" "vpc_nat_eip_3" {
   count  = ((var.availability_zone_count > 3) && (var.nat_gateways == "one-per-az")) ? 1 : 0
   domain = "vpc"
-  tags = {
-    Name = "${var.name}-nat-3"
-  }
+  tags   = merge(var.tags, { "Name" = "${var.name}-nat-3" })
 }
 
-resource "aws_flow_log" "vpc_flow_logs_flow_log" {
-  iam_role_arn             = aws_iam_role.vpc_flow_logs_role.arn
-  log_destination          = aws_cloudwatch_log_group.vpc_flow_logs_log_group.arn
+resource "aws_flow_log" "this" {
+  iam_role_arn             = aws_iam_role.this.arn
+  log_destination          = aws_cloudwatch_log_group.this.arn
   log_destination_type     = "cloud-watch-logs"
   max_aggregation_interval = 60
+  tags                     = var.tags
   traffic_type             = "ALL"
-  vpc_id                   = aws_vpc.vpc.id
+  vpc_id                   = aws_vpc.this.id
 }
 
-resource "aws_iam_policy" "vpc_flow_logs_role_policy_permissions" {
+resource "aws_iam_policy" "this" {
   description = "permissions of ${var.flow_logs_role_name}"
   name        = "${var.flow_logs_role_name}-permissions"
   policy = jsonencode({
@@ -103,9 +95,10 @@ resource "aws_iam_policy" "vpc_flow_logs_role_policy_permissions" {
       },
     ]
   })
+  tags = var.tags
 }
 
-resource "aws_iam_role" "vpc_flow_logs_role" {
+resource "aws_iam_role" "this" {
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -130,59 +123,50 @@ resource "aws_iam_role" "vpc_flow_logs_role" {
   description          = "Lets VPC flow logs write to ${var.flow_logs_log_group_name}"
   max_session_duration = 3600
   name                 = var.flow_logs_role_name
+  tags                 = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "vpc_flow_logs_role_attach_permissions" {
-  policy_arn = aws_iam_policy.vpc_flow_logs_role_policy_permissions.arn
-  role       = aws_iam_role.vpc_flow_logs_role.name
+resource "aws_iam_role_policy_attachment" "this" {
+  policy_arn = aws_iam_policy.this.arn
+  role       = aws_iam_role.this.name
 }
 
-resource "aws_internet_gateway" "vpc_internet_gateway" {
-  count = (var.nat_gateways != "none") ? 1 : 0
-  tags = {
-    Name = var.name
-  }
-  vpc_id = aws_vpc.vpc.id
+resource "aws_internet_gateway" "this" {
+  count  = (var.nat_gateways != "none") ? 1 : 0
+  tags   = merge(var.tags, { "Name" = var.name })
+  vpc_id = aws_vpc.this.id
 }
 
 resource "aws_nat_gateway" "vpc_nat_gateway_0" {
   count         = (var.nat_gateways != "none") ? 1 : 0
   allocation_id = one(aws_eip.vpc_nat_eip_0[*].allocation_id)
   subnet_id     = one(aws_subnet.vpc_public_subnet_0[*].id)
-  tags = {
-    Name = "${var.name}-nat-0"
-  }
-  depends_on = [aws_internet_gateway.vpc_internet_gateway]
+  tags          = merge(var.tags, { "Name" = "${var.name}-nat-0" })
+  depends_on    = [aws_internet_gateway.this]
 }
 
 resource "aws_nat_gateway" "vpc_nat_gateway_1" {
   count         = (var.nat_gateways == "one-per-az") ? 1 : 0
   allocation_id = one(aws_eip.vpc_nat_eip_1[*].allocation_id)
   subnet_id     = one(aws_subnet.vpc_public_subnet_1[*].id)
-  tags = {
-    Name = "${var.name}-nat-1"
-  }
-  depends_on = [aws_internet_gateway.vpc_internet_gateway]
+  tags          = merge(var.tags, { "Name" = "${var.name}-nat-1" })
+  depends_on    = [aws_internet_gateway.this]
 }
 
 resource "aws_nat_gateway" "vpc_nat_gateway_2" {
   count         = ((var.availability_zone_count > 2) && (var.nat_gateways == "one-per-az")) ? 1 : 0
   allocation_id = one(aws_eip.vpc_nat_eip_2[*].allocation_id)
   subnet_id     = one(aws_subnet.vpc_public_subnet_2[*].id)
-  tags = {
-    Name = "${var.name}-nat-2"
-  }
-  depends_on = [aws_internet_gateway.vpc_internet_gateway]
+  tags          = merge(var.tags, { "Name" = "${var.name}-nat-2" })
+  depends_on    = [aws_internet_gateway.this]
 }
 
 resource "aws_nat_gateway" "vpc_nat_gateway_3" {
   count         = ((var.availability_zone_count > 3) && (var.nat_gateways == "one-per-az")) ? 1 : 0
   allocation_id = one(aws_eip.vpc_nat_eip_3[*].allocation_id)
   subnet_id     = one(aws_subnet.vpc_public_subnet_3[*].id)
-  tags = {
-    Name = "${var.name}-nat-3"
-  }
-  depends_on = [aws_internet_gateway.vpc_internet_gateway]
+  tags          = merge(var.tags, { "Name" = "${var.name}-nat-3" })
+  depends_on    = [aws_internet_gateway.this]
 }
 
 resource "aws_route" "vpc_private_default_route_0" {
@@ -216,46 +200,36 @@ resource "aws_route" "vpc_private_default_route_3" {
 resource "aws_route" "vpc_public_default_route" {
   count                  = (var.nat_gateways != "none") ? 1 : 0
   destination_cidr_block = "0.0.0.0/0"
-  gateway_id             = one(aws_internet_gateway.vpc_internet_gateway[*].id)
+  gateway_id             = one(aws_internet_gateway.this[*].id)
   route_table_id         = one(aws_route_table.vpc_public_route_table[*].id)
 }
 
 resource "aws_route_table" "vpc_private_route_table_0" {
-  tags = {
-    Name = "${var.name}-private-0"
-  }
-  vpc_id = aws_vpc.vpc.id
+  tags   = merge(var.tags, { "Name" = "${var.name}-private-0" })
+  vpc_id = aws_vpc.this.id
 }
 
 resource "aws_route_table" "vpc_private_route_table_1" {
-  tags = {
-    Name = "${var.name}-private-1"
-  }
-  vpc_id = aws_vpc.vpc.id
+  tags   = merge(var.tags, { "Name" = "${var.name}-private-1" })
+  vpc_id = aws_vpc.this.id
 }
 
 resource "aws_route_table" "vpc_private_route_table_2" {
-  count = (var.availability_zone_count > 2) ? 1 : 0
-  tags = {
-    Name = "${var.name}-private-2"
-  }
-  vpc_id = aws_vpc.vpc.id
+  count  = (var.availability_zone_count > 2) ? 1 : 0
+  tags   = merge(var.tags, { "Name" = "${var.name}-private-2" })
+  vpc_id = aws_vpc.this.id
 }
 
 resource "aws_route_table" "vpc_private_route_table_3" {
-  count = (var.availability_zone_count > 3) ? 1 : 0
-  tags = {
-    Name = "${var.name}-private-3"
-  }
-  vpc_id = aws_vpc.vpc.id
+  count  = (var.availability_zone_count > 3) ? 1 : 0
+  tags   = merge(var.tags, { "Name" = "${var.name}-private-3" })
+  vpc_id = aws_vpc.this.id
 }
 
 resource "aws_route_table" "vpc_public_route_table" {
-  count = (var.nat_gateways != "none") ? 1 : 0
-  tags = {
-    Name = "${var.name}-public"
-  }
-  vpc_id = aws_vpc.vpc.id
+  count  = (var.nat_gateways != "none") ? 1 : 0
+  tags   = merge(var.tags, { "Name" = "${var.name}-public" })
+  vpc_id = aws_vpc.this.id
 }
 
 resource "aws_route_table_association" "vpc_private_route_table_association_0" {
@@ -307,41 +281,31 @@ resource "aws_route_table_association" "vpc_public_route_table_association_3" {
 resource "aws_security_group" "vpc_endpoint_security_group" {
   description = "Interface VPC endpoints: HTTPS from inside the VPC only"
   name        = "${var.name}-vpc-endpoints"
-  tags = {
-    Name = "${var.name}-vpc-endpoints"
-  }
-  vpc_id = aws_vpc.vpc.id
+  tags        = merge(var.tags, { "Name" = "${var.name}-vpc-endpoints" })
+  vpc_id      = aws_vpc.this.id
 }
 
 resource "aws_security_group" "vpc_workload_security_group" {
   description = "SageMaker Studio apps, jobs and endpoints, and the MLflow server"
   name        = "${var.name}-ml-workloads"
-  tags = {
-    Name = "${var.name}-ml-workloads"
-  }
-  vpc_id = aws_vpc.vpc.id
+  tags        = merge(var.tags, { "Name" = "${var.name}-ml-workloads" })
+  vpc_id      = aws_vpc.this.id
 }
 
 resource "aws_subnet" "vpc_private_subnet_0" {
   availability_zone       = element(data.aws_availability_zones.vpc_zones.names, 0)
   cidr_block              = cidrsubnet(var.cidr, var.subnet_new_bits, 0)
   map_public_ip_on_launch = false
-  tags = {
-    Name = "${var.name}-private-0"
-    tier = "private"
-  }
-  vpc_id = aws_vpc.vpc.id
+  tags                    = merge(var.tags, { "Name" = "${var.name}-private-0", "tier" = "private" })
+  vpc_id                  = aws_vpc.this.id
 }
 
 resource "aws_subnet" "vpc_private_subnet_1" {
   availability_zone       = element(data.aws_availability_zones.vpc_zones.names, 1)
   cidr_block              = cidrsubnet(var.cidr, var.subnet_new_bits, 1)
   map_public_ip_on_launch = false
-  tags = {
-    Name = "${var.name}-private-1"
-    tier = "private"
-  }
-  vpc_id = aws_vpc.vpc.id
+  tags                    = merge(var.tags, { "Name" = "${var.name}-private-1", "tier" = "private" })
+  vpc_id                  = aws_vpc.this.id
 }
 
 resource "aws_subnet" "vpc_private_subnet_2" {
@@ -349,11 +313,8 @@ resource "aws_subnet" "vpc_private_subnet_2" {
   availability_zone       = element(data.aws_availability_zones.vpc_zones.names, 2)
   cidr_block              = cidrsubnet(var.cidr, var.subnet_new_bits, 2)
   map_public_ip_on_launch = false
-  tags = {
-    Name = "${var.name}-private-2"
-    tier = "private"
-  }
-  vpc_id = aws_vpc.vpc.id
+  tags                    = merge(var.tags, { "Name" = "${var.name}-private-2", "tier" = "private" })
+  vpc_id                  = aws_vpc.this.id
 }
 
 resource "aws_subnet" "vpc_private_subnet_3" {
@@ -361,11 +322,8 @@ resource "aws_subnet" "vpc_private_subnet_3" {
   availability_zone       = element(data.aws_availability_zones.vpc_zones.names, 3)
   cidr_block              = cidrsubnet(var.cidr, var.subnet_new_bits, 3)
   map_public_ip_on_launch = false
-  tags = {
-    Name = "${var.name}-private-3"
-    tier = "private"
-  }
-  vpc_id = aws_vpc.vpc.id
+  tags                    = merge(var.tags, { "Name" = "${var.name}-private-3", "tier" = "private" })
+  vpc_id                  = aws_vpc.this.id
 }
 
 resource "aws_subnet" "vpc_public_subnet_0" {
@@ -373,11 +331,8 @@ resource "aws_subnet" "vpc_public_subnet_0" {
   availability_zone       = element(data.aws_availability_zones.vpc_zones.names, 0)
   cidr_block              = cidrsubnet(var.cidr, var.subnet_new_bits, var.availability_zone_count)
   map_public_ip_on_launch = false
-  tags = {
-    Name = "${var.name}-public-0"
-    tier = "public"
-  }
-  vpc_id = aws_vpc.vpc.id
+  tags                    = merge(var.tags, { "Name" = "${var.name}-public-0", "tier" = "public" })
+  vpc_id                  = aws_vpc.this.id
 }
 
 resource "aws_subnet" "vpc_public_subnet_1" {
@@ -385,11 +340,8 @@ resource "aws_subnet" "vpc_public_subnet_1" {
   availability_zone       = element(data.aws_availability_zones.vpc_zones.names, 1)
   cidr_block              = cidrsubnet(var.cidr, var.subnet_new_bits, (var.availability_zone_count + 1))
   map_public_ip_on_launch = false
-  tags = {
-    Name = "${var.name}-public-1"
-    tier = "public"
-  }
-  vpc_id = aws_vpc.vpc.id
+  tags                    = merge(var.tags, { "Name" = "${var.name}-public-1", "tier" = "public" })
+  vpc_id                  = aws_vpc.this.id
 }
 
 resource "aws_subnet" "vpc_public_subnet_2" {
@@ -397,11 +349,8 @@ resource "aws_subnet" "vpc_public_subnet_2" {
   availability_zone       = element(data.aws_availability_zones.vpc_zones.names, 2)
   cidr_block              = cidrsubnet(var.cidr, var.subnet_new_bits, (var.availability_zone_count + 2))
   map_public_ip_on_launch = false
-  tags = {
-    Name = "${var.name}-public-2"
-    tier = "public"
-  }
-  vpc_id = aws_vpc.vpc.id
+  tags                    = merge(var.tags, { "Name" = "${var.name}-public-2", "tier" = "public" })
+  vpc_id                  = aws_vpc.this.id
 }
 
 resource "aws_subnet" "vpc_public_subnet_3" {
@@ -409,20 +358,15 @@ resource "aws_subnet" "vpc_public_subnet_3" {
   availability_zone       = element(data.aws_availability_zones.vpc_zones.names, 3)
   cidr_block              = cidrsubnet(var.cidr, var.subnet_new_bits, (var.availability_zone_count + 3))
   map_public_ip_on_launch = false
-  tags = {
-    Name = "${var.name}-public-3"
-    tier = "public"
-  }
-  vpc_id = aws_vpc.vpc.id
+  tags                    = merge(var.tags, { "Name" = "${var.name}-public-3", "tier" = "public" })
+  vpc_id                  = aws_vpc.this.id
 }
 
-resource "aws_vpc" "vpc" {
+resource "aws_vpc" "this" {
   cidr_block           = var.cidr
   enable_dns_hostnames = true
   enable_dns_support   = true
-  tags = {
-    Name = var.name
-  }
+  tags                 = merge(var.tags, { "Name" = var.name })
 }
 
 resource "aws_vpc_endpoint" "vpc_endpoint_ec2messages" {
@@ -438,11 +382,9 @@ resource "aws_vpc_endpoint" "vpc_endpoint_ec2messages" {
     aws_subnet.vpc_private_subnet_2[*].id,
     aws_subnet.vpc_private_subnet_3[*].id,
   )
-  tags = {
-    Name = "${var.name}-ec2messages"
-  }
+  tags              = merge(var.tags, { "Name" = "${var.name}-ec2messages" })
   vpc_endpoint_type = "Interface"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_endpoint" "vpc_endpoint_ecr_api" {
@@ -458,11 +400,9 @@ resource "aws_vpc_endpoint" "vpc_endpoint_ecr_api" {
     aws_subnet.vpc_private_subnet_2[*].id,
     aws_subnet.vpc_private_subnet_3[*].id,
   )
-  tags = {
-    Name = "${var.name}-ecr.api"
-  }
+  tags              = merge(var.tags, { "Name" = "${var.name}-ecr.api" })
   vpc_endpoint_type = "Interface"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_endpoint" "vpc_endpoint_ecr_dkr" {
@@ -478,11 +418,9 @@ resource "aws_vpc_endpoint" "vpc_endpoint_ecr_dkr" {
     aws_subnet.vpc_private_subnet_2[*].id,
     aws_subnet.vpc_private_subnet_3[*].id,
   )
-  tags = {
-    Name = "${var.name}-ecr.dkr"
-  }
+  tags              = merge(var.tags, { "Name" = "${var.name}-ecr.dkr" })
   vpc_endpoint_type = "Interface"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_endpoint" "vpc_endpoint_kms" {
@@ -498,11 +436,9 @@ resource "aws_vpc_endpoint" "vpc_endpoint_kms" {
     aws_subnet.vpc_private_subnet_2[*].id,
     aws_subnet.vpc_private_subnet_3[*].id,
   )
-  tags = {
-    Name = "${var.name}-kms"
-  }
+  tags              = merge(var.tags, { "Name" = "${var.name}-kms" })
   vpc_endpoint_type = "Interface"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_endpoint" "vpc_endpoint_logs" {
@@ -518,11 +454,9 @@ resource "aws_vpc_endpoint" "vpc_endpoint_logs" {
     aws_subnet.vpc_private_subnet_2[*].id,
     aws_subnet.vpc_private_subnet_3[*].id,
   )
-  tags = {
-    Name = "${var.name}-logs"
-  }
+  tags              = merge(var.tags, { "Name" = "${var.name}-logs" })
   vpc_endpoint_type = "Interface"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_endpoint" "vpc_endpoint_monitoring" {
@@ -538,11 +472,9 @@ resource "aws_vpc_endpoint" "vpc_endpoint_monitoring" {
     aws_subnet.vpc_private_subnet_2[*].id,
     aws_subnet.vpc_private_subnet_3[*].id,
   )
-  tags = {
-    Name = "${var.name}-monitoring"
-  }
+  tags              = merge(var.tags, { "Name" = "${var.name}-monitoring" })
   vpc_endpoint_type = "Interface"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_endpoint" "vpc_endpoint_sagemaker_api" {
@@ -558,11 +490,9 @@ resource "aws_vpc_endpoint" "vpc_endpoint_sagemaker_api" {
     aws_subnet.vpc_private_subnet_2[*].id,
     aws_subnet.vpc_private_subnet_3[*].id,
   )
-  tags = {
-    Name = "${var.name}-sagemaker.api"
-  }
+  tags              = merge(var.tags, { "Name" = "${var.name}-sagemaker.api" })
   vpc_endpoint_type = "Interface"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_endpoint" "vpc_endpoint_sagemaker_notebook" {
@@ -578,11 +508,9 @@ resource "aws_vpc_endpoint" "vpc_endpoint_sagemaker_notebook" {
     aws_subnet.vpc_private_subnet_2[*].id,
     aws_subnet.vpc_private_subnet_3[*].id,
   )
-  tags = {
-    Name = "${var.name}-sagemaker.notebook"
-  }
+  tags              = merge(var.tags, { "Name" = "${var.name}-sagemaker.notebook" })
   vpc_endpoint_type = "Interface"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_endpoint" "vpc_endpoint_sagemaker_runtime" {
@@ -598,11 +526,9 @@ resource "aws_vpc_endpoint" "vpc_endpoint_sagemaker_runtime" {
     aws_subnet.vpc_private_subnet_2[*].id,
     aws_subnet.vpc_private_subnet_3[*].id,
   )
-  tags = {
-    Name = "${var.name}-sagemaker.runtime"
-  }
+  tags              = merge(var.tags, { "Name" = "${var.name}-sagemaker.runtime" })
   vpc_endpoint_type = "Interface"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_endpoint" "vpc_endpoint_sagemaker_studio" {
@@ -618,11 +544,9 @@ resource "aws_vpc_endpoint" "vpc_endpoint_sagemaker_studio" {
     aws_subnet.vpc_private_subnet_2[*].id,
     aws_subnet.vpc_private_subnet_3[*].id,
   )
-  tags = {
-    Name = "${var.name}-sagemaker.studio"
-  }
+  tags              = merge(var.tags, { "Name" = "${var.name}-sagemaker.studio" })
   vpc_endpoint_type = "Interface"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_endpoint" "vpc_endpoint_secretsmanager" {
@@ -638,11 +562,9 @@ resource "aws_vpc_endpoint" "vpc_endpoint_secretsmanager" {
     aws_subnet.vpc_private_subnet_2[*].id,
     aws_subnet.vpc_private_subnet_3[*].id,
   )
-  tags = {
-    Name = "${var.name}-secretsmanager"
-  }
+  tags              = merge(var.tags, { "Name" = "${var.name}-secretsmanager" })
   vpc_endpoint_type = "Interface"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_endpoint" "vpc_endpoint_servicecatalog" {
@@ -658,11 +580,9 @@ resource "aws_vpc_endpoint" "vpc_endpoint_servicecatalog" {
     aws_subnet.vpc_private_subnet_2[*].id,
     aws_subnet.vpc_private_subnet_3[*].id,
   )
-  tags = {
-    Name = "${var.name}-servicecatalog"
-  }
+  tags              = merge(var.tags, { "Name" = "${var.name}-servicecatalog" })
   vpc_endpoint_type = "Interface"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_endpoint" "vpc_endpoint_ssm" {
@@ -678,11 +598,9 @@ resource "aws_vpc_endpoint" "vpc_endpoint_ssm" {
     aws_subnet.vpc_private_subnet_2[*].id,
     aws_subnet.vpc_private_subnet_3[*].id,
   )
-  tags = {
-    Name = "${var.name}-ssm"
-  }
+  tags              = merge(var.tags, { "Name" = "${var.name}-ssm" })
   vpc_endpoint_type = "Interface"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_endpoint" "vpc_endpoint_ssmmessages" {
@@ -698,11 +616,9 @@ resource "aws_vpc_endpoint" "vpc_endpoint_ssmmessages" {
     aws_subnet.vpc_private_subnet_2[*].id,
     aws_subnet.vpc_private_subnet_3[*].id,
   )
-  tags = {
-    Name = "${var.name}-ssmmessages"
-  }
+  tags              = merge(var.tags, { "Name" = "${var.name}-ssmmessages" })
   vpc_endpoint_type = "Interface"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_endpoint" "vpc_endpoint_sts" {
@@ -718,11 +634,9 @@ resource "aws_vpc_endpoint" "vpc_endpoint_sts" {
     aws_subnet.vpc_private_subnet_2[*].id,
     aws_subnet.vpc_private_subnet_3[*].id,
   )
-  tags = {
-    Name = "${var.name}-sts"
-  }
+  tags              = merge(var.tags, { "Name" = "${var.name}-sts" })
   vpc_endpoint_type = "Interface"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_endpoint" "vpc_s3_endpoint" {
@@ -813,12 +727,10 @@ resource "aws_vpc_endpoint" "vpc_s3_endpoint" {
     aws_route_table.vpc_private_route_table_2[*].id,
     aws_route_table.vpc_private_route_table_3[*].id,
   )
-  service_name = "${join(".", reverse(split(".", data.aws_partition.current_partition.dns_suffix)))}.${data.aws_region.current_region.region}.s3"
-  tags = {
-    Name = "${var.name}-s3"
-  }
+  service_name      = "${join(".", reverse(split(".", data.aws_partition.current_partition.dns_suffix)))}.${data.aws_region.current_region.region}.s3"
+  tags              = merge(var.tags, { "Name" = "${var.name}-s3" })
   vpc_endpoint_type = "Gateway"
-  vpc_id            = aws_vpc.vpc.id
+  vpc_id            = aws_vpc.this.id
 }
 
 resource "aws_vpc_security_group_egress_rule" "vpc_workload_egress_endpoints" {
@@ -827,6 +739,7 @@ resource "aws_vpc_security_group_egress_rule" "vpc_workload_egress_endpoints" {
   ip_protocol                  = "tcp"
   referenced_security_group_id = aws_security_group.vpc_endpoint_security_group.id
   security_group_id            = aws_security_group.vpc_workload_security_group.id
+  tags                         = var.tags
   to_port                      = 443
 }
 
@@ -837,6 +750,7 @@ resource "aws_vpc_security_group_egress_rule" "vpc_workload_egress_internet_http
   from_port         = 443
   ip_protocol       = "tcp"
   security_group_id = aws_security_group.vpc_workload_security_group.id
+  tags              = var.tags
   to_port           = 443
 }
 
@@ -846,6 +760,7 @@ resource "aws_vpc_security_group_egress_rule" "vpc_workload_egress_s3" {
   ip_protocol       = "tcp"
   prefix_list_id    = aws_vpc_endpoint.vpc_s3_endpoint.prefix_list_id
   security_group_id = aws_security_group.vpc_workload_security_group.id
+  tags              = var.tags
   to_port           = 443
 }
 
@@ -854,6 +769,7 @@ resource "aws_vpc_security_group_egress_rule" "vpc_workload_egress_self" {
   ip_protocol                  = "-1"
   referenced_security_group_id = aws_security_group.vpc_workload_security_group.id
   security_group_id            = aws_security_group.vpc_workload_security_group.id
+  tags                         = var.tags
 }
 
 resource "aws_vpc_security_group_ingress_rule" "vpc_endpoint_https_from_vpc" {
@@ -862,6 +778,7 @@ resource "aws_vpc_security_group_ingress_rule" "vpc_endpoint_https_from_vpc" {
   from_port         = 443
   ip_protocol       = "tcp"
   security_group_id = aws_security_group.vpc_endpoint_security_group.id
+  tags              = var.tags
   to_port           = 443
 }
 
@@ -870,4 +787,5 @@ resource "aws_vpc_security_group_ingress_rule" "vpc_workload_ingress_self" {
   ip_protocol                  = "-1"
   referenced_security_group_id = aws_security_group.vpc_workload_security_group.id
   security_group_id            = aws_security_group.vpc_workload_security_group.id
+  tags                         = var.tags
 }

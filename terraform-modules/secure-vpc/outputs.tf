@@ -5,7 +5,7 @@ output "endpoint_security_group_id" {
 
 output "flow_logs_log_group_arn" {
   description = "ARN of the flow logs' log group."
-  value       = aws_cloudwatch_log_group.vpc_flow_logs_log_group.arn
+  value       = aws_cloudwatch_log_group.this.arn
 }
 
 output "private_route_table_ids" {
@@ -35,7 +35,7 @@ output "s3_gateway_endpoint_id" {
 
 output "vpc_id" {
   description = "Id of the VPC."
-  value       = aws_vpc.vpc.id
+  value       = aws_vpc.this.id
 }
 
 output "workload_security_group_id" {

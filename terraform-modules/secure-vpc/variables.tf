@@ -167,3 +167,9 @@ variable "subnet_new_bits" {
     error_message = "subnet_new_bits is ${var.subnet_new_bits}; the VPC needs room for a private subnet per zone (and a public one per zone with NAT), each no smaller than /28."
   }
 }
+
+variable "tags" {
+  description = "Tags for every resource of the module that takes tags (merged with the module's own)."
+  type        = map(string)
+  default     = {}
+}

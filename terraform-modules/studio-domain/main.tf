@@ -1,4 +1,4 @@
-resource "aws_sagemaker_domain" "studio_domain" {
+resource "aws_sagemaker_domain" "this" {
   app_network_access_type = "VpcOnly"
   auth_mode               = var.auth_mode
   default_user_settings {
@@ -17,6 +17,7 @@ resource "aws_sagemaker_domain" "studio_domain" {
     home_efs_file_system = "Retain"
   }
   subnet_ids = var.subnet_ids
+  tags       = var.tags
   vpc_id     = var.vpc_id
   lifecycle {
     prevent_destroy = true

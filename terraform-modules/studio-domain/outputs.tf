@@ -1,19 +1,19 @@
 output "domain_arn" {
   description = "ARN of the domain."
-  value       = aws_sagemaker_domain.studio_domain.arn
+  value       = aws_sagemaker_domain.this.arn
 }
 
 output "domain_id" {
   description = "Id of the domain."
-  value       = aws_sagemaker_domain.studio_domain.id
+  value       = aws_sagemaker_domain.this.id
 }
 
 output "domain_url" {
   description = "URL of the domain."
-  value       = aws_sagemaker_domain.studio_domain.url
+  value       = aws_sagemaker_domain.this.url
 }
 
 output "home_efs_file_system_id" {
   description = "Id of the home file system (kept when the domain is deleted)."
-  value       = aws_sagemaker_domain.studio_domain.home_efs_file_system_id
+  value       = aws_sagemaker_domain.this.home_efs_file_system_id
 }

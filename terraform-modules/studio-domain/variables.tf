@@ -79,6 +79,12 @@ variable "subnet_ids" {
   }
 }
 
+variable "tags" {
+  description = "Tags for every resource of the module that takes tags (merged with the module's own)."
+  type        = map(string)
+  default     = {}
+}
+
 variable "vpc_id" {
   description = "VPC of the domain."
   type        = string

@@ -112,6 +112,34 @@ export const mlflowServerRoleModule: ModuleDefinition = {
       },
     ];
   },
+  tests: `
+run "secure_defaults" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Principal.Service == "ec2.amazonaws.com"
+    error_message = "The role must be EC2's."
+  }
+  assert {
+    condition     = aws_iam_instance_profile.this.name == var.role_name
+    error_message = "The instance profile must carry the role's name."
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.this.kms_key_id == var.logs_kms_key_arn && aws_cloudwatch_log_group.this.retention_in_days == 365
+    error_message = "The log group must be encrypted and kept a year."
+  }
+}
+
+run "rejects_an_invalid_role_name" {
+  command = plan
+
+  variables {
+    role_name = "mlflow server"
+  }
+
+  expect_failures = [var.role_name]
+}
+`,
   example: {
     role_name: '"mlops-dev-mlflow-server"',
     artifact_bucket_arn: '"arn:aws:s3:::mlops-dev-mlflow-111111111111"',

@@ -165,6 +165,44 @@ export const modelHostingRolesModule: ModuleDefinition = {
       },
     ];
   },
+  tests: `
+run "duties" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_iam_role.model_execution_role.assume_role_policy).Statement[0].Principal.Service == "sagemaker.amazonaws.com" && length(jsondecode(aws_iam_role.model_execution_role.assume_role_policy).Statement) == 1
+    error_message = "The execution role must be SageMaker's alone."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.model_deployment_role.assume_role_policy).Statement[0].Condition.ArnEquals["aws:PrincipalArn"] == var.deployer_role_arn
+    error_message = "The deployment role must trust the deployer only."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.model_deployment_role.assume_role_policy).Statement[0].Condition.StringEquals["sts:ExternalId"] == var.external_id
+    error_message = "The deployment role must require the external id."
+  }
+}
+
+run "rejects_a_short_external_id" {
+  command = plan
+
+  variables {
+    external_id = "x"
+  }
+
+  expect_failures = [var.external_id]
+}
+
+run "rejects_a_deployer_that_is_not_a_role_arn" {
+  command = plan
+
+  variables {
+    deployer_role_arn = "mlops-dev-model-deployer"
+  }
+
+  expect_failures = [var.deployer_role_arn]
+}
+`,
   example: {
     execution_role_name: '"mlops-prod-model-execution"',
     deployment_role_name: '"mlops-prod-model-deployment"',

@@ -7,6 +7,7 @@ import { TERRAFORM_MODULES } from "../../../modules/terraform-export";
 import { layoutExpression, renderString, renderValue } from "../../../modules/terraform-export/hcl";
 import type { ModuleDefinition } from "../../../modules/terraform-export/module-definition";
 import {
+  awsProviderConstraint,
   awsProviderVersion,
   renderModule,
   type RenderedModule,
@@ -34,7 +35,9 @@ beforeAll(async () => {
     const rendered = await renderModule(definition);
     const parsed: Record<string, Hcl> = {};
     for (const [path, text] of Object.entries(rendered.files)) {
-      if (path.endsWith(".tf")) parsed[path] = await parseHcl(path, text);
+      if (path.endsWith(".tf") || path.endsWith(".tftest.hcl")) {
+        parsed[path] = await parseHcl(path, text);
+      }
     }
     exported[definition.name] = { definition, rendered, parsed };
   }
@@ -194,7 +197,9 @@ describe.each(NAMES)("exported module %s", (name) => {
       "README.md",
       "examples/basic/main.tf",
       "main.tf",
+      "moved.tf",
       "outputs.tf",
+      "tests/module.tftest.hcl",
       "variables.tf",
       "versions.tf",
     ]);
@@ -205,7 +210,9 @@ describe.each(NAMES)("exported module %s", (name) => {
     expect(Object.keys(parsed).sort()).toEqual([
       "examples/basic/main.tf",
       "main.tf",
+      "moved.tf",
       "outputs.tf",
+      "tests/module.tftest.hcl",
       "variables.tf",
       "versions.tf",
     ]);
@@ -222,11 +229,67 @@ describe.each(NAMES)("exported module %s", (name) => {
     const terraform = parsed["versions.tf"].terraform[0];
     expect(terraform.backend).toBeUndefined();
     expect(terraform.required_version).toBe(">= 1.9.0");
+    // A range: the version the project is tested with, up to the next major version.
+    const [major] = awsProviderVersion().split(".");
     expect(terraform.required_providers[0].aws).toEqual({
       source: "hashicorp/aws",
-      version: awsProviderVersion(),
+      version: `>= ${awsProviderVersion()}, < ${Number(major) + 1}.0.0`,
     });
     expect(awsProviderVersion()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(awsProviderConstraint()).toBe(`>= ${awsProviderVersion()}, < ${Number(major) + 1}.0.0`);
+  });
+
+  test("ships a terraform test suite: plans of the secure defaults and of refused inputs", () => {
+    const suite = get().parsed["tests/module.tftest.hcl"];
+    const runs = suite.run as Hcl;
+    expect(Object.keys(runs).length).toBeGreaterThanOrEqual(2);
+    for (const [, [run]] of Object.entries(runs) as [string, Hcl[]][]) {
+      expect(run.command).toBe("${plan}");
+      // Every run asserts something or expects a validation rule to refuse its input.
+      expect((run.assert ?? []).length + (run.expect_failures ?? []).length).toBeGreaterThan(0);
+    }
+    // Each variable the failures name is one the module declares.
+    const declared = Object.keys(get().parsed["variables.tf"].variable as Hcl);
+    for (const [, [run]] of Object.entries(runs) as [string, Hcl[]][]) {
+      for (const failure of [run.expect_failures ?? []].flat() as string[]) {
+        expect(declared).toContain(String(failure).replace(/^\$\{var\.|\}$/g, ""));
+      }
+    }
+  });
+
+  test("takes tags and gives them to every resource that has tags, under its own", () => {
+    const { parsed } = get();
+    expect((parsed["variables.tf"].variable as Hcl).tags[0]).toMatchObject({
+      type: "${map(string)}",
+      default: {},
+    });
+    const resources = parsed["main.tf"].resource as Hcl;
+    const tagged: string[] = [];
+    for (const [type, byName] of Object.entries(resources)) {
+      for (const [id, [body]] of Object.entries(byName as Record<string, Hcl[]>)) {
+        if (body.tags === undefined) continue;
+        tagged.push(`${type}.${id}`);
+        expect([type, id, String(body.tags)]).toEqual([
+          type,
+          id,
+          expect.stringMatching(/^\$\{(var\.tags|merge\(var\.tags, .+\))\}$/),
+        ]);
+      }
+    }
+    // The main resources all take them (and types without tags, such as aliases, do not).
+    for (const type of [
+      "aws_s3_bucket",
+      "aws_kms_key",
+      "aws_iam_role",
+      "aws_vpc",
+      "aws_sagemaker_domain",
+    ]) {
+      for (const id of Object.keys(resources[type] ?? {}))
+        expect(tagged).toContain(`${type}.${id}`);
+    }
+    for (const id of Object.keys(resources.aws_kms_alias ?? {})) {
+      expect(tagged).not.toContain(`aws_kms_alias.${id}`);
+    }
   });
 
   test("every variable has a type and a description, is used, and every var. reference is declared", () => {
@@ -347,29 +410,68 @@ describe("the committed modules (terraform-modules/, what a git tag releases)", 
     }
   });
 
-  test("the addresses of resources that hold data stay as released", () => {
-    // Renaming one makes Terraform destroy and recreate it in every caller: add a moved block to
-    // the module (and say so in the release notes) before changing this list.
-    const held = NAMES.flatMap((name) => {
+  /** Data-bearing resources as released in v1 (construct-path names) and as they are now. */
+  const DATA_BEARING = [
+    "aws_kms_key",
+    "aws_s3_bucket",
+    "aws_sagemaker_domain",
+    "aws_cloudwatch_log_group",
+  ];
+  const RELEASED = [
+    "kms-key: aws_kms_key.key",
+    "mlflow-server-role: aws_cloudwatch_log_group.mlflow_log_group",
+    "secure-bucket: aws_s3_bucket.bucket",
+    "secure-vpc: aws_cloudwatch_log_group.vpc_flow_logs_log_group",
+    "studio-domain: aws_sagemaker_domain.studio_domain",
+  ];
+
+  test("the addresses of resources that hold data stay as released, or move with a moved block", () => {
+    // Renaming one without a moved block makes Terraform destroy and recreate it in every
+    // caller: add the moved block (the renderer does for `this`) and a CHANGELOG line.
+    const current = NAMES.flatMap((name) => {
       const resources = (exported[name].parsed["main.tf"].resource ?? {}) as Hcl;
-      return [
-        "aws_kms_key",
-        "aws_s3_bucket",
-        "aws_sagemaker_domain",
-        "aws_cloudwatch_log_group",
-      ].flatMap((type) => Object.keys(resources[type] ?? {}).map((n) => `${name}: ${type}.${n}`));
+      return DATA_BEARING.flatMap((type) =>
+        Object.keys(resources[type] ?? {}).map((n) => `${name}: ${type}.${n}`),
+      );
     });
-    expect(held.sort()).toEqual([
-      "kms-key: aws_kms_key.key",
-      "mlflow-server-role: aws_cloudwatch_log_group.mlflow_log_group",
-      "secure-bucket: aws_s3_bucket.bucket",
-      "secure-vpc: aws_cloudwatch_log_group.vpc_flow_logs_log_group",
-      "studio-domain: aws_sagemaker_domain.studio_domain",
+    expect(current.sort()).toEqual([
+      "kms-key: aws_kms_key.this",
+      "mlflow-server-role: aws_cloudwatch_log_group.this",
+      "secure-bucket: aws_s3_bucket.this",
+      "secure-vpc: aws_cloudwatch_log_group.this",
+      "studio-domain: aws_sagemaker_domain.this",
     ]);
+    for (const released of RELEASED) {
+      if (current.includes(released)) continue;
+      const [name, from] = released.split(": ");
+      const moves = ((exported[name].parsed["moved.tf"]?.moved ?? []) as Hcl[]).map(
+        (m) =>
+          `${name}: ${String(m.from).replace(/^\$\{|\}$/g, "")} -> ${String(m.to).replace(/^\$\{|\}$/g, "")}`,
+      );
+      const to = moves.find((m) => m.startsWith(`${released} -> `));
+      expect([released, to === undefined ? "no moved block" : "moved"]).toEqual([
+        released,
+        "moved",
+      ]);
+      expect(current).toContain(`${name}: ${to!.split(" -> ")[1]}`);
+      expect(from).not.toBe(to!.split(" -> ")[1]);
+    }
   });
 
   test("holds no module the constructs no longer export", () => {
-    expect(readdirSync(root).sort()).toEqual([...NAMES].sort());
+    expect(readdirSync(root).sort()).toEqual([...NAMES, "CHANGELOG.md"].sort());
+  });
+
+  test("the README's ?ref= example names the latest release in the changelog", () => {
+    const changelog = readFileSync(join(root, "CHANGELOG.md"), "utf8");
+    const latest = /^## (\d+\.\d+\.\d+)$/m.exec(changelog)?.[1];
+    expect(latest).toMatch(/^\d+\.\d+\.\d+$/);
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const refs = [...readme.matchAll(/terraform-modules\/[a-z-]+\?ref=(v[0-9.]+)/g)].map(
+      (m) => m[1],
+    );
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(ref).toBe(`v${latest}`);
   });
 });
 
@@ -386,7 +488,7 @@ describe("what the modules do", () => {
     expect(resource("secure-vpc", "aws_subnet", "vpc_private_subnet_3").count).toBe(
       "${(var.availability_zone_count > 3) ? 1 : 0}",
     );
-    expect(resource("secure-vpc", "aws_internet_gateway", "vpc_internet_gateway").count).toBe(
+    expect(resource("secure-vpc", "aws_internet_gateway", "this").count).toBe(
       '${(var.nat_gateways != "none") ? 1 : 0}',
     );
     expect(resource("secure-vpc", "aws_nat_gateway", "vpc_nat_gateway_1").count).toBe(
@@ -416,7 +518,7 @@ describe("what the modules do", () => {
   });
 
   test("the key policy names the variables' principals and delegates nothing to the account root", () => {
-    const policy = resource("kms-key", "aws_kms_key", "key").policy as string;
+    const policy = resource("kms-key", "aws_kms_key", "this").policy as string;
     expect(policy).toContain('"Principal" = { "AWS" = var.administrator_arns }');
     expect(policy).toContain('"Principal" = { "AWS" = var.user_arns }');
     expect(policy).toContain("var.allow_cloudwatch_logs ? [");
@@ -424,8 +526,7 @@ describe("what the modules do", () => {
   });
 
   test("the bucket denies requests outside the VPC endpoint only when one is given", () => {
-    const policy = resource("secure-bucket", "aws_s3_bucket_policy", "bucket_policy")
-      .policy as string;
+    const policy = resource("secure-bucket", "aws_s3_bucket_policy", "this").policy as string;
     expect(policy).toMatch(
       /\(var\.vpc_endpoint_id != null\) \? \[\s*\{\s*"Sid"\s*= "DenyOutsideTheVpcEndpoint"/,
     );

@@ -1,0 +1,68 @@
+# terraform test (plans only): the secure defaults, options and validation rules.
+provider "aws" {
+  region = "eu-west-1"
+}
+
+variables {
+  alias              = "alias/mlops-dev-data"
+  description        = "Training data and model artifacts"
+  administrator_arns = ["arn:aws:iam::111111111111:role/terraform-deploy"]
+  user_arns          = ["arn:aws:iam::111111111111:role/ml-training"]
+  via_services       = ["s3", "sagemaker"]
+}
+
+
+run "secure_defaults" {
+  command = plan
+
+  assert {
+    condition     = aws_kms_key.this.enable_key_rotation == true
+    error_message = "Key rotation must be on."
+  }
+  assert {
+    condition     = aws_kms_key.this.deletion_window_in_days == 30
+    error_message = "The deletion window must default to the longest, 30 days."
+  }
+  assert {
+    condition     = aws_kms_alias.this.name == var.alias
+    error_message = "The alias must name the key."
+  }
+  assert {
+    condition     = aws_kms_key.this.tags == var.tags
+    error_message = "The key must take the tags input."
+  }
+}
+
+run "takes_tags" {
+  command = plan
+
+  variables {
+    tags = { team = "ml" }
+  }
+
+  assert {
+    condition     = aws_kms_key.this.tags["team"] == "ml"
+    error_message = "The key must carry the caller's tags."
+  }
+}
+
+run "rejects_an_alias_without_the_prefix" {
+  command = plan
+
+  variables {
+    alias = "mlops-dev-data"
+  }
+
+  expect_failures = [var.alias]
+}
+
+run "rejects_a_short_deletion_window" {
+  command = plan
+
+  variables {
+    deletion_window_in_days = 6
+  }
+
+  expect_failures = [var.deletion_window_in_days]
+}
+

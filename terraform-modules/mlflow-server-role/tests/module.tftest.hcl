@@ -1,0 +1,41 @@
+# terraform test (plans only): the secure defaults, options and validation rules.
+provider "aws" {
+  region = "eu-west-1"
+}
+
+variables {
+  role_name                   = "mlops-dev-mlflow-server"
+  artifact_bucket_arn         = "arn:aws:s3:::mlops-dev-mlflow-111111111111"
+  artifact_bucket_kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  log_group_name              = "/mlops/dev/mlflow-server"
+  logs_kms_key_arn            = "arn:aws:kms:eu-west-1:111111111111:key/abcd1234-12ab-34cd-56ef-1234567890ab"
+}
+
+
+run "secure_defaults" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Principal.Service == "ec2.amazonaws.com"
+    error_message = "The role must be EC2's."
+  }
+  assert {
+    condition     = aws_iam_instance_profile.this.name == var.role_name
+    error_message = "The instance profile must carry the role's name."
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.this.kms_key_id == var.logs_kms_key_arn && aws_cloudwatch_log_group.this.retention_in_days == 365
+    error_message = "The log group must be encrypted and kept a year."
+  }
+}
+
+run "rejects_an_invalid_role_name" {
+  command = plan
+
+  variables {
+    role_name = "mlflow server"
+  }
+
+  expect_failures = [var.role_name]
+}
+

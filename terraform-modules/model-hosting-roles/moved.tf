@@ -1,0 +1,1 @@
+# Addresses of earlier releases (construct-path names) moved to the current ones.

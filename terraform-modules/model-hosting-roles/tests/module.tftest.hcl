@@ -1,0 +1,57 @@
+# terraform test (plans only): the secure defaults, options and validation rules.
+provider "aws" {
+  region = "eu-west-1"
+}
+
+variables {
+  execution_role_name  = "mlops-prod-model-execution"
+  deployment_role_name = "mlops-prod-model-deployment"
+  source_account_id    = "111111111111"
+  deployer_role_arn    = "arn:aws:iam::111111111111:role/mlops-dev-model-deployer"
+  resource_name_prefix = "mlops"
+  external_id          = "mlops-prod-deploy"
+  model_bucket_name    = "mlops-dev-models-111111111111"
+  model_data_key_arn   = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  endpoint_kms_key_arn = "arn:aws:kms:eu-west-1:333333333333:key/abcd1234-12ab-34cd-56ef-1234567890ab"
+  subnet_ids           = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
+  security_group_ids   = ["sg-0123456789abcdef0"]
+}
+
+
+run "duties" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_iam_role.model_execution_role.assume_role_policy).Statement[0].Principal.Service == "sagemaker.amazonaws.com" && length(jsondecode(aws_iam_role.model_execution_role.assume_role_policy).Statement) == 1
+    error_message = "The execution role must be SageMaker's alone."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.model_deployment_role.assume_role_policy).Statement[0].Condition.ArnEquals["aws:PrincipalArn"] == var.deployer_role_arn
+    error_message = "The deployment role must trust the deployer only."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.model_deployment_role.assume_role_policy).Statement[0].Condition.StringEquals["sts:ExternalId"] == var.external_id
+    error_message = "The deployment role must require the external id."
+  }
+}
+
+run "rejects_a_short_external_id" {
+  command = plan
+
+  variables {
+    external_id = "x"
+  }
+
+  expect_failures = [var.external_id]
+}
+
+run "rejects_a_deployer_that_is_not_a_role_arn" {
+  command = plan
+
+  variables {
+    deployer_role_arn = "mlops-dev-model-deployer"
+  }
+
+  expect_failures = [var.deployer_role_arn]
+}
+

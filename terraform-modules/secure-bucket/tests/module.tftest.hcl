@@ -1,0 +1,73 @@
+# terraform test (plans only): the secure defaults, options and validation rules.
+provider "aws" {
+  region = "eu-west-1"
+}
+
+variables {
+  bucket_name                   = "mlops-dev-data-111111111111"
+  kms_key_arn                   = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  access_log_bucket_name        = "mlops-dev-access-logs-111111111111"
+  vpc_endpoint_id               = "vpce-0123456789abcdef0"
+  vpc_endpoint_exempt_role_arns = ["arn:aws:iam::111111111111:role/terraform-deploy"]
+}
+
+
+run "secure_defaults" {
+  command = plan
+
+  assert {
+    condition     = aws_s3_bucket.this.force_destroy == false
+    error_message = "The bucket must never be force-destroyed."
+  }
+  assert {
+    condition = alltrue([
+      aws_s3_bucket_public_access_block.this.block_public_acls,
+      aws_s3_bucket_public_access_block.this.block_public_policy,
+      aws_s3_bucket_public_access_block.this.ignore_public_acls,
+      aws_s3_bucket_public_access_block.this.restrict_public_buckets,
+    ])
+    error_message = "All four public access block settings must be on."
+  }
+  assert {
+    condition     = aws_s3_bucket_versioning.this.versioning_configuration[0].status == "Enabled"
+    error_message = "Versioning must be on."
+  }
+  assert {
+    condition     = one([for r in aws_s3_bucket_server_side_encryption_configuration.this.rule : one(r.apply_server_side_encryption_by_default).sse_algorithm]) == "aws:kms"
+    error_message = "Objects must be encrypted with SSE-KMS."
+  }
+  assert {
+    condition     = one([for r in aws_s3_bucket_server_side_encryption_configuration.this.rule : one(r.apply_server_side_encryption_by_default).kms_master_key_id]) == var.kms_key_arn
+    error_message = "Objects must be encrypted with the given key."
+  }
+  assert {
+    condition     = one([for r in aws_s3_bucket_ownership_controls.this.rule : r.object_ownership]) == "BucketOwnerEnforced"
+    error_message = "ACLs must be off (BucketOwnerEnforced)."
+  }
+  assert {
+    condition     = aws_s3_bucket_logging.this.target_bucket == var.access_log_bucket_name
+    error_message = "Server access logs must go to the log bucket."
+  }
+}
+
+run "rejects_an_invalid_bucket_name" {
+  command = plan
+
+  variables {
+    bucket_name = "Data_Bucket"
+  }
+
+  expect_failures = [var.bucket_name]
+}
+
+run "rejects_transitions_out_of_order" {
+  command = plan
+
+  variables {
+    standard_ia_days = 120
+    glacier_days     = 90
+  }
+
+  expect_failures = [var.glacier_days]
+}
+

@@ -1,0 +1,77 @@
+# terraform test (plans only): the secure defaults, options and validation rules.
+provider "aws" {
+  region = "eu-west-1"
+}
+
+variables {
+  name                     = "mlops-dev"
+  cidr                     = "10.10.0.0/16"
+  s3_bucket_names          = ["mlops-dev-data-111111111111", "mlops-dev-models-111111111111"]
+  flow_logs_log_group_name = "/mlops/dev/vpc-flow-logs"
+  flow_logs_role_name      = "mlops-dev-vpc-flow-logs"
+  flow_logs_kms_key_arn    = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+}
+
+
+run "secure_defaults" {
+  command = plan
+
+  assert {
+    condition     = aws_subnet.vpc_private_subnet_0.map_public_ip_on_launch == false && aws_subnet.vpc_private_subnet_1.map_public_ip_on_launch == false
+    error_message = "Private subnets must not give public addresses."
+  }
+  assert {
+    condition     = length(aws_internet_gateway.this) == 0 && length(aws_nat_gateway.vpc_nat_gateway_0) == 0
+    error_message = "No internet gateway and no NAT by default."
+  }
+  assert {
+    condition     = length(aws_subnet.vpc_private_subnet_2) == 0
+    error_message = "Two zones by default."
+  }
+  assert {
+    condition     = length(aws_default_security_group.this.ingress) == 0 && length(aws_default_security_group.this.egress) == 0
+    error_message = "The default security group must have no rules."
+  }
+  assert {
+    condition     = aws_flow_log.this.traffic_type == "ALL"
+    error_message = "Flow logs must record all traffic."
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.this.retention_in_days == 365 && aws_cloudwatch_log_group.this.kms_key_id == var.flow_logs_kms_key_arn
+    error_message = "Flow logs must be kept a year, encrypted with the given key."
+  }
+}
+
+run "nat_per_zone" {
+  command = plan
+
+  variables {
+    nat_gateways = "one-per-az"
+  }
+
+  assert {
+    condition     = length(aws_nat_gateway.vpc_nat_gateway_0) == 1 && length(aws_nat_gateway.vpc_nat_gateway_1) == 1 && length(aws_internet_gateway.this) == 1
+    error_message = "one-per-az must give each zone a NAT gateway."
+  }
+}
+
+run "rejects_a_public_cidr" {
+  command = plan
+
+  variables {
+    cidr = "8.8.0.0/16"
+  }
+
+  expect_failures = [var.cidr]
+}
+
+run "rejects_one_zone" {
+  command = plan
+
+  variables {
+    availability_zone_count = 1
+  }
+
+  expect_failures = [var.availability_zone_count]
+}
+

@@ -1,0 +1,50 @@
+# terraform test (plans only): the secure defaults, options and validation rules.
+provider "aws" {
+  region = "eu-west-1"
+}
+
+variables {
+  domain_name                = "mlops-dev"
+  vpc_id                     = "vpc-0123456789abcdef0"
+  subnet_ids                 = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
+  security_group_ids         = ["sg-0123456789abcdef0"]
+  kms_key_arn                = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  default_execution_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution"
+}
+
+
+run "secure_defaults" {
+  command = plan
+
+  assert {
+    condition     = aws_sagemaker_domain.this.app_network_access_type == "VpcOnly"
+    error_message = "The domain must reach nothing but its VPC."
+  }
+  assert {
+    condition     = aws_sagemaker_domain.this.kms_key_id == var.kms_key_arn
+    error_message = "The home file system must use the given key."
+  }
+  assert {
+    condition     = one(aws_sagemaker_domain.this.retention_policy).home_efs_file_system == "Retain"
+    error_message = "The home file system must be kept when the domain goes."
+  }
+  assert {
+    condition     = one(one(aws_sagemaker_domain.this.default_user_settings).sharing_settings).notebook_output_option == "Disabled"
+    error_message = "Notebook output sharing must be off."
+  }
+  assert {
+    condition     = aws_sagemaker_domain.this.auth_mode == "IAM"
+    error_message = "IAM authentication by default."
+  }
+}
+
+run "rejects_an_unknown_auth_mode" {
+  command = plan
+
+  variables {
+    auth_mode = "PASSWORD"
+  }
+
+  expect_failures = [var.auth_mode]
+}
+
