@@ -1,7 +1,17 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "cdktf.out/", "coverage/", "*.config.js"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "cdktf.out/",
+      "coverage/",
+      "*.config.js",
+      // CommonJS re-exports of cdktn under the name cdktf (the CDK Terrain flavour).
+      "flavours/cdktn/shims/",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],

@@ -102,7 +102,9 @@ export function readConfigFile(path: string): unknown {
     try {
       return JSON.parse(text);
     } catch (error) {
-      throw new PlatformConfigError(path, [`not valid JSON: ${(error as Error).message}`]);
+      throw new PlatformConfigError(path, [
+        `not valid JSON: ${jsonErrorText(text, error as Error)}`,
+      ]);
     }
   }
   // YAML 1.2 core schema: `no` stays a string, duplicate keys are errors.
@@ -114,6 +116,20 @@ export function readConfigFile(path: string): unknown {
     );
   }
   return document.toJS();
+}
+
+/**
+ * A JSON syntax error as one line that is the same on every Node version: the parser's reason
+ * and the line and column we compute (Node 20 gives only a position, Node 22 adds its own).
+ */
+function jsonErrorText(text: string, error: Error): string {
+  const reason = error.message.replace(/\s*(in JSON )?at position \d+.*$/s, "");
+  const position = /at position (\d+)/.exec(error.message);
+  if (position === null) return reason;
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return `${reason} (line ${line}, column ${column})`;
 }
 
 /**

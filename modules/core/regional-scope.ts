@@ -14,7 +14,7 @@ export class RegionalScope extends Construct {
     super(scope, id);
     Aspects.of(this).add({
       visit(node: IConstruct) {
-        if (node instanceof TerraformResource && node.provider === undefined)
+        if (TerraformResource.isTerraformResource(node) && node.provider === undefined)
           node.provider = provider;
       },
     });

@@ -21,13 +21,13 @@ export function suppressRule(scope: IConstruct, ruleId: string, reason: string):
     );
   }
   const entry = { id: ruleId, reason: reason.trim() };
-  if (scope instanceof TerraformStack) {
+  if (TerraformStack.isStack(scope)) {
     record(scope, "//.suppressions", entry);
     return;
   }
   const resources = scope.node
     .findAll()
-    .filter((c): c is TerraformResource => c instanceof TerraformResource);
+    .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c));
   if (resources.length === 0)
     throw new Error(`${scope.node.path}: has no resources to suppress ${ruleId} on`);
   for (const r of resources) record(r, "//.suppressions", entry);

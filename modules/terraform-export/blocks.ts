@@ -36,7 +36,7 @@ export function blockPathsOf(scope: IConstruct): Map<string, BlockPaths> {
   for (const node of scope.node.findAll()) {
     const kind = TerraformResource.isTerraformResource(node)
       ? "resource"
-      : node instanceof TerraformDataSource
+      : TerraformDataSource.isTerraformDataSource(node)
         ? "data"
         : undefined;
     if (kind === undefined) continue;

@@ -1,4 +1,5 @@
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   loadPlatformConfig,
@@ -209,7 +210,7 @@ describe("bad config fixtures", () => {
     ],
     "duplicate-key.yaml": ["not valid YAML: Map keys must be unique at line 15, column 1"],
     "invalid-json.json": [
-      "not valid JSON: Expected double-quoted property name in JSON at position 44",
+      "not valid JSON: Expected double-quoted property name (line 1, column 45)",
     ],
   };
 
@@ -227,6 +228,21 @@ describe("bad config fixtures", () => {
     expect(problemsOf(path)).toEqual([
       `PLATFORM_CONFIG: "${path}" must end in .json, .yaml or .yml`,
     ]);
+  });
+
+  test("a JSON syntax error names its line and column, the same on every Node version", () => {
+    const dir = mkdtempSync(join(tmpdir(), "config-"));
+    try {
+      const path = join(dir, "platform.json");
+      writeFileSync(path, '{\n  "prefix": "ml",\n  "region": "eu-west-1",\n}\n');
+      expect(problemsOf(path)).toEqual([
+        "not valid JSON: Expected double-quoted property name (line 4, column 1)",
+      ]);
+      writeFileSync(path, '{ "prefix": ');
+      expect(problemsOf(path)).toEqual(["not valid JSON: Unexpected end of JSON input"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("a missing file is named", () => {
