@@ -183,6 +183,28 @@ run "duties" {
   }
 }
 
+run "option_ecr_repositories" {
+  command = plan
+
+  variables {
+    ecr_repository_names = ["models/churn"]
+  }
+
+  assert {
+    condition     = strcontains(aws_iam_policy.model_execution_role_policy_permissions.policy, "repository/models/churn")
+    error_message = "The execution role must pull from the listed repositories."
+  }
+}
+
+run "no_ecr_repositories_by_default" {
+  command = plan
+
+  assert {
+    condition     = !strcontains(aws_iam_policy.model_execution_role_policy_permissions.policy, "PullModelImagesFromDataScience")
+    error_message = "Without repositories the execution role pulls no images of the data science account."
+  }
+}
+
 run "rejects_a_short_external_id" {
   command = plan
 

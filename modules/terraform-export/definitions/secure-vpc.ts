@@ -256,6 +256,37 @@ run "nat_per_zone" {
   }
 }
 
+run "option_three_zones_and_endpoints" {
+  command = plan
+
+  variables {
+    availability_zone_count = 3
+    interface_endpoints     = ["sts", "logs"]
+  }
+
+  assert {
+    condition     = length(aws_subnet.vpc_private_subnet_2) == 1 && length(aws_subnet.vpc_private_subnet_3) == 0
+    error_message = "Three zones must give three private subnets."
+  }
+  assert {
+    condition     = length(aws_vpc_endpoint.vpc_endpoint_sts) == 1 && length(aws_vpc_endpoint.vpc_endpoint_logs) == 1 && length(aws_vpc_endpoint.vpc_endpoint_kms) == 0
+    error_message = "Only the listed interface endpoints must exist."
+  }
+}
+
+run "option_single_nat" {
+  command = plan
+
+  variables {
+    nat_gateways = "single"
+  }
+
+  assert {
+    condition     = length(aws_nat_gateway.vpc_nat_gateway_0) == 1 && length(aws_nat_gateway.vpc_nat_gateway_1) == 0
+    error_message = "single must give one NAT gateway."
+  }
+}
+
 run "rejects_a_public_cidr" {
   command = plan
 

@@ -115,6 +115,19 @@ run "secure_defaults" {
   }
 }
 
+run "option_sso" {
+  command = plan
+
+  variables {
+    auth_mode = "SSO"
+  }
+
+  assert {
+    condition     = aws_sagemaker_domain.this.auth_mode == "SSO"
+    error_message = "auth_mode must follow the input."
+  }
+}
+
 run "rejects_an_unknown_auth_mode" {
   command = plan
 

@@ -56,6 +56,33 @@ run "rejects_an_alias_without_the_prefix" {
   expect_failures = [var.alias]
 }
 
+run "options_rotation_period_and_cloudwatch_logs" {
+  command = plan
+
+  variables {
+    rotation_period_in_days = 90
+    allow_cloudwatch_logs   = true
+  }
+
+  assert {
+    condition     = aws_kms_key.this.rotation_period_in_days == 90
+    error_message = "The rotation period must follow the input."
+  }
+  assert {
+    condition     = strcontains(aws_kms_key.this.policy, "logs.eu-west-1.amazonaws.com")
+    error_message = "allow_cloudwatch_logs must let CloudWatch Logs of the region use the key."
+  }
+}
+
+run "cloudwatch_logs_are_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = !strcontains(aws_kms_key.this.policy, "logs.eu-west-1.amazonaws.com")
+    error_message = "CloudWatch Logs must not use the key unless allowed."
+  }
+}
+
 run "rejects_a_short_deletion_window" {
   command = plan
 

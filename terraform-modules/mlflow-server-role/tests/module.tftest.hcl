@@ -29,6 +29,28 @@ run "secure_defaults" {
   }
 }
 
+run "option_database_secret" {
+  command = plan
+
+  variables {
+    database_secret_arn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:mlflow-db-AbCdEf"
+  }
+
+  assert {
+    condition     = strcontains(aws_iam_policy.this.policy, "secret:mlflow-db-AbCdEf")
+    error_message = "The role must read the given database secret."
+  }
+}
+
+run "no_secret_by_default" {
+  command = plan
+
+  assert {
+    condition     = !strcontains(aws_iam_policy.this.policy, "secretsmanager:GetSecretValue")
+    error_message = "Without a secret the role reads none."
+  }
+}
+
 run "rejects_an_invalid_role_name" {
   command = plan
 

@@ -50,6 +50,31 @@ run "secure_defaults" {
   }
 }
 
+run "options_lifecycle_days" {
+  command = plan
+
+  variables {
+    standard_ia_days                       = 60
+    glacier_days                           = 180
+    deep_archive_days                      = 730
+    noncurrent_version_expiration_days     = 30
+    abort_incomplete_multipart_upload_days = 3
+  }
+
+  assert {
+    condition     = { for t in one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "tier-current-versions"]).transition : t.storage_class => t.days } == { STANDARD_IA = 60, GLACIER = 180, DEEP_ARCHIVE = 730 }
+    error_message = "Each storage class transition must follow its input."
+  }
+  assert {
+    condition     = one(one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "expire-noncurrent-versions"]).noncurrent_version_expiration).noncurrent_days == 30
+    error_message = "Noncurrent versions must expire after the given days."
+  }
+  assert {
+    condition     = one(one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "abort-incomplete-multipart-uploads"]).abort_incomplete_multipart_upload).days_after_initiation == 3
+    error_message = "Unfinished uploads must be aborted after the given days."
+  }
+}
+
 run "rejects_an_invalid_bucket_name" {
   command = plan
 
