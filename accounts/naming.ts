@@ -230,6 +230,15 @@ export class AccountNames {
     return `${this.stem}-mlflow-server`;
   }
 
+  /** SageMaker's managed tracking server (mlflow mode managed) and its service role. */
+  get mlflowTrackingServerName(): string {
+    return this.stem;
+  }
+
+  get mlflowTrackingRoleName(): string {
+    return `${this.stem}-mlflow-tracking`;
+  }
+
   get mlflowLogGroupName(): string {
     return `/platform/${this.stem}/mlflow-server`;
   }
@@ -320,6 +329,7 @@ export function ownedNames(names: AccountNames): OwnedName[] {
             names.personaRoleName("model-approver"),
             names.modelDeployerRoleName,
             names.mlflowServerRoleName,
+            names.mlflowTrackingRoleName,
           ].map((name) => ({ kind: "IAM role" as const, name, global: false })),
         ]
       : [

@@ -3,25 +3,36 @@ import { MlflowServer } from "../../modules/mlflow/mlflow-server";
 import { MlflowServerRole } from "../../modules/mlflow/mlflow-server-role";
 import type { DataScienceAccountConfig } from "../config/schema/platform";
 import type { PlatformStack } from "../stacks/platform-stack";
+import {
+  ManagedTrackingServer,
+  useManagedTrackingServer,
+} from "../../modules/mlflow/managed-tracking-server";
+import { mlflowMode } from "../config/schema/mlflow";
 import type { DataScienceData } from "./data";
+import type { DataScienceStudio } from "./studio";
 import type { AccountNetwork } from "./network";
 
-/** MLflow in the data science account: the tracking server's role, and the server when enabled. */
+/** MLflow in the data science account: the EC2 server's role, and the server of the mode. */
 export interface DataScienceMlflow {
   readonly serverRole: MlflowServerRole;
-  /** The server, when `mlflow.server.enabled`. */
+  /** The self-hosted server, with mlflow mode `ec2`. */
   readonly server?: MlflowServer;
+  /** SageMaker's managed tracking server, with mlflow mode `managed`. */
+  readonly managed?: ManagedTrackingServer;
 }
 
 /**
- * MLflow tracking: the role and instance profile a server runs as (artifacts in the MLflow
- * bucket, its log group, an external database secret if configured), always; and with
- * `mlflow.server.enabled` the server itself. Each with the outputs people need.
+ * MLflow tracking, as `mlflow.mode` decides (`mlflowMode`): the role and instance profile an EC2
+ * server runs as (artifacts in the MLflow bucket, its log group, an external database secret if
+ * configured), always; with `ec2` the self-hosted server; with `managed` SageMaker's managed
+ * tracking server, which Studio and the persona roles reach through the MLflow interface
+ * endpoint. Both modes use the same artifact bucket. Each with the outputs people need.
  */
 export function addMlflow(
   stack: PlatformStack,
   network: AccountNetwork,
   data: DataScienceData,
+  studio: DataScienceStudio,
 ): DataScienceMlflow {
   const names = stack.names;
   const env = names.environment;
@@ -54,20 +65,76 @@ export function addMlflow(
         "How the server runs (backend store URI from its secret); reach it through Session Manager",
     },
   });
-  return { serverRole, server: addMlflowServer(stack, network, serverRole) };
+  const mode = mlflowMode(account.mlflow);
+  return {
+    serverRole,
+    server: mode === "ec2" ? addMlflowServer(stack, network, serverRole) : undefined,
+    managed: mode === "managed" ? addManagedMlflow(stack, network, data, studio) : undefined,
+  };
 }
 
 /**
- * The MLflow tracking server, when `mlflow.server.enabled`: its own key (volume, database,
+ * SageMaker's managed tracking server (`mlflow.mode: managed`), and the right to use it for
+ * every Studio execution role, the pipeline role and the build personas: its API only through
+ * the platform's MLflow interface endpoint, and only this server.
+ */
+function addManagedMlflow(
+  stack: PlatformStack,
+  network: AccountNetwork,
+  data: DataScienceData,
+  studio: DataScienceStudio,
+): ManagedTrackingServer {
+  const names = stack.names;
+  const config = (stack.account as DataScienceAccountConfig).mlflow.managed;
+  const managed = new ManagedTrackingServer(stack, "mlflow-managed", {
+    environment: names.environment,
+    name: names.mlflowTrackingServerName,
+    roleName: names.mlflowTrackingRoleName,
+    artifactBucket: data.mlflowBucket,
+    size: config.size,
+    mlflowVersion: config.mlflowVersion,
+    weeklyMaintenanceWindowStart: config.weeklyMaintenanceWindowStart,
+    automaticModelRegistration: config.automaticModelRegistration,
+  });
+  const endpoint = network.vpc.interfaceEndpoints["sagemaker.experiments"];
+  const clients = [
+    studio.studioExecutionRole,
+    studio.teamAdminExecutionRole,
+    studio.pipelineExecutionRole,
+    ...Object.values(studio.userExecutionRoles),
+    studio.personaRoles.dataScientist,
+    studio.personaRoles.teamAdmin,
+    studio.personaRoles.admin,
+  ];
+  for (const role of clients) {
+    for (const s of useManagedTrackingServer(managed.serverArn, endpoint.id)) {
+      role.addToPolicy(s, "mlflow");
+    }
+  }
+  stack.addOutputs({
+    mlflow_tracking_server_arn: {
+      value: managed.serverArn,
+      description:
+        "The managed tracking server: MLflow clients' tracking URI (with the sagemaker-mlflow plugin)",
+    },
+    mlflow_client_setup: {
+      value: `pip install sagemaker-mlflow && python -c 'import mlflow; mlflow.set_tracking_uri("${managed.serverArn}")'`,
+      description: "How an MLflow client in the VPC (Studio, jobs) uses the managed server",
+    },
+  });
+  return managed;
+}
+
+/**
+ * The self-hosted MLflow tracking server (`mlflow.mode: ec2`): its own key (volume, database,
  * secret), the server and its backend store, and the outputs people need to reach it.
  */
 function addMlflowServer(
   stack: PlatformStack,
   network: AccountNetwork,
   role: MlflowServerRole,
-): MlflowServer | undefined {
+): MlflowServer {
   const config = (stack.account as DataScienceAccountConfig).mlflow.server;
-  if (!config.enabled) return undefined;
   const names = stack.names;
   const key = new KmsKey(stack, "mlflow-key", {
     alias: names.mlflowKeyAlias,

@@ -56,6 +56,11 @@ export const INTERFACE_ENDPOINT_CATALOGUE = {
     why: "SageMaker notebook and Studio JupyterServer applications",
     serviceName: "aws.sagemaker.{region}.notebook",
   },
+  "sagemaker.experiments": {
+    why: "SageMaker managed MLflow: the tracking API of managed tracking servers (mlflow mode managed)",
+    // AWS's guide "Connecting to an MLflow tracking server through an interface VPC endpoint".
+    serviceName: "aws.sagemaker.{region}.experiments",
+  },
   sts: { why: "STS: jobs and apps assume roles and get caller identity" },
   logs: { why: "CloudWatch Logs: training, processing and endpoint containers write logs" },
   monitoring: { why: "CloudWatch metrics from jobs, endpoints and the CloudWatch agent" },
@@ -84,7 +89,15 @@ export const INTERFACE_ENDPOINT_IDS = Object.keys(
 ) as InterfaceEndpointId[];
 
 /** What the data science account needs: Studio, pipelines, the MLflow server. */
-export const DATA_SCIENCE_ENDPOINTS: readonly InterfaceEndpointId[] = INTERFACE_ENDPOINT_IDS;
+export const DATA_SCIENCE_ENDPOINTS: readonly InterfaceEndpointId[] = INTERFACE_ENDPOINT_IDS.filter(
+  (id) => id !== "sagemaker.experiments",
+);
+
+/** What clients of SageMaker's managed MLflow tracking server need (its API and SageMaker's). */
+export const MANAGED_MLFLOW_ENDPOINTS: readonly InterfaceEndpointId[] = [
+  "sagemaker.experiments",
+  "sagemaker.api",
+];
 
 /** What hosting a model needs. */
 export const DEPLOYMENT_TARGET_ENDPOINTS: readonly InterfaceEndpointId[] = [

@@ -40,6 +40,7 @@ import { s3PublicAccessBlock } from "./s3/public-access-block";
 import { s3TlsOnly } from "./s3/tls-only";
 import { s3Versioning } from "./s3/versioning";
 import { sageMakerDomain } from "./sagemaker/domain";
+import { sageMakerMlflowTrackingServer } from "./sagemaker/mlflow-tracking-server";
 import { sageMakerNotebookInstance } from "./sagemaker/notebook-instance";
 import { stackAllowedAccountIds } from "./stack/allowed-account-ids";
 import { stackEncryptedStateWithLocking } from "./stack/encrypted-state-with-locking";
@@ -74,6 +75,7 @@ export const RULE_PACK: readonly Rule[] = [
   logsRetention,
   sageMakerDomain,
   sageMakerNotebookInstance,
+  sageMakerMlflowTrackingServer,
   iamNoWildcardAction,
   iamNoServiceWideActionOnAll,
   iamNoAdminPolicies,

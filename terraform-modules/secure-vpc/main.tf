@@ -495,6 +495,24 @@ resource "aws_vpc_endpoint" "vpc_endpoint_sagemaker_api" {
   vpc_id            = aws_vpc.this.id
 }
 
+resource "aws_vpc_endpoint" "vpc_endpoint_sagemaker_experiments" {
+  count               = contains(var.interface_endpoints, "sagemaker.experiments") ? 1 : 0
+  private_dns_enabled = true
+  security_group_ids = [
+    aws_security_group.vpc_endpoint_security_group.id,
+  ]
+  service_name = "aws.sagemaker.${data.aws_region.current_region.region}.experiments"
+  subnet_ids = concat(
+    aws_subnet.vpc_private_subnet_0[*].id,
+    aws_subnet.vpc_private_subnet_1[*].id,
+    aws_subnet.vpc_private_subnet_2[*].id,
+    aws_subnet.vpc_private_subnet_3[*].id,
+  )
+  tags              = merge(var.tags, { "Name" = "${var.name}-sagemaker.experiments" })
+  vpc_endpoint_type = "Interface"
+  vpc_id            = aws_vpc.this.id
+}
+
 resource "aws_vpc_endpoint" "vpc_endpoint_sagemaker_notebook" {
   count               = contains(var.interface_endpoints, "sagemaker.notebook") ? 1 : 0
   private_dns_enabled = true

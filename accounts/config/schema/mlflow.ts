@@ -2,8 +2,46 @@ import { z } from "zod";
 import { intBetween, strictObject } from "../zod";
 import type { ConfigIssues, PlatformConfig } from "./platform";
 
+/** Where MLflow tracking runs: the one place that decides (see `mlflowMode`). */
+export const MLFLOW_MODES = ["none", "ec2", "managed"] as const;
+export type MlflowMode = (typeof MLFLOW_MODES)[number];
+
+/** SageMaker's managed MLflow tracking server sizes. */
+export const MANAGED_MLFLOW_SIZES = ["Small", "Medium", "Large"] as const;
+
 /** The MLflow tracking server of the data science account. */
 export const mlflowSchema = strictObject({
+  /**
+   * The tracking server: `none` (default; its role only, for a server run elsewhere), `ec2`
+   * (self-hosted: a private EC2 instance with a PostgreSQL backend store, settings under
+   * `server`), or `managed` (SageMaker's managed MLflow tracking server, settings under
+   * `managed`). `server.enabled: true` is the older spelling of `ec2`.
+   */
+  mode: z.enum(MLFLOW_MODES, { error: 'must be "none", "ec2" or "managed"' }).optional(),
+  /** SageMaker's managed tracking server (`mode: managed`). */
+  managed: strictObject({
+    /** Capacity: Small (default), Medium or Large. */
+    size: z
+      .enum(MANAGED_MLFLOW_SIZES, { error: 'must be "Small", "Medium" or "Large"' })
+      .default("Small"),
+    /** MLflow version SageMaker runs. Default: SageMaker's current default. */
+    mlflowVersion: z
+      .string()
+      .regex(/^\d+\.\d+(\.\d+)?$/, { error: "must be a version such as 2.16 or 3.0.0" })
+      .optional(),
+    /** Weekly maintenance start, `Ddd:HH:MM` in UTC. Default Sun:03:00. */
+    weeklyMaintenanceWindowStart: z
+      .string()
+      .regex(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):[0-5]\d$/, {
+        error: "must be a weekly time such as Sun:03:00 (Mon to Sun, 24-hour UTC)",
+      })
+      .default("Sun:03:00"),
+    /**
+     * Register MLflow models in the SageMaker model registry automatically (as
+     * PendingManualApproval: approval stays the approver's). Default true.
+     */
+    automaticModelRegistration: z.boolean({ error: "must be true or false" }).default(true),
+  }).prefault({}),
   /** Secrets Manager secret of an external backend database, which the server may read. */
   databaseSecretArn: z
     .string()
@@ -56,18 +94,35 @@ export const mlflowSchema = strictObject({
   }).prefault({}),
 });
 
+/** The account's MLflow mode: `mode`, or `ec2` when only the older `server.enabled` says so. */
+export function mlflowMode(mlflow: z.output<typeof mlflowSchema>): MlflowMode {
+  return mlflow.mode ?? (mlflow.server.enabled ? "ec2" : "none");
+}
+
 export function checkMlflowServer(config: PlatformConfig, ctx: ConfigIssues): void {
   for (const [name, account] of Object.entries(config.accounts)) {
-    if (account.type !== "data-science" || !account.mlflow.server.enabled) continue;
+    if (account.type !== "data-science") continue;
     const path = ["accounts", name, "mlflow"];
+    const mode = mlflowMode(account.mlflow);
+    if (account.mlflow.server.enabled && mode !== "ec2") {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "server", "enabled"],
+        message: `cannot be true with mlflow.mode "${mode}"; use mode: ec2 alone`,
+      });
+    }
+    if (mode === "none") continue;
     if (account.mlflow.databaseSecretArn !== undefined) {
       ctx.addIssue({
         code: "custom",
         path: [...path, "databaseSecretArn"],
         message:
-          "cannot be combined with mlflow.server.enabled: the server uses the secret of its own database",
+          mode === "ec2"
+            ? "cannot be combined with mlflow mode ec2: the server uses the secret of its own database"
+            : "cannot be combined with mlflow mode managed: SageMaker manages the server's metadata store",
       });
     }
+    if (mode !== "ec2") continue;
     const noInternet = account.vpc.existing === undefined && account.vpc.natGateways === "none";
     if (noInternet && account.mlflow.server.pipIndexUrl === undefined) {
       ctx.addIssue({

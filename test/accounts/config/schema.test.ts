@@ -188,7 +188,7 @@ describe("bad config fixtures", () => {
       'accounts.staging.vpc.natGateways: "single" cannot be used with vpc.existing: an existing VPC keeps its own subnets and gateways; remove it or vpc.existing',
     ],
     "unknown-interface-endpoint.yaml": [
-      'accounts.staging.vpc.interfaceEndpoints[1]: "sagemaker.apii" must be one of sagemaker.api, sagemaker.runtime, sagemaker.studio, sagemaker.notebook, sts, logs, monitoring, ssm, ssmmessages, ec2messages, kms, ecr.api, ecr.dkr, servicecatalog, secretsmanager',
+      'accounts.staging.vpc.interfaceEndpoints[1]: "sagemaker.apii" must be one of sagemaker.api, sagemaker.runtime, sagemaker.studio, sagemaker.notebook, sagemaker.experiments, sts, logs, monitoring, ssm, ssmmessages, ec2messages, kms, ecr.api, ecr.dkr, servicecatalog, secretsmanager',
     ],
     "flow-log-retention.yaml": [
       "accounts.staging.vpc.flowLogRetentionDays: 100 must be a CloudWatch Logs retention of a year or more: 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",

@@ -34,6 +34,169 @@ const SERVER_TYPES = [
   "aws_db_subnet_group",
 ];
 
+const managed = devWith((dev) => {
+  dev.mlflow = {
+    mode: "managed",
+    managed: { size: "Medium", weeklyMaintenanceWindowStart: "Tue:02:30" },
+  };
+});
+
+describe("managed MLflow tracking server (mode: managed)", () => {
+  const [, server] = findResource(managed, "aws_sagemaker_mlflow_tracking_server", () => true);
+  const [role] = findResource(
+    managed,
+    "aws_iam_role",
+    (r) => r.name === "mlops-dev-mlflow-tracking",
+  );
+  const [bucket] = findResource(
+    managed,
+    "aws_s3_bucket",
+    (b) => b.bucket === "mlops-dev-mlflow-111111111111-eu-west-1",
+  );
+  const serverArn = "arn:aws:sagemaker:eu-west-1:111111111111:mlflow-tracking-server/mlops-dev";
+
+  test("the server: the MLflow bucket, its own role, size and window from config, protected", () => {
+    expect(server).toMatchObject({
+      tracking_server_name: "mlops-dev",
+      artifact_store_uri: `s3://${ref("aws_s3_bucket", bucket, "bucket")}`,
+      role_arn: ref("aws_iam_role", role, "arn"),
+      tracking_server_size: "Medium",
+      weekly_maintenance_window_start: "Tue:02:30",
+      automatic_model_registration: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(server.mlflow_version).toBeUndefined();
+    // Created after its role and policies: plain addresses, as depends_on takes them.
+    expect(server.depends_on).toEqual([
+      `aws_iam_role.${role}`,
+      expect.stringMatching(/^aws_iam_policy\.mlflow-managed_role_policy-permissions_/),
+      expect.stringMatching(
+        /^aws_iam_role_policy_attachment\.mlflow-managed_role_attach-permissions_/,
+      ),
+      expect.stringMatching(/^aws_iam_policy\.mlflow-managed_role_policy-guardrails_/),
+      expect.stringMatching(
+        /^aws_iam_role_policy_attachment\.mlflow-managed_role_attach-guardrails_/,
+      ),
+    ]);
+    // No self-hosted server in this mode.
+    for (const type of SERVER_TYPES) expect(resourcesOf(managed, type)).toEqual({});
+  });
+
+  test("its role is SageMaker's of this account, for its tracking servers only", () => {
+    expect(
+      JSON.parse(resourcesOf(managed, "aws_iam_role")[role].assume_role_policy).Statement,
+    ).toEqual([
+      {
+        Sid: "SageMakerMlflowOfThisAccount",
+        Effect: "Allow",
+        Principal: { Service: "sagemaker.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "111111111111" },
+          ArnLike: {
+            "aws:SourceArn": "arn:aws:sagemaker:eu-west-1:111111111111:mlflow-tracking-server/*",
+          },
+        },
+      },
+    ]);
+  });
+
+  test("its role reaches the MLflow bucket only and registers models as pending, never approved", () => {
+    const policy = rolePolicy(managed, "mlops-dev-mlflow-tracking");
+    const arn = ref("aws_s3_bucket", bucket, "arn");
+    expect(policy.Statement.map((st) => st.Sid)).toEqual([
+      "MlflowBucketReadWriteList",
+      "MlflowBucketReadWriteBucket",
+      "MlflowBucketReadWriteObjects",
+      "MlflowBucketReadWriteKey",
+      "RegisterModelsAsPending",
+    ]);
+    for (const st of policy.Statement.filter((x) =>
+      /^MlflowBucket.*(List|Bucket|Objects)$/.test(x.Sid),
+    )) {
+      for (const r of [st.Resource].flat()) expect(String(r).startsWith(arn)).toBe(true);
+    }
+    expect(statement(policy, "RegisterModelsAsPending").Resource).toEqual([
+      "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/*",
+      "arn:aws:sagemaker:eu-west-1:111111111111:model-package/*",
+    ]);
+    expect(
+      rolePolicy(managed, "mlops-dev-mlflow-tracking", "guardrails").Statement.map((st) => st.Sid),
+    ).toEqual(["DenyRegisteringOtherThanPending", "DenyChangingModelApproval"]);
+  });
+
+  test("the MLflow interface endpoint, beside SageMaker's API", () => {
+    const [, endpoint] = findResource(
+      managed,
+      "aws_vpc_endpoint",
+      (e) => e.service_name === "aws.sagemaker.eu-west-1.experiments",
+    );
+    expect(endpoint).toMatchObject({ vpc_endpoint_type: "Interface", private_dns_enabled: true });
+    // Not in the other modes.
+    expect(
+      Object.values(resourcesOf(off, "aws_vpc_endpoint")).map((e) => e.service_name),
+    ).not.toContain("aws.sagemaker.eu-west-1.experiments");
+  });
+
+  test("Studio, pipelines and the build personas use this server only, only through the endpoint", () => {
+    const [endpoint] = findResource(
+      managed,
+      "aws_vpc_endpoint",
+      (e) => e.service_name === "aws.sagemaker.eu-west-1.experiments",
+    );
+    const expected = [
+      {
+        Sid: "UseTheTrackingServerThroughTheVpcEndpoint",
+        Effect: "Allow",
+        Action: "sagemaker-mlflow:*",
+        Resource: serverArn,
+        Condition: { StringEquals: { "aws:SourceVpce": ref("aws_vpc_endpoint", endpoint, "id") } },
+      },
+      {
+        Sid: "OpenTheTrackingServer",
+        Effect: "Allow",
+        Action: [
+          "sagemaker:CreatePresignedMlflowTrackingServerUrl",
+          "sagemaker:DescribeMlflowTrackingServer",
+        ],
+        Resource: serverArn,
+      },
+    ];
+    for (const name of [
+      "mlops-dev-studio-execution",
+      "mlops-dev-team-admin-execution",
+      "mlops-dev-pipeline-execution",
+      "mlops-dev-data-scientist",
+      "mlops-dev-team-admin",
+      "mlops-dev-ds-admin",
+    ]) {
+      expect([name, rolePolicy(managed, name, "mlflow").Statement]).toEqual([name, expected]);
+    }
+    // The approver and the deployer have no MLflow access.
+    for (const name of ["mlops-dev-model-approver", "mlops-dev-model-deployer"]) {
+      expect(
+        Object.values(resourcesOf(managed, "aws_iam_policy")).map((p) => p.name),
+      ).not.toContain(`${name}-mlflow`);
+    }
+  });
+
+  test("outputs the tracking URI and how clients use it", () => {
+    expect(managed.output!.mlflow_tracking_server_arn.value).toBe(serverArn);
+    expect(managed.output!.mlflow_client_setup.value).toBe(
+      `pip install sagemaker-mlflow && python -c 'import mlflow; mlflow.set_tracking_uri("${serverArn}")'`,
+    );
+  });
+
+  test("the artifact bucket keeps its address in every mode, so switching replaces no data", () => {
+    const addresses = (stack: StackJson) =>
+      Object.entries(resourcesOf(stack, "aws_s3_bucket"))
+        .filter(([, b]) => String(b.bucket).includes("-mlflow-"))
+        .map(([name]) => name);
+    expect(addresses(managed)).toEqual(addresses(off));
+    expect(addresses(on)).toEqual(addresses(off));
+  });
+});
+
 describe("MLflow server switch", () => {
   test("off by default: no instance, template, database, groups, key or secret reference", () => {
     for (const type of SERVER_TYPES) expect(resourcesOf(off, type)).toEqual({});
@@ -371,6 +534,54 @@ describe("MLflow outputs", () => {
   });
 });
 
+describe("bad MLflow mode config", () => {
+  test("two modes at once, a database with the managed server, bad managed settings", () => {
+    expect(
+      problemsOf((c) => {
+        c.accounts.dev.vpc.natGateways = "single";
+        c.accounts.dev.mlflow = { mode: "managed", server: { enabled: true } };
+      }),
+    ).toEqual([
+      'accounts.dev.mlflow.server.enabled: cannot be true with mlflow.mode "managed"; use mode: ec2 alone',
+    ]);
+    expect(
+      problemsOf((c) => {
+        c.accounts.dev.mlflow = {
+          mode: "managed",
+          databaseSecretArn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:db-AbCdEf",
+        };
+      }),
+    ).toEqual([
+      "accounts.dev.mlflow.databaseSecretArn: cannot be combined with mlflow mode managed: SageMaker manages the server's metadata store",
+    ]);
+    expect(
+      problemsOf((c) => {
+        c.accounts.dev.mlflow = {
+          mode: "hosted",
+          managed: {
+            size: "XL",
+            weeklyMaintenanceWindowStart: "Sun:24:00",
+            mlflowVersion: "latest",
+          },
+        };
+      }),
+    ).toEqual([
+      'accounts.dev.mlflow.mode: "hosted" must be "none", "ec2" or "managed"',
+      'accounts.dev.mlflow.managed.size: "XL" must be "Small", "Medium" or "Large"',
+      'accounts.dev.mlflow.managed.mlflowVersion: "latest" must be a version such as 2.16 or 3.0.0',
+      'accounts.dev.mlflow.managed.weeklyMaintenanceWindowStart: "Sun:24:00" must be a weekly time such as Sun:03:00 (Mon to Sun, 24-hour UTC)',
+    ]);
+  });
+
+  test("mode ec2 is the server.enabled of before", () => {
+    const viaMode = devWith((dev) => {
+      dev.vpc.natGateways = "single";
+      dev.mlflow = { mode: "ec2" };
+    });
+    expect(JSON.stringify(viaMode)).toBe(JSON.stringify(on));
+  });
+});
+
 describe("bad MLflow server config", () => {
   test("on without an internet route or a package index", () => {
     expect(problemsOf((c) => (c.accounts.dev.mlflow = { server: { enabled: true } }))).toEqual([
@@ -388,7 +599,7 @@ describe("bad MLflow server config", () => {
         };
       }),
     ).toEqual([
-      "accounts.dev.mlflow.databaseSecretArn: cannot be combined with mlflow.server.enabled: the server uses the secret of its own database",
+      "accounts.dev.mlflow.databaseSecretArn: cannot be combined with mlflow mode ec2: the server uses the secret of its own database",
     ]);
   });
 

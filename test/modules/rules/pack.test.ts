@@ -16,6 +16,7 @@ import {
 import { ActionCatalogue } from "../../../modules/rules/catalogue";
 import { formatReport, loadCatalogue, scanStack, scanStacks } from "../../../modules/rules/engine";
 import { RULE_IDS, RULE_PACK } from "../../../modules/rules/pack";
+import { MLFLOW_TRACKING_SERVER_VIOLATIONS } from "../../../modules/rules/sagemaker/mlflow-tracking-server";
 import { suppressRule } from "../../../modules/rules/suppress";
 import type { StackJson } from "../../../modules/rules/types";
 import { App, TerraformStack } from "../../../modules/core/cdktf";
@@ -69,6 +70,33 @@ describe("the rule pack", () => {
     expect(
       await findingsOf(id, RULE_PACK.find((r) => r.id === id)!.examples.nonCompliant),
     ).not.toEqual([]);
+  });
+});
+
+describe("SageMaker.MlflowTrackingServer", () => {
+  test("passes the compliant server and names each violation", async () => {
+    expect(
+      await findingsOf(
+        "SageMaker.MlflowTrackingServer",
+        RULE_PACK.find((r) => r.id === "SageMaker.MlflowTrackingServer")!.examples.compliant,
+      ),
+    ).toEqual([]);
+    const found: Record<string, string[]> = {};
+    for (const [name, json] of Object.entries(MLFLOW_TRACKING_SERVER_VIOLATIONS)) {
+      found[name] = await findingsOf("SageMaker.MlflowTrackingServer", json);
+    }
+    const at = "aws_sagemaker_mlflow_tracking_server.server: ";
+    expect(found).toEqual({
+      "another bucket": [`${at}its artifact store is not a bucket of this stack`],
+      "no customer managed key": [
+        `${at}its artifact bucket aws_s3_bucket.artifacts is not SSE-KMS with a key`,
+      ],
+      "a role of another stack": [`${at}its role is not a role of this stack`],
+      "a role beyond the bucket": [
+        `${at}its role reaches S3 beyond the artifact bucket: arn:aws:s3:::other/*`,
+      ],
+      "no protection from destroy": [`${at}it is not protected from destroy`],
+    });
   });
 });
 
