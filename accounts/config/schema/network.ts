@@ -102,8 +102,9 @@ export const vpcSchema = strictObject({
     )
     .default(365),
   /**
-   * Remove every rule from the VPC's default security group. Turning it off is meant for an
-   * existing VPC whose workloads still use the default group.
+   * Remove every rule from the VPC's default security group. Only an existing VPC (`existing`)
+   * may turn it off, for workloads that still use its default group; a VPC the platform creates
+   * always has it emptied.
    */
   manageDefaultSecurityGroup: z.boolean({ error: "must be true or false" }).default(true),
 });
@@ -207,6 +208,16 @@ export function checkNetworks(config: PlatformConfig, ctx: ConfigIssues): void {
       checkExistingVpc(account.vpc, path, ctx);
     } else {
       checkNewVpcSize(account.vpc, block, path, ctx);
+      if (!account.vpc.manageDefaultSecurityGroup) {
+        // The rule pack would refuse the new VPC's open default group at synthesis anyway.
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "manageDefaultSecurityGroup"],
+          input: false,
+          message:
+            "must be true for a VPC the platform creates (its default group is always emptied); false is only for vpc.existing, whose workloads may still use their default group",
+        });
+      }
     }
     if (Array.isArray(account.vpc.availabilityZones)) {
       account.vpc.availabilityZones.forEach((zone, i) => {

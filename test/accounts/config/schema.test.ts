@@ -187,6 +187,9 @@ describe("bad config fixtures", () => {
     "nat-with-existing-vpc.yaml": [
       'accounts.staging.vpc.natGateways: "single" cannot be used with vpc.existing: an existing VPC keeps its own subnets and gateways; remove it or vpc.existing',
     ],
+    "unmanaged-default-group-new-vpc.yaml": [
+      "accounts.dev.vpc.manageDefaultSecurityGroup: false must be true for a VPC the platform creates (its default group is always emptied); false is only for vpc.existing, whose workloads may still use their default group",
+    ],
     "unknown-interface-endpoint.yaml": [
       'accounts.staging.vpc.interfaceEndpoints[1]: "sagemaker.apii" must be one of sagemaker.api, sagemaker.runtime, sagemaker.studio, sagemaker.notebook, sagemaker.experiments, sts, logs, monitoring, ssm, ssmmessages, ec2messages, kms, ecr.api, ecr.dkr, servicecatalog, secretsmanager',
     ],
