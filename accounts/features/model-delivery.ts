@@ -4,6 +4,7 @@ import type { DataScienceAccountConfig } from "../config/schema/platform";
 import { deploymentRoleArns, deploymentTargetsOf, modelReaderRoleArns } from "./cross-account";
 import { IamRole } from "../../modules/iam/iam-role";
 import { serviceTrust } from "../../modules/iam/service-trust";
+import { denyModelApproval } from "../../modules/sagemaker/guardrails";
 import { readTheRegistry } from "../../modules/sagemaker/permissions";
 import {
   approvedArtifactsOnly,
@@ -80,6 +81,9 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
     },
     "deployment-guard",
   );
+
+  // Deploying is not approving, whatever else may be attached later.
+  for (const s of denyModelApproval()) deployer.addToPolicy(s, "deployment-guard");
 
   // Only the approver marks artifacts approved, whatever any other policy allows.
   data.modelBucket.addToResourcePolicy(

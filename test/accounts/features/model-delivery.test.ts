@@ -257,6 +257,22 @@ describe("the data science side (deploy duty)", () => {
         Action: "sts:AssumeRole",
         NotResource: "arn:aws:iam::*:role/mlops-*-model-deployment",
       },
+      {
+        Sid: "DenyRegisteringOtherThanPending",
+        Effect: "Deny",
+        Action: "sagemaker:CreateModelPackage",
+        Resource: "*",
+        Condition: {
+          StringNotEqualsIfExists: { "sagemaker:ModelApprovalStatus": "PendingManualApproval" },
+        },
+      },
+      {
+        Sid: "DenyChangingModelApproval",
+        Effect: "Deny",
+        Action: "sagemaker:UpdateModelPackage",
+        Resource: "*",
+        Condition: { Null: { "sagemaker:ModelApprovalStatus": "false" } },
+      },
     ]);
   });
 
