@@ -26,6 +26,9 @@ export function buildPlatform(scope: Construct, config: PlatformConfig): Platfor
       account.type === "data-science"
         ? new DataScienceAccountStack(scope, accountName, props)
         : new DeploymentTargetAccountStack(scope, accountName, props);
+    // The account stack keeps its state in the bucket its bootstrap stack makes: `cdktf deploy`
+    // of both (or `--all`) applies the bootstrap first (manifest.json's dependencies).
+    accounts[accountName].addDependency(bootstraps[accountName]);
   }
   return { accounts, bootstraps };
 }

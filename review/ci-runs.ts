@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type PlatformConfig } from "../accounts/config/schema/platform";
 import { namingInput } from "../accounts/naming";
@@ -91,20 +91,24 @@ export function planStack(
       ],
     ],
   ];
+  // A failed run still leaves its report where the comment step reads it.
+  const failed = (report: string): RunResult => {
+    writeFileSync(join(stackDir, PLAN_REPORT), `${report}\n`);
+    return { ok: false, report };
+  };
   for (const [name, args] of steps) {
     const r = terraform(bin, args, stackDir);
-    if (r.status !== 0)
-      return { ok: false, report: `${stack}: terraform ${name} failed\n${r.stdout}${r.stderr}` };
+    if (r.status !== 0) return failed(`${stack}: terraform ${name} FAILED\n${r.stdout}${r.stderr}`);
   }
   const text = terraform(bin, ["show", "-no-color", "plan.tfplan"], stackDir);
   const json = terraform(bin, ["show", "-json", "plan.tfplan"], stackDir);
   if (text.status !== 0 || json.status !== 0)
-    return { ok: false, report: `${stack}: terraform show failed\n${text.stderr}${json.stderr}` };
+    return failed(`${stack}: terraform show FAILED\n${text.stderr}${json.stderr}`);
   writeFileSync(join(stackDir, "plan.txt"), text.stdout);
   writeFileSync(join(stackDir, "plan.json"), json.stdout);
   const summary = summarizePlan(stack, JSON.parse(json.stdout));
   const report = formatPlanSummary(summary);
-  writeFileSync(join(stackDir, "plan-summary.txt"), `${report}\n`);
+  writeFileSync(join(stackDir, PLAN_REPORT), `${report}\n`);
   return { ok: unintendedDataLoss([summary], new Set()).length === 0, report };
 }
 
@@ -121,9 +125,25 @@ export function applyStack(stackDir: string, stack: string, bin = "terraform"): 
   return { ok: true, report: `${stack}: applied` };
 }
 
-/** The pull request comment for one stack's plan. */
+/** Where a plan run leaves its summary, or its failure: what the pull request comment shows. */
+export const PLAN_REPORT = "plan-summary.txt";
+
+/** GitHub refuses comments over 65,536 characters; the head of a long failure is what matters. */
+const COMMENT_REPORT_MAX = 60_000;
+
+/**
+ * The pull request comment for one stack's plan: its summary, or why it failed (also when the
+ * run stopped before writing anything).
+ */
 export function planComment(stack: string, stackDir: string): string {
-  const summary = readFileSync(join(stackDir, "plan-summary.txt"), "utf8").trim();
+  const file = join(stackDir, PLAN_REPORT);
+  const report = existsSync(file)
+    ? readFileSync(file, "utf8").trim()
+    : `${stack}: the plan job stopped before terraform ran (see the job log)`;
+  const summary =
+    report.length > COMMENT_REPORT_MAX
+      ? `${report.slice(0, COMMENT_REPORT_MAX)}\n... (cut: the whole report is in the job log)`
+      : report;
   return [
     `### Terraform plan: \`${stack}\``,
     "",

@@ -8,12 +8,15 @@
  *                                               GITHUB_REPOSITORY, GITHUB_EVENT_PATH); prints it otherwise
  *   node dist/scripts/ci.js apply <stack>       init/apply as the deploy role
  *
- * Run after `npm run synth`; the config is the same PLATFORM_CONFIG.
+ * Run after `npm run synth`; the config is found the same way (PLATFORM_CONFIG, else
+ * platform.yaml at the repository root, else the example). The example, or a config that still
+ * holds its placeholder account ids, is never planned or applied: `stacks` then lists none (so
+ * the workflows skip their jobs) and `plan`/`apply` refuse, saying where the config goes.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyStack, ciStacks, planComment, planStack } from "../review/ci-runs";
-import { loadPlatformConfig } from "../accounts/config/loader";
+import { loadPlatformConfig, placeholderProblems } from "../accounts/config/loader";
 
 async function postComment(body: string): Promise<void> {
   const token = process.env.GITHUB_TOKEN;
@@ -39,11 +42,19 @@ async function postComment(body: string): Promise<void> {
 }
 
 async function main([command, stack]: string[]): Promise<number> {
-  const config = loadPlatformConfig(process.env).config;
+  const { config, source } = loadPlatformConfig(process.env);
+  const placeholders = placeholderProblems(config, source);
+  process.stderr.write(`ci: platform config from ${source}\n`);
   const stacks = ciStacks(config);
   if (command === "stacks") {
-    process.stdout.write(`${JSON.stringify({ include: stacks })}\n`);
+    for (const problem of placeholders) process.stderr.write(`ci: no stacks: ${problem}\n`);
+    const include = placeholders.length > 0 ? [] : stacks;
+    process.stdout.write(`${JSON.stringify({ include })}\n`);
     return 0;
+  }
+  if (placeholders.length > 0 && (command === "plan" || command === "apply")) {
+    for (const problem of placeholders) process.stderr.write(`ci ${command}: ${problem}\n`);
+    return 1;
   }
   const entry = stacks.find((s) => s.stack === stack);
   if (entry === undefined || !["plan", "comment", "apply"].includes(command)) {

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { extname } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { extname, join } from "node:path";
 import { parseDocument } from "yaml";
 import type { core } from "zod";
 import { platformConfigSchema, type PlatformConfig } from "./schema/platform";
@@ -132,11 +132,26 @@ function jsonErrorText(text: string, error: Error): string {
   return `${reason} (line ${line}, column ${column})`;
 }
 
+/** A team's config file, at the repository root (where synthesis runs), used when present. */
+export const DEFAULT_CONFIG_FILE = "platform.yaml";
+
+/** Where the config came from when it is the TypeScript example. */
+export const EXAMPLE_SOURCE = "accounts/config/example.ts";
+
+/** The example's account ids: placeholders that must never reach a plan or apply. */
+export const PLACEHOLDER_ACCOUNT_IDS: readonly string[] = [
+  ...new Set(Object.values(exampleConfig.accounts).map((a) => a.accountId)),
+];
+
 /**
- * The platform config: the file named by PLATFORM_CONFIG when set, the TypeScript example
- * otherwise. Throws PlatformConfigError with every problem found.
+ * The platform config: the file named by PLATFORM_CONFIG when set, else `platform.yaml` in `cwd`
+ * (the repository root) when it exists, else the TypeScript example. Throws PlatformConfigError
+ * with every problem found.
  */
-export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): {
+export function loadPlatformConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): {
   config: PlatformConfig;
   source: string;
 } {
@@ -144,6 +159,30 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): {
   if (path !== undefined && path !== "") {
     return { config: parsePlatformConfig(readConfigFile(path), path), source: path };
   }
-  const source = "accounts/config/example.ts";
-  return { config: parsePlatformConfig(exampleConfig, source), source };
+  const teamFile = join(cwd, DEFAULT_CONFIG_FILE);
+  if (existsSync(teamFile)) {
+    return {
+      config: parsePlatformConfig(readConfigFile(teamFile), DEFAULT_CONFIG_FILE),
+      source: DEFAULT_CONFIG_FILE,
+    };
+  }
+  return { config: parsePlatformConfig(exampleConfig, EXAMPLE_SOURCE), source: EXAMPLE_SOURCE };
+}
+
+/**
+ * Why a config must not be planned or applied against real accounts: it is the example, or it
+ * still holds the example's placeholder account ids. One line per problem; empty when fine.
+ */
+export function placeholderProblems(config: PlatformConfig, source: string): string[] {
+  if (source === EXAMPLE_SOURCE) {
+    return [
+      `the platform config is the example (${EXAMPLE_SOURCE}), whose accounts are placeholders: put your config in ${DEFAULT_CONFIG_FILE} at the repository root, or name it with ${PLATFORM_CONFIG_ENV}`,
+    ];
+  }
+  return Object.entries(config.accounts)
+    .filter(([, account]) => PLACEHOLDER_ACCOUNT_IDS.includes(account.accountId))
+    .map(
+      ([name, account]) =>
+        `${source}: accounts.${name}.accountId "${account.accountId}" is a placeholder of the example; set the real account id`,
+    );
 }

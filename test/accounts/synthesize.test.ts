@@ -35,6 +35,25 @@ describe("synthesis", () => {
     expect(readdirSync(work)).toEqual(["cdktf.out"]);
   });
 
+  test("the manifest orders each account's bootstrap stack before its account stack", async () => {
+    const out = join(work, "cdktf.out");
+    await synthesizePlatform(parse(exampleInput()), out);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    const dependencies = Object.fromEntries(
+      Object.entries(manifest.stacks as Record<string, { dependencies: string[] }>).map(
+        ([id, stack]) => [id, stack.dependencies],
+      ),
+    );
+    expect(dependencies).toEqual({
+      "dev-bootstrap": [],
+      "staging-bootstrap": [],
+      "prod-bootstrap": [],
+      dev: ["dev-bootstrap"],
+      staging: ["staging-bootstrap"],
+      prod: ["prod-bootstrap"],
+    });
+  });
+
   test("replaces earlier output entirely", async () => {
     const out = join(work, "cdktf.out");
     mkdirSync(join(out, "stacks", "removed-account"), { recursive: true });

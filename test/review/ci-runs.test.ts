@@ -126,9 +126,37 @@ describe("plan run", () => {
     const result = planStack(stackDir("creates"), "staging", role, fake);
     expect(result).toEqual({
       ok: false,
-      report: "staging: terraform validate failed\nboom from validate\n",
+      report: "staging: terraform validate FAILED\nboom from validate\n",
     });
     expect(readFileSync(log, "utf8").trim().split("\n")).toHaveLength(2);
+  });
+
+  test("a failed plan is commented with its error", () => {
+    fakeTerraform("plan");
+    const dir = stackDir("creates");
+    expect(planStack(dir, "staging", role, fake).ok).toBe(false);
+    expect(planComment("staging", dir)).toBe(
+      [
+        "### Terraform plan: `staging`",
+        "",
+        "```",
+        "staging: terraform plan FAILED\nboom from plan",
+        "```",
+        "",
+        "Full plan: the `plan-staging` artifact.",
+      ].join("\n"),
+    );
+  });
+
+  test("a run that never reached terraform is commented too, and a huge report is cut", () => {
+    const dir = stackDir("creates");
+    expect(planComment("staging", dir)).toContain(
+      "staging: the plan job stopped before terraform ran (see the job log)",
+    );
+    writeFileSync(join(dir, "plan-summary.txt"), "x".repeat(70_000));
+    const comment = planComment("staging", dir);
+    expect(comment.length).toBeLessThan(65_536);
+    expect(comment).toContain("... (cut: the whole report is in the job log)");
   });
 
   test("the comment carries the summary", () => {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   loadPlatformConfig,
+  placeholderProblems,
   parsePlatformConfig,
   PlatformConfigError,
   readConfigFile,
@@ -231,6 +232,41 @@ describe("bad config fixtures", () => {
     expect(problemsOf(path)).toEqual([
       `PLATFORM_CONFIG: "${path}" must end in .json, .yaml or .yml`,
     ]);
+  });
+
+  test("platform.yaml at the repository root is the team's config; PLATFORM_CONFIG overrides it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "repo-"));
+    try {
+      expect(loadPlatformConfig({}, dir).source).toBe("accounts/config/example.ts");
+      writeFileSync(
+        join(dir, "platform.yaml"),
+        'prefix: team\nregion: eu-west-1\naccounts:\n  dev:\n    type: data-science\n    accountId: "444455556666"\n    vpc: { cidr: 10.0.0.0/16 }\n',
+      );
+      const team = loadPlatformConfig({}, dir);
+      expect([team.source, team.config.prefix]).toEqual(["platform.yaml", "team"]);
+      const other = join(CONFIGS, "good", "minimal.yaml");
+      expect(loadPlatformConfig({ PLATFORM_CONFIG: other }, dir).source).toBe(other);
+      // A broken platform.yaml is an error naming it, never a silent fall back to the example.
+      writeFileSync(join(dir, "platform.yaml"), "prefix: [\n");
+      expect(() => loadPlatformConfig({}, dir)).toThrow(/platform\.yaml/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("the example and its placeholder account ids are refused for plan and apply", () => {
+    const example = loadPlatformConfig({}, tmpdir());
+    expect(placeholderProblems(example.config, example.source)).toEqual([
+      "the platform config is the example (accounts/config/example.ts), whose accounts are placeholders: put your config in platform.yaml at the repository root, or name it with PLATFORM_CONFIG",
+    ]);
+    const copied = loadPlatformConfig({ PLATFORM_CONFIG: join(CONFIGS, "good", "full.yaml") });
+    expect(placeholderProblems(copied.config, "platform.yaml")).toEqual([
+      'platform.yaml: accounts.dev.accountId "111111111111" is a placeholder of the example; set the real account id',
+      'platform.yaml: accounts.staging.accountId "222222222222" is a placeholder of the example; set the real account id',
+      'platform.yaml: accounts.prod.accountId "333333333333" is a placeholder of the example; set the real account id',
+    ]);
+    const real = loadPlatformConfig({ PLATFORM_CONFIG: join(CONFIGS, "good", "minimal.yaml") });
+    expect(placeholderProblems(real.config, real.source)).toEqual([]);
   });
 
   test("a JSON syntax error names its line and column, the same on every Node version", () => {
