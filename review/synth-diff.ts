@@ -1,9 +1,12 @@
 import { DATA_BEARING_RESOURCE_TYPES, type SynthesizedStack } from "./address-stability";
 
 /**
- * What changed between two synthesis outputs, per stack: resources added, removed and changed
- * (by Terraform address), and data-bearing resources whose address went away, which Terraform
- * would destroy.
+ * What changed between two synthesis outputs, per stack: every addressable part of the stack
+ * added, removed or changed — resources (`type.name`), data sources (`data.type.name`), provider
+ * configurations with their default tags (`provider.aws`, `provider.aws.<alias>`), the backend
+ * and the other `terraform` settings (`terraform.backend`, ...), outputs, variables, locals and
+ * `moved` blocks — and data-bearing resources whose address went away, which Terraform would
+ * destroy.
  */
 
 export interface StackDiff {
@@ -27,14 +30,38 @@ function withoutMetadata(value: unknown): unknown {
   return value;
 }
 
-function resources(stack: SynthesizedStack | undefined): Map<string, string> {
+type Json = Record<string, unknown>;
+
+/** Every addressable part of a stack, keyed as the diff names it, with its JSON. */
+function elements(stack: SynthesizedStack | undefined): Map<string, string> {
   const map = new Map<string, string>();
-  for (const [type, byName] of Object.entries(stack?.resource ?? {})) {
-    for (const [name, config] of Object.entries(byName)) {
-      map.set(`${type}.${name}`, JSON.stringify(withoutMetadata(config)));
+  const json = (stack ?? {}) as Json;
+  const add = (key: string, value: unknown) => map.set(key, JSON.stringify(withoutMetadata(value)));
+  for (const [kind, prefix] of [
+    ["resource", ""],
+    ["data", "data."],
+  ] as const) {
+    for (const [type, byName] of Object.entries((json[kind] ?? {}) as Record<string, Json>)) {
+      for (const [name, config] of Object.entries(byName)) add(`${prefix}${type}.${name}`, config);
     }
   }
+  for (const [name, configs] of Object.entries((json.provider ?? {}) as Record<string, Json[]>)) {
+    for (const config of [configs].flat()) {
+      add(`provider.${name}${config.alias ? `.${String(config.alias)}` : ""}`, config);
+    }
+  }
+  for (const block of ["terraform", "output", "variable", "locals"]) {
+    for (const [name, value] of Object.entries((json[block] ?? {}) as Json)) {
+      add(`${block}.${name}`, value);
+    }
+  }
+  if (json.moved !== undefined) add("moved", json.moved);
   return map;
+}
+
+/** Whether a key names a resource (the only parts that hold data). */
+function isResource(key: string): boolean {
+  return !/^(data|provider|terraform|output|variable|locals)\.|^moved$/.test(key);
 }
 
 /** Addresses that `moved` blocks in the new stack carry from an old address. */
@@ -50,8 +77,8 @@ export function diffStacks(
   const ids = [...new Set([...Object.keys(base), ...Object.keys(head)])].sort();
   return ids
     .map((stack) => {
-      const before = resources(base[stack]);
-      const after = resources(head[stack]);
+      const before = elements(base[stack]);
+      const after = elements(head[stack]);
       const moved = movedFrom(head[stack]);
       const added = [...after.keys()].filter((a) => !before.has(a)).sort();
       const removed = [...before.keys()].filter((a) => !after.has(a)).sort();
@@ -59,7 +86,8 @@ export function diffStacks(
         .filter((a) => before.has(a) && before.get(a) !== after.get(a))
         .sort();
       const dataBearingMoves = removed.filter(
-        (a) => DATA_BEARING_RESOURCE_TYPES.includes(a.split(".")[0]) && !moved.has(a),
+        (a) =>
+          isResource(a) && DATA_BEARING_RESOURCE_TYPES.includes(a.split(".")[0]) && !moved.has(a),
       );
       return { stack, added, removed, changed, dataBearingMoves };
     })
@@ -67,7 +95,7 @@ export function diffStacks(
 }
 
 export function formatDiff(diffs: StackDiff[]): string {
-  if (diffs.length === 0) return "No resource changes.";
+  if (diffs.length === 0) return "No changes.";
   const lines: string[] = [];
   for (const d of diffs) {
     lines.push(

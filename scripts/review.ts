@@ -59,7 +59,9 @@ function main(argv: string[]): number {
     if (!existsSync(join(worktree, "node_modules"))) {
       symlinkSync(join(root, "node_modules"), join(worktree, "node_modules"), "dir");
     }
+    process.stderr.write(`review: building and synthesizing ${base} ...\n`);
     synthesize(worktree, join(work, "base-out"));
+    process.stderr.write("review: building and synthesizing the working tree ...\n");
     synthesize(root, join(work, "head-out"));
     const diffs = diffStacks(
       readSynthesizedStacks(join(work, "base-out")),

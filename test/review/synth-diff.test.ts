@@ -55,9 +55,63 @@ describe("synthesis diff", () => {
     expect(diffs[0].dataBearingMoves).toEqual([]);
   });
 
+  test("a tags-only config change: the provider's default tags, named", () => {
+    const stack = (tags: Record<string, string>) => ({
+      provider: { aws: [{ region: "eu-west-1", default_tags: [{ tags }] }] },
+      resource: { aws_s3_bucket: { a: bucket("a") } },
+    });
+    const diffs = diffStacks(
+      { dev: stack({ team: "ml" }) as never },
+      { dev: stack({ team: "ml", cost: "1" }) as never },
+    );
+    expect(diffs).toEqual([
+      { stack: "dev", added: [], removed: [], changed: ["provider.aws"], dataBearingMoves: [] },
+    ]);
+    expect(formatDiff(diffs)).toBe("dev: 0 added, 0 removed, 1 changed\n  ~ provider.aws");
+  });
+
+  test("backend, required providers, outputs, variables, data sources and moved blocks count", () => {
+    const before = {
+      terraform: {
+        backend: { s3: { key: "a" } },
+        required_providers: { aws: { version: "6.25.0" } },
+      },
+      provider: { aws: [{ region: "eu-west-1" }, { region: "us-east-1", alias: "us" }] },
+      output: { o: { value: "1" } },
+      variable: { v: { type: "string" } },
+      data: { aws_region: { r: {} } },
+    };
+    const after = {
+      terraform: {
+        backend: { s3: { key: "b" } },
+        required_providers: { aws: { version: "6.26.0" } },
+      },
+      provider: { aws: [{ region: "eu-west-1" }, { region: "us-west-2", alias: "us" }] },
+      output: { p: { value: "1" } },
+      variable: { v: { type: "number" } },
+      data: { aws_region: { r: { name: "x" } } },
+      moved: [{ from: "aws_s3_bucket.a", to: "aws_s3_bucket.b" }],
+    };
+    expect(diffStacks({ dev: before as never }, { dev: after as never })).toEqual([
+      {
+        stack: "dev",
+        added: ["moved", "output.p"],
+        removed: ["output.o"],
+        changed: [
+          "data.aws_region.r",
+          "provider.aws.us",
+          "terraform.backend",
+          "terraform.required_providers",
+          "variable.v",
+        ],
+        dataBearingMoves: [],
+      },
+    ]);
+  });
+
   test("no changes", () => {
     expect(formatDiff(diffStacks({ dev: { resource: {} } }, { dev: { resource: {} } }))).toBe(
-      "No resource changes.",
+      "No changes.",
     );
   });
 });
@@ -103,7 +157,10 @@ describe("npm run review", () => {
         encoding: "utf8",
       },
     );
-    expect(result.stderr).toBe("");
+    // Progress goes to stderr: nothing else does.
+    expect(result.stderr).toBe(
+      "review: building and synthesizing HEAD~1 ...\nreview: building and synthesizing the working tree ...\n",
+    );
     expect(result.stdout).toContain("Changes from HEAD~1 to the working tree");
     expect(result.stdout).toMatch(/^dev: \d+ added, \d+ removed, \d+ changed$/m);
     expect(result.stdout).toMatch(
