@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { type PlatformConfig } from "../accounts/config/schema/platform";
 import { namingInput } from "../accounts/naming";
 import { AccountNames } from "../accounts/naming";
-import { formatPlanSummary, summarizePlan, unintendedDataLoss } from "./plan-summary";
+import {
+  formatPlanSummary,
+  summarizePlan,
+  unintendedDataLoss,
+  type StackPlanSummary,
+} from "./plan-summary";
 
 /**
  * The logic of the GitHub workflows, as functions that run (and are tested) outside GitHub:
@@ -71,6 +76,7 @@ export function planStack(
   stack: string,
   planRoleArn: string,
   bin = "terraform",
+  intended: ReadonlySet<string> = new Set(),
 ): RunResult {
   writeFileSync(
     join(stackDir, "plan.s3.tfbackend"),
@@ -107,22 +113,152 @@ export function planStack(
   writeFileSync(join(stackDir, "plan.txt"), text.stdout);
   writeFileSync(join(stackDir, "plan.json"), json.stdout);
   const summary = summarizePlan(stack, JSON.parse(json.stdout));
-  const report = formatPlanSummary(summary);
+  const report = formatPlanSummary(summary, intendedFor(stack, intended));
   writeFileSync(join(stackDir, PLAN_REPORT), `${report}\n`);
-  return { ok: unintendedDataLoss([summary], new Set()).length === 0, report };
+  writeFileSync(
+    join(stackDir, REVIEWED_PLAN),
+    `${JSON.stringify(fingerprint(summary), null, 2)}\n`,
+  );
+  return { ok: unintendedDataLoss([summary], intended).length === 0, report };
 }
 
-/** Applies one stack as the deploy role (assumed from the CI apply role's credentials). */
-export function applyStack(stackDir: string, stack: string, bin = "terraform"): RunResult {
-  for (const args of [
-    ["init", "-input=false", "-no-color"],
-    ["apply", "-input=false", "-no-color", "-auto-approve", "-lock-timeout=5m"],
-  ]) {
+/** What a reviewer approved: every change of the plan, by address and kind. */
+export interface ReviewedPlan {
+  readonly stack: string;
+  readonly changes: readonly { readonly address: string; readonly kind: string }[];
+}
+
+/** The file the plan job leaves beside the plan (and in its artifact) for the apply job. */
+export const REVIEWED_PLAN = "reviewed-plan.json";
+
+function fingerprint(summary: StackPlanSummary): ReviewedPlan {
+  return {
+    stack: summary.stack,
+    changes: summary.changes
+      .map((c) => ({ address: c.address, kind: c.kind }))
+      .sort((a, b) => a.address.localeCompare(b.address)),
+  };
+}
+
+/** How the plan about to be applied differs from the reviewed one; empty when it is the same. */
+export function planDifferences(reviewed: ReviewedPlan, now: ReviewedPlan): string[] {
+  const before = new Map(reviewed.changes.map((c) => [c.address, c.kind]));
+  const after = new Map(now.changes.map((c) => [c.address, c.kind]));
+  const lines: string[] = [];
+  for (const [address, kind] of after) {
+    if (!before.has(address)) lines.push(`  + ${kind} ${address}: not in the reviewed plan`);
+    else if (before.get(address) !== kind)
+      lines.push(`  ~ ${address}: reviewed as ${before.get(address)}, now ${kind}`);
+  }
+  for (const [address, kind] of before) {
+    if (!after.has(address)) lines.push(`  - ${kind} ${address}: reviewed, no longer planned`);
+  }
+  return lines;
+}
+
+/**
+ * Data-bearing destructions declared intended, one `<stack>:<address>` per line (`#` comments),
+ * in a file the pull request itself changes, so the declaration is reviewed with the plan.
+ */
+export function readIntendedDataLoss(file: string): Set<string> {
+  if (!existsSync(file)) return new Set();
+  return new Set(
+    readFileSync(file, "utf8")
+      .split("\n")
+      .map((line) => line.replace(/#.*$/, "").trim())
+      .filter((line) => line.length > 0),
+  );
+}
+
+/** The intended addresses of one stack (`<stack>:<address>` entries, without the stack). */
+function intendedFor(stack: string, intended: ReadonlySet<string>): Set<string> {
+  return new Set(
+    [...intended].filter((i) => i.startsWith(`${stack}:`)).map((i) => i.slice(stack.length + 1)),
+  );
+}
+
+/**
+ * Applies one stack as the deploy role (assumed from the CI apply role's credentials), and only
+ * what was reviewed: plans afresh into a saved plan, refuses when it destroys a data-bearing
+ * resource nobody declared intended or when it differs from the reviewed plan (or there is no
+ * reviewed plan: the change did not come through a pull request whose plan job ran), and then
+ * applies exactly that saved plan.
+ */
+export function applyStack(
+  stackDir: string,
+  stack: string,
+  reviewed: ReviewedPlan | undefined,
+  intended: ReadonlySet<string> = new Set(),
+  bin = "terraform",
+): RunResult {
+  const steps: [string, string[]][] = [
+    ["init", ["init", "-input=false", "-no-color"]],
+    ["plan", ["plan", "-input=false", "-no-color", "-lock-timeout=5m", "-out=apply.tfplan"]],
+  ];
+  for (const [name, args] of steps) {
     const r = terraform(bin, args, stackDir);
     if (r.status !== 0)
-      return { ok: false, report: `${stack}: terraform ${args[0]} failed\n${r.stdout}${r.stderr}` };
+      return { ok: false, report: `${stack}: terraform ${name} FAILED\n${r.stdout}${r.stderr}` };
   }
-  return { ok: true, report: `${stack}: applied` };
+  const json = terraform(bin, ["show", "-json", "apply.tfplan"], stackDir);
+  if (json.status !== 0)
+    return { ok: false, report: `${stack}: terraform show FAILED\n${json.stderr}` };
+  const summary = summarizePlan(stack, JSON.parse(json.stdout));
+  const loss = unintendedDataLoss([summary], intended);
+  if (loss.length > 0) {
+    return {
+      ok: false,
+      report: `${stack}: NOT APPLIED: it would destroy data nobody declared intended:\n${loss.map((c) => `  ${c.kind} ${c.address}`).join("\n")}`,
+    };
+  }
+  if (reviewed === undefined) {
+    return {
+      ok: false,
+      report: `${stack}: NOT APPLIED: no reviewed plan (changes reach this branch through a pull request whose plan job ran)`,
+    };
+  }
+  const differences = planDifferences(reviewed, fingerprint(summary));
+  if (differences.length > 0) {
+    return {
+      ok: false,
+      report: `${stack}: NOT APPLIED: the plan differs from the reviewed one (re-run the pull request's plan):\n${differences.join("\n")}`,
+    };
+  }
+  const apply = terraform(
+    bin,
+    ["apply", "-input=false", "-no-color", "-lock-timeout=5m", "apply.tfplan"],
+    stackDir,
+  );
+  if (apply.status !== 0)
+    return {
+      ok: false,
+      report: `${stack}: terraform apply FAILED\n${apply.stdout}${apply.stderr}`,
+    };
+  return {
+    ok: true,
+    report: `${stack}: applied the reviewed plan (${summary.changes.length} changes)`,
+  };
+}
+
+/** The pull request a merge commit came from, and the plan workflow run of its last commit. */
+export async function findReviewedRun(
+  api: (path: string) => Promise<unknown>,
+  repository: string,
+  sha: string,
+  workflow = "plan.yml",
+): Promise<{ pullRequest: number; runId: number } | undefined> {
+  const pulls = (await api(`/repos/${repository}/commits/${sha}/pulls`)) as {
+    number: number;
+    merged_at: string | null;
+    head: { sha: string };
+  }[];
+  const pull = pulls.find((p) => p.merged_at !== null);
+  if (pull === undefined) return undefined;
+  const runs = (await api(
+    `/repos/${repository}/actions/workflows/${workflow}/runs?head_sha=${pull.head.sha}&event=pull_request&status=success&per_page=1`,
+  )) as { workflow_runs: { id: number }[] };
+  const run = runs.workflow_runs[0];
+  return run === undefined ? undefined : { pullRequest: pull.number, runId: run.id };
 }
 
 /** Where a plan run leaves its summary, or its failure: what the pull request comment shows. */

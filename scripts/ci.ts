@@ -6,16 +6,44 @@
  *                                               plan.json, plan-summary.txt; exit 1 on data loss
  *   node dist/scripts/ci.js comment <stack>     posts the summary on the pull request (GITHUB_TOKEN,
  *                                               GITHUB_REPOSITORY, GITHUB_EVENT_PATH); prints it otherwise
- *   node dist/scripts/ci.js apply <stack>       init/apply as the deploy role
+ *   node dist/scripts/ci.js reviewed-run        (on a merge commit) the pull request's plan workflow
+ *                                               run, as `run-id=<id>` for the artifact download
+ *   node dist/scripts/ci.js apply <stack> [--reviewed <reviewed-plan.json>]
+ *                                               plans as the deploy role, refuses a plan that differs
+ *                                               from the reviewed one or loses data undeclared, applies
+ *
+ * Data-bearing destructions are declared intended in intended-data-loss.txt at the repository
+ * root (`<stack>:<address>` per line), which the pull request changes for review.
  *
  * Run after `npm run synth`; the config is found the same way (PLATFORM_CONFIG, else
  * platform.yaml at the repository root, else the example). The example, or a config that still
  * holds its placeholder account ids, is never planned or applied: `stacks` then lists none (so
  * the workflows skip their jobs) and `plan`/`apply` refuse, saying where the config goes.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { applyStack, ciStacks, planComment, planStack } from "../review/ci-runs";
+import {
+  applyStack,
+  ciStacks,
+  findReviewedRun,
+  planComment,
+  planStack,
+  readIntendedDataLoss,
+  type ReviewedPlan,
+} from "../review/ci-runs";
+
+const INTENDED_DATA_LOSS = "intended-data-loss.txt";
+
+/** GitHub's REST API with the workflow's token. */
+async function githubApi(path: string): Promise<unknown> {
+  const token = process.env.GITHUB_TOKEN;
+  if (!token) throw new Error("GITHUB_TOKEN is not set");
+  const response = await fetch(`https://api.github.com${path}`, {
+    headers: { Authorization: `Bearer ${token}`, Accept: "application/vnd.github+json" },
+  });
+  if (!response.ok) throw new Error(`GitHub answered ${response.status} for ${path}`);
+  return response.json();
+}
 import { loadPlatformConfig, placeholderProblems } from "../accounts/config/loader";
 
 async function postComment(body: string): Promise<void> {
@@ -41,11 +69,24 @@ async function postComment(body: string): Promise<void> {
   if (!response.ok) throw new Error(`GitHub answered ${response.status}: ${await response.text()}`);
 }
 
-async function main([command, stack]: string[]): Promise<number> {
+async function main([command, stack, ...options]: string[]): Promise<number> {
   const { config, source } = loadPlatformConfig(process.env);
   const placeholders = placeholderProblems(config, source);
   process.stderr.write(`ci: platform config from ${source}\n`);
   const stacks = ciStacks(config);
+  if (command === "reviewed-run") {
+    const repository = process.env.GITHUB_REPOSITORY;
+    const sha = process.env.GITHUB_SHA;
+    if (!repository || !sha) throw new Error("GITHUB_REPOSITORY and GITHUB_SHA must be set");
+    const found = await findReviewedRun(githubApi, repository, sha);
+    if (found === undefined) {
+      process.stderr.write(`ci: ${sha} did not come from a pull request with a successful plan\n`);
+      return 1;
+    }
+    process.stderr.write(`ci: reviewed in pull request #${found.pullRequest}\n`);
+    process.stdout.write(`run-id=${found.runId}\n`);
+    return 0;
+  }
   if (command === "stacks") {
     for (const problem of placeholders) process.stderr.write(`ci: no stacks: ${problem}\n`);
     const include = placeholders.length > 0 ? [] : stacks;
@@ -68,10 +109,17 @@ async function main([command, stack]: string[]): Promise<number> {
     await postComment(planComment(entry.stack, dir));
     return 0;
   }
+  const intended = readIntendedDataLoss(INTENDED_DATA_LOSS);
+  const at = options.indexOf("--reviewed");
+  const reviewedFile = at >= 0 ? options[at + 1] : undefined;
+  const reviewed =
+    reviewedFile !== undefined && existsSync(reviewedFile)
+      ? (JSON.parse(readFileSync(reviewedFile, "utf8")) as ReviewedPlan)
+      : undefined;
   const result =
     command === "plan"
-      ? planStack(dir, entry.stack, entry.planRoleArn)
-      : applyStack(dir, entry.stack);
+      ? planStack(dir, entry.stack, entry.planRoleArn, "terraform", intended)
+      : applyStack(dir, entry.stack, reviewed, intended);
   process.stdout.write(`${result.report}\n`);
   return result.ok ? 0 : 1;
 }

@@ -9,10 +9,20 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applyStack, ciStacks, planComment, planStack } from "../../review/ci-runs";
+import {
+  applyStack,
+  ciStacks,
+  findReviewedRun,
+  planComment,
+  planStack,
+  readIntendedDataLoss,
+  REVIEWED_PLAN,
+  type ReviewedPlan,
+} from "../../review/ci-runs";
 import { exampleInput, FIXTURES, parse } from "../helpers";
 
 const PLANS = join(FIXTURES, "plans");
+const role = "arn:aws:iam::222222222222:role/mlops-staging-ci-plan";
 let work: string;
 let fake: string;
 let log: string;
@@ -90,8 +100,6 @@ describe("CI stacks", () => {
 });
 
 describe("plan run", () => {
-  const role = "arn:aws:iam::222222222222:role/mlops-staging-ci-plan";
-
   test("inits with the backend assuming the plan role, validates, plans as it, saves text, JSON and summary", () => {
     fakeTerraform();
     const dir = stackDir("updates");
@@ -180,26 +188,163 @@ describe("plan run", () => {
 });
 
 describe("apply run", () => {
-  test("inits with the stack's own backend (deploy role) and applies", () => {
+  /** The reviewed plan a plan job leaves, for a fixture plan. */
+  function reviewedOf(fixture: string): ReviewedPlan {
     fakeTerraform();
-    expect(applyStack(stackDir("creates"), "staging", fake)).toEqual({
+    const dir = join(work, "reviewed", fixture);
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(PLANS, `${fixture}.json`), join(dir, "plan-fixture.json"));
+    planStack(dir, "staging", role, fake, new Set(["staging:aws_s3_bucket.data-bucket_7B4C5F6D"]));
+    return JSON.parse(readFileSync(join(dir, REVIEWED_PLAN), "utf8"));
+  }
+
+  test("applies exactly the saved plan when it is the reviewed one", () => {
+    const reviewed = reviewedOf("creates");
+    expect(reviewed).toEqual({
+      stack: "staging",
+      changes: [
+        { address: "aws_subnet.network_private-subnet-0_0C797916", kind: "create" },
+        { address: "aws_vpc.network_vpc_4E8F0223", kind: "create" },
+      ],
+    });
+    writeFileSync(log, "");
+    fakeTerraform();
+    expect(applyStack(stackDir("creates"), "staging", reviewed, new Set(), fake)).toEqual({
       ok: true,
-      report: "staging: applied",
+      report: "staging: applied the reviewed plan (2 changes)",
     });
     expect(readFileSync(log, "utf8").trim().split("\n")).toEqual([
       "init -input=false -no-color",
-      "apply -input=false -no-color -auto-approve -lock-timeout=5m",
+      "plan -input=false -no-color -lock-timeout=5m -out=apply.tfplan",
+      "show -json apply.tfplan",
+      "apply -input=false -no-color -lock-timeout=5m apply.tfplan",
     ]);
   });
 
+  test("refuses without a reviewed plan, and applies nothing", () => {
+    fakeTerraform();
+    expect(applyStack(stackDir("creates"), "staging", undefined, new Set(), fake)).toEqual({
+      ok: false,
+      report:
+        "staging: NOT APPLIED: no reviewed plan (changes reach this branch through a pull request whose plan job ran)",
+    });
+    expect(readFileSync(log, "utf8")).not.toMatch(/^apply /m);
+  });
+
+  test("refuses a plan that differs from the reviewed one, naming each difference", () => {
+    const reviewed = reviewedOf("updates");
+    fakeTerraform();
+    const result = applyStack(stackDir("creates"), "staging", reviewed, new Set(), fake);
+    expect(result.ok).toBe(false);
+    expect(result.report.split("\n")[0]).toBe(
+      "staging: NOT APPLIED: the plan differs from the reviewed one (re-run the pull request's plan):",
+    );
+    expect(result.report).toContain(
+      "  + create aws_vpc.network_vpc_4E8F0223: not in the reviewed plan",
+    );
+    expect(result.report).toMatch(/^  - update .+: reviewed, no longer planned$/m);
+    expect(readFileSync(log, "utf8")).not.toMatch(/^apply /m);
+  });
+
+  test("refuses undeclared data loss even when reviewed; applies it once declared intended", () => {
+    const reviewed = reviewedOf("data-bearing-delete");
+    fakeTerraform();
+    const refused = applyStack(
+      stackDir("data-bearing-delete"),
+      "staging",
+      reviewed,
+      new Set(),
+      fake,
+    );
+    expect(refused.ok).toBe(false);
+    expect(refused.report).toMatch(
+      /^staging: NOT APPLIED: it would destroy data nobody declared intended:\n  (delete|replace) aws_s3_bucket\./,
+    );
+    expect(refused.report.split("\n").slice(1)).toEqual([
+      "  delete aws_s3_bucket.models-bucket_8567780F",
+      "  replace aws_kms_key.data-key_5D719C34",
+    ]);
+    const declare = (addresses: string[]) => new Set(addresses.map((a) => `staging:${a}`));
+    // Declaring one of the two is not enough.
+    expect(
+      applyStack(
+        stackDir("data-bearing-delete"),
+        "staging",
+        reviewed,
+        declare(["aws_s3_bucket.models-bucket_8567780F"]),
+        fake,
+      ).ok,
+    ).toBe(false);
+    expect(
+      applyStack(
+        stackDir("data-bearing-delete"),
+        "staging",
+        reviewed,
+        declare(["aws_s3_bucket.models-bucket_8567780F", "aws_kms_key.data-key_5D719C34"]),
+        fake,
+      ).ok,
+    ).toBe(true);
+  });
+
   test("reports a failing apply", () => {
+    const reviewed = reviewedOf("creates");
     fakeTerraform("apply");
-    expect(applyStack(stackDir("creates"), "staging", fake).ok).toBe(false);
+    expect(applyStack(stackDir("creates"), "staging", reviewed, new Set(), fake).ok).toBe(false);
   });
 
   test("a missing terraform binary is a clear error", () => {
-    expect(() => applyStack(stackDir("creates"), "staging", join(work, "no-terraform"))).toThrow(
-      /could not run/,
+    expect(() =>
+      applyStack(stackDir("creates"), "staging", undefined, new Set(), join(work, "no-terraform")),
+    ).toThrow(/could not run/);
+  });
+
+  test("intended data loss is read from a reviewed file, comments ignored", () => {
+    const file = join(work, "intended-data-loss.txt");
+    writeFileSync(file, "# bucket renamed on purpose\nstaging:aws_s3_bucket.a  # see PR 12\n\n");
+    expect([...readIntendedDataLoss(file)]).toEqual(["staging:aws_s3_bucket.a"]);
+    expect([...readIntendedDataLoss(join(work, "none.txt"))]).toEqual([]);
+  });
+});
+
+describe("the reviewed plan of a merge commit", () => {
+  const api = (answers: Record<string, unknown>) => async (path: string) => {
+    if (!(path in answers)) throw new Error(`unexpected ${path}`);
+    return answers[path];
+  };
+  const runs =
+    "/repos/o/r/actions/workflows/plan.yml/runs?head_sha=abc&event=pull_request&status=success&per_page=1";
+
+  test("the merged pull request's last successful plan run", async () => {
+    expect(
+      await findReviewedRun(
+        api({
+          "/repos/o/r/commits/m1/pulls": [
+            { number: 3, merged_at: null, head: { sha: "zzz" } },
+            { number: 7, merged_at: "2026-11-30T10:00:00Z", head: { sha: "abc" } },
+          ],
+          [runs]: { workflow_runs: [{ id: 42 }] },
+        }),
+        "o/r",
+        "m1",
+      ),
+    ).toEqual({ pullRequest: 7, runId: 42 });
+  });
+
+  test("none for a direct push, or a pull request whose plan never succeeded", async () => {
+    expect(await findReviewedRun(api({ "/repos/o/r/commits/m1/pulls": [] }), "o/r", "m1")).toBe(
+      undefined,
     );
+    expect(
+      await findReviewedRun(
+        api({
+          "/repos/o/r/commits/m1/pulls": [
+            { number: 7, merged_at: "2026-11-30T10:00:00Z", head: { sha: "abc" } },
+          ],
+          [runs]: { workflow_runs: [] },
+        }),
+        "o/r",
+        "m1",
+      ),
+    ).toBe(undefined);
   });
 });
