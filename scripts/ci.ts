@@ -100,7 +100,7 @@ async function main([command, stack, ...options]: string[]): Promise<number> {
   const entry = stacks.find((s) => s.stack === stack);
   if (entry === undefined || !["plan", "comment", "apply"].includes(command)) {
     process.stderr.write(
-      `usage: ci.js stacks | plan|comment|apply <stack>; stacks: ${stacks.map((s) => s.stack).join(", ") || "(no ci in config)"}\n`,
+      `usage: ci.js stacks | reviewed-run | plan|comment <stack> | apply <stack> [--reviewed <file>]; stacks: ${stacks.map((s) => s.stack).join(", ") || "(no ci in config)"}\n`,
     );
     return 2;
   }
