@@ -53,6 +53,9 @@ class InlinePolicies extends NamedPolicies {
 
 /** IAM's size limit of a customer managed policy, whitespace excluded. */
 export const MANAGED_POLICY_MAX_CHARS = 6144;
+/** IAM's default quota on a role's trust policy ("Role trust policy length"), whitespace excluded. */
+export const TRUST_POLICY_MAX_CHARS = 2048;
+
 /** Attached managed policies a role may have by default. */
 export const MANAGED_POLICIES_PER_ROLE = 10;
 
@@ -167,10 +170,17 @@ export class IamRole extends Construct implements Grantee {
       }
       assertNoUnconditionedWildcard(s, this.node.path);
     }
+    const trustPolicy = renderPolicy(props.trustStatements);
+    const trustSize = estimatedPolicySize(trustPolicy);
+    if (!Token.isUnresolved(trustPolicy) && trustSize > TRUST_POLICY_MAX_CHARS) {
+      throw new Error(
+        `${this.node.path}: the trust policy of ${props.roleName} is about ${trustSize} characters; IAM allows ${TRUST_POLICY_MAX_CHARS} by default (quota "Role trust policy length"): name fewer principals`,
+      );
+    }
     this.role = new IamRoleResource(this, "role", {
       name: props.roleName,
       description: props.description,
-      assumeRolePolicy: renderPolicy(props.trustStatements),
+      assumeRolePolicy: trustPolicy,
       maxSessionDuration: props.maxSessionDuration ?? 3600,
       path: props.path,
     });

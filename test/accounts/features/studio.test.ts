@@ -259,6 +259,25 @@ describe("trust policies", () => {
     });
   });
 
+  test("more named roles than one trust policy holds fail at synthesis, naming the role", () => {
+    const arns = (who: string, n: number) =>
+      Array.from(
+        { length: n },
+        (_, i) => `arn:aws:iam::${String(100000000000 + i)}:role/${who}-${i}`,
+      );
+    const identity = (n: number) => ({
+      kind: "roles",
+      dataScientist: arns("ds", n),
+      teamAdmin: arns("lead", 1),
+      admin: arns("admin", 1),
+      modelApprover: arns("approver", 1),
+    });
+    expect(() => withSageMaker({ identity: identity(10) })).not.toThrow();
+    expect(() => withSageMaker({ identity: identity(20) })).toThrow(
+      /the trust policy of mlops-dev-data-scientist is about \d+ characters; IAM allows 2048/,
+    );
+  });
+
   test("the account itself only with MFA", () => {
     const stack = withSageMaker({ identity: { kind: "account-with-mfa" } });
     expect(trustOf(stack, "mlops-dev-ds-admin")).toEqual([
