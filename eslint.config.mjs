@@ -41,6 +41,20 @@ export default tseslint.config(
     },
   },
   {
+    // The synthesis launcher is plain CommonJS on purpose: it must run before anything is built.
+    files: ["scripts/synth.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        require: "readonly",
+        module: "readonly",
+        process: "readonly",
+        __dirname: "readonly",
+      },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     // Tests and the rule pack read synthesized Terraform JSON, which has no static type.
     files: ["test/**/*.ts", "modules/rules/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },

@@ -6,11 +6,39 @@
  * A bad config prints one line per problem and exits 1 without writing anything; so does a stack
  * with an unsuppressed rule error.
  */
+import { writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
 import { loadPlatformConfig, PlatformConfigError } from "./accounts/config/loader";
 import { defaultOutdir, RulePackError, synthesizePlatform } from "./accounts/synthesize";
 import { formatReport } from "./modules/rules/engine";
 
+/**
+ * SYNTH_BREAKDOWN=<file>: write how long each phase took (ms) to that file as JSON, for
+ * `npm run bench -- --breakdown`, with the peak resident memory so far (maxRssMib).
+ */
+function phaseClock(file: string | undefined) {
+  const phases: Record<string, number> = {
+    "node start": performance.nodeTiming.bootstrapComplete,
+    "module load": performance.now() - performance.nodeTiming.bootstrapComplete,
+  };
+  let last = performance.now();
+  return {
+    end(phase: string) {
+      const now = performance.now();
+      phases[phase] = now - last;
+      last = now;
+    },
+    write() {
+      if (file) {
+        const maxRssMib = process.resourceUsage().maxRSS / 1024;
+        writeFileSync(file, JSON.stringify({ ...phases, maxRssMib }));
+      }
+    },
+  };
+}
+
 async function main(): Promise<number> {
+  const clock = phaseClock(process.env.SYNTH_BREAKDOWN);
   let loaded;
   try {
     loaded = loadPlatformConfig(process.env);
@@ -21,9 +49,13 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+  clock.end("config");
   const outdir = defaultOutdir(process.env);
   try {
-    const { value: stacks, report } = await synthesizePlatform(loaded.config, outdir);
+    const { value: stacks, report } = await synthesizePlatform(loaded.config, outdir, {
+      onPhaseEnd: (phase) => clock.end(phase),
+    });
+    clock.write();
     process.stdout.write(`Rule pack report\n${formatReport(report)}\n`);
     process.stdout.write(
       `Synthesized ${stacks.length} stacks from ${loaded.source} into ${outdir}/stacks: ${stacks.join(", ")}\n`,

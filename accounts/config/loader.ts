@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
-import { parseDocument } from "yaml";
 import type { core } from "zod";
 import { platformConfigSchema, type PlatformConfig } from "./schema/platform";
 import { exampleConfig } from "./example";
@@ -107,7 +106,10 @@ export function readConfigFile(path: string): unknown {
       ]);
     }
   }
-  // YAML 1.2 core schema: `no` stays a string, duplicate keys are errors.
+  // YAML 1.2 core schema: `no` stays a string, duplicate keys are errors. The YAML parser is
+  // loaded only here, so synthesis of the example or a JSON config does not pay for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseDocument } = require("yaml") as typeof import("yaml");
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (document.errors.length > 0) {
     throw new PlatformConfigError(

@@ -9,7 +9,12 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { synthesizeAtomically, synthesizePlatform } from "../../accounts/synthesize";
+import { spawnSync } from "node:child_process";
+import {
+  OutputLockedError,
+  synthesizeAtomically,
+  synthesizePlatform,
+} from "../../accounts/synthesize";
 import { TerraformStack } from "../../modules/core/cdktf";
 import { exampleInput, parse } from "../helpers";
 
@@ -97,5 +102,53 @@ describe("synthesis", () => {
     expect(during).toMatch(/^Error: inside\n\s+at /);
     expect(Error.prepareStackTrace).toBe(before);
     expect(new Error("after").stack).toMatch(/^Error: after\n\s+at /);
+  });
+
+  test("a second synthesis into the same output refuses while the first holds the lock", async () => {
+    const out = join(work, "cdktf.out");
+    mkdirSync(out);
+    writeFileSync(join(out, "marker"), "previous");
+    mkdirSync(join(work, ".cdktf.out.lock"));
+    writeFileSync(join(work, ".cdktf.out.lock", "pid"), `${process.pid}\n`);
+    const attempt = synthesizeAtomically(out, () => "never built");
+    await expect(attempt).rejects.toThrow(OutputLockedError);
+    await expect(attempt).rejects.toThrow(
+      `another synthesis (process ${process.pid}) is writing this output; wait for it to finish. If no synthesis is running, delete ${join(work, ".cdktf.out.lock")}`,
+    );
+    expect(readFileSync(join(out, "marker"), "utf8")).toBe("previous");
+    expect(readdirSync(work).sort()).toEqual([".cdktf.out.lock", "cdktf.out"]);
+  });
+
+  test("a lock without a pid that is under a minute old counts as held", async () => {
+    mkdirSync(join(work, ".cdktf.out.lock"));
+    await expect(synthesizeAtomically(join(work, "cdktf.out"), () => 1)).rejects.toThrow(
+      OutputLockedError,
+    );
+  });
+
+  test("a lock and staging folders left by a killed run are cleaned up", async () => {
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
+    mkdirSync(join(work, ".cdktf.out.lock"));
+    writeFileSync(join(work, ".cdktf.out.lock", "pid"), `${dead}\n`);
+    mkdirSync(join(work, ".cdktf.out-staging-abc123"));
+    mkdirSync(join(work, ".cdktf.out-previous-99999"));
+    mkdirSync(join(work, ".other-staging-abc123")); // not ours: kept
+    const { value } = await synthesizeAtomically(join(work, "cdktf.out"), () => "built");
+    expect(value).toBe("built");
+    expect(readdirSync(work).sort()).toEqual([".other-staging-abc123", "cdktf.out"]);
+  });
+
+  test("the previous output is replaced by renames, never deleted before the new one is in", async () => {
+    const out = join(work, "cdktf.out");
+    mkdirSync(out);
+    writeFileSync(join(out, "marker"), "previous");
+    await synthesizeAtomically(out, () => {
+      // While the build runs, the old output is still whole and no set-aside copy exists.
+      expect(readFileSync(join(out, "marker"), "utf8")).toBe("previous");
+      expect(readdirSync(work).filter((e) => e.includes("previous"))).toEqual([]);
+    });
+    expect(existsSync(join(out, "marker"))).toBe(false);
+    expect(existsSync(join(out, "manifest.json"))).toBe(true);
+    expect(readdirSync(work)).toEqual(["cdktf.out"]);
   });
 });
