@@ -11,6 +11,7 @@ import { performance } from "node:perf_hooks";
 import { loadPlatformConfig, PlatformConfigError } from "./accounts/config/loader";
 import { defaultOutdir, RulePackError, synthesizePlatform } from "./accounts/synthesize";
 import { formatReport } from "./modules/rules/engine";
+import { PLATFORM_ACCOUNTS_ENV, selectedAccounts } from "./accounts/platform";
 
 /**
  * SYNTH_BREAKDOWN=<file>: write how long each phase took (ms) to that file as JSON, for
@@ -49,11 +50,17 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+  const selection = selectedAccounts(loaded.config, process.env[PLATFORM_ACCOUNTS_ENV]);
+  if (selection.problems.length > 0) {
+    process.stderr.write(`${selection.problems.join("\n")}\n`);
+    return 1;
+  }
   clock.end("config");
   const outdir = defaultOutdir(process.env);
   try {
     const { value: stacks, report } = await synthesizePlatform(loaded.config, outdir, {
       onPhaseEnd: (phase) => clock.end(phase),
+      accounts: selection.accounts,
     });
     clock.write();
     process.stdout.write(`Rule pack report\n${formatReport(report)}\n`);

@@ -15,11 +15,19 @@ export interface PlatformStacks {
 /**
  * One bootstrap stack and one account stack per account in config. Accounts differ only in
  * data: the stack class is chosen by the account's type, never by its name.
+ *
+ * `only` builds the stacks of those accounts alone. Every cross-account name is computed from
+ * the whole config, so each stack is the same as in a build of every account.
  */
-export function buildPlatform(scope: Construct, config: PlatformConfig): PlatformStacks {
+export function buildPlatform(
+  scope: Construct,
+  config: PlatformConfig,
+  only?: readonly string[],
+): PlatformStacks {
   const accounts: Record<string, PlatformStack> = {};
   const bootstraps: Record<string, BootstrapStack> = {};
   for (const [accountName, account] of Object.entries(config.accounts)) {
+    if (only !== undefined && !only.includes(accountName)) continue;
     const props = { config, accountName };
     bootstraps[accountName] = new BootstrapStack(scope, bootstrapStackId(accountName), props);
     accounts[accountName] =
@@ -31,4 +39,31 @@ export function buildPlatform(scope: Construct, config: PlatformConfig): Platfor
     accounts[accountName].addDependency(bootstraps[accountName]);
   }
   return { accounts, bootstraps };
+}
+
+/** The environment variable that names the accounts to synthesize (comma-separated). */
+export const PLATFORM_ACCOUNTS_ENV = "PLATFORM_ACCOUNTS";
+
+/**
+ * The accounts named by PLATFORM_ACCOUNTS (`dev,staging`), or undefined for every account. One
+ * line per problem: an unknown or repeated name.
+ */
+export function selectedAccounts(
+  config: PlatformConfig,
+  value: string | undefined,
+): { accounts?: string[]; problems: string[] } {
+  if (value === undefined || value.trim() === "") return { problems: [] };
+  const known = Object.keys(config.accounts);
+  const names = value.split(",").map((n) => n.trim());
+  const problems: string[] = [];
+  names.forEach((name, i) => {
+    if (!known.includes(name)) {
+      problems.push(
+        `${PLATFORM_ACCOUNTS_ENV}: ${JSON.stringify(name)} is not an account of the config; accounts: ${known.join(", ")}`,
+      );
+    } else if (names.indexOf(name) !== i) {
+      problems.push(`${PLATFORM_ACCOUNTS_ENV}: ${JSON.stringify(name)} is named twice`);
+    }
+  });
+  return { accounts: names, problems };
 }

@@ -62,6 +62,12 @@ export type SynthesisPhase = "construct tree" | "synth" | "rule pack" | "write";
 export interface SynthesisOptions {
   /** Called as each phase ends (the benchmark's breakdown times them). */
   readonly onPhaseEnd?: (phase: SynthesisPhase) => void;
+  /**
+   * Synthesize the stacks of these accounts only (and their bootstrap stacks); the output then
+   * holds exactly those.
+   * @default every account
+   */
+  readonly accounts?: readonly string[];
 }
 
 /** Another synthesis is writing the same output folder. */
@@ -236,7 +242,7 @@ export function synthesizePlatform(
   return synthesizeAtomically(
     outdir,
     (app) => {
-      const stacks = buildPlatform(app, config);
+      const stacks = buildPlatform(app, config, options.accounts);
       return [...Object.values(stacks.bootstraps), ...Object.values(stacks.accounts)].map(
         (s) => s.node.id,
       );

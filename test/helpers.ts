@@ -4,7 +4,10 @@ import { exampleConfig } from "../accounts/config/example";
 import { buildPlatform, type PlatformStacks } from "../accounts/platform";
 import { join, resolve } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "../modules/core/cdktf";
+import { tmpdir } from "node:os";
+// Test-only: the step of cdktf's synthesis that applies aspects (the flavour shims the path).
+import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { App, TerraformStack, Testing } from "../modules/core/cdktf";
 import type { PolicyDocument, PolicyStatement } from "../modules/iam/iam-policy";
 
 /** The repository's root folder, for tests that read files of the project. */
@@ -12,6 +15,14 @@ export const REPO_ROOT = resolve(__dirname, "..");
 
 /** Test fixtures: `configs/good`, `configs/bad`, `plans`. */
 export const FIXTURES = join(REPO_ROOT, "test", "fixtures");
+
+/** The outdir of every test App (test/global-setup.js makes it and removes it after the run). */
+export const TEST_OUTDIR = process.env.TEST_OUTDIR ?? join(tmpdir(), "mlops-tests");
+
+/** A cdktf App for tests: no stack traces, one shared outdir instead of a new temp dir each. */
+export function testApp(): App {
+  return Testing.app({ stackTraces: false, outdir: TEST_OUTDIR });
+}
 
 /** A deep copy of the example config input, to change in one test. */
 export function exampleInput(): PlatformConfigInput {
@@ -40,13 +51,35 @@ export interface SynthesizedPlatform {
 
 /** Builds and synthesizes (with validators) every stack of a platform. */
 export function synthPlatform(config: PlatformConfig = parse(exampleInput())): SynthesizedPlatform {
-  const app = Testing.app({ stackTraces: false });
+  const app = testApp();
   const stacks = buildPlatform(app, config);
   const json: Record<string, StackJson> = {};
   for (const stack of [...Object.values(stacks.bootstraps), ...Object.values(stacks.accounts)]) {
-    json[stack.node.id] = JSON.parse(Testing.synth(stack as TerraformStack, true));
+    json[stack.node.id] = synthStack(stack);
   }
   return { stacks, json };
+}
+
+/**
+ * What `Testing.synth(stack, true)` gives, parsed: aspects applied, validations run, the stack's
+ * Terraform JSON without cdktf's metadata. Testing.synth sorts every key by rebuilding each
+ * object once per key, which was most of the tests' synthesis time; key order does not matter
+ * to any assertion here.
+ */
+export function synthStack(stack: TerraformStack): StackJson {
+  invokeAspects(stack);
+  stack.runAllValidations();
+  return withoutMetadata(stack.toTerraform()) as StackJson;
+}
+
+function withoutMetadata(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutMetadata);
+  if (value === null || typeof value !== "object") return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (key !== "//") result[key] = withoutMetadata(item);
+  }
+  return result;
 }
 
 /** All resources of one type in a stack, by name. */
@@ -74,7 +107,7 @@ export function statement(doc: PolicyDocument, sid: string): PolicyStatement {
 
 /** A bare stack with an AWS provider, for testing one module on its own. */
 export function moduleTestStack(id = "test"): TerraformStack {
-  const stack = new TerraformStack(Testing.app({ stackTraces: false }), id);
+  const stack = new TerraformStack(testApp(), id);
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
   return stack;
 }

@@ -23,11 +23,6 @@ export function modelReaderRoleArns(config: PlatformConfig, dataScienceAccount: 
   return deploymentTargetsOf(config, dataScienceAccount).map((t) => t.modelExecutionRoleArn);
 }
 
-/** The targets' deployment roles: the data science account's deployer may assume these and no others. */
-export function deploymentRoleArns(config: PlatformConfig, dataScienceAccount: string): string[] {
-  return deploymentTargetsOf(config, dataScienceAccount).map((t) => t.modelDeploymentRoleArn);
-}
-
 /** Both roles of every target: the registry lets them read. */
 export function targetRoleArns(config: PlatformConfig, dataScienceAccount: string): string[] {
   return deploymentTargetsOf(config, dataScienceAccount).flatMap((t) => [

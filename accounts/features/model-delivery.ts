@@ -1,7 +1,7 @@
 import { viaService } from "../../modules/core/aws-environment";
 import type { DataScienceData } from "./data";
 import type { DataScienceAccountConfig } from "../config/schema/platform";
-import { deploymentRoleArns, deploymentTargetsOf, modelReaderRoleArns } from "./cross-account";
+import { deploymentTargetsOf, modelReaderRoleArns } from "./cross-account";
 import { IamRole } from "../../modules/iam/iam-role";
 import { serviceTrust } from "../../modules/iam/service-trust";
 import { denyModelApproval } from "../../modules/sagemaker/guardrails";
@@ -11,9 +11,6 @@ import {
   denyApprovalTagExceptApprover,
 } from "../../modules/sagemaker/promotion";
 import type { PlatformStack } from "../stacks/platform-stack";
-
-/** Exact role ARNs per allow statement: 40 of ~70 characters stay well under 6,144. */
-const ASSUMABLE_PER_POLICY = 40;
 
 /**
  * The data science side of model delivery, the deploy duty of the promotion path (README, "Model
@@ -30,7 +27,8 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
   const env = names.environment;
   const account = stack.account as DataScienceAccountConfig;
   const targets = deploymentTargetsOf(stack.config, stack.accountName);
-  const assumable = deploymentRoleArns(stack.config, stack.accountName);
+  const targetAccountIds = [...new Set(targets.map((t) => t.accountId))];
+  const deploymentRolePattern = `arn:${names.partition}:iam::*:role/${stack.config.prefix}-*-model-deployment`;
   const readers = modelReaderRoleArns(stack.config, stack.accountName);
   const prefix = account.sagemaker.modelArtifactsPrefix;
 
@@ -56,16 +54,20 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
     ],
   });
   for (const s of readTheRegistry(env)) deployer.addToPolicy(s);
-  // Exact ARNs, in chunks so each managed policy stays under IAM's size limit as targets grow.
-  for (let i = 0; i * ASSUMABLE_PER_POLICY < assumable.length; i++) {
+  // The targets' deployment roles, by name pattern in exactly the targets' accounts: one
+  // statement whatever the number of targets (an account id each), so the policy never outgrows
+  // IAM's quotas. As tight as listing each ARN: in those accounts only the platform's deploy
+  // role creates roles of that name, and each target's trust policy names this role exactly.
+  if (targets.length > 0) {
     deployer.addToPolicy(
       {
-        Sid: `AssumeTheTargetsDeploymentRoles${i + 1}`,
+        Sid: "AssumeTheTargetsDeploymentRoles",
         Effect: "Allow",
         Action: "sts:AssumeRole",
-        Resource: assumable.slice(i * ASSUMABLE_PER_POLICY, (i + 1) * ASSUMABLE_PER_POLICY),
+        Resource: deploymentRolePattern,
+        Condition: { StringEquals: { "aws:ResourceAccount": targetAccountIds } },
       },
-      i === 0 ? "deployment" : `deployment-${i + 1}`,
+      "deployment",
     );
   }
   deployer.addToPolicy(
@@ -75,9 +77,7 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
       Effect: "Deny",
       Action: "sts:AssumeRole",
       NotResource:
-        targets.length > 0
-          ? `arn:${names.partition}:iam::*:role/${stack.config.prefix}-*-model-deployment`
-          : names.roleArn("no-role-may-be-assumed"),
+        targets.length > 0 ? deploymentRolePattern : names.roleArn("no-role-may-be-assumed"),
     },
     "deployment-guard",
   );

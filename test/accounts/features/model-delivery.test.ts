@@ -4,14 +4,19 @@ import {
   bucketByName,
   findResource,
   keyByAlias,
+  parse,
   policyOf,
   resourcesOf,
   rolePolicy,
   statement,
   synthPlatform,
   synthWith,
+  testApp,
   trustOf,
 } from "../../helpers";
+import { buildPlatform } from "../../../accounts/platform";
+import { TerraformStack, Testing } from "../../../modules/core/cdktf";
+import { generatedPlatform } from "../../../scripts/generated-platform";
 
 const example = synthPlatform().json;
 const TARGETS: [string, string][] = [
@@ -244,10 +249,11 @@ describe("the data science side (deploy duty)", () => {
   test("the deployer may assume exactly the targets' deployment roles, and is denied any other", () => {
     expect(rolePolicy(dev, "mlops-dev-model-deployer", "deployment").Statement).toEqual([
       {
-        Sid: "AssumeTheTargetsDeploymentRoles1",
+        Sid: "AssumeTheTargetsDeploymentRoles",
         Effect: "Allow",
         Action: "sts:AssumeRole",
-        Resource: deploymentRoles,
+        Resource: "arn:aws:iam::*:role/mlops-*-model-deployment",
+        Condition: { StringEquals: { "aws:ResourceAccount": ["222222222222", "333333333333"] } },
       },
     ]);
     expect(rolePolicy(dev, "mlops-dev-model-deployer", "deployment-guard").Statement).toEqual([
@@ -312,23 +318,23 @@ describe("the data science side (deploy duty)", () => {
     }
   });
 
-  test("with many targets the exact ARNs spread over policies that fit IAM's limit", () => {
-    const json = synthWith((c) => {
-      for (let i = 1; i <= 85; i++) {
-        c.accounts[`t${i}`] = {
-          type: "deployment-target",
-          dataScienceAccount: "dev",
-          accountId: String(500000000000 + i),
-          vpc: { cidr: `10.${100 + i}.0.0/16` },
-        };
-      }
-    });
-    const lengths = ["deployment", "deployment-2", "deployment-3"].map(
-      (name) =>
-        (rolePolicy(json.dev, "mlops-dev-model-deployer", name).Statement[0].Resource as string[])
-          .length,
+  test("200 targets: the deployer has one policy and statement per duty, an account id per target", () => {
+    const input = generatedPlatform(200);
+    const built = buildPlatform(testApp(), parse(input), ["dev"]);
+    expect(Object.keys(built.accounts)).toEqual(["dev"]);
+    const dev = JSON.parse(Testing.synth(built.accounts.dev as TerraformStack));
+    const policies = Object.values(resourcesOf(dev, "aws_iam_policy")).filter((p: any) =>
+      p.name.startsWith("mlops-dev-model-deployer-"),
     );
-    expect(lengths).toEqual([40, 40, 7]);
+    expect(policies.map((p: any) => p.name).sort()).toEqual([
+      "mlops-dev-model-deployer-deployment",
+      "mlops-dev-model-deployer-deployment-guard",
+      "mlops-dev-model-deployer-permissions",
+    ]);
+    const assume = rolePolicy(dev, "mlops-dev-model-deployer", "deployment").Statement;
+    expect(assume).toHaveLength(1);
+    const ids = assume[0].Condition!.StringEquals["aws:ResourceAccount"];
+    expect(ids).toEqual(Array.from({ length: 200 }, (_, i) => String(400000000001 + i)));
   });
 
   test("the model bucket lets exactly the targets' model execution roles read approved artifacts", () => {
@@ -438,9 +444,9 @@ describe("config changes reach both sides", () => {
     expect(Object.values(resourcesOf(json.staging, "aws_iam_role")).map((r) => r.name)).toContain(
       "ml2-staging-model-execution",
     );
-    expect(
-      rolePolicy(json.dev, "ml2-dev-model-deployer", "deployment").Statement[0].Resource,
-    ).toContain("arn:aws:iam::222222222222:role/ml2-staging-model-deployment");
+    expect(rolePolicy(json.dev, "ml2-dev-model-deployer", "deployment").Statement[0].Resource).toBe(
+      "arn:aws:iam::*:role/ml2-*-model-deployment",
+    );
   });
 
   test("a renamed target account renames its roles everywhere", () => {
@@ -449,9 +455,23 @@ describe("config changes reach both sides", () => {
       delete c.accounts.prod;
       c.ci.github.environments = { production: "production" };
     });
-    expect(
-      rolePolicy(json.dev, "mlops-dev-model-deployer", "deployment").Statement[0].Resource,
-    ).toContain("arn:aws:iam::333333333333:role/mlops-production-model-deployment");
+    const pattern = rolePolicy(json.dev, "mlops-dev-model-deployer", "deployment").Statement[0]
+      .Resource as string;
+    const role = findResource(json.production, "aws_iam_role", (r) =>
+      r.name.endsWith("-model-deployment"),
+    )[1];
+    expect(role.name).toBe("mlops-production-model-deployment");
+    // IAM's wildcard match of the deployer's pattern against the renamed target's role ARN.
+    const glob = new RegExp(
+      `^${pattern
+        .split("*")
+        .map((p) => p.replace(/[.?+^$()[\]{}|\\]/g, "\\$&"))
+        .join(".*")}$`,
+    );
+    expect(glob.test("arn:aws:iam::333333333333:role/mlops-production-model-deployment")).toBe(
+      true,
+    );
+    expect(glob.test("arn:aws:iam::333333333333:role/mlops-production-model-deployer")).toBe(false);
   });
 
   test("a configured external id, data key ARN, artifact prefix and ECR repositories", () => {

@@ -1,0 +1,1 @@
+export * from "cdktn/lib/synthesize/synthesizer";

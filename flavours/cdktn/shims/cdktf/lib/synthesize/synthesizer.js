@@ -1,0 +1,1 @@
+module.exports = require("cdktn/lib/synthesize/synthesizer");
