@@ -41,8 +41,8 @@ export default tseslint.config(
     },
   },
   {
-    // The synthesis launcher is plain CommonJS on purpose: it must run before anything is built.
-    files: ["scripts/synth.cjs"],
+    // Plain CommonJS on purpose: the synthesis launcher runs before anything is built, jest loads its global setup as is.
+    files: ["scripts/synth.cjs", "test/global-setup.js", "test/global-teardown.js"],
     languageOptions: {
       sourceType: "commonjs",
       globals: {
