@@ -18,15 +18,36 @@ export function deploymentTargetsOf(
     .map(([name]) => new AccountNames(namingInput(config, name)));
 }
 
-/** Model execution roles of those targets: they read the model artifacts and the registry. */
-export function modelReaderRoleArns(config: PlatformConfig, dataScienceAccount: string): string[] {
-  return deploymentTargetsOf(config, dataScienceAccount).map((t) => t.modelExecutionRoleArn);
+/**
+ * The targets' roles of one kind, named without listing them: the platform's name pattern for
+ * that role (`arn:<partition>:iam::*:role/<prefix>-*-model-execution`) in exactly the targets'
+ * accounts. A policy holding this grows by one account id per target, not by a role ARN (or a
+ * statement) per target, so it stays within AWS's policy size quotas at hundreds of targets.
+ *
+ * As tight as listing every ARN: in a target account only the platform's Terraform deploy role
+ * creates roles of the platform's names (whoever else could create one could equally rewrite the
+ * real role's trust policy), and a principal of any other account never matches the account
+ * condition.
+ */
+export interface TargetRoles {
+  /** The targets' account ids, each once, in config order. */
+  readonly accountIds: string[];
+  /** ARN pattern of the role in every target (IAM's `*` wildcard, for `ArnLike`). */
+  readonly arnPattern: string;
 }
 
-/** Both roles of every target: the registry lets them read. */
-export function targetRoleArns(config: PlatformConfig, dataScienceAccount: string): string[] {
-  return deploymentTargetsOf(config, dataScienceAccount).flatMap((t) => [
-    t.modelExecutionRoleArn,
-    t.modelDeploymentRoleArn,
-  ]);
+/** The role every deployment target has, by the suffix of its name. */
+export type TargetRoleKind = "model-execution" | "model-deployment";
+
+export function targetRoles(
+  config: PlatformConfig,
+  dataScienceAccount: string,
+  kind: TargetRoleKind,
+): TargetRoles {
+  const targets = deploymentTargetsOf(config, dataScienceAccount);
+  const partition = new AccountNames(namingInput(config, dataScienceAccount)).partition;
+  return {
+    accountIds: [...new Set(targets.map((t) => t.accountId))],
+    arnPattern: `arn:${partition}:iam::*:role/${config.prefix}-*-${kind}`,
+  };
 }

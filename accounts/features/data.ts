@@ -6,7 +6,7 @@ import { KmsKey } from "../../modules/kms/kms-key";
 import { SecureBucket, type SecureBucketProps } from "../../modules/storage/secure-bucket";
 import { bucketLifecycle, type BucketConfig } from "../config/schema/buckets";
 import type { DataScienceAccountConfig } from "../config/schema/platform";
-import { modelReaderRoleArns } from "./cross-account";
+import { deploymentTargetsOf, targetRoles } from "./cross-account";
 import type { AccountNetwork } from "./network";
 import type { PlatformStack } from "../stacks/platform-stack";
 
@@ -75,12 +75,15 @@ export function addDataScienceData(stack: PlatformStack, network: AccountNetwork
     names.modelBucketName,
     account.buckets?.models,
     {
-      // Deployment targets read models from their own VPCs: they are named by exact role ARN.
+      // Deployment targets read models from their own VPCs: their model execution roles, by the
+      // platform's name pattern (one entry for every target; what they may do is the allows').
       vpcEndpointOnly: {
         vpcEndpointId,
         exemptPrincipalArns: [
           names.deployRoleArn,
-          ...modelReaderRoleArns(stack.config, stack.accountName),
+          ...(deploymentTargetsOf(stack.config, stack.accountName).length > 0
+            ? [targetRoles(stack.config, stack.accountName, "model-execution").arnPattern]
+            : []),
         ],
       },
       objectLock: lockDays === undefined ? undefined : { retentionDays: lockDays },

@@ -1,7 +1,7 @@
 import { viaService } from "../../modules/core/aws-environment";
 import type { DataScienceData } from "./data";
 import type { DataScienceAccountConfig } from "../config/schema/platform";
-import { deploymentTargetsOf, modelReaderRoleArns } from "./cross-account";
+import { deploymentTargetsOf, targetRoles } from "./cross-account";
 import { IamRole } from "../../modules/iam/iam-role";
 import { serviceTrust } from "../../modules/iam/service-trust";
 import { denyModelApproval } from "../../modules/sagemaker/guardrails";
@@ -27,9 +27,8 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
   const env = names.environment;
   const account = stack.account as DataScienceAccountConfig;
   const targets = deploymentTargetsOf(stack.config, stack.accountName);
-  const targetAccountIds = [...new Set(targets.map((t) => t.accountId))];
-  const deploymentRolePattern = `arn:${names.partition}:iam::*:role/${stack.config.prefix}-*-model-deployment`;
-  const readers = modelReaderRoleArns(stack.config, stack.accountName);
+  const deploymentRoles = targetRoles(stack.config, stack.accountName, "model-deployment");
+  const modelReaders = targetRoles(stack.config, stack.accountName, "model-execution");
   const prefix = account.sagemaker.modelArtifactsPrefix;
 
   const deployer = new IamRole(stack, "model-deployer-role", {
@@ -64,8 +63,8 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
         Sid: "AssumeTheTargetsDeploymentRoles",
         Effect: "Allow",
         Action: "sts:AssumeRole",
-        Resource: deploymentRolePattern,
-        Condition: { StringEquals: { "aws:ResourceAccount": targetAccountIds } },
+        Resource: deploymentRoles.arnPattern,
+        Condition: { StringEquals: { "aws:ResourceAccount": deploymentRoles.accountIds } },
       },
       "deployment",
     );
@@ -77,7 +76,7 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
       Effect: "Deny",
       Action: "sts:AssumeRole",
       NotResource:
-        targets.length > 0 ? deploymentRolePattern : names.roleArn("no-role-may-be-assumed"),
+        targets.length > 0 ? deploymentRoles.arnPattern : names.roleArn("no-role-may-be-assumed"),
     },
     "deployment-guard",
   );
@@ -90,16 +89,20 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
     denyApprovalTagExceptApprover(data.modelBucket.bucketArn, names.modelApproverRoleArn),
   );
 
-  if (readers.length > 0) {
-    const accounts = [
-      ...new Set(targets.map((t) => `arn:${names.partition}:iam::${t.accountId}:root`)),
-    ];
-    const onlyTheModelRoles = { ArnEquals: { "aws:PrincipalArn": readers } };
+  if (targets.length > 0) {
+    // Any principal, but only the targets' model execution roles in exactly the targets'
+    // accounts: an account id per target, never a role ARN per target (bucket policies hold
+    // 20 KB). A fixed aws:PrincipalAccount list keeps the statements non-public for S3's Block
+    // Public Access.
+    const onlyTheModelRoles = {
+      StringEquals: { "aws:PrincipalAccount": modelReaders.accountIds },
+      ArnLike: { "aws:PrincipalArn": modelReaders.arnPattern },
+    };
     const bucket = data.modelBucket;
     bucket.addToResourcePolicy({
       Sid: "DeploymentTargetsListModelArtifacts",
       Effect: "Allow",
-      Principal: { AWS: accounts },
+      Principal: { AWS: "*" },
       Action: "s3:ListBucket",
       Resource: bucket.bucketArn,
       Condition: { ...onlyTheModelRoles, StringLike: { "s3:prefix": [prefix, `${prefix}*`] } },
@@ -107,7 +110,7 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
     bucket.addToResourcePolicy({
       Sid: "DeploymentTargetsFindTheModelBucket",
       Effect: "Allow",
-      Principal: { AWS: accounts },
+      Principal: { AWS: "*" },
       Action: "s3:GetBucketLocation",
       Resource: bucket.bucketArn,
       Condition: onlyTheModelRoles,
@@ -115,20 +118,29 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
     bucket.addToResourcePolicy({
       Sid: "DeploymentTargetsReadApprovedModelArtifacts",
       Effect: "Allow",
-      Principal: { AWS: accounts },
+      Principal: { AWS: "*" },
       Action: ["s3:GetObject", "s3:GetObjectVersion"],
       Resource: `${bucket.bucketArn}/${prefix}*`,
-      Condition: { ...onlyTheModelRoles, ...approvedArtifactsOnly() },
+      Condition: {
+        ...onlyTheModelRoles,
+        StringEquals: {
+          ...onlyTheModelRoles.StringEquals,
+          ...approvedArtifactsOnly().StringEquals,
+        },
+      },
     });
     data.dataKey.addToPolicy({
       Sid: "DeploymentTargetsDecryptModelArtifacts",
       Effect: "Allow",
-      Principal: { AWS: accounts },
+      Principal: { AWS: "*" },
       Action: ["kms:Decrypt", "kms:DescribeKey"],
       Resource: "*",
       Condition: {
-        ...onlyTheModelRoles,
-        StringEquals: { "kms:ViaService": viaService(env, "s3") },
+        StringEquals: {
+          "kms:CallerAccount": modelReaders.accountIds,
+          "kms:ViaService": viaService(env, "s3"),
+        },
+        ArnLike: { "aws:PrincipalArn": modelReaders.arnPattern },
       },
     });
   }

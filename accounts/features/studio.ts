@@ -26,7 +26,7 @@ import { StudioDomain } from "../../modules/sagemaker/studio-domain";
 import type { DataScienceData } from "./data";
 import type { AccountNetwork } from "./network";
 import type { DataScienceAccountConfig } from "../config/schema/platform";
-import { targetRoleArns } from "./cross-account";
+import { deploymentTargetsOf, targetRoles } from "./cross-account";
 import type { PlatformStack } from "../stacks/platform-stack";
 
 export interface DataScienceStudio {
@@ -275,7 +275,7 @@ export function addStudio(
     environment: env,
     groupNames: config.modelPackageGroups,
     // The targets' roles create models from approved versions: both may read the registry.
-    readerRoleArns: targetRoleArns(stack.config, stack.accountName),
+    readers: registryReaders(stack),
   });
 
   const projects = config.projects
@@ -322,5 +322,18 @@ export function addStudio(
     domain,
     registry,
     projects,
+  };
+}
+
+/** The targets' model execution and deployment roles, which read the registry. */
+function registryReaders(
+  stack: PlatformStack,
+): { accountIds: string[]; principalArnPatterns: string[] } | undefined {
+  if (deploymentTargetsOf(stack.config, stack.accountName).length === 0) return undefined;
+  const execution = targetRoles(stack.config, stack.accountName, "model-execution");
+  const deployment = targetRoles(stack.config, stack.accountName, "model-deployment");
+  return {
+    accountIds: execution.accountIds,
+    principalArnPatterns: [execution.arnPattern, deployment.arnPattern],
   };
 }

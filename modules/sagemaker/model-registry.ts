@@ -10,25 +10,29 @@ export interface ModelRegistryProps {
   readonly groupNames: string[];
   /**
    * Roles of other accounts that deploy the registered models (the deployment targets' model
-   * execution roles), by exact ARN.
+   * execution and deployment roles): ARN patterns (`arn:aws:iam::*:role/mlops-*-model-execution`)
+   * honoured only in exactly these accounts, so the policy grows by an account per target, not
+   * by role ARNs.
    * @default no cross-account access
    */
-  readonly readerRoleArns?: string[];
+  readonly readers?: {
+    readonly accountIds: string[];
+    readonly principalArnPatterns: string[];
+  };
 }
 
 /**
  * Model package groups, protected from destroy, each with a resource policy that lets the named
  * roles of other accounts describe and list its versions and create models from them. The
- * policy names each role's account principal with an exact `aws:PrincipalArn`, so it applies
- * before those accounts are deployed.
+ * policy names each account's principal and the roles by `aws:PrincipalArn` pattern, so it
+ * applies before those accounts are deployed.
  */
 export class ModelRegistry extends Construct {
   readonly groups: Record<string, SagemakerModelPackageGroup> = {};
 
   constructor(scope: Construct, id: string, props: ModelRegistryProps) {
     super(scope, id);
-    const readers = props.readerRoleArns ?? [];
-    const accounts = [...new Set(readers.map((r) => r.split(":")[4]))];
+    const accounts = props.readers?.accountIds ?? [];
     for (const name of props.groupNames) {
       const group = new SagemakerModelPackageGroup(this, `group-${name}`, {
         modelPackageGroupName: name,
@@ -36,11 +40,11 @@ export class ModelRegistry extends Construct {
         lifecycle: { preventDestroy: true },
       });
       this.groups[name] = group;
-      if (readers.length === 0) continue;
+      if (accounts.length === 0) continue;
       const principal = {
         AWS: accounts.map((a) => `arn:${props.environment.partition}:iam::${a}:root`),
       };
-      const condition = { ArnEquals: { "aws:PrincipalArn": readers } };
+      const condition = { ArnLike: { "aws:PrincipalArn": props.readers!.principalArnPatterns } };
       new SagemakerModelPackageGroupPolicy(this, `policy-${name}`, {
         modelPackageGroupName: group.modelPackageGroupName,
         resourcePolicy: renderPolicy([

@@ -24,6 +24,17 @@ const TARGETS: [string, string][] = [
   ["prod", "333333333333"],
 ];
 const DEPLOYER = "arn:aws:iam::111111111111:role/mlops-dev-model-deployer";
+const EXECUTION_ROLE_PATTERN = "arn:aws:iam::*:role/mlops-*-model-execution";
+
+/** IAM's `*` (any characters) and `?` (one character) wildcard match of an ARN pattern. */
+function iamWildcardMatch(pattern: string, arn: string): boolean {
+  const regex = pattern
+    .split("")
+    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^$()[\]{}|\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${regex}$`).test(arn);
+}
+
 const APPROVED_ONLY = { StringEquals: { "s3:ExistingObjectTag/model-approval": "Approved" } };
 
 describe.each(TARGETS)("%s account (host duty)", (account, accountId) => {
@@ -318,7 +329,7 @@ describe("the data science side (deploy duty)", () => {
     }
   });
 
-  test("200 targets: the deployer has one policy and statement per duty, an account id per target", () => {
+  test("200 targets: one assume statement with an account id per target, every policy within quota", () => {
     const input = generatedPlatform(200);
     const built = buildPlatform(testApp(), parse(input), ["dev"]);
     expect(Object.keys(built.accounts)).toEqual(["dev"]);
@@ -335,22 +346,54 @@ describe("the data science side (deploy duty)", () => {
     expect(assume).toHaveLength(1);
     const ids = assume[0].Condition!.StringEquals["aws:ResourceAccount"];
     expect(ids).toEqual(Array.from({ length: 200 }, (_, i) => String(400000000001 + i)));
+
+    // Every policy that names the targets stays within its AWS quota, with room to spare.
+    const largest = (type: string, attribute: string) =>
+      Math.max(...Object.values(resourcesOf(dev, type)).map((r: any) => r[attribute].length));
+    expect(largest("aws_s3_bucket_policy", "policy")).toBeLessThan(14_000); // S3: 20,480
+    expect(largest("aws_kms_key", "policy")).toBeLessThan(10_000); // KMS: 32,768
+    expect(largest("aws_sagemaker_model_package_group_policy", "resource_policy")).toBeLessThan(
+      15_000,
+    ); // SageMaker: 20,480
+    expect(largest("aws_iam_policy", "policy")).toBeLessThan(6_144); // IAM managed policy
+    const attachments = Object.values(resourcesOf(dev, "aws_iam_role_policy_attachment")) as any[];
+    const perRole = new Map<string, number>();
+    for (const a of attachments) perRole.set(a.role, (perRole.get(a.role) ?? 0) + 1);
+    const [deployerKey] = findResource(
+      dev,
+      "aws_iam_role",
+      (r) => r.name === "mlops-dev-model-deployer",
+    );
+    expect(perRole.get(`\${aws_iam_role.${deployerKey}.name}`)).toBe(3);
+    expect(Math.max(...perRole.values())).toBeLessThanOrEqual(10); // IAM: 10 per role
   });
 
   test("the model bucket lets exactly the targets' model execution roles read approved artifacts", () => {
     const bucket = bucketByName(dev, "mlops-dev-models-111111111111-eu-west-1");
     const policy = policyOf(bucket.config("aws_s3_bucket_policy"));
     const arn = `\${aws_s3_bucket.${bucket.name}.arn}`;
-    const principal = { AWS: ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"] };
-    const onlyTheModelRoles = { ArnEquals: { "aws:PrincipalArn": executionRoles } };
+    const principal = { AWS: "*" };
+    const targetAccounts = { "aws:PrincipalAccount": ["222222222222", "333333333333"] };
+    const onlyTheModelRoles = {
+      StringEquals: targetAccounts,
+      ArnLike: { "aws:PrincipalArn": EXECUTION_ROLE_PATTERN },
+    };
     expect(statement(policy, "DeploymentTargetsReadApprovedModelArtifacts")).toEqual({
       Sid: "DeploymentTargetsReadApprovedModelArtifacts",
       Effect: "Allow",
       Principal: principal,
       Action: ["s3:GetObject", "s3:GetObjectVersion"],
       Resource: `${arn}/models/*`,
-      Condition: { ...onlyTheModelRoles, ...APPROVED_ONLY },
+      Condition: {
+        StringEquals: { ...targetAccounts, ...APPROVED_ONLY.StringEquals },
+        ArnLike: { "aws:PrincipalArn": EXECUTION_ROLE_PATTERN },
+      },
     });
+    // The pattern matches each target's execution role and no other role of the platform.
+    for (const arn of executionRoles)
+      expect(iamWildcardMatch(EXECUTION_ROLE_PATTERN, arn)).toBe(true);
+    for (const arn of [...deploymentRoles, DEPLOYER])
+      expect(iamWildcardMatch(EXECUTION_ROLE_PATTERN, arn)).toBe(false);
     expect(statement(policy, "DeploymentTargetsFindTheModelBucket")).toEqual({
       Sid: "DeploymentTargetsFindTheModelBucket",
       Effect: "Allow",
@@ -394,12 +437,15 @@ describe("the data science side (deploy duty)", () => {
     expect(statement(policyOf(key), "DeploymentTargetsDecryptModelArtifacts")).toEqual({
       Sid: "DeploymentTargetsDecryptModelArtifacts",
       Effect: "Allow",
-      Principal: { AWS: ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"] },
+      Principal: { AWS: "*" },
       Action: ["kms:Decrypt", "kms:DescribeKey"],
       Resource: "*",
       Condition: {
-        ArnEquals: { "aws:PrincipalArn": executionRoles },
-        StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
+        StringEquals: {
+          "kms:CallerAccount": ["222222222222", "333333333333"],
+          "kms:ViaService": "s3.eu-west-1.amazonaws.com",
+        },
+        ArnLike: { "aws:PrincipalArn": EXECUTION_ROLE_PATTERN },
       },
     });
   });
@@ -461,17 +507,12 @@ describe("config changes reach both sides", () => {
       r.name.endsWith("-model-deployment"),
     )[1];
     expect(role.name).toBe("mlops-production-model-deployment");
-    // IAM's wildcard match of the deployer's pattern against the renamed target's role ARN.
-    const glob = new RegExp(
-      `^${pattern
-        .split("*")
-        .map((p) => p.replace(/[.?+^$()[\]{}|\\]/g, "\\$&"))
-        .join(".*")}$`,
-    );
-    expect(glob.test("arn:aws:iam::333333333333:role/mlops-production-model-deployment")).toBe(
-      true,
-    );
-    expect(glob.test("arn:aws:iam::333333333333:role/mlops-production-model-deployer")).toBe(false);
+    expect(
+      iamWildcardMatch(pattern, "arn:aws:iam::333333333333:role/mlops-production-model-deployment"),
+    ).toBe(true);
+    expect(
+      iamWildcardMatch(pattern, "arn:aws:iam::333333333333:role/mlops-production-model-deployer"),
+    ).toBe(false);
   });
 
   test("a configured external id, data key ARN, artifact prefix and ECR repositories", () => {

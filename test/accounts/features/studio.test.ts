@@ -704,17 +704,16 @@ describe("model registry", () => {
     });
   });
 
-  test("staging's and prod's model roles may read versions and create models, by exact ARN", () => {
+  test("staging's and prod's model roles may read versions and create models, by name pattern in their accounts", () => {
     const policy = JSON.parse(
       findResource(dev, "aws_sagemaker_model_package_group_policy", () => true)[1].resource_policy,
     );
+    // Only the targets' accounts (the principals) and only the platform's two target roles.
     const condition = {
-      ArnEquals: {
+      ArnLike: {
         "aws:PrincipalArn": [
-          "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
-          "arn:aws:iam::222222222222:role/mlops-staging-model-deployment",
-          "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
-          "arn:aws:iam::333333333333:role/mlops-prod-model-deployment",
+          "arn:aws:iam::*:role/mlops-*-model-execution",
+          "arn:aws:iam::*:role/mlops-*-model-deployment",
         ],
       },
     };
