@@ -178,6 +178,11 @@ export class AccountNames {
     return `${this.stem}-user-${profile}`;
   }
 
+  /** Every dedicated per-user execution role of this account, as an IAM ARN pattern. */
+  get userExecutionRoleArnPattern(): string {
+    return this.roleArn(this.userExecutionRoleName("*"));
+  }
+
   personaRoleName(persona: "data-scientist" | "team-admin" | "admin" | "model-approver"): string {
     return `${this.stem}-${persona === "admin" ? "ds-admin" : persona}`;
   }

@@ -1,5 +1,5 @@
 import { viaService } from "../../modules/core/aws-environment";
-import { IamRole } from "../../modules/iam/iam-role";
+import { IamRole, type Grantee } from "../../modules/iam/iam-role";
 import { KMS_ENCRYPT_DECRYPT_ACTIONS } from "../../modules/kms/kms-key";
 import { ModelRegistry } from "../../modules/sagemaker/model-registry";
 import { personaTrust, type Persona } from "../../modules/iam/persona-trust";
@@ -94,12 +94,26 @@ export function addStudio(
     );
   }
 
+  // Dedicated per-user roles are named in every policy by one pattern of their names, never one
+  // ARN each, so no policy grows with the number of Studio users. The pattern matches exactly
+  // them: only the platform names roles `<prefix>-<account>-user-*` (a config check keeps other
+  // accounts' names clear of it).
+  const userRoles = Object.values(userExecutionRoles);
+  const studioUsers: Grantee | undefined =
+    userRoles.length === 0
+      ? undefined
+      : {
+          principalArn: names.userExecutionRoleArnPattern,
+          grantLabel: "StudioUsers",
+          addToPrincipalPolicy: (s) => userRoles.forEach((r) => r.addToPrincipalPolicy(s)),
+        };
+
   // The roles SageMaker may be handed: never any other role, never to another service.
   const sageMakerRoleArns = [
     names.roleArn(names.studioExecutionRoleName),
     names.roleArn(names.teamAdminExecutionRoleName),
     names.roleArn(names.pipelineExecutionRoleName),
-    ...Object.keys(userExecutionRoles).map((p) => names.roleArn(names.userExecutionRoleName(p))),
+    ...(studioUsers ? [studioUsers.principalArn] : []),
   ];
 
   const executionRoles: [IamRole, { studio: boolean }][] = [
@@ -134,6 +148,19 @@ export function addStudio(
           })),
         });
 
+  // The buckets: each shared role by its ARN, the per-user roles together by their pattern (each
+  // user role gets the identity statements; the key policies name the pattern once).
+  const grantees: Grantee[] = [
+    studioExecutionRole,
+    teamAdminExecutionRole,
+    pipelineExecutionRole,
+    ...(studioUsers ? [studioUsers] : []),
+  ];
+  for (const grantee of grantees) {
+    data.dataBucket.grantReadWrite(grantee);
+    data.modelBucket.grantReadWrite(grantee);
+    data.mlflowBucket.grantReadWrite(grantee);
+  }
   for (const [role, { studio }] of executionRoles) {
     for (const s of sageMakerWorkStatements(env)) role.addToPolicy(s, "sagemaker");
     for (const s of sageMakerRuntimeStatements(env, { subnetIds, securityGroupIds }))
@@ -142,9 +169,6 @@ export function addStudio(
     if (studio && domain)
       for (const s of studioAppStatements(env, domain.domainId)) role.addToPolicy(s, "runtime");
     for (const s of [...guardrails, ...buildDutyLimits]) role.addToPolicy(s, GUARDRAILS_POLICY);
-    data.dataBucket.grantReadWrite(role);
-    data.modelBucket.grantReadWrite(role);
-    data.mlflowBucket.grantReadWrite(role);
     // Volumes (studio key, through SageMaker and EBS) and job output (data key, through SageMaker).
     role.addToPrincipalPolicy({
       Sid: "UseTheVolumeAndOutputKeys",
@@ -158,7 +182,7 @@ export function addStudio(
       },
     });
   }
-  const executionArns = executionRoles.map(([r]) => r.principalArn);
+  const executionArns = grantees.map((g) => g.principalArn);
   data.studioKey.grantThroughService(
     "SageMakerVolumes",
     executionArns,

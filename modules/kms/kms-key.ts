@@ -24,18 +24,37 @@ function throughService(
   service: string | string[],
   env: AwsEnvironment,
 ): PolicyStatement {
+  const condition = {
+    StringEquals: {
+      "kms:ViaService": viaServices(env, service),
+      "kms:CallerAccount": env.accountId,
+    },
+  };
+  if (!principalArns.some((arn) => arn.includes("*"))) {
+    return {
+      Sid: sid,
+      Effect: "Allow",
+      Principal: { AWS: principalArns },
+      Action: actions,
+      Resource: "*",
+      Condition: condition,
+    };
+  }
+  // A key policy's Principal takes no wildcards: a pattern of this account's role names is the
+  // account principal narrowed to the listed ARNs and patterns.
+  const root = `arn:${env.partition}:iam::${env.accountId}:root`;
+  for (const arn of principalArns) {
+    if (!Token.isUnresolved(arn) && arn.split(":")[4] !== env.accountId) {
+      throw new Error(`${sid}: ${arn} is not a role of this account (${env.accountId})`);
+    }
+  }
   return {
     Sid: sid,
     Effect: "Allow",
-    Principal: { AWS: principalArns },
+    Principal: { AWS: root },
     Action: actions,
     Resource: "*",
-    Condition: {
-      StringEquals: {
-        "kms:ViaService": viaServices(env, service),
-        "kms:CallerAccount": env.accountId,
-      },
-    },
+    Condition: { ...condition, ArnLike: { "aws:PrincipalArn": principalArns } },
   };
 }
 

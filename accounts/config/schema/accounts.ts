@@ -115,7 +115,100 @@ export function checkAccounts(config: PlatformConfig, ctx: ConfigIssues): void {
   }
 }
 
+interface PlatformRole {
+  readonly owner: string;
+  readonly accountId: string;
+  readonly role: string;
+  /** A dedicated Studio user role (`<stem>-user-<profile>`), or any other platform role. */
+  readonly user: boolean;
+}
+
+/** Every IAM role name the platform creates, with its config account and AWS account id. */
+function platformRoles(config: PlatformConfig): PlatformRole[] {
+  const roles: PlatformRole[] = [];
+  for (const [owner, account] of Object.entries(config.accounts)) {
+    if (!/^\d{12}$/.test(account.accountId)) continue;
+    const names = new AccountNames(namingInput(config, owner));
+    const add = (role: string, user: boolean) =>
+      roles.push({ owner, accountId: account.accountId, role, user });
+    for (const owned of ownedNames(names)) if (owned.kind === "IAM role") add(owned.name, false);
+    for (const domain of account.type === "data-science"
+      ? (account.sagemaker?.domains ?? [])
+      : []) {
+      for (const profile of domain.userProfiles) {
+        if (profile.dedicatedExecutionRole) add(names.userExecutionRoleName(profile.name), true);
+      }
+    }
+  }
+  return roles;
+}
+
+/**
+ * Policies name some roles by a pattern of their names instead of one ARN each (README,
+ * "Policies that do not grow"): a data science account's Studio user roles
+ * (`<prefix>-<account>-user-*`) and the targets' model roles (`<prefix>-*-model-execution`,
+ * `<prefix>-*-model-deployment`, in the targets' AWS accounts). No other role the platform
+ * creates in the same AWS account may match one, or it would get those roles' access.
+ */
+function checkRolePatterns(config: PlatformConfig, ctx: ConfigIssues): void {
+  const roles = platformRoles(config);
+  // One line per account and pattern, naming the first offending role and how many more.
+  const offenders = new Map<
+    string,
+    { owner: string; accountId: string; shown: string; by: string; roles: string[] }
+  >();
+  for (const [owner, account] of Object.entries(config.accounts)) {
+    const stem = new AccountNames(namingInput(config, owner)).stem;
+    const patterns: {
+      shown: string;
+      matches: (r: PlatformRole) => boolean;
+      meant: (r: PlatformRole) => boolean;
+    }[] =
+      account.type === "data-science"
+        ? [
+            {
+              shown: `${stem}-user-*`,
+              matches: (r) => r.role.startsWith(`${stem}-user-`),
+              meant: (r) => r.user && r.owner === owner,
+            },
+          ]
+        : ["-model-execution", "-model-deployment"].map((suffix) => ({
+            shown: `${config.prefix}-*${suffix}`,
+            matches: (r: PlatformRole) =>
+              r.role.startsWith(`${config.prefix}-`) && r.role.endsWith(suffix),
+            meant: (r: PlatformRole) =>
+              !r.user &&
+              config.accounts[r.owner].type === "deployment-target" &&
+              r.role === `${new AccountNames(namingInput(config, r.owner)).stem}${suffix}`,
+          }));
+    for (const pattern of patterns) {
+      for (const r of roles) {
+        if (r.accountId !== account.accountId || !pattern.matches(r) || pattern.meant(r)) continue;
+        const key = `${r.owner} ${pattern.shown}`;
+        const entry = offenders.get(key) ?? {
+          owner: r.owner,
+          accountId: r.accountId,
+          shown: pattern.shown,
+          by: owner,
+          roles: [],
+        };
+        if (!entry.roles.includes(r.role)) entry.roles.push(r.role);
+        offenders.set(key, entry);
+      }
+    }
+  }
+  for (const o of offenders.values()) {
+    const more = o.roles.length > 1 ? ` and ${o.roles.length - 1} more of its roles` : "";
+    ctx.addIssue({
+      code: "custom",
+      path: ["accounts", o.owner],
+      message: `would create IAM role ${o.roles[0]}${more} in account ${o.accountId}, matching ${o.shown}, the pattern policies use to name accounts.${o.by}'s ${o.shown.endsWith("*") ? "Studio user" : "model"} roles; rename the account or the Studio user profile`,
+    });
+  }
+}
+
 export function checkNames(config: PlatformConfig, ctx: ConfigIssues): void {
+  checkRolePatterns(config, ctx);
   // Names that must be unique within one AWS account (IAM roles, KMS aliases, tables) or
   // globally (buckets). Grouping by account id catches two config accounts that share an id.
   const seen = new Map<string, string>();

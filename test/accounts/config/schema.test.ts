@@ -213,6 +213,12 @@ describe("bad config fixtures", () => {
       'accounts.dev.datasetAccess[0].prefixes[0]: "datasets" must be path segments each ending in "/", such as "datasets/"',
     ],
     "duplicate-key.yaml": ["not valid YAML: Map keys must be unique at line 15, column 1"],
+    "user-role-matches-target-pattern.yaml": [
+      "accounts.dev: would create IAM role mlops-dev-user-shadow-model-execution in account 111111111111, matching mlops-*-model-execution, the pattern policies use to name accounts.staging's model roles; rename the account or the Studio user profile",
+    ],
+    "account-name-under-user-pattern.yaml": [
+      "accounts.dev-user-ops: would create IAM role mlops-dev-user-ops-model-execution and 4 more of its roles in account 111111111111, matching mlops-dev-user-*, the pattern policies use to name accounts.dev's Studio user roles; rename the account or the Studio user profile",
+    ],
     "invalid-json.json": [
       "not valid JSON: Expected double-quoted property name (line 1, column 45)",
     ],

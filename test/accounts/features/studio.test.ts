@@ -115,6 +115,60 @@ describe("Studio domain", () => {
     );
   });
 
+  test("per-user roles are named by one pattern: no key or role policy grows with users", () => {
+    const users = (n: number) =>
+      withSageMaker({
+        domains: [
+          {
+            userProfiles: Array.from({ length: n }, (_, i) => ({
+              name: `user-${i + 1}`,
+              persona: "data-scientist",
+              dedicatedExecutionRole: true,
+            })),
+          },
+        ],
+      });
+    const two = users(2);
+    const twelve = users(12);
+    const pattern = "arn:aws:iam::111111111111:role/mlops-dev-user-*";
+    const [, dataKey] = keyByAlias(twelve, "alias/mlops-dev-data");
+    expect(statement(policyOf(dataKey), "DataBucketReadWriteStudioUsers")).toEqual({
+      Sid: "DataBucketReadWriteStudioUsers",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111111111111:root" },
+      Action: [
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:Encrypt",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+      ],
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": "s3.eu-west-1.amazonaws.com",
+          "kms:CallerAccount": "111111111111",
+        },
+        ArnLike: { "aws:PrincipalArn": [pattern] },
+      },
+    });
+    for (const alias of ["alias/mlops-dev-data", "alias/mlops-dev-studio"]) {
+      expect(policyOf(keyByAlias(twelve, alias)[1])).toEqual(policyOf(keyByAlias(two, alias)[1]));
+    }
+    for (const role of ["mlops-dev-studio-execution", "mlops-dev-user-user-1"]) {
+      for (const name of ["guardrails", "runtime", "data"]) {
+        expect(rolePolicy(twelve, role, name)).toEqual(rolePolicy(two, role, name));
+      }
+    }
+    // The pass-role list holds the pattern, once, for every build role.
+    expect(
+      statement(
+        rolePolicy(twelve, "mlops-dev-user-user-12", "runtime"),
+        "PassOnlyPlatformSageMakerRoles",
+      ).Resource,
+    ).toContain(pattern);
+  });
+
   test("IAM Identity Center authentication names each profile's user", () => {
     const stack = withSageMaker({
       domains: [
