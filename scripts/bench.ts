@@ -30,6 +30,8 @@ export const TARGETS = {
   exampleMib: 120,
   /** Each deployment target beyond the first ten. */
   perAccountMs: 100,
+  /** 200 deployment targets (402 stacks) in one synthesis: peak resident memory. */
+  twoHundredMib: 1024,
 };
 
 const root = join(__dirname, "..", "..");
@@ -57,6 +59,8 @@ function median(values: number[]): number {
 interface Scenario {
   name: string;
   targets?: number;
+  /** Fewer runs for the largest platform (seconds each). */
+  runs?: number;
 }
 
 interface Result {
@@ -129,11 +133,12 @@ function main(): number {
     { name: "example (dev, staging, prod)" },
     { name: "dev + 10 targets", targets: 10 },
     { name: "dev + 30 targets", targets: 30 },
+    { name: "dev + 200 targets", targets: 200, runs: Math.min(runs, 2) },
   ];
   const work = mkdtempSync(join(tmpdir(), "bench-"));
   let results: Result[];
   try {
-    results = scenarios.map((s) => measure(s, runs, work));
+    results = scenarios.map((s) => measure(s, s.runs ?? runs, work));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -161,7 +166,7 @@ function main(): number {
       ]),
     ),
   );
-  const [example, ten, thirty] = results;
+  const [example, ten, thirty, twoHundred] = results;
   console.log(
     `\nmedian of ${runs} runs, each a fresh process of node scripts/synth.cjs (${process.version}, ${cpus().length} cores); in the same run node -e 0 took ${example.nodeMs.toFixed(0)} ms and require('cdktf') ${example.cdktfMs.toFixed(0)} ms`,
   );
@@ -180,11 +185,20 @@ function main(): number {
     );
   }
   const perAccount = (thirty.wallMs - ten.wallMs) / (thirty.accounts - ten.accounts);
+  const perAccountAtScale =
+    (twoHundred.wallMs - thirty.wallMs) / (twoHundred.accounts - thirty.accounts);
+  const mibPerAccount =
+    (twoHundred.maxRssMib - thirty.maxRssMib) / (twoHundred.accounts - thirty.accounts);
+  console.log(
+    `\nper extra account: ${perAccount.toFixed(1)} ms from 10 to 30 targets, ${perAccountAtScale.toFixed(1)} ms and ${mibPerAccount.toFixed(2)} MiB from 30 to 200`,
+  );
   const checks: [string, number, number][] = [
     ["example wall ms", example.wallMs, TARGETS.exampleMs],
     ["example × require('cdktf')", example.wallMs / example.cdktfMs, TARGETS.exampleVsCdktf],
     ["example peak RSS MiB", example.maxRssMib, TARGETS.exampleMib],
     ["ms per extra account", perAccount, TARGETS.perAccountMs],
+    ["ms per extra account, 30 to 200 targets", perAccountAtScale, TARGETS.perAccountMs],
+    ["200 targets peak RSS MiB", twoHundred.maxRssMib, TARGETS.twoHundredMib],
   ];
   console.log("");
   let over = 0;
