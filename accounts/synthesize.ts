@@ -15,6 +15,7 @@ import { scanStacks, type ScanReport } from "../modules/rules/engine";
 import type { PlatformConfig } from "./config/schema/platform";
 import { buildPlatform } from "./platform";
 import { readSynthesizedStacks } from "../review/read-synthesized";
+import { ATLANTIS_FILE, atlantisConfig } from "../review/atlantis";
 
 /** Where synthesis writes: CDKTF_OUTDIR when the cdktf CLI runs the app, cdktf.out otherwise. */
 export function defaultOutdir(env: NodeJS.ProcessEnv = process.env): string {
@@ -68,6 +69,8 @@ export interface SynthesisOptions {
    * @default every account
    */
   readonly accounts?: readonly string[];
+  /** Files to write beside `stacks/` (path relative to the output folder → content). */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 /** Another synthesis is writing the same output folder. */
@@ -117,7 +120,7 @@ function stagingPrefix(target: string): string {
 async function synthesizeInto<T>(
   target: string,
   build: (app: App) => T,
-  { onPhaseEnd = () => undefined }: SynthesisOptions,
+  { onPhaseEnd = () => undefined, files = {} }: SynthesisOptions,
 ): Promise<SynthesisResult<T>> {
   const staging = mkdtempSync(join(dirname(target), stagingPrefix(target)));
   try {
@@ -125,6 +128,8 @@ async function synthesizeInto<T>(
     const value = build(app);
     onPhaseEnd("construct tree");
     app.synth();
+    for (const [file, content] of Object.entries(files))
+      writeFileSync(join(staging, file), content);
     onPhaseEnd("synth");
     const report = await scanStacks(readSynthesizedStacks(staging));
     onPhaseEnd("rule pack");
@@ -247,6 +252,9 @@ export function synthesizePlatform(
         (s) => s.node.id,
       );
     },
-    options,
+    {
+      ...options,
+      files: { [ATLANTIS_FILE]: atlantisConfig(config, options.accounts), ...options.files },
+    },
   );
 }

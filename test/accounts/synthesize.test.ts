@@ -16,6 +16,7 @@ import {
   synthesizePlatform,
 } from "../../accounts/synthesize";
 import { TerraformStack } from "../../modules/core/cdktf";
+import { selectedAccounts } from "../../accounts/platform";
 import { exampleInput, parse } from "../helpers";
 
 describe("synthesis", () => {
@@ -37,7 +38,40 @@ describe("synthesis", () => {
     for (const id of ids) {
       expect(existsSync(join(out, "stacks", id, "cdk.tf.json"))).toBe(true);
     }
+    expect(readdirSync(out).sort()).toEqual(["atlantis.yaml", "manifest.json", "stacks"]);
     expect(readdirSync(work)).toEqual(["cdktf.out"]);
+  });
+
+  test("some accounts alone: exactly their stacks, each the same as in a synthesis of all", async () => {
+    const all = join(work, "all");
+    const some = join(work, "some");
+    const config = parse(exampleInput());
+    await synthesizePlatform(config, all);
+    const { value: ids } = await synthesizePlatform(config, some, { accounts: ["staging"] });
+    expect(ids).toEqual(["staging-bootstrap", "staging"]);
+    expect(readdirSync(join(some, "stacks")).sort()).toEqual(["staging", "staging-bootstrap"]);
+    for (const id of ids) {
+      expect(readFileSync(join(some, "stacks", id, "cdk.tf.json"), "utf8")).toBe(
+        readFileSync(join(all, "stacks", id, "cdk.tf.json"), "utf8"),
+      );
+    }
+  });
+
+  test("PLATFORM_ACCOUNTS names accounts of the config, each once", () => {
+    const config = parse(exampleInput());
+    expect(selectedAccounts(config, undefined)).toEqual({ problems: [] });
+    expect(selectedAccounts(config, " ")).toEqual({ problems: [] });
+    expect(selectedAccounts(config, "dev, prod")).toEqual({
+      accounts: ["dev", "prod"],
+      problems: [],
+    });
+    expect(selectedAccounts(config, "dev,stagin,dev").problems).toEqual([
+      'PLATFORM_ACCOUNTS: "stagin" is not an account of the config; accounts: dev, staging, prod',
+      'PLATFORM_ACCOUNTS: "dev" is named twice',
+    ]);
+    expect(selectedAccounts(config, "dev\u001b[31m").problems).toEqual([
+      'PLATFORM_ACCOUNTS: "dev\\u001b[31m" is not an account of the config; accounts: dev, staging, prod',
+    ]);
   });
 
   test("the manifest orders each account's bootstrap stack before its account stack", async () => {
