@@ -2,6 +2,8 @@
  * The GitHub workflows' steps, runnable anywhere:
  *
  *   node dist/scripts/ci.js stacks              JSON matrix of the stacks CI plans and applies
+ *   node dist/scripts/ci.js matrices            the workflows' matrices, one job per account (its
+ *                                               stacks in apply order), as shard-N=<json> lines
  *   node dist/scripts/ci.js plan <stack>        init/validate/plan as the plan role; writes plan.txt,
  *                                               plan.json, plan-summary.txt; exit 1 on data loss
  *   node dist/scripts/ci.js comment <stack>     posts the summary on the pull request (GITHUB_TOKEN,
@@ -24,6 +26,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   applyStack,
+  ciAccounts,
+  ciMatrices,
   ciStacks,
   findReviewedRun,
   planComment,
@@ -93,6 +97,12 @@ async function main([command, stack, ...options]: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify({ include })}\n`);
     return 0;
   }
+  if (command === "matrices") {
+    for (const problem of placeholders) process.stderr.write(`ci: no accounts: ${problem}\n`);
+    const matrices = ciMatrices(placeholders.length > 0 ? [] : ciAccounts(config));
+    matrices.forEach((m, i) => process.stdout.write(`shard-${i}=${JSON.stringify(m)}\n`));
+    return 0;
+  }
   if (placeholders.length > 0 && (command === "plan" || command === "apply")) {
     for (const problem of placeholders) process.stderr.write(`ci ${command}: ${problem}\n`);
     return 1;
@@ -100,7 +110,7 @@ async function main([command, stack, ...options]: string[]): Promise<number> {
   const entry = stacks.find((s) => s.stack === stack);
   if (entry === undefined || !["plan", "comment", "apply"].includes(command)) {
     process.stderr.write(
-      `usage: ci.js stacks | reviewed-run | plan|comment <stack> | apply <stack> [--reviewed <file>]; stacks: ${stacks.map((s) => s.stack).join(", ") || "(no ci in config)"}\n`,
+      `usage: ci.js stacks | matrices | reviewed-run | plan|comment <stack> | apply <stack> [--reviewed <file>]; stacks: ${stacks.map((s) => s.stack).join(", ") || "(no ci in config)"}\n`,
     );
     return 2;
   }
