@@ -301,6 +301,11 @@ export class AccountNames {
     return `${this.stem}-tfstate-lock`;
   }
 
+  /** HCP Terraform workspace of one of this account's stacks: `<prefix>-<stack id>`. */
+  hcpWorkspaceName(stackId: string): string {
+    return `${this.input.prefix}-${stackId}`;
+  }
+
   /** Object key of a stack's state in the account's state bucket. */
   stateObjectKey(stackId: string): string {
     return `stacks/${stackId}/terraform.tfstate`;

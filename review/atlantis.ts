@@ -1,5 +1,6 @@
 import { bootstrapStackId } from "../accounts/stacks/bootstrap-stack";
 import type { PlatformConfig } from "../accounts/config/schema/platform";
+import { bootstrapStateIsRemote } from "../accounts/config/schema/state";
 
 /** Where synthesis writes the Atlantis repo config, inside the output folder. */
 export const ATLANTIS_FILE = "atlantis.yaml";
@@ -25,8 +26,8 @@ const SOURCES = [
  * The repo-level `atlantis.yaml` for a platform: one project per stack, in
  * `cdktf.out/stacks/<stack>`, autoplanned when the stack or its sources change; each bootstrap
  * stack applies before its account stack (`execution_order_group` and `depends_on`). Bootstrap
- * stacks are projects only once their state is in S3 (`state.bootstrapBackend: s3`): with local
- * state they are applied by hand first (README, "Deploying an account").
+ * stacks are projects only once their state is remote (`state.bootstrapBackend: s3`, or HCP
+ * Terraform): with local state they are applied by hand first (README, "Deploying an account").
  */
 export function atlantisConfig(config: PlatformConfig, accounts?: readonly string[]): string {
   const projects = Object.keys(config.accounts)
@@ -40,7 +41,7 @@ export function atlantisConfig(config: PlatformConfig, accounts?: readonly strin
         ...(dependsOn === undefined ? {} : { depends_on: [dependsOn] }),
         autoplan: { enabled: true, when_modified: SOURCES },
       });
-      if (config.state.bootstrapBackend !== "s3") return [project(account, 1)];
+      if (!bootstrapStateIsRemote(config.state)) return [project(account, 1)];
       const bootstrap = bootstrapStackId(account);
       return [project(bootstrap, 0), project(account, 1, bootstrap)];
     });

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type PlatformConfig } from "../accounts/config/schema/platform";
+import { bootstrapStateIsRemote } from "../accounts/config/schema/state";
 import { namingInput } from "../accounts/naming";
 import { AccountNames } from "../accounts/naming";
 import {
@@ -26,7 +27,7 @@ export interface CiStack {
   readonly environment: string;
 }
 
-/** The stacks CI plans and applies: account stacks, and bootstrap stacks once their state is in S3. */
+/** The stacks CI plans and applies: account stacks, and bootstrap stacks once their state is remote (S3 or HCP Terraform). */
 export function ciStacks(config: PlatformConfig): CiStack[] {
   const github = config.ci?.github;
   if (github === undefined) return [];
@@ -40,7 +41,7 @@ export function ciStacks(config: PlatformConfig): CiStack[] {
       environment: github.environments[account] ?? account,
     };
     const stacks = [{ stack: account, ...entry }];
-    if (config.state.bootstrapBackend === "s3")
+    if (bootstrapStateIsRemote(config.state))
       stacks.unshift({ stack: `${account}-bootstrap`, ...entry });
     return stacks;
   });

@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { AccessLogBucket } from "../../modules/storage/access-log-bucket";
 import { LocalBackend, TerraformOutput } from "../../modules/core/cdktf";
+import { bootstrapStateIsRemote } from "../config/schema/state";
 import { suppressRule } from "../../modules/rules/suppress";
 import type { GithubCiRoles } from "../../modules/ci/github-ci-roles";
 import { addCiOutputs, addCiRoles, allowCiPlanReads } from "../features/ci";
@@ -52,7 +53,7 @@ export class BootstrapStack extends PlatformStack {
       noncurrentVersionsRetained: this.config.state.noncurrentVersionsRetained,
     });
 
-    if (this.config.state.bootstrapBackend === "s3") {
+    if (bootstrapStateIsRemote(this.config.state)) {
       this.useAccountStateBackend();
     } else {
       // Relative to cdktf.out/stacks/<id>, where terraform runs: the project root. cdktf's

@@ -1,6 +1,8 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
 import {
+  CloudBackend,
+  NamedCloudWorkspace,
   S3Backend,
   TerraformOutput,
   TerraformStack,
@@ -101,8 +103,20 @@ export abstract class PlatformStack extends TerraformStack {
     return `${this.config.prefix}-${this.node.id}`.slice(0, 64);
   }
 
-  /** Keeps this stack's state in the account's state bucket (made by its bootstrap stack). */
+  /**
+   * Keeps this stack's state in the account's state bucket (made by its bootstrap stack), or,
+   * with `state.hcpTerraform`, in its own HCP Terraform workspace (`<prefix>-<stack id>`).
+   */
   protected useAccountStateBackend(): void {
+    const hcp = this.config.state.hcpTerraform;
+    if (hcp !== undefined) {
+      new CloudBackend(this, {
+        organization: hcp.organization,
+        hostname: hcp.hostname,
+        workspaces: new NamedCloudWorkspace(this.names.hcpWorkspaceName(this.node.id), hcp.project),
+      });
+      return;
+    }
     const locking = this.config.state.locking;
     new S3Backend(this, {
       bucket: this.names.stateBucketName,

@@ -96,6 +96,16 @@ describe("CI stacks", () => {
     ]);
   });
 
+  test("bootstrap stacks too with HCP Terraform state, remote from their first apply", () => {
+    const input = exampleInput() as any;
+    input.state = { hcpTerraform: { organization: "acme" } };
+    expect(ciAccounts(parse(input)).map((a) => a.stacks)).toEqual([
+      "dev-bootstrap dev",
+      "staging-bootstrap staging",
+      "prod-bootstrap prod",
+    ]);
+  });
+
   test("none without ci in config", () => {
     const input = exampleInput() as any;
     delete input.ci;

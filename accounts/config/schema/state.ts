@@ -1,7 +1,38 @@
 import { z } from "zod";
 import { intBetween, strictObject } from "../zod";
 
+/** HCP Terraform (or Terraform Enterprise): state in one workspace per stack. */
+export const hcpTerraformSchema = strictObject({
+  /** The organization that owns the workspaces. */
+  organization: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, {
+    error:
+      "must be 1 to 40 letters, digits, hyphens or underscores (an HCP Terraform organization name)",
+  }),
+  /** `app.terraform.io` for HCP Terraform; your Terraform Enterprise host otherwise. */
+  hostname: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+      error: "must be a DNS host name such as app.terraform.io",
+    })
+    .default("app.terraform.io"),
+  /** The HCP Terraform project the workspaces belong to. @default the organization's default project */
+  project: z
+    .string()
+    .regex(/^[A-Za-z0-9 _-]{3,40}$/, {
+      error:
+        "must be 3 to 40 letters, digits, spaces, hyphens or underscores (an HCP Terraform project name)",
+    })
+    .optional(),
+});
+
 export const stateSchema = strictObject({
+  /**
+   * Keep every stack's state in HCP Terraform / Terraform Enterprise instead of the account's S3
+   * bucket: a `cloud` block per stack, workspace `<prefix>-<stack>`. Bootstrap stacks then have
+   * remote state from their first apply (`bootstrapBackend` is not used).
+   * @default the S3 state bucket of each account
+   */
+  hcpTerraform: hcpTerraformSchema.optional(),
   /**
    * How Terraform locks the state. `lockfile` (default) uses S3 native locking and needs
    * Terraform 1.10 or newer; `dynamodb` adds a lock table for teams on Terraform 1.6 to 1.9.
@@ -20,3 +51,11 @@ export const stateSchema = strictObject({
   /** Superseded state versions kept regardless of age. */
   noncurrentVersionsRetained: intBetween(1, 100).default(10),
 });
+
+/** Whether the bootstrap stacks' own state is remote (so CI and Atlantis may plan them). */
+export function bootstrapStateIsRemote(state: {
+  bootstrapBackend: string;
+  hcpTerraform?: unknown;
+}): boolean {
+  return state.hcpTerraform !== undefined || state.bootstrapBackend === "s3";
+}

@@ -7,8 +7,15 @@ export const stackEncryptedStateWithLocking: StackRule = {
   level: "error",
   summary: "State is stored encrypted, with locking",
   explanation:
-    "State holds every attribute of every resource. The S3 backend must set encrypt and lock (use_lockfile or dynamodb_table); a local backend keeps neither promise (bootstrap stacks suppress this until they migrate).",
+    "State holds every attribute of every resource. The S3 backend must set encrypt and lock (use_lockfile or dynamodb_table), or the stack uses HCP Terraform (a cloud block, which encrypts and locks); a local backend keeps neither promise (bootstrap stacks suppress this until they migrate).",
   check(ctx) {
+    // HCP Terraform / Terraform Enterprise encrypt state at rest and lock it for every run.
+    const cloud = ctx.json.terraform?.cloud;
+    if (cloud !== undefined) {
+      return cloud.organization && cloud.workspaces
+        ? []
+        : ["has a cloud block without an organization and workspaces"];
+    }
     const backend = ctx.json.terraform?.backend ?? {};
     const s3 = backend.s3;
     if (s3 === undefined)

@@ -1,6 +1,6 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing } from "../../../modules/core/cdktf";
-import { exampleInput, parse, synthPlatform, type StackJson } from "../../helpers";
+import { exampleInput, parse, problemsOf, synthPlatform, type StackJson } from "../../helpers";
 
 const ACCOUNTS = { dev: "111111111111", staging: "222222222222", prod: "333333333333" };
 const example = synthPlatform();
@@ -146,6 +146,76 @@ describe("bootstrap stack backend", () => {
       encrypt: true,
       use_lockfile: true,
     });
+  });
+});
+
+describe("HCP Terraform state (state.hcpTerraform)", () => {
+  const input = exampleInput() as any;
+  input.state = { hcpTerraform: { organization: "acme-ml", project: "MLOps platform" } };
+  const { json } = synthPlatform(parse(input));
+
+  test("every stack has a cloud block with its own workspace, and no backend", () => {
+    for (const id of Object.keys(json)) {
+      expect(json[id].terraform.backend).toBeUndefined();
+      expect(json[id].terraform.cloud).toEqual({
+        hostname: "app.terraform.io",
+        organization: "acme-ml",
+        workspaces: { name: `mlops-${id}`, project: "MLOps platform" },
+      });
+    }
+    expect(Object.keys(json).sort()).toEqual([
+      "dev",
+      "dev-bootstrap",
+      "prod",
+      "prod-bootstrap",
+      "staging",
+      "staging-bootstrap",
+    ]);
+  });
+
+  test("bootstrap stacks need no local-state exemption from the rule pack", () => {
+    expect((json["dev-bootstrap"] as any)["//"]?.suppressions ?? []).toEqual([]);
+    expect(json["dev-bootstrap"].terraform.required_version).toBe(">= 1.10.0");
+  });
+
+  test("Terraform Enterprise: its host name, and the organization's default project", () => {
+    const tfe = exampleInput() as any;
+    tfe.state = { hcpTerraform: { organization: "acme", hostname: "tfe.example.com" } };
+    expect(synthPlatform(parse(tfe)).json.prod.terraform.cloud).toEqual({
+      hostname: "tfe.example.com",
+      organization: "acme",
+      workspaces: { name: "mlops-prod" },
+    });
+  });
+
+  test.each([
+    [
+      { organization: "acme ml" },
+      'state.hcpTerraform.organization: "acme ml" must be 1 to 40 letters, digits, hyphens or underscores (an HCP Terraform organization name)',
+    ],
+    [
+      { organization: "a".repeat(41) },
+      `state.hcpTerraform.organization: "${"a".repeat(41)}" must be 1 to 40 letters, digits, hyphens or underscores (an HCP Terraform organization name)`,
+    ],
+    [
+      { organization: "acme", hostname: "https://tfe.example.com" },
+      'state.hcpTerraform.hostname: "https://tfe.example.com" must be a DNS host name such as app.terraform.io',
+    ],
+    [
+      { organization: "acme", project: "ml" },
+      'state.hcpTerraform.project: "ml" must be 3 to 40 letters, digits, spaces, hyphens or underscores (an HCP Terraform project name)',
+    ],
+    [
+      { organization: "acme", workspace: "x" },
+      'state.hcpTerraform: unknown key "workspace"; allowed keys: organization, hostname, project',
+    ],
+  ])("refuses %j", (hcpTerraform, message) => {
+    expect(problemsOf((c) => (c.state = { hcpTerraform }))).toEqual([message]);
+  });
+
+  test("accepts names at the limits", () => {
+    const ok = { organization: "a".repeat(40), project: "abc", hostname: "app.terraform.io" };
+    expect(problemsOf((c) => (c.state = { hcpTerraform: ok }))).toEqual([]);
   });
 });
 

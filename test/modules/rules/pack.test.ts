@@ -18,6 +18,7 @@ import { formatReport, loadCatalogue, scanStack, scanStacks } from "../../../mod
 import { RULE_IDS, RULE_PACK } from "../../../modules/rules/pack";
 import { MLFLOW_TRACKING_SERVER_VIOLATIONS } from "../../../modules/rules/sagemaker/mlflow-tracking-server";
 import { suppressRule } from "../../../modules/rules/suppress";
+import { stackEncryptedStateWithLocking } from "../../../modules/rules/stack/encrypted-state-with-locking";
 import type { StackJson } from "../../../modules/rules/types";
 import { App, TerraformStack } from "../../../modules/core/cdktf";
 import { exampleInput, parse } from "../../helpers";
@@ -366,5 +367,47 @@ describe("a stack that adds insecure resources", () => {
       /^the rule pack found \d+ unsuppressed error\(s\): /,
     );
     expect(() => readSynthesizedStacks(out)).toThrow();
+  });
+});
+
+describe("Stack.EncryptedStateWithLocking", () => {
+  const check = (terraform: Record<string, unknown>) =>
+    stackEncryptedStateWithLocking.check({ json: { terraform } } as any);
+
+  test("HCP Terraform's cloud block passes: it encrypts and locks state", () => {
+    expect(check({ cloud: { organization: "acme", workspaces: { name: "mlops-dev" } } })).toEqual(
+      [],
+    );
+  });
+
+  test.each([
+    [
+      { cloud: { workspaces: { name: "mlops-dev" } } },
+      "has a cloud block without an organization and workspaces",
+    ],
+    [
+      { cloud: { organization: "acme" } },
+      "has a cloud block without an organization and workspaces",
+    ],
+    [
+      { backend: { local: { path: "x" } } },
+      "keeps its state in a local backend, not in encrypted S3 with locking",
+    ],
+    [{}, "keeps its state in a local backend, not in encrypted S3 with locking"],
+    [
+      { backend: { s3: { bucket: "b", key: "k", use_lockfile: true } } },
+      "does not encrypt its state (backend s3 encrypt)",
+    ],
+    [
+      { backend: { s3: { bucket: "b", key: "k", encrypt: true } } },
+      "does not lock its state (use_lockfile or dynamodb_table)",
+    ],
+  ])("%j: %s", (terraform, problem) => {
+    expect(check(terraform)).toEqual([problem]);
+  });
+
+  test("S3 with encryption and either lock passes", () => {
+    expect(check({ backend: { s3: { encrypt: true, use_lockfile: true } } })).toEqual([]);
+    expect(check({ backend: { s3: { encrypt: true, dynamodb_table: "t" } } })).toEqual([]);
   });
 });
