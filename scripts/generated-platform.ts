@@ -1,11 +1,11 @@
 import type { PlatformConfigInput } from "../accounts/config/schema/platform";
 import { exampleConfig } from "../accounts/config/example";
 
-/** One /16 each: 10.40-10.255 (above the example's dev 10.10), then 172.16-172.31. */
-export const MAX_GENERATED_TARGETS = 216 + 16;
+/** One /20 each, in 10.64.0.0 - 10.127.255.255 (clear of the example's 10.10 dev VPC). */
+export const MAX_GENERATED_TARGETS = 1024;
 
 function targetCidr(i: number): string {
-  return i <= 216 ? `10.${39 + i}.0.0/16` : `172.${16 + i - 217}.0.0/16`;
+  return `10.${64 + Math.floor((i - 1) / 16)}.${((i - 1) % 16) * 16}.0/20`;
 }
 
 /**

@@ -84,6 +84,13 @@ export const accountSchema = z.discriminatedUnion(
   { error: 'must be "data-science" or "deployment-target"' },
 );
 
+/**
+ * Deployment targets one data science account serves. Its model registry policy (SageMaker
+ * allows 20,480 characters) grows by an account principal per target and is the first of its
+ * policies to fill: about 14.0 KB at 200 targets, 17 KB at 250 (a test synthesizes the limit).
+ */
+export const MAX_TARGETS_PER_DATA_SCIENCE_ACCOUNT = 250;
+
 export function checkAccounts(config: PlatformConfig, ctx: ConfigIssues): void {
   const names = Object.keys(config.accounts);
   if (names.length === 0) {
@@ -99,6 +106,20 @@ export function checkAccounts(config: PlatformConfig, ctx: ConfigIssues): void {
         dataScience.length ? ` (${dataScience.join(", ")})` : ""
       }`,
     });
+  }
+  for (const ds of dataScience) {
+    const targets = names.filter(
+      (n) =>
+        config.accounts[n].type === "deployment-target" &&
+        (config.accounts[n] as { dataScienceAccount: string }).dataScienceAccount === ds,
+    ).length;
+    if (targets > MAX_TARGETS_PER_DATA_SCIENCE_ACCOUNT) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["accounts", ds],
+        message: `has ${targets} deployment targets; at most ${MAX_TARGETS_PER_DATA_SCIENCE_ACCOUNT} fit its model registry and model bucket policies (20 KB each, growing by an account id per target); split the targets over more data science accounts`,
+      });
+    }
   }
   for (const name of names) {
     const account = config.accounts[name];

