@@ -49,10 +49,13 @@ export interface SynthesizedPlatform {
   json: Record<string, StackJson>;
 }
 
-/** Builds and synthesizes (with validators) every stack of a platform. */
-export function synthPlatform(config: PlatformConfig = parse(exampleInput())): SynthesizedPlatform {
+/** Builds and synthesizes (with validators) every stack of a platform, or of some accounts. */
+export function synthPlatform(
+  config: PlatformConfig = parse(exampleInput()),
+  only?: readonly string[],
+): SynthesizedPlatform {
   const app = testApp();
-  const stacks = buildPlatform(app, config);
+  const stacks = buildPlatform(app, config, only);
   const json: Record<string, StackJson> = {};
   for (const stack of [...Object.values(stacks.bootstraps), ...Object.values(stacks.accounts)]) {
     json[stack.node.id] = synthStack(stack);

@@ -47,7 +47,7 @@ function list<T>(value: T | T[] | undefined): T[] {
 function withSageMaker(sagemaker: Record<string, unknown>): StackJson {
   const input = exampleInput() as any;
   input.accounts.dev.sagemaker = { ...input.accounts.dev.sagemaker, ...sagemaker };
-  return synthPlatform(parse(input)).json.dev;
+  return synthPlatform(parse(input), ["dev"]).json.dev;
 }
 
 describe("Studio domain", () => {

@@ -1,6 +1,14 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing } from "../../../modules/core/cdktf";
-import { exampleInput, parse, problemsOf, synthPlatform, type StackJson } from "../../helpers";
+import { buildPlatform } from "../../../accounts/platform";
+import {
+  exampleInput,
+  parse,
+  problemsOf,
+  synthPlatform,
+  testApp,
+  type StackJson,
+} from "../../helpers";
 
 const ACCOUNTS = { dev: "111111111111", staging: "222222222222", prod: "333333333333" };
 const example = synthPlatform();
@@ -28,8 +36,14 @@ describe("platform stacks", () => {
         vpc: { cidr: `10.${100 + i}.0.0/16` },
       };
     }
-    const { json } = synthPlatform(parse(input));
-    expect(Object.keys(json)).toHaveLength(2 * 15);
+    // The construct tree is enough to count stacks; synthesizing 30 stacks would add seconds.
+    const stacks = buildPlatform(testApp(), parse(input));
+    expect(Object.keys(stacks.accounts)).toEqual(Object.keys(input.accounts));
+    expect(Object.keys(stacks.bootstraps)).toEqual(Object.keys(input.accounts));
+    expect(Object.values(stacks.bootstraps).map((s) => s.node.id)).toEqual(
+      Object.keys(input.accounts).map((a) => `${a}-bootstrap`),
+    );
+    expect(Object.keys(input.accounts)).toHaveLength(15);
   });
 });
 

@@ -1,5 +1,5 @@
 import { parse as parseHcl } from "@cdktf/hcl2json";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -562,29 +562,54 @@ const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).stat
 if (!terraform) console.log("SKIPPED validation by terraform: no terraform binary on the PATH");
 const withTerraform = terraform ? test : test.skip;
 
+/** Runs terraform in `dir` without blocking, so several variables-only roots plan at once. */
+function terraformAsync(dir: string, args: string[]): Promise<{ status: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("terraform", args, {
+      cwd: dir,
+      env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("close", (status) => resolve({ status: status ?? 1, output }));
+  });
+}
+
 /**
  * Plans a root module holding only the module's variables.tf with the given inputs: Terraform
- * evaluates every validation rule, offline (no provider is needed). Returns its output, or
+ * evaluates every validation rule, offline (no provider is needed). Resolves to its output, or
  * undefined when the plan succeeded.
  */
-function planVariables(name: string, inputs: Record<string, unknown>): string | undefined {
+async function planVariables(
+  name: string,
+  inputs: Record<string, unknown>,
+): Promise<string | undefined> {
   const dir = mkdtempSync(join(tmpdir(), `vars-${name}-`));
   try {
     writeFileSync(join(dir, "variables.tf"), exported[name].rendered.files["variables.tf"]);
     writeFileSync(join(dir, "inputs.auto.tfvars.json"), JSON.stringify(inputs));
-    const run = (args: string[]) =>
-      spawnSync("terraform", args, {
-        cwd: dir,
-        encoding: "utf8",
-        env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
-      });
-    const init = run(["init", "-backend=false", "-input=false", "-no-color"]);
-    if (init.status !== 0) return `init failed: ${init.stderr}`;
-    const plan = run(["plan", "-input=false", "-no-color", "-lock=false"]);
-    return plan.status === 0 ? undefined : `${plan.stdout}\n${plan.stderr}`.replace(/\s+/g, " ");
+    const init = await terraformAsync(dir, ["init", "-backend=false", "-input=false", "-no-color"]);
+    if (init.status !== 0) return `init failed: ${init.output}`;
+    const plan = await terraformAsync(dir, ["plan", "-input=false", "-no-color", "-lock=false"]);
+    return plan.status === 0 ? undefined : plan.output.replace(/\s+/g, " ");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs `jobs` with at most `limit` at a time, keeping their order in the results. */
+async function inBatches<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await jobs[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+  return results;
 }
 
 /** The example's inputs as values. */
@@ -595,13 +620,11 @@ function exampleInputs(name: string): Record<string, unknown> {
 }
 
 describe("validation rules, evaluated by terraform", () => {
-  withTerraform.each(NAMES)(
-    "the example inputs of %s pass",
-    (name) => {
-      expect(planVariables(name, exampleInputs(name))).toBeUndefined();
-    },
-    60_000,
-  );
+  // Every plan runs up front, four at a time (each is two short terraform processes); the tests
+  // below read their outcomes.
+  const outcomes = new Map<string, string | undefined>();
+  const key = (name: string, inputs: Record<string, unknown>) =>
+    `${name} ${JSON.stringify(inputs)}`;
 
   const bad: [string, Record<string, unknown>, RegExp][] = [
     ["kms-key", { alias: "alias/aws/s3" }, /reserved for AWS managed keys/],
@@ -651,12 +674,33 @@ describe("validation rules, evaluated by terraform", () => {
       /must be null or a Secrets Manager secret ARN/,
     ],
   ];
-  withTerraform.each(bad)(
-    "%s refuses %j",
-    (name, change, message) => {
-      const output = planVariables(name, { ...exampleInputs(name), ...change });
-      expect(output).toMatch(message);
-    },
-    60_000,
-  );
+  beforeAll(async () => {
+    if (!terraform) return;
+    const cases: [string, Record<string, unknown>][] = [
+      ...NAMES.map((name): [string, Record<string, unknown>] => [name, exampleInputs(name)]),
+      ...bad.map(([name, change]): [string, Record<string, unknown>] => [
+        name,
+        { ...exampleInputs(name), ...change },
+      ]),
+    ];
+    const outputs = await inBatches(
+      cases.map(
+        ([name, inputs]) =>
+          () =>
+            planVariables(name, inputs),
+      ),
+      4,
+    );
+    cases.forEach(([name, inputs], i) => outcomes.set(key(name, inputs), outputs[i]));
+  }, 120_000);
+
+  withTerraform.each(NAMES)("the example inputs of %s pass", (name) => {
+    const inputs = exampleInputs(name);
+    expect(outcomes.has(key(name, inputs))).toBe(true);
+    expect(outcomes.get(key(name, inputs))).toBeUndefined();
+  });
+
+  withTerraform.each(bad)("%s refuses %j", (name, change, message) => {
+    expect(outcomes.get(key(name, { ...exampleInputs(name), ...change }))).toMatch(message);
+  });
 });
