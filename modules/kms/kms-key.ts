@@ -30,32 +30,26 @@ function throughService(
       "kms:CallerAccount": env.accountId,
     },
   };
-  if (!principalArns.some((arn) => arn.includes("*"))) {
-    return {
-      Sid: sid,
-      Effect: "Allow",
-      Principal: { AWS: principalArns },
-      Action: actions,
-      Resource: "*",
-      Condition: condition,
-    };
-  }
+  const statement = (principal: string | string[], conditions: PolicyStatement["Condition"]) => ({
+    Sid: sid,
+    Effect: "Allow" as const,
+    Principal: { AWS: principal },
+    Action: actions,
+    Resource: "*",
+    Condition: conditions,
+  });
+  if (!principalArns.some((arn) => arn.includes("*"))) return statement(principalArns, condition);
   // A key policy's Principal takes no wildcards: a pattern of this account's role names is the
   // account principal narrowed to the listed ARNs and patterns.
-  const root = `arn:${env.partition}:iam::${env.accountId}:root`;
   for (const arn of principalArns) {
     if (!Token.isUnresolved(arn) && arn.split(":")[4] !== env.accountId) {
       throw new Error(`${sid}: ${arn} is not a role of this account (${env.accountId})`);
     }
   }
-  return {
-    Sid: sid,
-    Effect: "Allow",
-    Principal: { AWS: root },
-    Action: actions,
-    Resource: "*",
-    Condition: { ...condition, ArnLike: { "aws:PrincipalArn": principalArns } },
-  };
+  return statement(`arn:${env.partition}:iam::${env.accountId}:root`, {
+    ...condition,
+    ArnLike: { "aws:PrincipalArn": principalArns },
+  });
 }
 
 /** The actions a key administrator needs to manage (not use) a key through Terraform. */
