@@ -3,17 +3,29 @@ import { extname, join } from "node:path";
 import type { core } from "zod";
 import { platformConfigSchema, type PlatformConfig } from "./schema/platform";
 import { exampleConfig } from "./example";
+import {
+  decodeConfigText,
+  duplicateJsonKeys,
+  escapeForTerminal,
+  rawInputProblems,
+} from "./raw-input";
 
 /** The environment variable that names a JSON or YAML config file replacing the example. */
 export const PLATFORM_CONFIG_ENV = "PLATFORM_CONFIG";
 
 /** A config that cannot be used, with one line per problem. */
 export class PlatformConfigError extends Error {
+  /** One line per problem, every control character escaped. */
+  readonly problems: readonly string[];
+
   constructor(
     readonly source: string,
-    readonly problems: readonly string[],
+    problems: readonly string[],
   ) {
-    super(`${source}: invalid platform config\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    super(
+      `${escapeForTerminal(source)}: invalid platform config\n${problems.map((p) => `  ${escapeForTerminal(p)}`).join("\n")}`,
+    );
+    this.problems = problems.map(escapeForTerminal);
     this.name = "PlatformConfigError";
   }
 }
@@ -76,6 +88,8 @@ export function formatIssue(issue: core.$ZodIssue): string {
 
 /** Validates raw config data; throws PlatformConfigError naming every problem. */
 export function parsePlatformConfig(raw: unknown, source: string): PlatformConfig {
+  const rawProblems = rawInputProblems(raw);
+  if (rawProblems.length > 0) throw new PlatformConfigError(source, rawProblems);
   const result = platformConfigSchema.safeParse(raw, { error: errorMap, reportInput: true });
   if (result.success) return result.data;
   throw new PlatformConfigError(source, result.error.issues.map(formatIssue));
@@ -89,35 +103,46 @@ export function readConfigFile(path: string): unknown {
       `${PLATFORM_CONFIG_ENV}: "${path}" must end in .json, .yaml or .yml`,
     ]);
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (error) {
     throw new PlatformConfigError(path, [
       `${PLATFORM_CONFIG_ENV}: cannot read "${path}": ${(error as Error).message}`,
     ]);
   }
+  const decoded = decodeConfigText(bytes);
+  if (decoded.text === undefined) throw new PlatformConfigError(path, decoded.problems);
+  const text = decoded.text;
   if (extension === ".json") {
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch (error) {
       throw new PlatformConfigError(path, [
         `not valid JSON: ${jsonErrorText(text, error as Error)}`,
       ]);
     }
+    const duplicates = duplicateJsonKeys(text);
+    if (duplicates.length > 0) throw new PlatformConfigError(path, duplicates);
+    return value;
   }
-  // YAML 1.2 core schema: `no` stays a string, duplicate keys are errors. The YAML parser is
-  // loaded only here, so synthesis of the example or a JSON config does not pay for it.
+  // YAML 1.2 core schema: `no` stays a string, duplicate keys are errors, `<<` is no merge key
+  // and an unknown tag is an error. The YAML parser is loaded only here, so synthesis of the
+  // example or a JSON config does not pay for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { parseDocument } = require("yaml") as typeof import("yaml");
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  if (document.errors.length > 0) {
-    throw new PlatformConfigError(
-      path,
-      document.errors.map((e) => `not valid YAML: ${e.message.split("\n")[0].replace(/:$/, "")}`),
-    );
+  const problems = [...document.errors, ...document.warnings].map(
+    (e) => `not valid YAML: ${e.message.split("\n")[0].replace(/:$/, "")}`,
+  );
+  if (problems.length > 0) throw new PlatformConfigError(path, problems);
+  try {
+    // Aliases expand at most 100 times: a "billion laughs" file stops here, not in memory.
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new PlatformConfigError(path, [`not valid YAML: ${(error as Error).message}`]);
   }
-  return document.toJS();
 }
 
 /**

@@ -41,7 +41,8 @@ export function strictObject<T extends z.ZodRawShape>(shape: T) {
       if (issue.code !== "unrecognized_keys") return undefined;
       const described = issue.keys.map((key) => {
         const hint = closest(key, allowed);
-        return hint ? `"${key}" (did you mean "${hint}"?)` : `"${key}"`;
+        const shown = JSON.stringify(key.length > 80 ? `${key.slice(0, 77)}...` : key);
+        return hint ? `${shown} (did you mean "${hint}"?)` : shown;
       });
       return `unknown key ${described.join(", ")}; allowed keys: ${allowed.join(", ")}`;
     },

@@ -1,15 +1,11 @@
 import { parsePrivateVpcBlock } from "../../modules/network/cidr";
 import { KmsKey } from "../../modules/kms/kms-key";
 import { SecureVpc, type SecureVpcProps } from "../../modules/network/secure-vpc";
-import type { InterfaceEndpointId } from "../../modules/network/vpc-endpoint-catalogue";
+import { accountInterfaceEndpoints } from "../config/schema/endpoints";
 import { DEFAULT_AVAILABILITY_ZONES, subnetPrefixLength } from "../config/schema/network";
 import type { PlatformStack } from "../stacks/platform-stack";
 
 export interface AccountNetworkOptions {
-  /** Interface endpoints when the account's config does not list them. */
-  readonly defaultEndpoints: readonly InterfaceEndpointId[];
-  /** Interface endpoints the account's workloads need whatever the config lists. */
-  readonly requiredEndpoints?: readonly InterfaceEndpointId[];
   /** Buckets of other accounts this account reads through its S3 endpoint. */
   readonly readBuckets?: { bucketName: string; accountId: string }[];
 }
@@ -39,7 +35,7 @@ function networkProps(stack: PlatformStack): SecureVpcProps["network"] {
 /** The account's logs key and its secure VPC, with the outputs other stacks and users need. */
 export function addAccountNetwork(
   stack: PlatformStack,
-  options: AccountNetworkOptions,
+  options: AccountNetworkOptions = {},
 ): AccountNetwork {
   const names = stack.names;
   const vpcConfig = stack.account.vpc;
@@ -54,12 +50,7 @@ export function addAccountNetwork(
     name: names.stem,
     network: networkProps(stack),
     environment: names.environment,
-    interfaceEndpoints: [
-      ...new Set([
-        ...(vpcConfig.interfaceEndpoints ?? options.defaultEndpoints),
-        ...(options.requiredEndpoints ?? []),
-      ]),
-    ],
+    interfaceEndpoints: accountInterfaceEndpoints(stack.account),
     s3Access: { ownBuckets: names.allBucketNames(), readBuckets: options.readBuckets },
     flowLogs: {
       logGroupName: names.flowLogGroupName,

@@ -1,11 +1,5 @@
 import type { Construct } from "constructs";
 import type { IamRole } from "../../modules/iam/iam-role";
-import {
-  DATA_SCIENCE_ENDPOINTS,
-  MANAGED_MLFLOW_ENDPOINTS,
-  MLFLOW_SERVER_ENDPOINTS,
-} from "../../modules/network/vpc-endpoint-catalogue";
-import { mlflowMode } from "../config/schema/mlflow";
 import { allowCiPlanReads } from "../features/ci";
 import { addDataScienceData, type DataScienceData } from "../features/data";
 import { addMlflow, type DataScienceMlflow } from "../features/mlflow";
@@ -32,14 +26,7 @@ export class DataScienceAccountStack extends PlatformStack {
       throw new Error(`${id}: DataScienceAccountStack needs an account of type "data-science"`);
     }
     this.useAccountStateBackend();
-    this.network = addAccountNetwork(this, {
-      defaultEndpoints: DATA_SCIENCE_ENDPOINTS,
-      requiredEndpoints: {
-        none: [],
-        ec2: MLFLOW_SERVER_ENDPOINTS,
-        managed: MANAGED_MLFLOW_ENDPOINTS,
-      }[mlflowMode(this.account.mlflow)],
-    });
+    this.network = addAccountNetwork(this);
     this.data = addDataScienceData(this, this.network);
     this.studio = addStudio(this, this.network, this.data);
     this.modelDeployer = addModelDelivery(this, this.data);

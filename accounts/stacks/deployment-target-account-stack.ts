@@ -1,5 +1,4 @@
 import type { Construct } from "constructs";
-import { DEPLOYMENT_TARGET_ENDPOINTS } from "../../modules/network/vpc-endpoint-catalogue";
 import { addDeploymentTargetData, type DeploymentTargetData } from "../features/data";
 import { addAccountNetwork, type AccountNetwork } from "../features/network";
 import { allowCiPlanReads } from "../features/ci";
@@ -32,7 +31,6 @@ export class DeploymentTargetAccountStack extends PlatformStack {
     );
     this.useAccountStateBackend();
     this.network = addAccountNetwork(this, {
-      defaultEndpoints: DEPLOYMENT_TARGET_ENDPOINTS,
       // Model artifacts come from the data science account's model bucket.
       readBuckets: [
         {

@@ -230,6 +230,22 @@ function checkRolePatterns(config: PlatformConfig, ctx: ConfigIssues): void {
 
 export function checkNames(config: PlatformConfig, ctx: ConfigIssues): void {
   checkRolePatterns(config, ctx);
+  // Every IAM role name, per-user ones included, once per AWS account, whatever its letter case.
+  const roleOwners = new Map<string, PlatformRole>();
+  for (const r of platformRoles(config)) {
+    const key = `${r.accountId} ${r.role.toLowerCase()}`;
+    const first = roleOwners.get(key);
+    if (first === undefined) {
+      roleOwners.set(key, r);
+    } else if (r.user || first.user) {
+      // Two platform roles (not per-user ones) that collide are reported below, by kind.
+      ctx.addIssue({
+        code: "custom",
+        path: ["accounts", r.owner],
+        message: `would create IAM role ${r.role} in account ${r.accountId}, which accounts.${first.owner} also creates as ${first.role} (IAM role names are unique regardless of case); rename a Studio user profile`,
+      });
+    }
+  }
   // Names that must be unique within one AWS account (IAM roles, KMS aliases, tables) or
   // globally (buckets). Grouping by account id catches two config accounts that share an id.
   const seen = new Map<string, string>();
@@ -248,9 +264,11 @@ export function checkNames(config: PlatformConfig, ctx: ConfigIssues): void {
       }
     }
     for (const owned of ownedNames(names)) {
+      // IAM role names are unique regardless of letter case.
+      const name = owned.kind === "IAM role" ? owned.name.toLowerCase() : owned.name;
       const key = owned.global
-        ? `${owned.kind} ${owned.name}`
-        : `${account.accountId} ${owned.kind} ${owned.name}`;
+        ? `${owned.kind} ${name}`
+        : `${account.accountId} ${owned.kind} ${name}`;
       const owner = seen.get(key);
       if (owner !== undefined) {
         ctx.addIssue({

@@ -12,7 +12,8 @@ import {
 import { LOG_RETENTION_DAYS } from "../../../modules/logs/encrypted-log-group";
 import { MAX_ZONES, MIN_ZONES } from "../../../modules/network/secure-vpc";
 import { intBetween, strictObject } from "../zod";
-import type { ConfigIssues, PlatformConfig } from "./platform";
+import { accountInterfaceEndpoints, otherInterfacesPerSubnet } from "./endpoints";
+import type { AccountConfig, ConfigIssues, PlatformConfig } from "./platform";
 
 const azNameSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}[a-z]$/, {
   error: "must be an availability zone name such as eu-west-1a",
@@ -165,7 +166,7 @@ function checkNewVpcSize(
   block: Ipv4Block,
   path: (string | number)[],
   ctx: ConfigIssues,
-): void {
+): boolean {
   const subnetPrefix = subnetPrefixLength(vpc, block);
   const needed = requiredSubnets(vpc);
   const what =
@@ -179,12 +180,42 @@ function checkNewVpcSize(
       input: subnetPrefix,
       message: `must be at least the VPC prefix length /${block.prefix}`,
     });
+    return false;
   } else if (subnetCapacity(block, subnetPrefix) < needed) {
     ctx.addIssue({
       code: "custom",
       path: [...path, "cidr"],
       input: vpc.cidr,
       message: `is too small for ${what} of /${subnetPrefix} (room for ${subnetCapacity(block, subnetPrefix)}); use a larger block or a longer subnetPrefixLength`,
+    });
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Every interface endpoint takes an address in each private subnet, and AWS reserves five per
+ * subnet: small subnets with many endpoints fail at apply (endpoint creation runs out of
+ * addresses). Checked for VPCs the platform creates; an existing VPC's subnet sizes are not in
+ * the config.
+ */
+function checkSubnetRoom(
+  account: AccountConfig,
+  block: Ipv4Block,
+  path: (string | number)[],
+  ctx: ConfigIssues,
+): void {
+  const prefix = subnetPrefixLength(account.vpc, block);
+  if (prefix < block.prefix) return; // reported by checkNewVpcSize
+  const usable = 2 ** (32 - prefix) - 5;
+  const endpoints = accountInterfaceEndpoints(account).length;
+  const others = otherInterfacesPerSubnet(account);
+  if (usable < endpoints + others) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...path, "subnetPrefixLength"],
+      input: prefix,
+      message: `gives private subnets of /${prefix} with ${usable} usable addresses, but each holds ${endpoints} interface endpoints and up to ${others} other network interfaces (${endpoints + others}); use a shorter subnetPrefixLength, a larger cidr, or fewer interfaceEndpoints`,
     });
   }
 }
@@ -207,7 +238,9 @@ export function checkNetworks(config: PlatformConfig, ctx: ConfigIssues): void {
     if (account.vpc.existing !== undefined) {
       checkExistingVpc(account.vpc, path, ctx);
     } else {
-      checkNewVpcSize(account.vpc, block, path, ctx);
+      // One line per cause: a block too small for its subnets says so, not also that they are full.
+      if (checkNewVpcSize(account.vpc, block, path, ctx))
+        checkSubnetRoom(account, block, path, ctx);
       if (!account.vpc.manageDefaultSecurityGroup) {
         // The rule pack would refuse the new VPC's open default group at synthesis anyway.
         ctx.addIssue({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { accountNameSchema, accountSchema, checkAccounts, checkNames } from "./accounts";
 import { checkDatasetAccess, checkReplicas } from "./buckets";
+import { checkArns } from "./arns";
 import { checkCi, ciSchema } from "./ci";
 import { iamRoleNameSchema, NAME_PATTERN, regionSchema } from "./common";
 import { checkMlflowServer } from "./mlflow";
@@ -24,6 +25,8 @@ const prefixSchema = z
   .regex(NAME_PATTERN, {
     error:
       "must be lowercase letters and digits in hyphen-separated words, starting with a letter (it starts every bucket name)",
+    // One line for a bad prefix: no length message, and none for every name derived from it.
+    abort: true,
   })
   .min(2, { error: "must be at least 2 characters" })
   .max(20, { error: "must be at most 20 characters" });
@@ -68,4 +71,5 @@ export const platformConfigSchema = platformShape.superRefine((config, ctx) => {
   checkStudio(config, ctx);
   checkMlflowServer(config, ctx);
   checkCi(config, ctx);
+  checkArns(config, ctx);
 });

@@ -33,7 +33,12 @@ const permissionSetName = z
   .regex(/^[\w+=,.@-]{1,32}$/, { error: "must be a permission set name" });
 
 const roleArns = z
-  .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be a role ARN" }))
+  .array(
+    z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, {
+      // IAM matches `*` and `?` in ArnEquals too: an exact role ARN holds neither.
+      error: "must be an exact role ARN (arn:aws:iam::<account>:role/<name>), no wildcards",
+    }),
+  )
   .min(1);
 
 /**

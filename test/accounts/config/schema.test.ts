@@ -213,6 +213,54 @@ describe("bad config fixtures", () => {
       'accounts.dev.datasetAccess[0].prefixes[0]: "datasets" must be path segments each ending in "/", such as "datasets/"',
     ],
     "duplicate-key.yaml": ["not valid YAML: Map keys must be unique at line 15, column 1"],
+    "proto-tag-key.json": [
+      'tags: the key "__proto__" is reserved (a JavaScript object internal); rename it',
+    ],
+    "constructor-account.yaml": [
+      'accounts: the key "constructor" is reserved (a JavaScript object internal); rename it',
+    ],
+    "tostring-environment.yaml": [
+      'ci.github.environments: the key "toString" is reserved (a JavaScript object internal); rename it',
+    ],
+    "duplicate-account.json": [
+      "not valid JSON: a key is repeated in one object at line 6, column 5; JSON keys must be unique",
+    ],
+    "escape-sequence-key.yaml": [
+      'tags: the key "team\\u001b[31m" holds control or invisible formatting characters; rename it',
+    ],
+    "newline-in-value.yaml": [
+      'prefix: "ml\\n  accounts.research: forged line" must be lowercase letters and digits in hyphen-separated words, starting with a letter (it starts every bucket name)',
+    ],
+    "utf16.yaml": ["is UTF-16 or UTF-32 encoded (or binary); save it as UTF-8"],
+    "invalid-utf8.yaml": ["is not valid UTF-8 (at byte 84); save it as UTF-8"],
+    "merge-key.yaml": [
+      "accounts.staging: YAML merge keys (<<) are not supported; write the keys out in full",
+    ],
+    "custom-tag.yaml": ["not valid YAML: Unresolved tag: !Ref at line 2, column 9"],
+    "alias-bomb.yaml": [
+      "not valid YAML: Excessive alias count indicates a resource exhaustion attack",
+    ],
+    "deep-nesting.json": [
+      "tags.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a: nested deeper than 32 levels",
+    ],
+    "wildcard-persona-arn.yaml": [
+      'accounts.research.sagemaker.identity.dataScientist[0]: "arn:aws:iam::123456789012:role/*" must be an exact role ARN (arn:aws:iam::<account>:role/<name>), no wildcards',
+    ],
+    "data-key-other-region.yaml": [
+      'accounts.research.dataKeyArn: "arn:aws:kms:eu-west-2:210987654321:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b" names region "eu-west-2" (the platform\'s is "us-east-1") and account 210987654321 (this account is 123456789012)',
+    ],
+    "persona-arn-other-partition.yaml": [
+      'accounts.research.sagemaker.identity.dataScientist[0]: "arn:aws-cn:iam::123456789012:role/data-scientists" names partition "aws-cn" (the platform\'s is "aws")',
+    ],
+    "subnets-too-small-for-endpoints.yaml": [
+      "accounts.research.vpc.subnetPrefixLength: 28 gives private subnets of /28 with 11 usable addresses, but each holds 15 interface endpoints and up to 8 other network interfaces (23); use a shorter subnetPrefixLength, a larger cidr, or fewer interfaceEndpoints",
+    ],
+    "too-many-tags.json": [
+      "tags: has 46 tags; AWS allows 50 per resource and the platform sets up to 5 itself (project, environment, managed-by, Name and one of the resource's own), so at most 45",
+    ],
+    "two-role-names-differ-by-case.yaml": [
+      "accounts.research: would create IAM role ml-research-user-alice in account 123456789012, which accounts.research also creates as ml-research-user-Alice (IAM role names are unique regardless of case); rename a Studio user profile",
+    ],
     "user-role-matches-target-pattern.yaml": [
       "accounts.dev: would create IAM role mlops-dev-user-shadow-model-execution in account 111111111111, matching mlops-*-model-execution, the pattern policies use to name accounts.staging's model roles; rename the account or the Studio user profile",
     ],
@@ -238,6 +286,54 @@ describe("bad config fixtures", () => {
     expect(problemsOf(path)).toEqual([
       `PLATFORM_CONFIG: "${path}" must end in .json, .yaml or .yml`,
     ]);
+  });
+
+  describe("unusual input", () => {
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "unusual-"))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    const write = (name: string, content: string | Buffer) => {
+      writeFileSync(join(dir, name), content);
+      return join(dir, name);
+    };
+
+    test("a file over 1 MB is refused before it is parsed; 1 MB itself is read", () => {
+      const big = write("big.json", `{"prefix":"${"x".repeat(1_000_001 - 13)}"}`);
+      expect(problemsOf(big)).toEqual([
+        "is 1000001 bytes; a platform config is at most 1000000 bytes",
+      ]);
+      const limit = write("limit.json", `{"prefix":"${"x".repeat(1_000_000 - 13)}"}`);
+      expect(problemsOf(limit)[0]).toBe(
+        `prefix: "${"x".repeat(76)}... must be at most 20 characters`,
+      );
+    });
+
+    test("a huge unknown key is shown cut to 80 characters, with its length", () => {
+      const file = write(
+        "long-key.json",
+        JSON.stringify({ ...exampleInput(), [`x${"y".repeat(10_000)}`]: 1 }),
+      );
+      const [line] = problemsOf(file);
+      expect(line.length).toBeLessThan(400);
+      expect(line).toContain(`unknown key "x${"y".repeat(76)}..."`);
+    });
+
+    test("a duplicate key in JSON is refused, at any depth; YAML refuses it too", () => {
+      expect(problemsOf(write("dup.json", '{"prefix": "a",\n "prefix": "b"}'))).toEqual([
+        "not valid JSON: a key is repeated in one object at line 2, column 2; JSON keys must be unique",
+      ]);
+    });
+
+    test("control characters are escaped in every line, so none can forge another", () => {
+      const file = write(
+        "forge.json",
+        JSON.stringify({ ...exampleInput(), prefix: "a\u001b[2K\r\u0085\u202eb" }),
+      );
+      for (const line of problemsOf(file)) {
+        expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+      }
+      expect(problemsOf(file)[0]).toContain("\\u001b[2K\\r");
+    });
   });
 
   test("platform.yaml at the repository root is the team's config; PLATFORM_CONFIG overrides it", () => {

@@ -1,0 +1,35 @@
+import {
+  DATA_SCIENCE_ENDPOINTS,
+  DEPLOYMENT_TARGET_ENDPOINTS,
+  MANAGED_MLFLOW_ENDPOINTS,
+  MLFLOW_SERVER_ENDPOINTS,
+  type InterfaceEndpointId,
+} from "../../../modules/network/vpc-endpoint-catalogue";
+import { mlflowMode } from "./mlflow";
+import type { AccountConfig } from "./platform";
+
+/**
+ * The interface endpoints an account's VPC gets: the configured list or the account type's
+ * default, plus what its MLflow mode needs. The stacks and the subnet-capacity check both use it.
+ */
+export function accountInterfaceEndpoints(account: AccountConfig): InterfaceEndpointId[] {
+  const defaults =
+    account.type === "data-science" ? DATA_SCIENCE_ENDPOINTS : DEPLOYMENT_TARGET_ENDPOINTS;
+  const required =
+    account.type === "data-science"
+      ? { none: [], ec2: MLFLOW_SERVER_ENDPOINTS, managed: MANAGED_MLFLOW_ENDPOINTS }[
+          mlflowMode(account.mlflow)
+        ]
+      : [];
+  return [...new Set([...(account.vpc.interfaceEndpoints ?? defaults), ...required])];
+}
+
+/**
+ * Network interfaces besides the endpoints that the platform places in one private subnet, with
+ * room for the ones SageMaker adds while it works: the data science account's Studio file
+ * system mount target, MLflow instance and database, and Studio apps and jobs; a target's
+ * endpoint instances.
+ */
+export function otherInterfacesPerSubnet(account: AccountConfig): number {
+  return account.type === "data-science" ? 8 : 4;
+}
