@@ -38,6 +38,25 @@ export class RulePackError extends Error {
  * errors, and formatting them was a sixth of synthesis time. Real Errors keep their stacks.
  */
 async function withoutTokenStackTraces<T>(fn: () => Promise<T>): Promise<T> {
+  const restore = skipTokenStackTraces();
+  try {
+    return await fn();
+  } finally {
+    restore();
+  }
+}
+
+/** The same for code that builds or synthesizes synchronously (the tests' synthesis helper). */
+export function withoutTokenStackTracesSync<T>(fn: () => T): T {
+  const restore = skipTokenStackTraces();
+  try {
+    return fn();
+  } finally {
+    restore();
+  }
+}
+
+function skipTokenStackTraces(): () => void {
   const previous = Error.prepareStackTrace;
   Error.prepareStackTrace = (error, frames) => {
     if (!(error instanceof Error)) return "";
@@ -45,11 +64,9 @@ async function withoutTokenStackTraces<T>(fn: () => Promise<T>): Promise<T> {
       ? previous(error, frames)
       : [String(error), ...frames.map((f) => `    at ${f}`)].join("\n");
   };
-  try {
-    return await fn();
-  } finally {
+  return () => {
     Error.prepareStackTrace = previous;
-  }
+  };
 }
 
 export interface SynthesisResult<T> {
