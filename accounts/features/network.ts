@@ -27,6 +27,7 @@ function networkProps(stack: PlatformStack): SecureVpcProps["network"] {
   return {
     cidr: vpc.cidr,
     availabilityZones: vpc.availabilityZones ?? DEFAULT_AVAILABILITY_ZONES,
+    availabilityZonesSource: `accounts.${stack.accountName}.vpc.availabilityZones`,
     subnetNewBits: subnetPrefixLength(vpc, parsed.block) - parsed.block.prefix,
     natGateways: vpc.natGateways,
   };

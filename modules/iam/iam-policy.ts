@@ -141,11 +141,34 @@ export function assertNoUnconditionedWildcard(statement: PolicyStatement, owner:
  * construct tree is built and renders when Terraform JSON is written. Refuses a statement that
  * allows every principal without a condition.
  */
+/**
+ * The size AWS will count for a rendered policy: whitespace excluded, each Terraform reference
+ * counted as the longest ARN it can stand for.
+ */
+export function estimatedPolicySize(rendered: string): number {
+  return rendered.replace(/\$\{[^}]*\}/g, "x".repeat(100)).replace(/\s/g, "").length;
+}
+
+/** Resource policy size quotas: S3 bucket policies 20 KB, KMS key policies 32 KB. */
+export const BUCKET_POLICY_MAX_CHARS = 20_480;
+export const KEY_POLICY_MAX_CHARS = 32_768;
+
 export class ResourcePolicy {
   private readonly list: PolicyEntry[] = [];
 
   /** @param owner construct path named in errors */
   constructor(private readonly owner: string) {}
+
+  /**
+   * A synthesis error when the rendered policy exceeds `maxChars` (the service's quota), naming
+   * the policy and its size; undefined when it fits.
+   */
+  sizeProblem(maxChars: number, what: string): string | undefined {
+    const size = estimatedPolicySize(renderPolicy(this.list));
+    return size > maxChars
+      ? `${this.owner}: the ${what} is about ${size} characters; AWS allows ${maxChars}: grant fewer principals, or by pattern or account`
+      : undefined;
+  }
 
   add(...statements: PolicyStatement[]): void {
     for (const statement of statements) {

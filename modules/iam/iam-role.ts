@@ -1,3 +1,4 @@
+import { estimatedPolicySize } from "./iam-policy";
 import { IAM_ROLE_NAME } from "../core/patterns";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole as IamRoleResource } from "@cdktf/provider-aws/lib/iam-role";
@@ -59,13 +60,7 @@ export const TRUST_POLICY_MAX_CHARS = 2048;
 /** Attached managed policies a role may have by default. */
 export const MANAGED_POLICIES_PER_ROLE = 10;
 
-/**
- * The size IAM will count for a rendered policy: whitespace excluded, each Terraform reference
- * counted as the longest ARN it can stand for.
- */
-export function estimatedPolicySize(rendered: string): number {
-  return rendered.replace(/\$\{[^}]*\}/g, "x".repeat(100)).replace(/\s/g, "").length;
-}
+export { estimatedPolicySize } from "./iam-policy";
 
 /**
  * A role's permissions as customer managed policies it owns (`<role>-<name>`), attached to it:

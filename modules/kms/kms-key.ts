@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import { Token } from "../core/cdktf";
 import { mapList } from "../core/token-lists";
 import { viaService, type AwsEnvironment } from "../core/aws-environment";
-import { ResourcePolicy, type PolicyStatement } from "../iam/iam-policy";
+import { KEY_POLICY_MAX_CHARS, ResourcePolicy, type PolicyStatement } from "../iam/iam-policy";
 
 /**
  * `kms:ViaService` value(s): one service renders as a string, several as a list, and a list
@@ -173,6 +173,9 @@ export class KmsKey extends Construct {
     }
 
     this.policy = new ResourcePolicy(this.node.path);
+    this.node.addValidation({
+      validate: () => [this.policy.sizeProblem(KEY_POLICY_MAX_CHARS, "key policy") ?? []].flat(),
+    });
     this.policy.add({
       Sid: "KeyAdministration",
       Effect: "Allow",

@@ -45,6 +45,12 @@ export interface NewVpcNetwork {
   readonly cidr: string;
   /** How many zones (the first N available to the account, 2 to 4), or their names. */
   readonly availabilityZones: number | string[];
+  /**
+   * What to call the zone count in the plan-time error when the region has fewer zones than
+   * asked for (the config field that sets it).
+   * @default "availabilityZones"
+   */
+  readonly availabilityZonesSource?: string;
   /** Bits added to the VPC prefix for each subnet: 3 makes eight subnets of /19 in a /16. */
   readonly subnetNewBits: number;
   /**
@@ -240,7 +246,7 @@ export class SecureVpc extends Construct {
     network: NewVpcNetwork,
   ): { vpcId: string; privateSubnetIds: string[]; privateRouteTableIds: string[] } {
     const mode = network.natGateways ?? "none";
-    const zones = this.zoneNames(network.availabilityZones);
+    const zones = this.zoneNames(network.availabilityZones, network.availabilityZonesSource);
     const count = network.availabilityZones;
     const plannedCount = typeof count === "number" && Token.isUnresolved(count);
     // Zones past the minimum exist when the planned count reaches them.
@@ -383,12 +389,27 @@ export class SecureVpc extends Construct {
     };
   }
 
-  /** Zone names: listed ones as they are, or the first N the account may use in the region. */
-  private zoneNames(zones: number | string[]): string[] {
+  /**
+   * Zone names: listed ones as they are, or the first N the account may use in the region. A
+   * region with fewer zones than N fails the plan with a message naming the setting: otherwise
+   * `element()` wraps around, two subnets land in one zone, and every interface endpoint fails at
+   * apply (DuplicateSubnetsInSameZone). Synthesis cannot know a region's zones; the plan can.
+   */
+  private zoneNames(zones: number | string[], source = "availabilityZones"): string[] {
     if (Array.isArray(zones)) return zones;
     const available = new DataAwsAvailabilityZones(this, "zones", {
       state: "available",
       filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+      lifecycle: Token.isUnresolved(zones)
+        ? undefined
+        : {
+            postcondition: [
+              {
+                condition: `\${length(self.names) >= ${zones}}`,
+                errorMessage: `${source} is ${zones}, but this region has only \${length(self.names)} availability zones the account may use without opting in; lower ${source}`,
+              },
+            ],
+          },
     });
     const slots = Token.isUnresolved(zones) ? MAX_ZONES : zones;
     return Array.from({ length: slots }, (_, i) => Fn.element(available.names, i));

@@ -2,7 +2,10 @@ import { SagemakerModelPackageGroup } from "@cdktf/provider-aws/lib/sagemaker-mo
 import { SagemakerModelPackageGroupPolicy } from "@cdktf/provider-aws/lib/sagemaker-model-package-group-policy";
 import { Construct } from "constructs";
 import { arn, type AwsEnvironment } from "../core/aws-environment";
-import { renderPolicy } from "../iam/iam-policy";
+import { estimatedPolicySize, renderPolicy, type PolicyStatement } from "../iam/iam-policy";
+
+/** SageMaker's limit on a model package group's resource policy (PutModelPackageGroupPolicy). */
+export const MODEL_PACKAGE_GROUP_POLICY_MAX_CHARS = 20_480;
 
 export interface ModelRegistryProps {
   readonly environment: AwsEnvironment;
@@ -45,30 +48,38 @@ export class ModelRegistry extends Construct {
         AWS: accounts.map((a) => `arn:${props.environment.partition}:iam::${a}:root`),
       };
       const condition = { ArnLike: { "aws:PrincipalArn": props.readers!.principalArnPatterns } };
+      const statements: PolicyStatement[] = [
+        {
+          Sid: "DeploymentTargetsReadTheGroup",
+          Effect: "Allow",
+          Principal: principal,
+          Action: "sagemaker:DescribeModelPackageGroup",
+          Resource: arn(props.environment, "sagemaker", `model-package-group/${name}`),
+          Condition: condition,
+        },
+        {
+          Sid: "DeploymentTargetsUseItsVersions",
+          Effect: "Allow",
+          Principal: principal,
+          Action: [
+            "sagemaker:CreateModel",
+            "sagemaker:DescribeModelPackage",
+            "sagemaker:ListModelPackages",
+          ],
+          Resource: arn(props.environment, "sagemaker", `model-package/${name}/*`),
+          Condition: condition,
+        },
+      ];
+      const resourcePolicy = renderPolicy(statements);
+      const size = estimatedPolicySize(resourcePolicy);
+      if (size > MODEL_PACKAGE_GROUP_POLICY_MAX_CHARS) {
+        throw new Error(
+          `${this.node.path}: the policy of model package group ${name} is about ${size} characters; SageMaker allows ${MODEL_PACKAGE_GROUP_POLICY_MAX_CHARS}`,
+        );
+      }
       new SagemakerModelPackageGroupPolicy(this, `policy-${name}`, {
         modelPackageGroupName: group.modelPackageGroupName,
-        resourcePolicy: renderPolicy([
-          {
-            Sid: "DeploymentTargetsReadTheGroup",
-            Effect: "Allow",
-            Principal: principal,
-            Action: "sagemaker:DescribeModelPackageGroup",
-            Resource: arn(props.environment, "sagemaker", `model-package-group/${name}`),
-            Condition: condition,
-          },
-          {
-            Sid: "DeploymentTargetsUseItsVersions",
-            Effect: "Allow",
-            Principal: principal,
-            Action: [
-              "sagemaker:CreateModel",
-              "sagemaker:DescribeModelPackage",
-              "sagemaker:ListModelPackages",
-            ],
-            Resource: arn(props.environment, "sagemaker", `model-package/${name}/*`),
-            Condition: condition,
-          },
-        ]),
+        resourcePolicy,
       });
     }
   }

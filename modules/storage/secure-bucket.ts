@@ -11,7 +11,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Construct } from "constructs";
 import { Token } from "../core/cdktf";
 import { sid, type AwsEnvironment } from "../core/aws-environment";
-import { ResourcePolicy, type PolicyStatement } from "../iam/iam-policy";
+import { BUCKET_POLICY_MAX_CHARS, ResourcePolicy, type PolicyStatement } from "../iam/iam-policy";
 import { suppressRule } from "../rules/suppress";
 import type { Grantee } from "../iam/iam-role";
 import {
@@ -198,6 +198,10 @@ export class SecureBucket extends Construct {
     });
 
     this.policy = new ResourcePolicy(this.node.path);
+    this.node.addValidation({
+      validate: () =>
+        [this.policy.sizeProblem(BUCKET_POLICY_MAX_CHARS, "bucket policy") ?? []].flat(),
+    });
     this.policy.add(...this.baselineStatements());
     this.vpcEndpointRule = props.vpcEndpointOnly !== undefined;
     if (props.vpcEndpointOnly !== undefined) {

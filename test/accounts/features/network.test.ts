@@ -95,6 +95,26 @@ describe("default network of every account", () => {
     });
   });
 
+  test("a zone count the region cannot meet fails the plan, naming the config field", () => {
+    // Synthesis cannot know a region's zones; without this, element() would wrap around and put
+    // two subnets in one zone, and every interface endpoint would fail at apply.
+    const zones = Object.values(example.json.prod.data!.aws_availability_zones) as any[];
+    expect(zones).toHaveLength(1);
+    expect(zones[0]).toMatchObject({
+      state: "available",
+      filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+      lifecycle: {
+        postcondition: [
+          {
+            condition: "${length(self.names) >= 3}",
+            error_message:
+              "accounts.prod.vpc.availabilityZones is 3, but this region has only ${length(self.names)} availability zones the account may use without opting in; lower accounts.prod.vpc.availabilityZones",
+          },
+        ],
+      },
+    });
+  });
+
   test("listed zones are used as they are", () => {
     const json = withVpc("dev", { availabilityZones: ["eu-west-1b", "eu-west-1c"] });
     expect(

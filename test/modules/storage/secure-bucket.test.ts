@@ -175,4 +175,30 @@ describe("SecureBucket", () => {
     });
     expect(() => Testing.synth(s)).toThrow('policy has two statements with Sid "DenyOutdatedTls"');
   });
+
+  // S3 refuses bucket policies over 20 KB at apply; synthesis says so first, naming the bucket.
+  const withReaders = (n: number) => {
+    const s = stack();
+    const bucket = bucketIn(s);
+    bucket.addToResourcePolicy({
+      Sid: "ManyReaders",
+      Effect: "Allow",
+      Principal: {
+        AWS: Array.from({ length: n }, (_, i) => `arn:aws:iam::${String(100000000000 + i)}:root`),
+      },
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::my-bucket/*",
+    });
+    return s;
+  };
+
+  test("a bucket policy over 20,480 characters fails synthesis, naming the bucket", () => {
+    expect(() => Testing.synth(withReaders(620), true)).toThrow(
+      /test\/bucket: the bucket policy is about 2\d{4} characters; AWS allows 20480: grant fewer principals, or by pattern or account/,
+    );
+  });
+
+  test("just under the limit synthesizes", () => {
+    expect(() => Testing.synth(withReaders(540), true)).not.toThrow();
+  });
 });
