@@ -39,21 +39,51 @@ export interface BucketLifecycleProps {
 
 export const DEFAULT_TRANSITIONS = { standardIaDays: 30, glacierDays: 90, deepArchiveDays: 365 };
 
+/**
+ * S3's rules for lifecycle transitions, in one place (Amazon S3 User Guide, "Transitioning objects
+ * using Amazon S3 Lifecycle": constraints). S3 refuses a lifecycle configuration that breaks them
+ * with InvalidArgument at apply.
+ */
+export const S3_TRANSITION_RULES = {
+  /** Days after creation before the first move to these classes. */
+  minDaysAfterCreation: { STANDARD_IA: 30, ONEZONE_IA: 30 } as Record<string, number>,
+  /** Days an object stays in a class before a later transition may move it on. */
+  minDaysInClass: { STANDARD_IA: 30, ONEZONE_IA: 30, GLACIER_IR: 90, GLACIER: 90 } as Record<
+    string,
+    number
+  >,
+};
+
+/** The platform's transitions, in order: the config field that sets each and its storage class. */
+const TRANSITION_FIELDS = [
+  ["standardIaDays", "STANDARD_IA"],
+  ["glacierDays", "GLACIER"],
+  ["deepArchiveDays", "DEEP_ARCHIVE"],
+] as const;
+
 /** Checks the order and minimums S3 enforces on transitions; returns the problem or undefined. */
 export function transitionProblem(t: Required<StorageTransitions>): string | undefined {
-  const values = [t.standardIaDays, t.glacierDays, t.deepArchiveDays];
+  const values = TRANSITION_FIELDS.map(([field]) => t[field]);
   if (values.some((v) => Token.isUnresolved(v))) return undefined;
   if (values.some((v) => !Number.isInteger(v) || v < 0)) {
     return `transition days must be whole numbers (got ${values.join(", ")})`;
   }
-  if (t.standardIaDays < 30) {
-    return `standardIaDays is ${t.standardIaDays}; S3 moves objects to STANDARD_IA no earlier than 30 days`;
+  for (const [field, storageClass] of TRANSITION_FIELDS) {
+    const minimum = S3_TRANSITION_RULES.minDaysAfterCreation[storageClass];
+    if (minimum !== undefined && t[field] < minimum) {
+      return `${field} is ${t[field]}; S3 moves objects to ${storageClass} no earlier than ${minimum} days`;
+    }
   }
   if (!(t.standardIaDays < t.glacierDays && t.glacierDays < t.deepArchiveDays)) {
     return `transition days must increase: standardIaDays (${t.standardIaDays}) < glacierDays (${t.glacierDays}) < deepArchiveDays (${t.deepArchiveDays})`;
   }
-  if (t.glacierDays - t.standardIaDays < 30) {
-    return `glacierDays (${t.glacierDays}) must be at least 30 days after standardIaDays (${t.standardIaDays}); S3 keeps objects in STANDARD_IA for 30 days`;
+  for (let i = 1; i < TRANSITION_FIELDS.length; i++) {
+    const [previousField, previousClass] = TRANSITION_FIELDS[i - 1];
+    const [field] = TRANSITION_FIELDS[i];
+    const stay = S3_TRANSITION_RULES.minDaysInClass[previousClass] ?? 0;
+    if (t[field] - t[previousField] < stay) {
+      return `${field} (${t[field]}) must be at least ${stay} days after ${previousField} (${t[previousField]}); S3 keeps objects in ${previousClass} for ${stay} days before moving them on`;
+    }
   }
   return undefined;
 }

@@ -42,13 +42,13 @@ variable "deep_archive_days" {
   default     = 365
 
   validation {
-    condition     = var.deep_archive_days == floor(var.deep_archive_days) && var.deep_archive_days >= 61 && var.deep_archive_days <= 36500
-    error_message = "deep_archive_days is ${var.deep_archive_days}; it must be a whole number from 61 to 36500."
+    condition     = var.deep_archive_days == floor(var.deep_archive_days) && var.deep_archive_days >= 150 && var.deep_archive_days <= 36500
+    error_message = "deep_archive_days is ${var.deep_archive_days}; it must be a whole number from 150 to 36500."
   }
 
   validation {
-    condition     = var.deep_archive_days > var.glacier_days
-    error_message = "deep_archive_days is ${var.deep_archive_days}; it must come after glacier_days (${var.glacier_days})."
+    condition     = var.deep_archive_days >= var.glacier_days + 90
+    error_message = "deep_archive_days is ${var.deep_archive_days}; it must be at least 90 days after glacier_days (${var.glacier_days}): S3 keeps objects in GLACIER for 90 days before DEEP_ARCHIVE."
   }
 }
 

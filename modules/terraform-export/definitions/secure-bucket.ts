@@ -123,11 +123,11 @@ export const secureBucketModule: ModuleDefinition = {
       description: "Days after creation when current objects move to DEEP_ARCHIVE.",
       default: DEFAULT_TRANSITIONS.deepArchiveDays,
       validation: [
-        wholeNumberBetween("deep_archive_days", 61, 36500),
+        wholeNumberBetween("deep_archive_days", 150, 36500),
         {
-          condition: "var.deep_archive_days > var.glacier_days",
+          condition: "var.deep_archive_days >= var.glacier_days + 90",
           message:
-            "deep_archive_days is ${var.deep_archive_days}; it must come after glacier_days (${var.glacier_days}).",
+            "deep_archive_days is ${var.deep_archive_days}; it must be at least 90 days after glacier_days (${var.glacier_days}): S3 keeps objects in GLACIER for 90 days before DEEP_ARCHIVE.",
         },
       ],
     },

@@ -139,8 +139,24 @@ describe("SecureBucket", () => {
       /glacierDays \(45\) must be at least 30 days after standardIaDays \(30\)/,
     ],
     [{ deepArchiveDays: 90 }, /must increase/],
+    // Deep Archive at least 90 days after Glacier Flexible Retrieval (S3's InvalidArgument).
+    [
+      { glacierDays: 90, deepArchiveDays: 179 },
+      "test/bucket: lifecycle.transitions: deepArchiveDays (179) must be at least 90 days after glacierDays (90); S3 keeps objects in GLACIER for 90 days before moving them on",
+    ],
+    [
+      { standardIaDays: 29 },
+      /standardIaDays is 29; S3 moves objects to STANDARD_IA no earlier than 30 days/,
+    ],
   ])("fails with transitions out of order: %j", (transitions, message) => {
     expect(() => synthBucket({ lifecycle: { transitions } })).toThrow(message);
+  });
+
+  test.each([
+    [{ standardIaDays: 30, glacierDays: 60, deepArchiveDays: 150 }],
+    [{ glacierDays: 90, deepArchiveDays: 180 }],
+  ])("accepts transitions exactly at S3's minimums: %j", (transitions) => {
+    expect(() => synthBucket({ lifecycle: { transitions } })).not.toThrow();
   });
 
   test("fails with a non-positive abort period", () => {

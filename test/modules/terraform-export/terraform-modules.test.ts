@@ -647,6 +647,11 @@ describe("validation rules, evaluated by terraform", () => {
       /at least 30 days after standard_ia_days \(60\)/,
     ],
     ["secure-bucket", { vpc_endpoint_exempt_role_arns: [] }, /locks it out/],
+    [
+      "secure-bucket",
+      { glacier_days: 90, deep_archive_days: 179 },
+      /at least 90 days after glacier_days \(90\)/,
+    ],
     ["secure-vpc", { cidr: "10.10.0.1/16" }, /no host bits set/],
     ["secure-vpc", { cidr: "8.8.0.0/16" }, /RFC 1918/],
     ["secure-vpc", { availability_zone_count: 5 }, /from 2 to 4/],
