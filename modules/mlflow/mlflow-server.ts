@@ -53,7 +53,10 @@ export interface MlflowServerProps {
   readonly mlflowVersion: string;
   /** @default "t3.medium" */
   readonly instanceType?: string;
-  /** @default the latest Amazon Linux 2023 AMI */
+  /**
+   * @default the latest Amazon Linux 2023 AMI when the server is first created, kept afterwards
+   * (`ignore_changes`): set it to move the server to another image.
+   */
   readonly amiId?: string;
   /** @default 5000 */
   readonly port?: number;
@@ -300,6 +303,9 @@ export class MlflowServer extends Construct {
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: `${props.databaseIdentifier}-final`,
       autoMinorVersionUpgrade: true,
+      // A higher engineVersion is an in-place major upgrade at the next maintenance window (the
+      // parameter group of the new family is made first); RDS refuses it without this.
+      allowMajorVersionUpgrade: true,
       enabledCloudwatchLogsExports: logTypes,
       dependsOn: logGroups,
       lifecycle: { preventDestroy: true },
@@ -317,6 +323,10 @@ export class MlflowServer extends Construct {
       name: `${props.name}-mlflow-server`,
       description: "MLflow tracking server",
       imageId,
+      // Without a pinned AMI the first one found stays: a newly published AMI must not replace
+      // the server as a side effect of an unrelated apply. Pinning amiId (or changing it) is the
+      // decision that moves the server to another image; the plan shows the replacement.
+      lifecycle: props.amiId === undefined ? { ignoreChanges: ["image_id"] } : undefined,
       instanceType: props.instanceType ?? "t3.medium",
       iamInstanceProfile: { name: props.role.instanceProfile.name },
       metadataOptions: {

@@ -64,7 +64,10 @@ export const mlflowSchema = strictObject({
         error: "must be an EC2 instance type such as t3.medium",
       })
       .default("t3.medium"),
-    /** AMI to pin; default: the latest Amazon Linux 2023 (a new one replaces the stateless server). */
+    /**
+     * AMI to pin. Default: the latest Amazon Linux 2023 when the server is first created, kept
+     * afterwards; set (or change) it to replace the stateless server with another image.
+     */
     amiId: z
       .string()
       .regex(/^ami-[0-9a-f]{8,17}$/, { error: "must be an AMI id such as ami-0abcdef1234567890" })

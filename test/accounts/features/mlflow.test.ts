@@ -270,6 +270,8 @@ describe("MLflow server instance", () => {
       name: ref("aws_iam_instance_profile", profile, "name"),
     });
     expect(lt.image_id).toMatch(/^\$\{data\.aws_ssm_parameter\..+\.value\}$/);
+    // A newly published AMI does not replace the server: the first one found stays.
+    expect(lt.lifecycle).toEqual({ ignore_changes: ["image_id"] });
   });
 
   test("a pinned AMI replaces the lookup", () => {
@@ -277,9 +279,10 @@ describe("MLflow server instance", () => {
       d.vpc.natGateways = "single";
       d.mlflow = { server: { enabled: true, amiId: "ami-0abcdef1234567890" } };
     });
-    expect(findResource(dev, "aws_launch_template", () => true)[1].image_id).toBe(
-      "ami-0abcdef1234567890",
-    );
+    const [, pinned] = findResource(dev, "aws_launch_template", () => true);
+    expect(pinned.image_id).toBe("ami-0abcdef1234567890");
+    // Changing a pinned AMI is the decision to replace the server: Terraform must see it.
+    expect(pinned.lifecycle).toBeUndefined();
     expect(dev.data?.aws_ssm_parameter).toBeUndefined();
   });
 
@@ -340,6 +343,9 @@ describe("MLflow backend store", () => {
       identifier: "mlops-dev-mlflow",
       engine: "postgres",
       engine_version: "16",
+      // A higher engineVersion upgrades in place; RDS refuses a major upgrade without this.
+      allow_major_version_upgrade: true,
+      auto_minor_version_upgrade: true,
       storage_encrypted: true,
       kms_key_id: ref("aws_kms_key", mlflowKey, "arn"),
       manage_master_user_password: true,
