@@ -88,6 +88,11 @@ export function formatIssue(issue: core.$ZodIssue): string {
 
 /** Validates raw config data; throws PlatformConfigError naming every problem. */
 export function parsePlatformConfig(raw: unknown, source: string): PlatformConfig {
+  if (raw === null || raw === undefined) {
+    throw new PlatformConfigError(source, [
+      "is empty; a platform config is a mapping with prefix, region and accounts",
+    ]);
+  }
   const rawProblems = rawInputProblems(raw);
   if (rawProblems.length > 0) throw new PlatformConfigError(source, rawProblems);
   const result = platformConfigSchema.safeParse(raw, { error: errorMap, reportInput: true });
@@ -133,8 +138,10 @@ export function readConfigFile(path: string): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { parseDocument } = require("yaml") as typeof import("yaml");
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  const problems = [...document.errors, ...document.warnings].map(
-    (e) => `not valid YAML: ${e.message.split("\n")[0].replace(/:$/, "")}`,
+  const problems = [...document.errors, ...document.warnings].map((e) =>
+    e.code === "MULTIPLE_DOCS"
+      ? "not valid YAML: it holds more than one document (a second ---); a platform config is one"
+      : `not valid YAML: ${e.message.split("\n")[0].replace(/:$/, "")}`,
   );
   if (problems.length > 0) throw new PlatformConfigError(path, problems);
   try {

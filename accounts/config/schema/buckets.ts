@@ -66,7 +66,8 @@ const ROLE_NAME_OR_ARN = /^(arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*)?[
 export const datasetAccessSchema = strictObject({
   /** A role in this account, by name or ARN (an EKS node role, a workflow engine's role, ...). */
   principal: z.string().regex(ROLE_NAME_OR_ARN, {
-    error: "must be an IAM role name or role ARN (arn:aws:iam::<account>:role/<name>)",
+    error:
+      "must be an IAM role name or an exact role ARN (arn:aws:iam::<account>:role/<name>), no wildcards",
   }),
   bucket: z.enum(["data", "models"], { error: 'must be "data" or "models"' }),
   access: z.enum(["read-only", "read-write"], { error: 'must be "read-only" or "read-write"' }),

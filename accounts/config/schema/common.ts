@@ -13,6 +13,8 @@ export const accountIdSchema = z.string().regex(/^\d{12}$/, {
 
 export const regionSchema = z.string().refine(isKnownRegion, {
   error: "must be an AWS region code that AWS publishes, such as eu-west-1 or us-east-1",
+  // One line for a bad region: no further line for every bucket name derived from it.
+  abort: true,
 });
 
 /** IAM role names: 1 to 64 of letters, digits and `+=,.@_-`. */

@@ -261,6 +261,62 @@ describe("bad config fixtures", () => {
     "two-role-names-differ-by-case.yaml": [
       "accounts.research: would create IAM role ml-research-user-alice in account 123456789012, which accounts.research also creates as ml-research-user-Alice (IAM role names are unique regardless of case); rename a Studio user profile",
     ],
+    "proto-account-name.yaml": [
+      'accounts: the key "__proto__" is reserved (a JavaScript object internal); rename it',
+    ],
+    "hasownproperty-tag.yaml": [
+      'tags: the key "hasOwnProperty" is reserved (a JavaScript object internal); rename it',
+    ],
+    "bidi-override-in-prefix.yaml": [
+      'prefix: "ml\\u202eved" must be lowercase letters and digits in hyphen-separated words, starting with a letter (it starts every bucket name)',
+    ],
+    "empty.yaml": ["is empty; a platform config is a mapping with prefix, region and accounts"],
+    "top-level-list.json": ["(top level): must be a mapping, not a list"],
+    "json-with-comments.json": ["not valid JSON: Expected property name or '}' (line 2, column 3)"],
+    "trailing-comma.json": [
+      "not valid JSON: Expected double-quoted property name (line 1, column 40)",
+    ],
+    "thirteen-digit-account-id.yaml": [
+      'accounts.research.accountId: "1234567890123" must be a 12-digit AWS account id, as a string (quote it in YAML)',
+    ],
+    "reserved-tag-other-case.yaml": [
+      'tags.Project: "mine" is set by the platform on every resource; reserved tag keys: project, environment, managed-by',
+    ],
+    "fractional-zone-count.yaml": [
+      "accounts.research.vpc.availabilityZones: 2.5 must be a number of zones from 2 to 4, or a list of 2 to 4 zone names such as [eu-west-1a, eu-west-1b]",
+    ],
+    "homoglyph-account-name.yaml": [
+      'accounts.rеsearch: the name "rеsearch" must be lowercase letters and digits in hyphen-separated words, starting with a letter (an account name is a stack id and part of bucket names)',
+    ],
+    "cidr-with-space.yaml": [
+      'accounts.research.vpc.cidr: " 10.0.0.0/16" must be an IPv4 CIDR block such as 10.10.0.0/16',
+    ],
+    "uppercase-region.yaml": [
+      'region: "US-EAST-1" must be an AWS region code that AWS publishes, such as eu-west-1 or us-east-1',
+    ],
+    "persona-arn-question-mark.yaml": [
+      'accounts.research.sagemaker.identity.dataScientist[0]: "arn:aws:iam::123456789012:role/data-scientist?" must be an exact role ARN (arn:aws:iam::<account>:role/<name>), no wildcards',
+    ],
+    "dataset-principal-wildcard.yaml": [
+      'accounts.research.datasetAccess[0].principal: "arn:aws:iam::123456789012:role/*" must be an IAM role name or an exact role ARN (arn:aws:iam::<account>:role/<name>), no wildcards',
+    ],
+    "secret-other-partition.yaml": [
+      'accounts.research.mlflow.databaseSecretArn: "arn:aws-us-gov:secretsmanager:us-east-1:123456789012:secret:mlflow-db-AbCdEf" names partition "aws-us-gov" (the platform\'s is "aws")',
+    ],
+    "tag-value-too-long.yaml": [
+      'tags.team: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... must be at most 256 letters, digits, spaces or _ . : / = + - @',
+    ],
+    "tab-indentation.yaml": [
+      "not valid YAML: Tabs are not allowed as indentation at line 4, column 1",
+      "not valid YAML: Tabs are not allowed as indentation at line 5, column 1",
+    ],
+    "two-yaml-documents.yaml": [
+      "not valid YAML: it holds more than one document (a second ---); a platform config is one",
+    ],
+    "nul-byte.json": ["is UTF-16 or UTF-32 encoded (or binary); save it as UTF-8"],
+    "bucket-name-one-over.yaml": [
+      'accounts.abcdefgh: gives the bucket name "abcdefghijklmnopqrst-abcdefgh-access-logs-123456789012-us-east-1", which is 64 characters; S3 bucket names are 3 to 63; shorten prefix or the account name',
+    ],
     "user-role-matches-target-pattern.yaml": [
       "accounts.dev: would create IAM role mlops-dev-user-shadow-model-execution in account 111111111111, matching mlops-*-model-execution, the pattern policies use to name accounts.staging's model roles; rename the account or the Studio user profile",
     ],
