@@ -11,6 +11,7 @@ import { performance } from "node:perf_hooks";
 import { loadPlatformConfig, PlatformConfigError } from "./accounts/config/loader";
 import { defaultOutdir, RulePackError, synthesizePlatform } from "./accounts/synthesize";
 import { formatReport } from "./modules/rules/engine";
+import { escapeForTerminal } from "./accounts/config/raw-input";
 import { PLATFORM_ACCOUNTS_ENV, selectedAccounts } from "./accounts/platform";
 
 /**
@@ -52,7 +53,7 @@ async function main(): Promise<number> {
   }
   const selection = selectedAccounts(loaded.config, process.env[PLATFORM_ACCOUNTS_ENV]);
   if (selection.problems.length > 0) {
-    process.stderr.write(`${selection.problems.join("\n")}\n`);
+    process.stderr.write(`${selection.problems.map(escapeForTerminal).join("\n")}\n`);
     return 1;
   }
   clock.end("config");
@@ -71,11 +72,23 @@ async function main(): Promise<number> {
   } catch (error) {
     if (error instanceof RulePackError)
       process.stderr.write(`Rule pack report\n${formatReport(error.report)}\n`);
-    process.stderr.write(
-      `Synthesis failed; ${outdir} was left unchanged.\n${(error as Error).message}\n`,
-    );
+    // One escaped line per problem: a message may quote config values.
+    const lines = String((error as Error).message)
+      .split("\n")
+      .map(escapeForTerminal);
+    process.stderr.write(`Synthesis failed; ${outdir} was left unchanged.\n${lines.join("\n")}\n`);
     return 1;
   }
 }
 
-main().then((code) => (process.exitCode = code));
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    // A defect, not bad input: still one escaped line per line of the message, no stack trace.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `synthesis failed unexpectedly (please report it): ${message.split("\n").map(escapeForTerminal).join("\n")}\n`,
+    );
+    process.exitCode = 2;
+  },
+);

@@ -4,8 +4,11 @@ import type { core } from "zod";
 import { platformConfigSchema, type PlatformConfig } from "./schema/platform";
 import { exampleConfig } from "./example";
 import {
+  bracketsTooDeep,
   decodeConfigText,
-  duplicateJsonKeys,
+  MAX_CONFIG_DEPTH,
+  duplicateKeys,
+  parseYamlDocument,
   escapeForTerminal,
   rawInputProblems,
 } from "./raw-input";
@@ -119,6 +122,11 @@ export function readConfigFile(path: string): unknown {
   const decoded = decodeConfigText(bytes);
   if (decoded.text === undefined) throw new PlatformConfigError(path, decoded.problems);
   const text = decoded.text;
+  if (bracketsTooDeep(text)) {
+    throw new PlatformConfigError(path, [
+      `nests brackets deeper than ${MAX_CONFIG_DEPTH * 2} levels; a platform config needs fewer than ${MAX_CONFIG_DEPTH}`,
+    ]);
+  }
   if (extension === ".json") {
     let value: unknown;
     try {
@@ -128,22 +136,23 @@ export function readConfigFile(path: string): unknown {
         `not valid JSON: ${jsonErrorText(text, error as Error)}`,
       ]);
     }
-    const duplicates = duplicateJsonKeys(text);
+    const { document, lines } = parseYamlDocument(text);
+    const duplicates = duplicateKeys(document, lines, "JSON");
     if (duplicates.length > 0) throw new PlatformConfigError(path, duplicates);
     return value;
   }
   // YAML 1.2 core schema: `no` stays a string, duplicate keys are errors, `<<` is no merge key
   // and an unknown tag is an error. The YAML parser is loaded only here, so synthesis of the
   // example or a JSON config does not pay for it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parseDocument } = require("yaml") as typeof import("yaml");
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  const { document, lines } = parseYamlDocument(text);
   const problems = [...document.errors, ...document.warnings].map((e) =>
     e.code === "MULTIPLE_DOCS"
       ? "not valid YAML: it holds more than one document (a second ---); a platform config is one"
       : `not valid YAML: ${e.message.split("\n")[0].replace(/:$/, "")}`,
   );
   if (problems.length > 0) throw new PlatformConfigError(path, problems);
+  const duplicates = duplicateKeys(document, lines, "YAML");
+  if (duplicates.length > 0) throw new PlatformConfigError(path, duplicates);
   try {
     // Aliases expand at most 100 times: a "billion laughs" file stops here, not in memory.
     return document.toJS({ maxAliasCount: 100 });

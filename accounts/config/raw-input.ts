@@ -4,8 +4,11 @@
  * the escaping of everything a message prints. Each problem is one line naming where it is.
  */
 
-/** A platform config is a few kilobytes; this bounds the time and memory a file can cost. */
-export const MAX_CONFIG_BYTES = 1_000_000;
+/**
+ * A platform config is a few kilobytes (250 deployment targets: about 40 KB); this bounds the
+ * time and memory a file can cost (parsing the largest allowed file takes well under a second).
+ */
+export const MAX_CONFIG_BYTES = 256 * 1024;
 
 /** Deeper than any config the schema accepts (about 8 levels); bounds recursion. */
 export const MAX_CONFIG_DEPTH = 32;
@@ -137,17 +140,75 @@ export function rawInputProblems(raw: unknown): string[] {
   return problems;
 }
 
-/** A mapping key written twice in a JSON text (JSON.parse keeps the last silently). */
-export function duplicateJsonKeys(text: string): string[] {
-  // The YAML parser reads JSON (YAML 1.2 is a superset) and reports duplicate keys with their
-  // position; only those are taken from it, JSON.parse has judged the syntax already.
+/**
+ * Whether `[` / `{` brackets outside quoted strings nest deeper than any config: checked on the
+ * text before a parser sees it, so a file of nested brackets costs a scan, not seconds and
+ * hundreds of megabytes of parsing (and no parser's stack overflow).
+ */
+export function bracketsTooDeep(text: string, max = MAX_CONFIG_DEPTH * 2): boolean {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote !== undefined) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === "[" || c === "{") {
+      if (++depth > max) return true;
+    } else if (c === "]" || c === "}") {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return false;
+}
+
+/**
+ * Mapping keys written twice in one mapping, JSON or YAML (JSON.parse keeps the last silently),
+ * one line each with its position. Linear: the YAML library's own `uniqueKeys` check compares
+ * every key with every other and took over a minute on a file of 80,000 keys.
+ */
+export function duplicateKeys(
+  document: import("yaml").Document,
+  lines: import("yaml").LineCounter,
+  format: "JSON" | "YAML",
+): string[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parseDocument } = require("yaml") as typeof import("yaml");
-  const document = parseDocument(text, { uniqueKeys: true });
-  return document.errors
-    .filter((e) => e.code === "DUPLICATE_KEY")
-    .map((e) => {
-      const at = e.linePos?.[0];
-      return `not valid JSON: a key is repeated in one object${at ? ` at line ${at.line}, column ${at.col}` : ""}; JSON keys must be unique`;
-    });
+  const { isMap, isScalar, visit } = require("yaml") as typeof import("yaml");
+  const problems: string[] = [];
+  visit(document, {
+    Map(_, map) {
+      if (!isMap(map)) return;
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (seen.has(key)) {
+          const offset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+          const at = offset === undefined ? undefined : lines.linePos(offset);
+          problems.push(
+            `not valid ${format}: the key ${JSON.stringify(truncate(key))} is repeated in one mapping${at ? ` at line ${at.line}, column ${at.col}` : ""}; keys must be unique`,
+          );
+        }
+        seen.add(key);
+      }
+    },
+  });
+  return problems;
+}
+
+/** Parses `text` as YAML (JSON is YAML 1.2) without the library's quadratic duplicate check. */
+export function parseYamlDocument(text: string): {
+  document: import("yaml").Document;
+  lines: import("yaml").LineCounter;
+} {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { LineCounter, parseDocument } = require("yaml") as typeof import("yaml");
+  const lines = new LineCounter();
+  const document = parseDocument(text, {
+    uniqueKeys: false,
+    prettyErrors: true,
+    lineCounter: lines,
+  });
+  return { document, lines };
 }

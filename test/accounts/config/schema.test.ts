@@ -212,7 +212,9 @@ describe("bad config fixtures", () => {
     "dataset-prefix-without-slash.yaml": [
       'accounts.dev.datasetAccess[0].prefixes[0]: "datasets" must be path segments each ending in "/", such as "datasets/"',
     ],
-    "duplicate-key.yaml": ["not valid YAML: Map keys must be unique at line 15, column 1"],
+    "duplicate-key.yaml": [
+      'not valid YAML: the key "prefix" is repeated in one mapping at line 15, column 1; keys must be unique',
+    ],
     "proto-tag-key.json": [
       'tags: the key "__proto__" is reserved (a JavaScript object internal); rename it',
     ],
@@ -223,7 +225,7 @@ describe("bad config fixtures", () => {
       'ci.github.environments: the key "toString" is reserved (a JavaScript object internal); rename it',
     ],
     "duplicate-account.json": [
-      "not valid JSON: a key is repeated in one object at line 6, column 5; JSON keys must be unique",
+      'not valid JSON: the key "research" is repeated in one mapping at line 6, column 5; keys must be unique',
     ],
     "escape-sequence-key.yaml": [
       'tags: the key "team\\u001b[31m" holds control or invisible formatting characters; rename it',
@@ -353,12 +355,12 @@ describe("bad config fixtures", () => {
       return join(dir, name);
     };
 
-    test("a file over 1 MB is refused before it is parsed; 1 MB itself is read", () => {
-      const big = write("big.json", `{"prefix":"${"x".repeat(1_000_001 - 13)}"}`);
+    test("a file over 256 KiB is refused before it is parsed; 256 KiB itself is read", () => {
+      const big = write("big.json", `{"prefix":"${"x".repeat(262_145 - 13)}"}`);
       expect(problemsOf(big)).toEqual([
-        "is 1000001 bytes; a platform config is at most 1000000 bytes",
+        "is 262145 bytes; a platform config is at most 262144 bytes",
       ]);
-      const limit = write("limit.json", `{"prefix":"${"x".repeat(1_000_000 - 13)}"}`);
+      const limit = write("limit.json", `{"prefix":"${"x".repeat(262_144 - 13)}"}`);
       expect(problemsOf(limit)[0]).toBe(
         `prefix: "${"x".repeat(76)}... must be at most 20 characters`,
       );
@@ -376,7 +378,27 @@ describe("bad config fixtures", () => {
 
     test("a duplicate key in JSON is refused, at any depth; YAML refuses it too", () => {
       expect(problemsOf(write("dup.json", '{"prefix": "a",\n "prefix": "b"}'))).toEqual([
-        "not valid JSON: a key is repeated in one object at line 2, column 2; JSON keys must be unique",
+        'not valid JSON: the key "prefix" is repeated in one mapping at line 2, column 2; keys must be unique',
+      ]);
+    });
+
+    test("brackets nested past any config are refused by a scan, before a parser recurses", () => {
+      const deep = write("deep.json", `${"[".repeat(65)}${"]".repeat(65)}`);
+      expect(problemsOf(deep)).toEqual([
+        "nests brackets deeper than 64 levels; a platform config needs fewer than 32",
+      ]);
+      const quoted = write("quoted.json", JSON.stringify({ prefix: "[".repeat(100) }));
+      expect(problemsOf(quoted)[0]).toMatch(/^prefix: /); // brackets inside a string are text
+    });
+
+    test("a key repeated at the end of 12,000 keys is found, with its line", () => {
+      const tags = Array.from({ length: 12_000 }, (_, i) => `  t${i}: v`).join("\n");
+      const file = write(
+        "wide.yaml",
+        `prefix: ml\nregion: us-east-1\ntags:\n${tags}\n  t7: again\n`,
+      );
+      expect(problemsOf(file)).toEqual([
+        'not valid YAML: the key "t7" is repeated in one mapping at line 12004, column 3; keys must be unique',
       ]);
     });
 
