@@ -16,6 +16,8 @@ import { iamPassRoleScoped } from "./iam/pass-role-scoped";
 import { iamServiceTrustScoped } from "./iam/service-trust-scoped";
 import { iamTrustNoWildcard } from "./iam/trust-no-wildcard";
 import { kmsDeletionWindow } from "./kms/deletion-window";
+import { kmsPreventDestroy } from "./kms/prevent-destroy";
+import { dynamoDbPointInTimeRecovery } from "./database/dynamodb-point-in-time-recovery";
 import { kmsExplicitPolicy } from "./kms/explicit-policy";
 import { kmsNoOpenPrincipal } from "./kms/no-open-principal";
 import { kmsRotation } from "./kms/rotation";
@@ -62,6 +64,7 @@ export const RULE_PACK: readonly Rule[] = [
   kmsExplicitPolicy,
   kmsNoOpenPrincipal,
   kmsDeletionWindow,
+  kmsPreventDestroy,
   vpcFlowLogs,
   vpcDefaultSecurityGroupClosed,
   vpcNoPublicIpOnLaunch,
@@ -93,6 +96,7 @@ export const RULE_PACK: readonly Rule[] = [
   rdsDeletionProtection,
   rdsBackups,
   rdsNoLiteralPassword,
+  dynamoDbPointInTimeRecovery,
   stackEncryptedStateWithLocking,
   stackAllowedAccountIds,
   stackNoRemoteState,

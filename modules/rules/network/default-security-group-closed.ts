@@ -8,10 +8,18 @@ export const vpcDefaultSecurityGroupClosed: ResourceRule = {
   level: "error",
   summary: "The default security group of every VPC has no rules",
   explanation:
-    "Anything launched without a group lands in the default one; managing it with aws_default_security_group and no rules makes that a dead end instead of an open door.",
+    "Anything launched without a group lands in the default one; managing it with aws_default_security_group and explicitly empty ingress and egress makes that a dead end instead of an open door (an omitted list leaves AWS's default rules in place).",
   resourceTypes: ["aws_vpc", "aws_default_security_group"],
   check(resource, ctx) {
     if (resource.type === "aws_default_security_group") {
+      // An omitted ingress or egress leaves those rules unmanaged: AWS's defaults (all traffic
+      // from the group itself, all egress) stay. Only an explicit empty list removes them.
+      const unmanaged = (["ingress", "egress"] as const).filter(
+        (side) => resource.config[side] === undefined,
+      );
+      if (unmanaged.length > 0) {
+        return `leaves its ${unmanaged.join(" and ")} rules unmanaged (set ${unmanaged.map((s) => `${s} = []`).join(" and ")}); AWS's default rules stay`;
+      }
       return list(resource.config.ingress).length + list(resource.config.egress).length > 0
         ? "has rules"
         : undefined;

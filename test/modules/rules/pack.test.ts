@@ -18,6 +18,9 @@ import { formatReport, loadCatalogue, scanStack, scanStacks } from "../../../mod
 import { RULE_IDS, RULE_PACK } from "../../../modules/rules/pack";
 import { MLFLOW_TRACKING_SERVER_VIOLATIONS } from "../../../modules/rules/sagemaker/mlflow-tracking-server";
 import { suppressRule } from "../../../modules/rules/suppress";
+import { vpcDefaultSecurityGroupClosed } from "../../../modules/rules/network/default-security-group-closed";
+import { kmsPreventDestroy } from "../../../modules/rules/kms/prevent-destroy";
+import { dynamoDbPointInTimeRecovery } from "../../../modules/rules/database/dynamodb-point-in-time-recovery";
 import { stackEncryptedStateWithLocking } from "../../../modules/rules/stack/encrypted-state-with-locking";
 import type { StackJson } from "../../../modules/rules/types";
 import { App, TerraformStack } from "../../../modules/core/cdktf";
@@ -38,6 +41,7 @@ describe("the rule pack", () => {
     expect(RULE_IDS.size).toBe(RULE_PACK.length);
     const services = new Set(RULE_PACK.map((r) => r.id.split(".")[0]));
     expect([...services].sort()).toEqual([
+      "DynamoDB",
       "EC2",
       "IAM",
       "KMS",
@@ -409,5 +413,54 @@ describe("Stack.EncryptedStateWithLocking", () => {
   test("S3 with encryption and either lock passes", () => {
     expect(check({ backend: { s3: { encrypt: true, use_lockfile: true } } })).toEqual([]);
     expect(check({ backend: { s3: { encrypt: true, dynamodb_table: "t" } } })).toEqual([]);
+  });
+});
+
+describe("the rules issue 19 found missing", () => {
+  const resource = (type: string, config: any) => ({ type, name: "r", config }) as any;
+  const ctx = { json: {} } as any;
+
+  test.each([
+    [
+      {},
+      "leaves its ingress and egress rules unmanaged (set ingress = [] and egress = []); AWS's default rules stay",
+    ],
+    [
+      { egress: [] },
+      "leaves its ingress rules unmanaged (set ingress = []); AWS's default rules stay",
+    ],
+    [
+      { ingress: [] },
+      "leaves its egress rules unmanaged (set egress = []); AWS's default rules stay",
+    ],
+    [{ ingress: [], egress: [{ protocol: "-1" }] }, "has rules"],
+    [{ ingress: [{ protocol: "-1", self: true }], egress: [] }, "has rules"],
+    [{ ingress: [], egress: [] }, undefined],
+  ])("VPC.DefaultSecurityGroupClosed on %j: %s", (config, finding) => {
+    expect(
+      vpcDefaultSecurityGroupClosed.check(resource("aws_default_security_group", config), ctx),
+    ).toBe(finding);
+  });
+
+  test.each([
+    [{}, "is not protected by lifecycle.prevent_destroy"],
+    [{ lifecycle: { prevent_destroy: false } }, "is not protected by lifecycle.prevent_destroy"],
+    [{ lifecycle: { prevent_destroy: true } }, undefined],
+  ])("KMS.PreventDestroy on %j: %s", (config, finding) => {
+    expect(kmsPreventDestroy.check(resource("aws_kms_key", config), ctx)).toBe(finding);
+  });
+
+  test.each([
+    [{}, "has no point-in-time recovery (point_in_time_recovery.enabled)"],
+    [
+      { point_in_time_recovery: [{ enabled: false }] },
+      "has no point-in-time recovery (point_in_time_recovery.enabled)",
+    ],
+    [{ point_in_time_recovery: { enabled: true } }, undefined],
+    [{ point_in_time_recovery: [{ enabled: true }] }, undefined],
+  ])("DynamoDB.PointInTimeRecovery on %j: %s", (config, finding) => {
+    expect(dynamoDbPointInTimeRecovery.check(resource("aws_dynamodb_table", config), ctx)).toBe(
+      finding,
+    );
   });
 });
