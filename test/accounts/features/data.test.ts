@@ -90,17 +90,68 @@ describe("every bucket of the default platform", () => {
       expect(sse.bucket_key_enabled).toBe(true);
     }
 
+    // The baseline denies, whole: a flipped condition or operator fails here.
     const policy = policyOf(b.config("aws_s3_bucket_policy"));
-    const sids = policy.Statement.map((s) => s.Sid);
-    expect(sids).toEqual(
-      expect.arrayContaining([
-        "DenyInsecureTransport",
-        "DenyOutdatedTls",
-        "DenyOtherEncryption",
-        "DenyCustomerProvidedKeys",
-      ]),
-    );
-    if (!accessLogBucket) expect(sids).toContain("DenyOtherKmsKey");
+    const arn = `\${aws_s3_bucket.${b.name}.arn}`;
+    const everything = [arn, `${arn}/*`];
+    expect(statement(policy, "DenyInsecureTransport")).toEqual({
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: everything,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+    expect(statement(policy, "DenyOutdatedTls")).toEqual({
+      Sid: "DenyOutdatedTls",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: everything,
+      Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+    });
+    expect(statement(policy, "DenyOtherEncryption")).toEqual({
+      Sid: "DenyOtherEncryption",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: `${arn}/*`,
+      Condition: {
+        StringNotEquals: {
+          "s3:x-amz-server-side-encryption": accessLogBucket ? "AES256" : "aws:kms",
+        },
+        Null: { "s3:x-amz-server-side-encryption": "false" },
+      },
+    });
+    expect(statement(policy, "DenyCustomerProvidedKeys")).toEqual({
+      Sid: "DenyCustomerProvidedKeys",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: `${arn}/*`,
+      Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+    });
+    const otherKey = policy.Statement.find((s) => s.Sid === "DenyOtherKmsKey");
+    if (accessLogBucket) {
+      expect(otherKey).toBeUndefined();
+    } else {
+      expect(otherKey).toEqual({
+        Sid: "DenyOtherKmsKey",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: `${arn}/*`,
+        Condition: {
+          StringNotEquals: {
+            "s3:x-amz-server-side-encryption-aws-kms-key-id": [
+              sse.apply_server_side_encryption_by_default.kms_master_key_id,
+              expect.stringMatching(/^\$\{aws_kms_alias\.[\w-]+\.arn\}$/),
+            ],
+          },
+          Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+        },
+      });
+    }
 
     const rules = b.config("aws_s3_bucket_lifecycle_configuration").rule;
     const byId = Object.fromEntries(rules.map((r: any) => [r.id, r]));

@@ -4,7 +4,7 @@ import {
   TRUST_POLICY_MAX_CHARS,
 } from "../../../modules/iam/iam-role";
 import { renderPolicy, type PolicyStatement } from "../../../modules/iam/iam-policy";
-import { moduleTestStack } from "../../helpers";
+import { moduleTestStack, synthStack } from "../../helpers";
 
 /** A trust statement whose rendered policy is exactly `size` characters. */
 function trustOfSize(size: number): PolicyStatement {
@@ -36,5 +36,43 @@ describe("IamRole trust policy size", () => {
     expect(() => role(TRUST_POLICY_MAX_CHARS + 1)).toThrow(
       'test/role: the trust policy of r is about 2049 characters; IAM allows 2048 by default (quota "Role trust policy length"): name fewer principals',
     );
+  });
+});
+
+describe("IamRole defaults", () => {
+  const synth = (props: Partial<ConstructorParameters<typeof IamRole>[2]> = {}) => {
+    const stack = moduleTestStack();
+    const role = new IamRole(stack, "role", {
+      roleName: "r",
+      description: "d",
+      trustStatements: [trustOfSize(400)],
+      ...props,
+    });
+    role.addToPrincipalPolicy({
+      Sid: "Read",
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::b/*",
+    });
+    return synthStack(stack);
+  };
+
+  test("sessions last one hour, at the root path, grants in the policy named permissions", () => {
+    const json = synth();
+    const role = Object.values(json.resource!.aws_iam_role)[0] as any;
+    expect(role.max_session_duration).toBe(3600);
+    expect(role.path).toBeUndefined(); // IAM's default, "/"
+    expect(Object.values(json.resource!.aws_iam_policy).map((p: any) => p.name)).toEqual([
+      "r-permissions",
+    ]);
+  });
+
+  test("a longer session and another grant policy when asked", () => {
+    const json = synth({ maxSessionDuration: 8 * 3600, grantPolicyName: "data", path: "/ml/" });
+    const role = Object.values(json.resource!.aws_iam_role)[0] as any;
+    expect(role).toMatchObject({ max_session_duration: 28800, path: "/ml/" });
+    expect(Object.values(json.resource!.aws_iam_policy).map((p: any) => p.name)).toEqual([
+      "r-data",
+    ]);
   });
 });
