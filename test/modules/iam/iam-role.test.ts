@@ -76,3 +76,58 @@ describe("IamRole defaults", () => {
     ]);
   });
 });
+
+describe("IamRole guards", () => {
+  const role = (props: Partial<ConstructorParameters<typeof IamRole>[2]>) => () =>
+    new IamRole(moduleTestStack(), "role", {
+      roleName: "r",
+      description: "d",
+      trustStatements: [trustOfSize(400)],
+      ...props,
+    });
+  const anyone = (condition?: PolicyStatement["Condition"]): PolicyStatement => ({
+    Sid: "Anyone",
+    Effect: "Allow",
+    Principal: { AWS: "*" },
+    Action: "sts:AssumeRole",
+    ...(condition ? { Condition: condition } : {}),
+  });
+
+  test("a trust statement for every principal without a condition is refused", () => {
+    expect(role({ trustStatements: [anyone()] })).toThrow(
+      'test/role: statement "Anyone" allows every principal ("*") without a condition; name the principals or add a condition',
+    );
+    expect(role({ trustStatements: [{ ...anyone(), Principal: "*" }] })).toThrow(
+      'statement "Anyone" allows every principal ("*") without a condition',
+    );
+    expect(role({ trustStatements: [anyone({})] })).toThrow("without a condition");
+  });
+
+  test("with a condition, or as a Deny, it is accepted", () => {
+    const condition = { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } };
+    expect(role({ trustStatements: [anyone(condition)] })).not.toThrow();
+    expect(
+      role({ trustStatements: [trustOfSize(400), { ...anyone(), Effect: "Deny" }] }),
+    ).not.toThrow();
+  });
+
+  test("no trust statements, or one without a principal, are refused", () => {
+    expect(role({ trustStatements: [] })).toThrow(
+      "test/role: trustStatements must name who may assume the role",
+    );
+    const { Principal: _, ...noPrincipal } = anyone();
+    expect(role({ trustStatements: [noPrincipal as PolicyStatement] })).toThrow(
+      'test/role: trust statement "Anyone" must name a principal',
+    );
+  });
+
+  test.each(["r".repeat(64), "a+=,.@_-b", "r"])("role name %j is accepted", (roleName) => {
+    expect(role({ roleName })).not.toThrow();
+  });
+
+  test.each(["r".repeat(65), "has space", "", "ünicode"])("role name %j is refused", (roleName) => {
+    expect(role({ roleName })).toThrow(
+      `test/role: roleName "${roleName}" must be 1 to 64 letters, digits or + = , . @ _ -`,
+    );
+  });
+});

@@ -401,13 +401,29 @@ describe.each(NAMES)("exported module %s", (name) => {
 
 describe("the committed modules (terraform-modules/, what a git tag releases)", () => {
   const root = join(REPO_ROOT, "terraform-modules");
-  const HINT = "run: npm run modules -- --out terraform-modules";
+  /**
+   * What changed between the committed file and the export, line by line: the behaviour a
+   * release would change for every caller. Regenerating is not the fix by itself; first decide
+   * the change is intended, then export (npm run modules -- --out terraform-modules) and record
+   * it in terraform-modules/CHANGELOG.md.
+   */
+  function changedLines(committed: string, exported: string): string {
+    const before = committed.split("\n");
+    const after = exported.split("\n");
+    const removed = before.filter((line) => !after.includes(line)).map((l) => `- ${l}`);
+    const added = after.filter((line) => !before.includes(line)).map((l) => `+ ${l}`);
+    return [...removed, ...added].slice(0, 40).join("\n");
+  }
 
   test.each(NAMES)("%s matches what the constructs export now", (name) => {
     for (const [path, text] of Object.entries(exported[name].rendered.files)) {
       const file = join(root, name, path);
       const committed = existsSync(file) ? readFileSync(file, "utf8") : "(missing)";
-      expect([file, committed === text ? "up to date" : HINT]).toEqual([file, "up to date"]);
+      const change =
+        committed === text
+          ? "unchanged"
+          : `the constructs now export a different ${path}; is this change to every caller intended?\n${changedLines(committed, text)}`;
+      expect([file, change]).toEqual([file, "unchanged"]);
     }
   });
 
