@@ -115,7 +115,8 @@ describe("IamRole guards", () => {
     expect(role({ trustStatements: [] })).toThrow(
       "test/role: trustStatements must name who may assume the role",
     );
-    const { Principal: _, ...noPrincipal } = anyone();
+    const noPrincipal: Partial<PolicyStatement> = anyone();
+    delete noPrincipal.Principal;
     expect(role({ trustStatements: [noPrincipal as PolicyStatement] })).toThrow(
       'test/role: trust statement "Anyone" must name a principal',
     );
