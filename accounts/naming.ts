@@ -178,9 +178,19 @@ export class AccountNames {
     return `${this.stem}-user-${profile}`;
   }
 
-  /** Every dedicated per-user execution role of this account, as an IAM ARN pattern. */
+  /** Every dedicated per-user execution role of this account, as a name pattern. */
+  get userExecutionRoleNamePattern(): string {
+    return this.userExecutionRoleName("*");
+  }
+
+  /** The same as an IAM ARN pattern. */
   get userExecutionRoleArnPattern(): string {
-    return this.roleArn(this.userExecutionRoleName("*"));
+    return this.roleArn(this.userExecutionRoleNamePattern);
+  }
+
+  /** This target's role of one kind: `<prefix>-<account>-model-execution`. */
+  targetRoleName(kind: TargetRoleKind): string {
+    return kind === "model-execution" ? this.modelExecutionRoleName : this.modelDeploymentRoleName;
   }
 
   personaRoleName(persona: "data-scientist" | "team-admin" | "admin" | "model-approver"): string {
@@ -310,6 +320,24 @@ export class AccountNames {
   stateObjectKey(stackId: string): string {
     return `stacks/${stackId}/terraform.tfstate`;
   }
+}
+
+/** The roles every deployment target has, by the suffix of their names. */
+export type TargetRoleKind = "model-execution" | "model-deployment";
+
+/**
+ * The name pattern (IAM's `*` wildcard) that matches one kind of target role in every target:
+ * `<prefix>-*-model-execution`. Policies name the targets' roles by it (with the targets'
+ * account ids); the config check keeps every other platform role from matching it.
+ */
+export function targetRoleNamePattern(prefix: string, kind: TargetRoleKind): string {
+  return `${prefix}-*-${kind}`;
+}
+
+/** Whether `name` matches a name pattern whose `*` stands for any characters, as IAM's does. */
+export function matchesNamePattern(pattern: string, name: string): boolean {
+  const parts = pattern.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${parts.join(".*")}$`).test(name);
 }
 
 /** A name the platform gives a resource, and whether it must be unique globally or per account. */

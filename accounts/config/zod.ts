@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { truncate } from "./raw-input";
 
 /**
  * zod helpers every section of the config schema uses: strict objects whose unknown-key errors
@@ -41,7 +42,7 @@ export function strictObject<T extends z.ZodRawShape>(shape: T) {
       if (issue.code !== "unrecognized_keys") return undefined;
       const described = issue.keys.map((key) => {
         const hint = closest(key, allowed);
-        const shown = JSON.stringify(key.length > 80 ? `${key.slice(0, 77)}...` : key);
+        const shown = JSON.stringify(truncate(key));
         return hint ? `${shown} (did you mean "${hint}"?)` : shown;
       });
       return `unknown key ${described.join(", ")}; allowed keys: ${allowed.join(", ")}`;

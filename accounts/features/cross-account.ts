@@ -1,6 +1,5 @@
 import { type PlatformConfig } from "../config/schema/platform";
-import { namingInput } from "../naming";
-import { AccountNames } from "../naming";
+import { AccountNames, namingInput, targetRoleNamePattern, type TargetRoleKind } from "../naming";
 
 /**
  * The deployment targets that take models from a data science account. Every cross-account
@@ -36,9 +35,6 @@ export interface TargetRoles {
   readonly arnPattern: string;
 }
 
-/** The role every deployment target has, by the suffix of its name. */
-export type TargetRoleKind = "model-execution" | "model-deployment";
-
 export function targetRoles(
   config: PlatformConfig,
   dataScienceAccount: string,
@@ -48,6 +44,6 @@ export function targetRoles(
   const partition = new AccountNames(namingInput(config, dataScienceAccount)).partition;
   return {
     accountIds: [...new Set(targets.map((t) => t.accountId))],
-    arnPattern: `arn:${partition}:iam::*:role/${config.prefix}-*-${kind}`,
+    arnPattern: `arn:${partition}:iam::*:role/${targetRoleNamePattern(config.prefix, kind)}`,
   };
 }

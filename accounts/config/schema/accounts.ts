@@ -3,8 +3,10 @@ import {
   AccountNames,
   bucketNameProblem,
   IAM_ROLE_NAME_MAX,
+  matchesNamePattern,
   namingInput,
   ownedNames,
+  targetRoleNamePattern,
 } from "../../naming";
 import { strictObject } from "../zod";
 import {
@@ -176,40 +178,38 @@ function checkRolePatterns(config: PlatformConfig, ctx: ConfigIssues): void {
   // One line per account and pattern, naming the first offending role and how many more.
   const offenders = new Map<
     string,
-    { owner: string; accountId: string; shown: string; by: string; roles: string[] }
+    { owner: string; accountId: string; shown: string; what: string; by: string; roles: string[] }
   >();
   for (const [owner, account] of Object.entries(config.accounts)) {
-    const stem = new AccountNames(namingInput(config, owner)).stem;
-    const patterns: {
-      shown: string;
-      matches: (r: PlatformRole) => boolean;
-      meant: (r: PlatformRole) => boolean;
-    }[] =
+    const names = new AccountNames(namingInput(config, owner));
+    // The patterns come from the functions the policies use, so the two cannot drift apart.
+    const patterns: { shown: string; what: string; meant: (r: PlatformRole) => boolean }[] =
       account.type === "data-science"
         ? [
             {
-              shown: `${stem}-user-*`,
-              matches: (r) => r.role.startsWith(`${stem}-user-`),
+              shown: names.userExecutionRoleNamePattern,
+              what: "Studio user",
               meant: (r) => r.user && r.owner === owner,
             },
           ]
-        : ["-model-execution", "-model-deployment"].map((suffix) => ({
-            shown: `${config.prefix}-*${suffix}`,
-            matches: (r: PlatformRole) =>
-              r.role.startsWith(`${config.prefix}-`) && r.role.endsWith(suffix),
+        : (["model-execution", "model-deployment"] as const).map((kind) => ({
+            shown: targetRoleNamePattern(config.prefix, kind),
+            what: "model",
             meant: (r: PlatformRole) =>
               !r.user &&
               config.accounts[r.owner].type === "deployment-target" &&
-              r.role === `${new AccountNames(namingInput(config, r.owner)).stem}${suffix}`,
+              r.role === new AccountNames(namingInput(config, r.owner)).targetRoleName(kind),
           }));
     for (const pattern of patterns) {
       for (const r of roles) {
-        if (r.accountId !== account.accountId || !pattern.matches(r) || pattern.meant(r)) continue;
+        if (r.accountId !== account.accountId || pattern.meant(r)) continue;
+        if (!matchesNamePattern(pattern.shown, r.role)) continue;
         const key = `${r.owner} ${pattern.shown}`;
         const entry = offenders.get(key) ?? {
           owner: r.owner,
           accountId: r.accountId,
           shown: pattern.shown,
+          what: pattern.what,
           by: owner,
           roles: [],
         };
@@ -223,7 +223,7 @@ function checkRolePatterns(config: PlatformConfig, ctx: ConfigIssues): void {
     ctx.addIssue({
       code: "custom",
       path: ["accounts", o.owner],
-      message: `would create IAM role ${o.roles[0]}${more} in account ${o.accountId}, matching ${o.shown}, the pattern policies use to name accounts.${o.by}'s ${o.shown.endsWith("*") ? "Studio user" : "model"} roles; rename the account or the Studio user profile`,
+      message: `would create IAM role ${o.roles[0]}${more} in account ${o.accountId}, matching ${o.shown}, the pattern policies use to name accounts.${o.by}'s ${o.what} roles; rename the account or the Studio user profile`,
     });
   }
 }
