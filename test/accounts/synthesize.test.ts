@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -160,6 +161,16 @@ describe("synthesis", () => {
     );
   });
 
+  test("a lock without a pid over a minute old is taken over", async () => {
+    const lock = join(work, ".cdktf.out.lock");
+    mkdirSync(lock);
+    const old = (Date.now() - 61_000) / 1000;
+    utimesSync(lock, old, old);
+    const { value } = await synthesizeAtomically(join(work, "cdktf.out"), () => "built");
+    expect(value).toBe("built");
+    expect(readdirSync(work)).toEqual(["cdktf.out"]);
+  });
+
   test("a lock and staging folders left by a killed run are cleaned up", async () => {
     const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
     mkdirSync(join(work, ".cdktf.out.lock"));
@@ -172,7 +183,7 @@ describe("synthesis", () => {
     expect(readdirSync(work).sort()).toEqual([".other-staging-abc123", "cdktf.out"]);
   });
 
-  test("the previous output is replaced by renames, never deleted before the new one is in", async () => {
+  test("the previous output stays whole until the new one is complete, then is replaced", async () => {
     const out = join(work, "cdktf.out");
     mkdirSync(out);
     writeFileSync(join(out, "marker"), "previous");

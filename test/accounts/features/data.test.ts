@@ -93,43 +93,29 @@ describe("every bucket of the default platform", () => {
     // The baseline denies, whole: a flipped condition or operator fails here.
     const policy = policyOf(b.config("aws_s3_bucket_policy"));
     const arn = `\${aws_s3_bucket.${b.name}.arn}`;
-    const everything = [arn, `${arn}/*`];
-    expect(statement(policy, "DenyInsecureTransport")).toEqual({
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: everything,
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    const deny = (Sid: string, Action: string, Resource: string | string[], Condition: object) =>
+      expect(statement(policy, Sid)).toEqual({
+        Sid,
+        Effect: "Deny",
+        Principal: "*",
+        Action,
+        Resource,
+        Condition,
+      });
+    deny("DenyInsecureTransport", "s3:*", [arn, `${arn}/*`], {
+      Bool: { "aws:SecureTransport": "false" },
     });
-    expect(statement(policy, "DenyOutdatedTls")).toEqual({
-      Sid: "DenyOutdatedTls",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: everything,
-      Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+    deny("DenyOutdatedTls", "s3:*", [arn, `${arn}/*`], {
+      NumericLessThan: { "s3:TlsVersion": "1.2" },
     });
-    expect(statement(policy, "DenyOtherEncryption")).toEqual({
-      Sid: "DenyOtherEncryption",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:PutObject",
-      Resource: `${arn}/*`,
-      Condition: {
-        StringNotEquals: {
-          "s3:x-amz-server-side-encryption": accessLogBucket ? "AES256" : "aws:kms",
-        },
-        Null: { "s3:x-amz-server-side-encryption": "false" },
+    deny("DenyOtherEncryption", "s3:PutObject", `${arn}/*`, {
+      StringNotEquals: {
+        "s3:x-amz-server-side-encryption": accessLogBucket ? "AES256" : "aws:kms",
       },
+      Null: { "s3:x-amz-server-side-encryption": "false" },
     });
-    expect(statement(policy, "DenyCustomerProvidedKeys")).toEqual({
-      Sid: "DenyCustomerProvidedKeys",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:PutObject",
-      Resource: `${arn}/*`,
-      Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+    deny("DenyCustomerProvidedKeys", "s3:PutObject", `${arn}/*`, {
+      Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" },
     });
     const otherKey = policy.Statement.find((s) => s.Sid === "DenyOtherKmsKey");
     if (accessLogBucket) {

@@ -5,6 +5,7 @@ import {
   exampleInput,
   findResource,
   keyByAlias,
+  moduleTestStack,
   parse,
   ref,
   policyOf,
@@ -17,6 +18,7 @@ import {
   type StackJson,
 } from "../../helpers";
 import type { PolicyDocument, PolicyStatement } from "../../../modules/iam/iam-policy";
+import { ModelRegistry } from "../../../modules/sagemaker/model-registry";
 
 const example = synthPlatform();
 const dev = example.json.dev;
@@ -794,6 +796,34 @@ describe("model registry", () => {
         Condition: condition,
       },
     ]);
+  });
+});
+
+describe("model registry policy size", () => {
+  // SageMaker refuses a model package group policy over 20,480 characters at apply.
+  const registry = (accounts: number) => () =>
+    new ModelRegistry(moduleTestStack(), "registry", {
+      environment: {
+        accountId: "111111111111",
+        region: "eu-west-1",
+        partition: "aws",
+        dnsSuffix: "amazonaws.com",
+      },
+      groupNames: ["churn"],
+      readers: {
+        accountIds: Array.from({ length: accounts }, (_, i) => String(200000000000 + i)),
+        principalArnPatterns: ["arn:aws:iam::*:role/mlops-*-model-execution"],
+      },
+    });
+
+  test("more reader accounts than the policy holds fail at synthesis, naming the group", () => {
+    expect(registry(320)).toThrow(
+      /registry: the policy of model package group churn is about 2\d{4} characters; SageMaker allows 20480/,
+    );
+  });
+
+  test("the most one data science account takes (250) fits", () => {
+    expect(registry(250)).not.toThrow();
   });
 });
 

@@ -80,7 +80,7 @@ describe("KmsKey", () => {
             Sid: "Open",
             Effect: "Allow",
             Principal: { AWS: "*" },
-            Action: "kms:Decrypt",
+            Action: ["kms:Decrypt"],
             Resource: "*",
           },
         ],
@@ -96,12 +96,108 @@ describe("KmsKey", () => {
             Sid: "Org",
             Effect: "Allow",
             Principal: { AWS: "*" },
-            Action: "kms:Decrypt",
+            Action: ["kms:Decrypt"],
             Resource: "*",
             Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc" } },
           },
         ],
       }),
     ).not.toThrow();
+  });
+});
+
+describe("KmsKey grants through a service", () => {
+  const env = {
+    accountId: "111111111111",
+    region: "eu-west-1",
+    partition: "aws",
+    dnsSuffix: "amazonaws.com",
+  };
+  const keyIn = () => {
+    const s = moduleTestStack();
+    return {
+      s,
+      key: new KmsKey(s, "key", { alias: "alias/k", description: "d", administratorArns: [ADMIN] }),
+    };
+  };
+
+  test("exact role ARNs are the principals", () => {
+    const { s, key } = keyIn();
+    key.grantThroughService(
+      "Use",
+      ["arn:aws:iam::111111111111:role/a"],
+      ["kms:Decrypt"],
+      "s3",
+      env,
+    );
+    const policy = policyOf(onlyResource(JSON.parse(Testing.synth(s, true)), "aws_kms_key"));
+    expect(policy.Statement[1]).toEqual({
+      Sid: "Use",
+      Effect: "Allow",
+      Principal: { AWS: ["arn:aws:iam::111111111111:role/a"] },
+      Action: ["kms:Decrypt"],
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": "s3.eu-west-1.amazonaws.com",
+          "kms:CallerAccount": "111111111111",
+        },
+      },
+    });
+  });
+
+  test("a name pattern becomes the account principal narrowed by ArnLike", () => {
+    const { s, key } = keyIn();
+    const arns = ["arn:aws:iam::111111111111:role/a", "arn:aws:iam::111111111111:role/p-user-*"];
+    key.grantThroughService("Use", arns, ["kms:Decrypt"], "s3", env);
+    const policy = policyOf(onlyResource(JSON.parse(Testing.synth(s, true)), "aws_kms_key"));
+    expect(policy.Statement[1]).toEqual({
+      Sid: "Use",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111111111111:root" },
+      Action: ["kms:Decrypt"],
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": "s3.eu-west-1.amazonaws.com",
+          "kms:CallerAccount": "111111111111",
+        },
+        ArnLike: { "aws:PrincipalArn": arns },
+      },
+    });
+  });
+
+  test("a pattern beside a role of another account is refused: the account principal would not cover it", () => {
+    const { key } = keyIn();
+    expect(() =>
+      key.grantThroughService(
+        "Use",
+        ["arn:aws:iam::222222222222:role/a", "arn:aws:iam::111111111111:role/p-user-*"],
+        ["kms:Decrypt"],
+        "s3",
+        env,
+      ),
+    ).toThrow("Use: arn:aws:iam::222222222222:role/a is not a role of this account (111111111111)");
+  });
+
+  // KMS refuses key policies over 32 KB at apply; synthesis says so first, naming the key.
+  const withPrincipals = (n: number) => {
+    const { s, key } = keyIn();
+    const arns = Array.from(
+      { length: n },
+      (_, i) => `arn:aws:iam::111111111111:role/r${String(i).padStart(4, "0")}`,
+    );
+    key.grantThroughService("Many", arns, ["kms:Decrypt"], "s3", env);
+    return s;
+  };
+
+  test("a key policy over 32,768 characters fails synthesis, naming the key", () => {
+    expect(() => Testing.synth(withPrincipals(820), true)).toThrow(
+      /test\/key: the key policy is about 3\d{4} characters; AWS allows 32768/,
+    );
+  });
+
+  test("just under it synthesizes", () => {
+    expect(() => Testing.synth(withPrincipals(760), true)).not.toThrow();
   });
 });
