@@ -12,7 +12,7 @@ export interface AccessLogBucketProps {
    * this account (`aws:SourceAccount`).
    */
   readonly sourceBucketArnPatterns: string[];
-  /** @default tiering after 30/90/365 days, noncurrent versions expire after 90 */
+  /** @default Intelligent-Tiering for current objects; noncurrent versions archived at 30 days, expired at 90 */
   readonly lifecycle?: BucketLifecycleProps;
 }
 

@@ -1,30 +1,47 @@
 import type { S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { Token } from "../core/cdktf";
+import { Fn, Token } from "../core/cdktf";
 
 /** S3 lifecycle settings of a platform bucket and the rules S3 enforces on them. */
 
-/** Storage class transitions of current object versions, in days after creation. */
+/**
+ * A schedule of storage class transitions of current object versions, in days after creation.
+ * Only the classes set are used. GLACIER and DEEP_ARCHIVE are archive tiers: GetObject on an
+ * archived current object fails (InvalidObjectState) until someone restores it.
+ */
 export interface StorageTransitions {
-  /** @default 30 (the earliest S3 allows) */
+  /** Days until STANDARD_IA (at least 30; readable, retrieval fee). */
   readonly standardIaDays?: number;
-  /** @default 90 */
+  /** Days until GLACIER_IR (readable in milliseconds, higher retrieval fee). */
+  readonly glacierInstantRetrievalDays?: number;
+  /** Days until GLACIER (Flexible Retrieval: archived, restore before reading). */
   readonly glacierDays?: number;
-  /** @default 365 */
+  /** Days until DEEP_ARCHIVE (archived, restore takes up to 48 hours). */
   readonly deepArchiveDays?: number;
 }
 
+/**
+ * What happens to current object versions as they age: `"intelligent-tiering"` moves them to
+ * S3 Intelligent-Tiering, which moves each object between its instant-access tiers by use (no
+ * archive tiers: every object stays readable); `false` keeps them in STANDARD; a schedule of
+ * transitions is an explicit choice, which may archive (see `StorageTransitions`).
+ */
+export type CurrentVersionTiering = "intelligent-tiering" | false | StorageTransitions;
+
 export interface BucketLifecycleProps {
-  /**
-   * Move current objects to cheaper storage classes as they age; `false` keeps them in
-   * STANDARD (for small, hot objects such as Terraform state).
-   * @default STANDARD_IA after 30 days, GLACIER after 90, DEEP_ARCHIVE after 365
-   */
-  readonly transitions?: StorageTransitions | false;
+  /** @default "intelligent-tiering" */
+  readonly transitions?: CurrentVersionTiering;
   /**
    * Days a superseded (noncurrent) version is kept before it expires.
    * @default 90
    */
   readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Days after a version is superseded when it moves to GLACIER (Flexible Retrieval): old
+   * versions are for recovery, which may wait for a restore. Must be less than the expiration
+   * days; `false` keeps them where they are.
+   * @default 30, when versions are kept longer than that; otherwise none
+   */
+  readonly noncurrentVersionArchiveDays?: number | false;
   /**
    * Superseded versions kept whatever their age.
    * @default none beyond the expiration days
@@ -35,9 +52,29 @@ export interface BucketLifecycleProps {
    * @default 7
    */
   readonly abortIncompleteMultipartUploadDays?: number;
+  /**
+   * A boolean Terraform expression choosing the schedule in `transitions` (true) or
+   * Intelligent-Tiering (false) when Terraform runs, for an exported module's input: both rules
+   * are written and one is disabled. `transitions` must then be a schedule.
+   * @default decided at synthesis
+   */
+  readonly scheduleWhen?: unknown;
 }
 
-export const DEFAULT_TRANSITIONS = { standardIaDays: 30, glacierDays: 90, deepArchiveDays: 365 };
+/** The DVC reference's schedule (IA 30, Glacier 90, Deep Archive 365): archives current objects. */
+export const ARCHIVE_SCHEDULE = { standardIaDays: 30, glacierDays: 90, deepArchiveDays: 365 };
+
+/** Days after a version is superseded when it is archived, unless configured. */
+export const DEFAULT_NONCURRENT_ARCHIVE_DAYS = 30;
+
+/** What each storage class means for reading an object; the README's table says the same. */
+export const STORAGE_CLASSES = {
+  INTELLIGENT_TIERING: { readable: true },
+  STANDARD_IA: { readable: true },
+  GLACIER_IR: { readable: true },
+  GLACIER: { readable: false },
+  DEEP_ARCHIVE: { readable: false },
+} as const;
 
 /**
  * S3's rules for lifecycle transitions, in one place (Amazon S3 User Guide, "Transitioning objects
@@ -54,43 +91,71 @@ export const S3_TRANSITION_RULES = {
   >,
 };
 
-/** The platform's transitions, in order: the config field that sets each and its storage class. */
-const TRANSITION_FIELDS = [
+/** The schedule's transitions, in the only order S3 allows: the field that sets each, its class. */
+export const TRANSITION_FIELDS = [
   ["standardIaDays", "STANDARD_IA"],
+  ["glacierInstantRetrievalDays", "GLACIER_IR"],
   ["glacierDays", "GLACIER"],
   ["deepArchiveDays", "DEEP_ARCHIVE"],
 ] as const;
 
-/** Checks the order and minimums S3 enforces on transitions; returns the problem or undefined. */
-export function transitionProblem(t: Required<StorageTransitions>): string | undefined {
-  const values = TRANSITION_FIELDS.map(([field]) => t[field]);
+/** Checks the order and minimums S3 enforces on a schedule; returns the problem or undefined. */
+export function transitionProblem(t: StorageTransitions): string | undefined {
+  const set = TRANSITION_FIELDS.filter(([field]) => t[field] !== undefined);
+  if (set.length === 0) {
+    return "a schedule needs at least one of standardIaDays, glacierInstantRetrievalDays, glacierDays, deepArchiveDays";
+  }
+  const values = set.map(([field]) => t[field]!);
   if (values.some((v) => Token.isUnresolved(v))) return undefined;
   if (values.some((v) => !Number.isInteger(v) || v < 0)) {
-    return `transition days must be whole numbers (got ${values.join(", ")})`;
+    return `transition days must be whole numbers, at least 0 (got ${values.join(", ")})`;
   }
-  for (const [field, storageClass] of TRANSITION_FIELDS) {
+  for (const [field, storageClass] of set) {
     const minimum = S3_TRANSITION_RULES.minDaysAfterCreation[storageClass];
-    if (minimum !== undefined && t[field] < minimum) {
+    if (minimum !== undefined && t[field]! < minimum) {
       return `${field} is ${t[field]}; S3 moves objects to ${storageClass} no earlier than ${minimum} days`;
     }
   }
-  if (!(t.standardIaDays < t.glacierDays && t.glacierDays < t.deepArchiveDays)) {
-    return `transition days must increase: standardIaDays (${t.standardIaDays}) < glacierDays (${t.glacierDays}) < deepArchiveDays (${t.deepArchiveDays})`;
-  }
-  for (let i = 1; i < TRANSITION_FIELDS.length; i++) {
-    const [previousField, previousClass] = TRANSITION_FIELDS[i - 1];
-    const [field] = TRANSITION_FIELDS[i];
+  for (let i = 1; i < set.length; i++) {
+    const [previousField, previousClass] = set[i - 1];
+    const [field] = set[i];
     const stay = S3_TRANSITION_RULES.minDaysInClass[previousClass] ?? 0;
-    if (t[field] - t[previousField] < stay) {
-      return `${field} (${t[field]}) must be at least ${stay} days after ${previousField} (${t[previousField]}); S3 keeps objects in ${previousClass} for ${stay} days before moving them on`;
+    if (t[field]! - t[previousField]! < Math.max(stay, 1)) {
+      return `${field} (${t[field]}) must be at least ${Math.max(stay, 1)} days after ${previousField} (${t[previousField]}); S3 keeps objects in ${previousClass} for ${stay} days before moving them on`;
     }
   }
   return undefined;
 }
 
+/** Whether a setting archives current objects (GetObject fails until they are restored). */
+export function archivesCurrentObjects(transitions: CurrentVersionTiering | undefined): boolean {
+  if (transitions === undefined || transitions === false || transitions === "intelligent-tiering")
+    return false;
+  return TRANSITION_FIELDS.some(
+    ([field, storageClass]) =>
+      transitions[field] !== undefined && !STORAGE_CLASSES[storageClass].readable,
+  );
+}
+
+/** The transitions of a schedule, in S3's order. */
+function scheduleTransitions(t: StorageTransitions) {
+  return TRANSITION_FIELDS.filter(([field]) => t[field] !== undefined).map(
+    ([field, storageClass]) => ({ days: t[field]!, storageClass }),
+  );
+}
+
+function checkDays(path: string, name: string, value: number, minimum: number): void {
+  if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < minimum)) {
+    throw new Error(
+      `${path}: lifecycle.${name} is ${value}; must be a whole number of days, at least ${minimum}`,
+    );
+  }
+}
+
 /**
- * The lifecycle rules of a platform bucket: abort unfinished uploads, expire superseded versions
- * and orphaned delete markers, and tier current objects. `path` names the bucket in errors.
+ * The lifecycle rules of a platform bucket: abort unfinished uploads, archive and then expire
+ * superseded versions and orphaned delete markers, and tier current objects (by default into
+ * Intelligent-Tiering, where every object stays readable). `path` names the bucket in errors.
  */
 export function lifecycleRules(
   path: string,
@@ -98,13 +163,22 @@ export function lifecycleRules(
 ): S3BucketLifecycleConfigurationRule[] {
   const abortDays = props.abortIncompleteMultipartUploadDays ?? 7;
   const noncurrentDays = props.noncurrentVersionExpirationDays ?? 90;
-  for (const [name, value] of [
-    ["abortIncompleteMultipartUploadDays", abortDays],
-    ["noncurrentVersionExpirationDays", noncurrentDays],
-  ] as const) {
-    if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < 1)) {
+  checkDays(path, "abortIncompleteMultipartUploadDays", abortDays, 1);
+  checkDays(path, "noncurrentVersionExpirationDays", noncurrentDays, 1);
+  const archiveDays =
+    props.noncurrentVersionArchiveDays ??
+    (Token.isUnresolved(noncurrentDays) || noncurrentDays > DEFAULT_NONCURRENT_ARCHIVE_DAYS
+      ? DEFAULT_NONCURRENT_ARCHIVE_DAYS
+      : false);
+  if (archiveDays !== false) {
+    checkDays(path, "noncurrentVersionArchiveDays", archiveDays, 0);
+    if (
+      !Token.isUnresolved(archiveDays) &&
+      !Token.isUnresolved(noncurrentDays) &&
+      archiveDays >= noncurrentDays
+    ) {
       throw new Error(
-        `${path}: lifecycle.${name} is ${value}; must be a whole number of days, at least 1`,
+        `${path}: lifecycle.noncurrentVersionArchiveDays (${archiveDays}) must be less than noncurrentVersionExpirationDays (${noncurrentDays}); S3 refuses an expiration that is not after the transition`,
       );
     }
   }
@@ -119,6 +193,16 @@ export function lifecycleRules(
       id: "expire-noncurrent-versions",
       status: "Enabled",
       filter: [{}],
+      noncurrentVersionTransition:
+        archiveDays === false
+          ? undefined
+          : [
+              {
+                noncurrentDays: archiveDays,
+                newerNoncurrentVersions: props.noncurrentVersionsRetained,
+                storageClass: "GLACIER",
+              },
+            ],
       noncurrentVersionExpiration: [
         {
           noncurrentDays,
@@ -128,20 +212,35 @@ export function lifecycleRules(
       expiration: [{ expiredObjectDeleteMarker: true }],
     },
   ];
-  if (props.transitions !== false) {
-    const t = { ...DEFAULT_TRANSITIONS, ...(props.transitions ?? {}) };
+  const transitions = props.transitions ?? "intelligent-tiering";
+  const intelligentTiering = (status: string): S3BucketLifecycleConfigurationRule => ({
+    id: "tier-current-versions",
+    status,
+    filter: [{}],
+    transition: [{ days: 0, storageClass: "INTELLIGENT_TIERING" }],
+  });
+  const schedule = (t: StorageTransitions, status: string): S3BucketLifecycleConfigurationRule => {
     const problem = transitionProblem(t);
     if (problem) throw new Error(`${path}: lifecycle.transitions: ${problem}`);
-    rules.push({
-      id: "tier-current-versions",
-      status: "Enabled",
+    return {
+      id: "scheduled-transitions",
+      status,
       filter: [{}],
-      transition: [
-        { days: t.standardIaDays, storageClass: "STANDARD_IA" },
-        { days: t.glacierDays, storageClass: "GLACIER" },
-        { days: t.deepArchiveDays, storageClass: "DEEP_ARCHIVE" },
-      ],
-    });
+      transition: scheduleTransitions(t),
+    };
+  };
+  if (props.scheduleWhen !== undefined) {
+    if (typeof transitions !== "object") {
+      throw new Error(`${path}: lifecycle.scheduleWhen needs a schedule in lifecycle.transitions`);
+    }
+    rules.push(
+      intelligentTiering(Fn.conditional(props.scheduleWhen, "Disabled", "Enabled")),
+      schedule(transitions, Fn.conditional(props.scheduleWhen, "Enabled", "Disabled")),
+    );
+  } else if (transitions === "intelligent-tiering") {
+    rules.push(intelligentTiering("Enabled"));
+  } else if (transitions !== false) {
+    rules.push(schedule(transitions, "Enabled"));
   }
   return rules;
 }

@@ -60,6 +60,8 @@ export class TerraformStateBackend extends Construct {
       accessLogs: props.accessLogs,
       lifecycle: {
         transitions: false,
+        // Old state is the way back from a bad apply: it stays readable until it expires.
+        noncurrentVersionArchiveDays: false,
         noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 90,
         noncurrentVersionsRetained: props.noncurrentVersionsRetained ?? 10,
       },

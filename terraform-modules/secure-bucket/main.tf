@@ -37,13 +37,27 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     noncurrent_version_expiration {
       noncurrent_days = var.noncurrent_version_expiration_days
     }
+    noncurrent_version_transition {
+      noncurrent_days = var.noncurrent_version_archive_days
+      storage_class   = "GLACIER"
+    }
     status = "Enabled"
   }
   rule {
     filter {
     }
     id     = "tier-current-versions"
-    status = "Enabled"
+    status = var.archive_current_versions ? "Disabled" : "Enabled"
+    transition {
+      days          = 0
+      storage_class = "INTELLIGENT_TIERING"
+    }
+  }
+  rule {
+    filter {
+    }
+    id     = "scheduled-transitions"
+    status = var.archive_current_versions ? "Enabled" : "Disabled"
     transition {
       days          = var.standard_ia_days
       storage_class = "STANDARD_IA"

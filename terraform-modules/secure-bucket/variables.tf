@@ -21,6 +21,12 @@ variable "access_log_bucket_name" {
   }
 }
 
+variable "archive_current_versions" {
+  description = "Move current objects to STANDARD_IA, GLACIER and DEEP_ARCHIVE on the days below (the DVC reference's schedule), instead of Intelligent-Tiering. Archived objects cannot be read until restored."
+  type        = bool
+  default     = false
+}
+
 variable "bucket_name" {
   description = "Globally unique name of the bucket."
   type        = string
@@ -37,7 +43,7 @@ variable "bucket_name" {
 }
 
 variable "deep_archive_days" {
-  description = "Days after creation when current objects move to DEEP_ARCHIVE."
+  description = "With archive_current_versions: days after creation when current objects move to DEEP_ARCHIVE."
   type        = number
   default     = 365
 
@@ -53,7 +59,7 @@ variable "deep_archive_days" {
 }
 
 variable "glacier_days" {
-  description = "Days after creation when current objects move to GLACIER."
+  description = "With archive_current_versions: days after creation when current objects move to GLACIER."
   type        = number
   default     = 90
 
@@ -83,6 +89,22 @@ variable "kms_key_arn" {
   }
 }
 
+variable "noncurrent_version_archive_days" {
+  description = "Days after an object version is superseded when it moves to GLACIER Flexible Retrieval (restore before reading); less than noncurrent_version_expiration_days."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.noncurrent_version_archive_days == floor(var.noncurrent_version_archive_days) && var.noncurrent_version_archive_days >= 0 && var.noncurrent_version_archive_days <= 36500
+    error_message = "noncurrent_version_archive_days is ${var.noncurrent_version_archive_days}; it must be a whole number from 0 to 36500."
+  }
+
+  validation {
+    condition     = var.noncurrent_version_archive_days < var.noncurrent_version_expiration_days
+    error_message = "noncurrent_version_archive_days is ${var.noncurrent_version_archive_days}; it must be less than noncurrent_version_expiration_days (${var.noncurrent_version_expiration_days}): S3 refuses an expiration that is not after the transition."
+  }
+}
+
 variable "noncurrent_version_expiration_days" {
   description = "Days a superseded object version is kept before it expires."
   type        = number
@@ -95,7 +117,7 @@ variable "noncurrent_version_expiration_days" {
 }
 
 variable "standard_ia_days" {
-  description = "Days after creation when current objects move to STANDARD_IA."
+  description = "With archive_current_versions: days after creation when current objects move to STANDARD_IA."
   type        = number
   default     = 30
 

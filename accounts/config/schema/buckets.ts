@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { S3_PREFIX } from "../../../modules/core/patterns";
 import {
-  DEFAULT_TRANSITIONS,
   transitionProblem,
   type BucketLifecycleProps,
+  type CurrentVersionTiering,
 } from "../../../modules/storage/bucket-lifecycle";
 import { AccountNames, bucketNameProblem, namingInput } from "../../naming";
 import { isKnownRegion, regionPartition } from "../regions";
@@ -12,31 +12,64 @@ import { regionSchema } from "./common";
 import type { ConfigIssues, PlatformConfig } from "./platform";
 
 const transitionsSchema = strictObject({
-  /** Days until current objects move to STANDARD_IA. Default 30. */
+  /** Days after creation until STANDARD_IA (readable; at least 30). */
   standardIaDays: intBetween(30, 36500).optional(),
-  /** Days until GLACIER. Default 90. */
-  glacierDays: intBetween(1, 36500).optional(),
-  /** Days until DEEP_ARCHIVE. Default 365. */
-  deepArchiveDays: intBetween(1, 36500).optional(),
+  /** Days until GLACIER_IR (readable in milliseconds, higher retrieval fee). */
+  glacierInstantRetrievalDays: intBetween(0, 36500).optional(),
+  /** Days until GLACIER Flexible Retrieval (archived: restore before reading). */
+  glacierDays: intBetween(0, 36500).optional(),
+  /** Days until DEEP_ARCHIVE (archived: restore takes up to 48 hours). */
+  deepArchiveDays: intBetween(0, 36500).optional(),
 });
 
 const bucketShape = {
-  /** Storage class tiering of current objects; `false` keeps them in STANDARD. */
+  /**
+   * What happens to current objects as they age: `intelligent-tiering` (default: S3
+   * Intelligent-Tiering, every object stays readable), `false` (stay in STANDARD), or a schedule
+   * of transitions (only the classes set are used; GLACIER and DEEP_ARCHIVE archive current
+   * objects, which must then be restored before reading: the DVC reference's schedule is
+   * standardIaDays 30, glacierDays 90, deepArchiveDays 365).
+   */
   transitions: z
-    .union([z.literal(false), transitionsSchema], {
-      error: "must be false or a mapping of standardIaDays, glacierDays, deepArchiveDays",
+    .union([z.literal("intelligent-tiering"), z.literal(false), transitionsSchema], {
+      error:
+        'must be "intelligent-tiering", false, or a mapping of standardIaDays, glacierInstantRetrievalDays, glacierDays, deepArchiveDays',
     })
     .optional(),
   /** Days a superseded object version is kept. Default 90. */
   noncurrentVersionExpirationDays: intBetween(1, 3650).optional(),
+  /**
+   * Days after an object version is superseded when it moves to GLACIER Flexible Retrieval
+   * (restore before reading); `false` keeps it where it is. Default 30 when versions are kept
+   * longer than that.
+   */
+  noncurrentVersionArchiveDays: z
+    .union([intBetween(0, 3650), z.literal(false)], {
+      error: "must be false or a whole number of days from 0 to 3650",
+    })
+    .optional(),
 };
 
 function checkTransitions(
-  bucket: { transitions?: false | Record<string, number | undefined> },
+  bucket: {
+    transitions?: BucketConfig["transitions"];
+    noncurrentVersionExpirationDays?: number;
+    noncurrentVersionArchiveDays?: number | false;
+  },
   ctx: z.RefinementCtx<unknown>,
 ): void {
-  if (bucket.transitions === undefined || bucket.transitions === false) return;
-  const problem = transitionProblem({ ...DEFAULT_TRANSITIONS, ...bucket.transitions });
+  const archive = bucket.noncurrentVersionArchiveDays;
+  const expiration = bucket.noncurrentVersionExpirationDays ?? 90;
+  if (typeof archive === "number" && archive >= expiration) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["noncurrentVersionArchiveDays"],
+      input: archive,
+      message: `must be less than noncurrentVersionExpirationDays (${expiration}); S3 refuses an expiration that is not after the transition`,
+    });
+  }
+  if (typeof bucket.transitions !== "object") return;
+  const problem = transitionProblem(bucket.transitions);
   if (problem) ctx.addIssue({ code: "custom", path: ["transitions"], message: problem });
 }
 
@@ -84,10 +117,9 @@ export const datasetAccessSchema = strictObject({
 
 /** A bucket's lifecycle settings as config writes them. */
 export interface BucketConfig {
-  readonly transitions?:
-    | false
-    | { standardIaDays?: number; glacierDays?: number; deepArchiveDays?: number };
+  readonly transitions?: CurrentVersionTiering;
   readonly noncurrentVersionExpirationDays?: number;
+  readonly noncurrentVersionArchiveDays?: number | false;
 }
 
 /** Lifecycle props of a bucket from its config; unset fields keep the construct's defaults. */
@@ -95,6 +127,7 @@ export function bucketLifecycle(config: BucketConfig | undefined): BucketLifecyc
   return {
     transitions: config?.transitions,
     noncurrentVersionExpirationDays: config?.noncurrentVersionExpirationDays,
+    noncurrentVersionArchiveDays: config?.noncurrentVersionArchiveDays,
   };
 }
 

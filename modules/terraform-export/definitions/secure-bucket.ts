@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import { renderPolicy } from "../../iam/iam-policy";
 import { SecureBucket } from "../../storage/secure-bucket";
 import { bucketGrantStatements } from "../../storage/bucket-grants";
-import { DEFAULT_TRANSITIONS } from "../../storage/bucket-lifecycle";
+import { ARCHIVE_SCHEDULE, DEFAULT_NONCURRENT_ARCHIVE_DAYS } from "../../storage/bucket-lifecycle";
 import type { ModuleDefinition, ModuleInputs } from "../module-definition";
 import { kmsKeyArn, matches, nullOrMatches, roleArns, wholeNumberBetween } from "../validations";
 
@@ -14,7 +14,8 @@ export const secureBucketModule: ModuleDefinition = {
     "An S3 bucket with every protection on: SSE-KMS with your customer managed key and the S3",
     "bucket key, versioning, all four public access block settings, BucketOwnerEnforced (ACLs",
     "off), no `force_destroy`, `prevent_destroy`, server access logging, lifecycle rules (abort",
-    "incomplete uploads, expire old versions, tier current objects), and a bucket policy that",
+    "incomplete uploads, archive and then expire old versions, Intelligent-Tiering for current",
+    "objects, where every object stays readable), and a bucket policy that",
     "denies requests without TLS 1.2, uploads that ask for another encryption, another key or",
     "customer-provided keys and, when `vpc_endpoint_id` is set, any request that does not come",
     "through that S3 VPC endpoint (except the exempt roles and AWS services acting for a",
@@ -97,17 +98,41 @@ export const secureBucketModule: ModuleDefinition = {
       validation: [wholeNumberBetween("abort_incomplete_multipart_upload_days", 1, 36500)],
     },
     {
+      name: "noncurrent_version_archive_days",
+      type: "number",
+      description:
+        "Days after an object version is superseded when it moves to GLACIER Flexible Retrieval (restore before reading); less than noncurrent_version_expiration_days.",
+      default: DEFAULT_NONCURRENT_ARCHIVE_DAYS,
+      validation: [
+        wholeNumberBetween("noncurrent_version_archive_days", 0, 36500),
+        {
+          condition: "var.noncurrent_version_archive_days < var.noncurrent_version_expiration_days",
+          message:
+            "noncurrent_version_archive_days is ${var.noncurrent_version_archive_days}; it must be less than noncurrent_version_expiration_days (${var.noncurrent_version_expiration_days}): S3 refuses an expiration that is not after the transition.",
+        },
+      ],
+    },
+    {
+      name: "archive_current_versions",
+      type: "bool",
+      description:
+        "Move current objects to STANDARD_IA, GLACIER and DEEP_ARCHIVE on the days below (the DVC reference's schedule), instead of Intelligent-Tiering. Archived objects cannot be read until restored.",
+      default: false,
+    },
+    {
       name: "standard_ia_days",
       type: "number",
-      description: "Days after creation when current objects move to STANDARD_IA.",
-      default: DEFAULT_TRANSITIONS.standardIaDays,
+      description:
+        "With archive_current_versions: days after creation when current objects move to STANDARD_IA.",
+      default: ARCHIVE_SCHEDULE.standardIaDays,
       validation: [wholeNumberBetween("standard_ia_days", 30, 36500)],
     },
     {
       name: "glacier_days",
       type: "number",
-      description: "Days after creation when current objects move to GLACIER.",
-      default: DEFAULT_TRANSITIONS.glacierDays,
+      description:
+        "With archive_current_versions: days after creation when current objects move to GLACIER.",
+      default: ARCHIVE_SCHEDULE.glacierDays,
       validation: [
         wholeNumberBetween("glacier_days", 60, 36500),
         {
@@ -120,8 +145,9 @@ export const secureBucketModule: ModuleDefinition = {
     {
       name: "deep_archive_days",
       type: "number",
-      description: "Days after creation when current objects move to DEEP_ARCHIVE.",
-      default: DEFAULT_TRANSITIONS.deepArchiveDays,
+      description:
+        "With archive_current_versions: days after creation when current objects move to DEEP_ARCHIVE.",
+      default: ARCHIVE_SCHEDULE.deepArchiveDays,
       validation: [
         wholeNumberBetween("deep_archive_days", 150, 36500),
         {
@@ -143,6 +169,8 @@ export const secureBucketModule: ModuleDefinition = {
       lifecycle: {
         noncurrentVersionExpirationDays: inputs.number("noncurrent_version_expiration_days"),
         abortIncompleteMultipartUploadDays: inputs.number("abort_incomplete_multipart_upload_days"),
+        noncurrentVersionArchiveDays: inputs.number("noncurrent_version_archive_days"),
+        scheduleWhen: inputs.bool("archive_current_versions"),
         transitions: {
           standardIaDays: inputs.number("standard_ia_days"),
           glacierDays: inputs.number("glacier_days"),
@@ -216,6 +244,8 @@ run "options_lifecycle_days" {
   command = plan
 
   variables {
+    archive_current_versions               = true
+    noncurrent_version_archive_days        = 20
     standard_ia_days                       = 60
     glacier_days                           = 180
     deep_archive_days                      = 730
@@ -224,8 +254,16 @@ run "options_lifecycle_days" {
   }
 
   assert {
-    condition     = { for t in one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "tier-current-versions"]).transition : t.storage_class => t.days } == { STANDARD_IA = 60, GLACIER = 180, DEEP_ARCHIVE = 730 }
+    condition     = { for t in one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "scheduled-transitions"]).transition : t.storage_class => t.days } == { STANDARD_IA = 60, GLACIER = 180, DEEP_ARCHIVE = 730 }
     error_message = "Each storage class transition must follow its input."
+  }
+  assert {
+    condition     = one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.status if r.id == "scheduled-transitions"]) == "Enabled" && one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.status if r.id == "tier-current-versions"]) == "Disabled"
+    error_message = "archive_current_versions must turn the schedule on and Intelligent-Tiering off."
+  }
+  assert {
+    condition     = one(one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "expire-noncurrent-versions"]).noncurrent_version_transition).noncurrent_days == 20
+    error_message = "Noncurrent versions must be archived after the given days."
   }
   assert {
     condition     = one(one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "expire-noncurrent-versions"]).noncurrent_version_expiration).noncurrent_days == 30
@@ -235,6 +273,30 @@ run "options_lifecycle_days" {
     condition     = one(one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "abort-incomplete-multipart-uploads"]).abort_incomplete_multipart_upload).days_after_initiation == 3
     error_message = "Unfinished uploads must be aborted after the given days."
   }
+}
+
+run "current_objects_stay_readable_by_default" {
+  command = plan
+
+  assert {
+    condition     = one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.status if r.id == "tier-current-versions"]) == "Enabled" && one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.status if r.id == "scheduled-transitions"]) == "Disabled"
+    error_message = "By default only the Intelligent-Tiering rule may act on current objects."
+  }
+  assert {
+    condition     = one(one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "tier-current-versions"]).transition).storage_class == "INTELLIGENT_TIERING"
+    error_message = "Current objects must move to Intelligent-Tiering, which never archives them."
+  }
+}
+
+run "rejects_archiving_versions_after_they_expire" {
+  command = plan
+
+  variables {
+    noncurrent_version_archive_days    = 90
+    noncurrent_version_expiration_days = 90
+  }
+
+  expect_failures = [var.noncurrent_version_archive_days]
 }
 
 run "rejects_an_invalid_bucket_name" {

@@ -54,6 +54,8 @@ run "options_lifecycle_days" {
   command = plan
 
   variables {
+    archive_current_versions               = true
+    noncurrent_version_archive_days        = 20
     standard_ia_days                       = 60
     glacier_days                           = 180
     deep_archive_days                      = 730
@@ -62,8 +64,16 @@ run "options_lifecycle_days" {
   }
 
   assert {
-    condition     = { for t in one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "tier-current-versions"]).transition : t.storage_class => t.days } == { STANDARD_IA = 60, GLACIER = 180, DEEP_ARCHIVE = 730 }
+    condition     = { for t in one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "scheduled-transitions"]).transition : t.storage_class => t.days } == { STANDARD_IA = 60, GLACIER = 180, DEEP_ARCHIVE = 730 }
     error_message = "Each storage class transition must follow its input."
+  }
+  assert {
+    condition     = one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.status if r.id == "scheduled-transitions"]) == "Enabled" && one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.status if r.id == "tier-current-versions"]) == "Disabled"
+    error_message = "archive_current_versions must turn the schedule on and Intelligent-Tiering off."
+  }
+  assert {
+    condition     = one(one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "expire-noncurrent-versions"]).noncurrent_version_transition).noncurrent_days == 20
+    error_message = "Noncurrent versions must be archived after the given days."
   }
   assert {
     condition     = one(one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "expire-noncurrent-versions"]).noncurrent_version_expiration).noncurrent_days == 30
@@ -73,6 +83,30 @@ run "options_lifecycle_days" {
     condition     = one(one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "abort-incomplete-multipart-uploads"]).abort_incomplete_multipart_upload).days_after_initiation == 3
     error_message = "Unfinished uploads must be aborted after the given days."
   }
+}
+
+run "current_objects_stay_readable_by_default" {
+  command = plan
+
+  assert {
+    condition     = one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.status if r.id == "tier-current-versions"]) == "Enabled" && one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.status if r.id == "scheduled-transitions"]) == "Disabled"
+    error_message = "By default only the Intelligent-Tiering rule may act on current objects."
+  }
+  assert {
+    condition     = one(one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "tier-current-versions"]).transition).storage_class == "INTELLIGENT_TIERING"
+    error_message = "Current objects must move to Intelligent-Tiering, which never archives them."
+  }
+}
+
+run "rejects_archiving_versions_after_they_expire" {
+  command = plan
+
+  variables {
+    noncurrent_version_archive_days    = 90
+    noncurrent_version_expiration_days = 90
+  }
+
+  expect_failures = [var.noncurrent_version_archive_days]
 }
 
 run "rejects_an_invalid_bucket_name" {

@@ -201,7 +201,11 @@ describe("bad config fixtures", () => {
       'accounts.staging.vpc.cidr: "10.20.0.0/27" is too small for 4 subnets (private and public, for NAT) of /28 (room for 2); use a larger block or a longer subnetPrefixLength',
     ],
     "lifecycle-out-of-order.yaml": [
-      "accounts.dev.buckets.data.transitions: transition days must increase: standardIaDays (90) < glacierDays (60) < deepArchiveDays (365)",
+      "accounts.dev.buckets.data.transitions: glacierDays (60) must be at least 30 days after standardIaDays (90); S3 keeps objects in STANDARD_IA for 30 days before moving them on",
+    ],
+    "lifecycle-archive-after-expiry.yaml": [
+      "accounts.dev.buckets.data.noncurrentVersionArchiveDays: 60 must be less than noncurrentVersionExpirationDays (60); S3 refuses an expiration that is not after the transition",
+      'accounts.dev.buckets.mlflow.transitions: "glacier" must be "intelligent-tiering", false, or a mapping of standardIaDays, glacierInstantRetrievalDays, glacierDays, deepArchiveDays',
     ],
     "unknown-access-level.yaml": [
       'accounts.dev.datasetAccess[0].access: "admin" must be "read-only" or "read-write"',

@@ -56,6 +56,55 @@ describe("every bucket of the default platform", () => {
     );
   });
 
+  test.each(all)(
+    "%s: %s keeps every current object readable; old versions are archived, then expire",
+    (stackId, name) => {
+      const rules = bucketByName(example.json[stackId], name).config(
+        "aws_s3_bucket_lifecycle_configuration",
+      ).rule;
+      const state = name.includes("-tfstate-");
+      expect(rules).toEqual([
+        {
+          id: "abort-incomplete-multipart-uploads",
+          status: "Enabled",
+          filter: [{}],
+          abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+        },
+        {
+          id: "expire-noncurrent-versions",
+          status: "Enabled",
+          filter: [{}],
+          // State versions are the way back from a bad apply: never archived, 10 always kept.
+          ...(state
+            ? {}
+            : {
+                noncurrent_version_transition: [{ noncurrent_days: 30, storage_class: "GLACIER" }],
+              }),
+          noncurrent_version_expiration: [
+            state
+              ? { noncurrent_days: 90, newer_noncurrent_versions: 10 }
+              : { noncurrent_days: 90 },
+          ],
+          expiration: [{ expired_object_delete_marker: true }],
+        },
+        // Intelligent-Tiering without its opt-in archive tiers: GetObject always works.
+        ...(state
+          ? []
+          : [
+              {
+                id: "tier-current-versions",
+                status: "Enabled",
+                filter: [{}],
+                transition: [{ days: 0, storage_class: "INTELLIGENT_TIERING" }],
+              },
+            ]),
+      ]);
+      expect(
+        resourcesOf(example.json[stackId], "aws_s3_bucket_intelligent_tiering_configuration"),
+      ).toEqual({});
+    },
+  );
+
   test.each(all)("%s: %s carries every protection", (stackId, name) => {
     const stack = example.json[stackId];
     const b = bucketByName(stack, name);
@@ -287,31 +336,38 @@ describe("data science buckets", () => {
     expect(policy.Statement.map((s) => s.Sid)).not.toContain("DenyOutsideTheVpcEndpoint");
   });
 
-  test("default lifecycle tiers current objects after 30, 90 and 365 days", () => {
-    const rules = bucketByName(dev, "mlops-dev-data-111111111111-eu-west-1").config(
-      "aws_s3_bucket_lifecycle_configuration",
-    ).rule;
-    expect(rules.find((r: any) => r.id === "tier-current-versions").transition).toEqual([
-      { days: 30, storage_class: "STANDARD_IA" },
-      { days: 90, storage_class: "GLACIER" },
-      { days: 365, storage_class: "DEEP_ARCHIVE" },
-    ]);
-  });
-
   test("lifecycle is configurable per bucket", () => {
     const data = bucketByName(full.dev, "acme-ml-dev-data-111111111111-eu-central-1").config(
       "aws_s3_bucket_lifecycle_configuration",
     ).rule;
-    expect(
-      data.find((r: any) => r.id === "tier-current-versions").transition.map((t: any) => t.days),
-    ).toEqual([60, 180, 730]);
-    expect(
-      data.find((r: any) => r.id === "expire-noncurrent-versions").noncurrent_version_expiration,
-    ).toEqual([{ noncurrent_days: 30 }]);
+    expect(data.slice(1)).toEqual([
+      {
+        id: "expire-noncurrent-versions",
+        status: "Enabled",
+        filter: [{}],
+        noncurrent_version_transition: [{ noncurrent_days: 7, storage_class: "GLACIER" }],
+        noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+        expiration: [{ expired_object_delete_marker: true }],
+      },
+      {
+        // The DVC reference's schedule, chosen explicitly: it archives current objects.
+        id: "scheduled-transitions",
+        status: "Enabled",
+        filter: [{}],
+        transition: [
+          { days: 60, storage_class: "STANDARD_IA" },
+          { days: 180, storage_class: "GLACIER" },
+          { days: 730, storage_class: "DEEP_ARCHIVE" },
+        ],
+      },
+    ]);
     const models = bucketByName(full.dev, "acme-ml-dev-models-111111111111-eu-central-1").config(
       "aws_s3_bucket_lifecycle_configuration",
     ).rule;
-    expect(models.map((r: any) => r.id)).not.toContain("tier-current-versions");
+    expect(models.map((r: any) => r.id)).toEqual([
+      "abort-incomplete-multipart-uploads",
+      "expire-noncurrent-versions",
+    ]);
   });
 
   test("Object Lock in governance mode on the model bucket when configured", () => {

@@ -1,6 +1,6 @@
 import { KmsKey } from "../../../modules/kms/kms-key";
 import { SecureBucket, type SecureBucketProps } from "../../../modules/storage/secure-bucket";
-import { Testing, type TerraformStack } from "../../../modules/core/cdktf";
+import { TerraformVariable, Testing, type TerraformStack } from "../../../modules/core/cdktf";
 import { moduleTestStack, onlyResource, policyOf, type StackJson } from "../../helpers";
 
 const ENV = {
@@ -40,7 +40,7 @@ function synthBucket(props: Partial<SecureBucketProps> = {}): StackJson {
 }
 
 describe("SecureBucket", () => {
-  test("default: tiered lifecycle, aborted uploads, expiring noncurrent versions", () => {
+  test("default: Intelligent-Tiering for current objects, old versions archived then expired", () => {
     const rules = onlyResource(synthBucket(), "aws_s3_bucket_lifecycle_configuration").rule;
     expect(rules).toEqual([
       {
@@ -53,6 +53,7 @@ describe("SecureBucket", () => {
         id: "expire-noncurrent-versions",
         status: "Enabled",
         filter: [{}],
+        noncurrent_version_transition: [{ noncurrent_days: 30, storage_class: "GLACIER" }],
         noncurrent_version_expiration: [{ noncurrent_days: 90 }],
         expiration: [{ expired_object_delete_marker: true }],
       },
@@ -60,11 +61,7 @@ describe("SecureBucket", () => {
         id: "tier-current-versions",
         status: "Enabled",
         filter: [{}],
-        transition: [
-          { days: 30, storage_class: "STANDARD_IA" },
-          { days: 90, storage_class: "GLACIER" },
-          { days: 365, storage_class: "DEEP_ARCHIVE" },
-        ],
+        transition: [{ days: 0, storage_class: "INTELLIGENT_TIERING" }],
       },
     ]);
   });
@@ -107,14 +104,29 @@ describe("SecureBucket", () => {
     ]);
   });
 
-  test("custom transition days", () => {
+  test("a schedule uses exactly the classes it sets, in S3's order", () => {
     const rules = onlyResource(
       synthBucket({
-        lifecycle: { transitions: { standardIaDays: 60, glacierDays: 180, deepArchiveDays: 730 } },
+        lifecycle: {
+          transitions: {
+            deepArchiveDays: 730,
+            standardIaDays: 60,
+            glacierInstantRetrievalDays: 90,
+          },
+        },
       }),
       "aws_s3_bucket_lifecycle_configuration",
     ).rule;
-    expect(rules[2].transition.map((t: any) => t.days)).toEqual([60, 180, 730]);
+    expect(rules[2]).toEqual({
+      id: "scheduled-transitions",
+      status: "Enabled",
+      filter: [{}],
+      transition: [
+        { days: 60, storage_class: "STANDARD_IA" },
+        { days: 90, storage_class: "GLACIER_IR" },
+        { days: 730, storage_class: "DEEP_ARCHIVE" },
+      ],
+    });
   });
 
   test("transitions can be turned off", () => {
@@ -122,41 +134,98 @@ describe("SecureBucket", () => {
       synthBucket({ lifecycle: { transitions: false } }),
       "aws_s3_bucket_lifecycle_configuration",
     ).rule;
-    expect(rules.map((r: any) => r.id)).not.toContain("tier-current-versions");
+    expect(rules.map((r: any) => r.id)).toEqual([
+      "abort-incomplete-multipart-uploads",
+      "expire-noncurrent-versions",
+    ]);
+  });
+
+  test("a Terraform expression chooses between Intelligent-Tiering and the schedule", () => {
+    const s = stack();
+    const archive = new TerraformVariable(s, "archive", { type: "bool" });
+    bucketIn(s, {
+      lifecycle: { transitions: { standardIaDays: 30 }, scheduleWhen: archive.value },
+    });
+    const rules = onlyResource(
+      JSON.parse(Testing.synth(s, true)),
+      "aws_s3_bucket_lifecycle_configuration",
+    ).rule;
+    expect(rules.slice(2).map((r: any) => [r.id, r.status])).toEqual([
+      ["tier-current-versions", '${var.archive ? "Disabled" : "Enabled"}'],
+      ["scheduled-transitions", '${var.archive ? "Enabled" : "Disabled"}'],
+    ]);
+    expect(() =>
+      synthBucket({ lifecycle: { transitions: false, scheduleWhen: archive.value } }),
+    ).toThrow("test/bucket: lifecycle.scheduleWhen needs a schedule in lifecycle.transitions");
   });
 
   test.each([
     [
       { standardIaDays: 90, glacierDays: 60, deepArchiveDays: 365 },
-      /must increase: standardIaDays \(90\) < glacierDays \(60\)/,
+      "test/bucket: lifecycle.transitions: glacierDays (60) must be at least 30 days after standardIaDays (90); S3 keeps objects in STANDARD_IA for 30 days before moving them on",
     ],
     [
-      { standardIaDays: 10 },
-      /standardIaDays is 10; S3 moves objects to STANDARD_IA no earlier than 30 days/,
+      { standardIaDays: 29 },
+      "test/bucket: lifecycle.transitions: standardIaDays is 29; S3 moves objects to STANDARD_IA no earlier than 30 days",
     ],
     [
-      { standardIaDays: 30, glacierDays: 45 },
-      /glacierDays \(45\) must be at least 30 days after standardIaDays \(30\)/,
+      { standardIaDays: 30, glacierDays: 59 },
+      "test/bucket: lifecycle.transitions: glacierDays (59) must be at least 30 days after standardIaDays (30); S3 keeps objects in STANDARD_IA for 30 days before moving them on",
     ],
-    [{ deepArchiveDays: 90 }, /must increase/],
-    // Deep Archive at least 90 days after Glacier Flexible Retrieval (S3's InvalidArgument).
+    [
+      { glacierInstantRetrievalDays: 0, glacierDays: 89 },
+      "test/bucket: lifecycle.transitions: glacierDays (89) must be at least 90 days after glacierInstantRetrievalDays (0); S3 keeps objects in GLACIER_IR for 90 days before moving them on",
+    ],
     [
       { glacierDays: 90, deepArchiveDays: 179 },
       "test/bucket: lifecycle.transitions: deepArchiveDays (179) must be at least 90 days after glacierDays (90); S3 keeps objects in GLACIER for 90 days before moving them on",
     ],
     [
-      { standardIaDays: 29 },
-      /standardIaDays is 29; S3 moves objects to STANDARD_IA no earlier than 30 days/,
+      { glacierDays: -1 },
+      "test/bucket: lifecycle.transitions: transition days must be whole numbers, at least 0 (got -1)",
     ],
-  ])("fails with transitions out of order: %j", (transitions, message) => {
+    [
+      {},
+      "test/bucket: lifecycle.transitions: a schedule needs at least one of standardIaDays, glacierInstantRetrievalDays, glacierDays, deepArchiveDays",
+    ],
+  ])("fails with a schedule S3 refuses: %j", (transitions, message) => {
     expect(() => synthBucket({ lifecycle: { transitions } })).toThrow(message);
   });
 
   test.each([
     [{ standardIaDays: 30, glacierDays: 60, deepArchiveDays: 150 }],
     [{ glacierDays: 90, deepArchiveDays: 180 }],
+    [{ glacierInstantRetrievalDays: 0, glacierDays: 90 }],
+    [{ deepArchiveDays: 0 }],
   ])("accepts transitions exactly at S3's minimums: %j", (transitions) => {
     expect(() => synthBucket({ lifecycle: { transitions } })).not.toThrow();
+  });
+
+  test("old versions are archived only before they expire", () => {
+    const expire = (lifecycle: SecureBucketProps["lifecycle"]) =>
+      onlyResource(synthBucket({ lifecycle }), "aws_s3_bucket_lifecycle_configuration").rule[1];
+    // Kept 31 days: archived at 30. Kept 30 days or less: never archived by default.
+    expect(expire({ noncurrentVersionExpirationDays: 31 }).noncurrent_version_transition).toEqual([
+      { noncurrent_days: 30, storage_class: "GLACIER" },
+    ]);
+    expect(expire({ noncurrentVersionExpirationDays: 30 })).not.toHaveProperty(
+      "noncurrent_version_transition",
+    );
+    expect(
+      expire({ noncurrentVersionExpirationDays: 30, noncurrentVersionArchiveDays: 29 })
+        .noncurrent_version_transition,
+    ).toEqual([{ noncurrent_days: 29, storage_class: "GLACIER" }]);
+    expect(expire({ noncurrentVersionArchiveDays: false })).not.toHaveProperty(
+      "noncurrent_version_transition",
+    );
+    expect(() =>
+      expire({ noncurrentVersionExpirationDays: 30, noncurrentVersionArchiveDays: 30 }),
+    ).toThrow(
+      "test/bucket: lifecycle.noncurrentVersionArchiveDays (30) must be less than noncurrentVersionExpirationDays (30); S3 refuses an expiration that is not after the transition",
+    );
+    expect(() => expire({ noncurrentVersionArchiveDays: -1 })).toThrow(
+      "test/bucket: lifecycle.noncurrentVersionArchiveDays is -1; must be a whole number of days, at least 0",
+    );
   });
 
   test("fails with a non-positive abort period", () => {
