@@ -1,12 +1,12 @@
 import { AccessLogBucket } from "../../modules/storage/access-log-bucket";
 import { BucketReplication } from "../../modules/storage/bucket-replication";
 import { RegionalScope } from "../../modules/core/regional-scope";
-import { ExistingRole } from "../../modules/iam/iam-role";
 import { KmsKey } from "../../modules/kms/kms-key";
 import { SecureBucket, type SecureBucketProps } from "../../modules/storage/secure-bucket";
 import { bucketLifecycle, type BucketConfig } from "../config/schema/buckets";
 import type { DataScienceAccountConfig } from "../config/schema/platform";
 import { deploymentTargetsOf, targetRoles } from "./cross-account";
+import { addDatasetAccess } from "./dataset-access";
 import type { AccountNetwork } from "./network";
 import type { PlatformStack } from "../stacks/platform-stack";
 
@@ -29,7 +29,7 @@ export interface DataScienceData {
   readonly mlflowBucket: SecureBucket;
 }
 
-/** Keys, buckets, dataset grants and the DVC remote of the data science account. */
+/** Keys, buckets, dataset consumers and the DVC remote of the data science account. */
 export function addDataScienceData(stack: PlatformStack, network: AccountNetwork): DataScienceData {
   const names = stack.names;
   const env = names.environment;
@@ -101,25 +101,7 @@ export function addDataScienceData(stack: PlatformStack, network: AccountNetwork
     mlflow: { bucket: mlflowBucket, config: account.buckets?.mlflow },
   });
 
-  // Dataset access for roles outside the platform: one inline policy per role.
-  const buckets = { data: dataBucket, models: modelBucket };
-  const roles = new Map<string, ExistingRole>();
-  for (const grant of account.datasetAccess ?? []) {
-    const roleName = grant.principal.split("/").pop()!;
-    const roleArn = grant.principal.startsWith("arn:")
-      ? grant.principal
-      : names.roleArn(grant.principal);
-    let role = roles.get(roleArn);
-    if (role === undefined) {
-      role = new ExistingRole(stack, `dataset-access-${roleName}`, {
-        roleName,
-        roleArn,
-        policyName: `${names.stem}-dataset-access`,
-      });
-      roles.set(roleArn, role);
-    }
-    buckets[grant.bucket].grant(role, grant.access, grant.prefixes);
-  }
+  addDatasetAccess(stack, { data: dataBucket, models: modelBucket });
 
   const dvcUrl = `s3://${names.dataBucketName}/dvc`;
   stack.addOutputs({

@@ -218,6 +218,41 @@ export class KmsKey extends Construct {
   }
 
   /**
+   * Lets one role of another account use the key only through one AWS service of this region
+   * (S3 for a bucket it may read): the role's account is the principal, narrowed to the exact
+   * role by `aws:PrincipalArn` and to calls from that account, so the policy does not depend on
+   * the role existing when it is written nor break when the role is recreated.
+   */
+  grantOtherAccountRoleThroughService(
+    statementId: string,
+    roleArn: string,
+    actions: string[],
+    service: string,
+    env: AwsEnvironment,
+  ): void {
+    const [, partition, , , account] = roleArn.split(":");
+    if (
+      !Token.isUnresolved(roleArn) &&
+      (account === env.accountId || partition !== env.partition)
+    ) {
+      throw new Error(
+        `${statementId}: ${roleArn} is not a role of another account in partition ${env.partition}`,
+      );
+    }
+    this.addToPolicy({
+      Sid: statementId,
+      Effect: "Allow",
+      Principal: { AWS: `arn:${partition}:iam::${account}:root` },
+      Action: actions,
+      Resource: "*",
+      Condition: {
+        StringEquals: { "kms:ViaService": viaService(env, service), "kms:CallerAccount": account },
+        ArnEquals: { "aws:PrincipalArn": roleArn },
+      },
+    });
+  }
+
+  /**
    * Lets principals have AWS services (SageMaker, EC2, EFS) create grants on the key for the
    * resources they make (volumes, file systems), and nothing else with grants.
    */

@@ -20,7 +20,13 @@ import {
   managedKey,
   type KeyReference,
 } from "../kms/kms-key";
-import { bucketGrantStatements, type BucketAccess } from "./bucket-grants";
+import { bucketGrantStatements, type BucketAccess, type BucketTarget } from "./bucket-grants";
+import {
+  accountOf,
+  networkOriginDeny,
+  otherAccountBucketStatements,
+  type NetworkOrigin,
+} from "./bucket-consumers";
 import { lifecycleRules, type BucketLifecycleProps } from "./bucket-lifecycle";
 
 /**
@@ -334,20 +340,8 @@ export class SecureBucket extends Construct {
    * the grantee too (when this stack manages the key), since it does not delegate to IAM.
    */
   grant(grantee: Grantee, access: BucketAccess, prefixes?: string[]): void {
-    for (const prefix of prefixes ?? []) {
-      if (!Token.isUnresolved(prefix) && !S3_PREFIX.test(prefix)) {
-        throw new Error(
-          `${this.node.path}: prefix "${prefix}" must be path segments each ending in "/", such as "datasets/"`,
-        );
-      }
-    }
-    const label = `${this.grantLabel}${access === "read-only" ? "Read" : "ReadWrite"}`;
-    const target = {
-      bucketArn: this.bucketArn,
-      keyArn: this.kmsKey?.keyArn,
-      environment: this.env,
-    };
-    for (const statement of bucketGrantStatements(target, label, access, prefixes)) {
+    const label = this.accessLabel(access, prefixes);
+    for (const statement of bucketGrantStatements(this.target(), label, access, prefixes)) {
       grantee.addToPrincipalPolicy(statement);
     }
     managedKey(this.kmsKey)?.grantThroughService(
@@ -357,5 +351,69 @@ export class SecureBucket extends Construct {
       "s3",
       this.env,
     );
+  }
+
+  /**
+   * Lets a role of another account use the bucket as `grant` would: the bucket policy allows it
+   * and the key policy lets it use the key through S3 (each by the role's account principal and
+   * its exact ARN, `otherAccountBucketStatements`). Returns the statements the role's own account
+   * must attach to it; cross-account access needs both sides. `roleLabel` names the role in
+   * statement ids (unique among the bucket's consumers).
+   */
+  grantOtherAccountRole(
+    roleArn: string,
+    roleLabel: string,
+    access: BucketAccess,
+    prefixes?: string[],
+  ): PolicyStatement[] {
+    const label = this.accessLabel(access, prefixes);
+    if (!Token.isUnresolved(roleArn) && accountOf(roleArn) === this.env.accountId) {
+      throw new Error(`${this.node.path}: ${roleArn} is a role of this account; use grant()`);
+    }
+    this.policy.add(
+      ...otherAccountBucketStatements(
+        this.target(),
+        `${label}${roleLabel}`,
+        access,
+        roleArn,
+        prefixes,
+      ),
+    );
+    managedKey(this.kmsKey)?.grantOtherAccountRoleThroughService(
+      `${label}${roleLabel}`,
+      roleArn,
+      access === "read-only" ? KMS_DECRYPT_ACTIONS : KMS_ENCRYPT_DECRYPT_ACTIONS,
+      "s3",
+      this.env,
+    );
+    return bucketGrantStatements(this.target(), label, access, prefixes);
+  }
+
+  /**
+   * Requests of the role must come from its own network origin (its VPC endpoints or VPCs)
+   * instead of the bucket's VPC endpoint: the role is exempt from the VPC-endpoint rule and
+   * denied everything from anywhere else (`networkOriginDeny`).
+   */
+  restrictToNetworkOrigin(roleArn: string, roleLabel: string, origin: NetworkOrigin): void {
+    this.addVpcEndpointExemption(roleArn);
+    this.policy.add(
+      networkOriginDeny(this.bucketArn, `${this.grantLabel}${roleLabel}`, roleArn, origin),
+    );
+  }
+
+  private target(): BucketTarget {
+    return { bucketArn: this.bucketArn, keyArn: this.kmsKey?.keyArn, environment: this.env };
+  }
+
+  /** Checks the prefixes and names the grant in statement ids. */
+  private accessLabel(access: BucketAccess, prefixes: string[] | undefined): string {
+    for (const prefix of prefixes ?? []) {
+      if (!Token.isUnresolved(prefix) && !S3_PREFIX.test(prefix)) {
+        throw new Error(
+          `${this.node.path}: prefix "${prefix}" must be path segments each ending in "/", such as "datasets/"`,
+        );
+      }
+    }
+    return `${this.grantLabel}${access === "read-only" ? "Read" : "ReadWrite"}`;
   }
 }

@@ -96,8 +96,22 @@ export const modelBucketConfigSchema = strictObject({
 
 const ROLE_NAME_OR_ARN = /^(arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*)?[\w+=,.@-]{1,64}$/;
 
+const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+
+function idList(pattern: RegExp, what: string, example: string) {
+  return z
+    .array(z.string().regex(pattern, { error: `must be ${what} such as ${example}` }))
+    .min(1, { error: "must list at least one id (or leave the field out)" })
+    .max(20, { error: "must list at most 20 ids" })
+    .optional();
+}
+
 export const datasetAccessSchema = strictObject({
-  /** A role in this account, by name or ARN (an EKS node role, a workflow engine's role, ...). */
+  /**
+   * The consumer: a role name (of this account) or an exact role ARN of any account of the
+   * platform's partition (an EKS pod or node role, a workflow engine's role, ...).
+   */
   principal: z.string().regex(ROLE_NAME_OR_ARN, {
     error:
       "must be an IAM role name or an exact role ARN (arn:aws:iam::<account>:role/<name>), no wildcards",
@@ -113,6 +127,18 @@ export const datasetAccessSchema = strictObject({
     )
     .min(1)
     .optional(),
+  /**
+   * Where the consumer's requests come from, when not through this account's S3 VPC endpoint:
+   * its own S3 VPC endpoints or its VPCs (requests through an S3 endpoint in them). Required for
+   * a role of another account. Every other request of the role is denied. Default: this
+   * account's VPC endpoint, like everyone else.
+   */
+  from: strictObject({
+    /** S3 VPC endpoint ids (`vpce-...`) the consumer's requests come through. */
+    vpcEndpointIds: idList(VPC_ENDPOINT_ID, "a VPC endpoint id", "vpce-0a1b2c3d4e5f60718"),
+    /** VPC ids (`vpc-...`) whose S3 endpoints the consumer's requests come through. */
+    vpcIds: idList(VPC_ID, "a VPC id", "vpc-0a1b2c3d4e5f60718"),
+  }).optional(),
 });
 
 /** A bucket's lifecycle settings as config writes them. */
@@ -131,6 +157,17 @@ export function bucketLifecycle(config: BucketConfig | undefined): BucketLifecyc
   };
 }
 
+/** The exact role ARN a dataset grant names (a bare role name is a role of this account). */
+export function datasetConsumerArn(
+  principal: string,
+  partition: string,
+  accountId: string,
+): string {
+  return principal.startsWith("arn:")
+    ? principal
+    : `arn:${partition}:iam::${accountId}:role/${principal}`;
+}
+
 export function checkDatasetAccess(config: PlatformConfig, ctx: ConfigIssues): void {
   const partition = isKnownRegion(config.region)
     ? regionPartition(config.region).partition
@@ -139,24 +176,51 @@ export function checkDatasetAccess(config: PlatformConfig, ctx: ConfigIssues): v
     if (account.type !== "data-science") continue;
     const seen = new Map<string, number>();
     (account.datasetAccess ?? []).forEach((grant, i) => {
-      const key = `${grant.principal.split("/").pop()} ${grant.bucket}`;
+      const path = ["accounts", name, "datasetAccess", i];
+      // Role names are case-insensitive in IAM: one role, whatever the spelling.
+      const arn = datasetConsumerArn(grant.principal, partition ?? "aws", account.accountId);
+      const key = `${arn.toLowerCase()} ${grant.bucket}`;
       const first = seen.get(key);
       if (first !== undefined) {
         ctx.addIssue({
           code: "custom",
-          path: ["accounts", name, "datasetAccess", i],
+          path,
           message: `grants ${grant.principal} the ${grant.bucket} bucket again (see datasetAccess[${first}]); list all its prefixes in one entry`,
         });
       }
       seen.set(key, i);
-      const match = /^arn:([a-z-]+):iam::(\d{12}):role\//.exec(grant.principal);
-      if (match === null) return;
-      if (match[2] !== account.accountId || (partition !== undefined && match[1] !== partition)) {
+      for (const field of ["vpcEndpointIds", "vpcIds"] as const) {
+        const ids = grant.from?.[field] ?? [];
+        const repeated = ids.find((id, j) => ids.indexOf(id) !== j);
+        if (repeated !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, "from", field],
+            message: `lists ${repeated} twice; list each id once`,
+          });
+        }
+      }
+      if (grant.from !== undefined && !grant.from.vpcEndpointIds && !grant.from.vpcIds) {
         ctx.addIssue({
           code: "custom",
-          path: ["accounts", name, "datasetAccess", i, "principal"],
+          path: [...path, "from"],
+          message: "needs vpcEndpointIds or vpcIds: where the consumer's requests come from",
+        });
+      }
+      const match = /^arn:([a-z-]+):iam::(\d{12}):role\//.exec(grant.principal);
+      if (match === null) return;
+      if (partition !== undefined && match[1] !== partition) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "principal"],
           input: grant.principal,
-          message: `must be a role in this account (arn:${partition ?? "aws"}:iam::${account.accountId}:role/...); the platform attaches the policy to it`,
+          message: `must be a role in the platform's partition (arn:${partition}:iam::...)`,
+        });
+      } else if (match[2] !== account.accountId && grant.from === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "from"],
+          message: `is required for ${grant.principal}, a role of another account: list the S3 VPC endpoints or VPCs its requests come from (this account's endpoint is not in its network)`,
         });
       }
     });

@@ -210,8 +210,17 @@ describe("bad config fixtures", () => {
     "unknown-access-level.yaml": [
       'accounts.dev.datasetAccess[0].access: "admin" must be "read-only" or "read-write"',
     ],
-    "dataset-role-other-account.yaml": [
-      'accounts.dev.datasetAccess[0].principal: "arn:aws:iam::999999999999:role/flyte-workers" must be a role in this account (arn:aws:iam::111111111111:role/...); the platform attaches the policy to it',
+    "dataset-other-account-without-origin.yaml": [
+      "accounts.dev.datasetAccess[0].from: is required for arn:aws:iam::999999999999:role/flyte-workers, a role of another account: list the S3 VPC endpoints or VPCs its requests come from (this account's endpoint is not in its network)",
+    ],
+    "dataset-origin-invalid.yaml": [
+      'accounts.dev.datasetAccess[1].from.vpcIds[0]: "vpc-12345" must be a VPC id such as vpc-0a1b2c3d4e5f60718',
+      "accounts.dev.datasetAccess[3].from.vpcEndpointIds: must list at least one id (or leave the field out)",
+      "accounts.dev.datasetAccess[0].from.vpcEndpointIds: lists vpce-0a1b2c3d4e5f60718 twice; list each id once",
+      'accounts.dev.datasetAccess[1].principal: "arn:aws-cn:iam::999999999999:role/flyte-workers" must be a role in the platform\'s partition (arn:aws:iam::...)',
+      "accounts.dev.datasetAccess[2].from: needs vpcEndpointIds or vpcIds: where the consumer's requests come from",
+      // IAM role names are case-insensitive: ARGO is argo.
+      "accounts.dev.datasetAccess[3]: grants ARGO the data bucket again (see datasetAccess[2]); list all its prefixes in one entry",
     ],
     "dataset-prefix-without-slash.yaml": [
       'accounts.dev.datasetAccess[0].prefixes[0]: "datasets" must be path segments each ending in "/", such as "datasets/"',

@@ -228,6 +228,58 @@ describe("SecureBucket", () => {
     );
   });
 
+  test("a role of another account is granted through the bucket and key policies, never one of this account", () => {
+    const s = stack();
+    const bucket = bucketIn(s);
+    expect(() =>
+      bucket.grantOtherAccountRole("arn:aws:iam::111111111111:role/local", "Local", "read-only"),
+    ).toThrow(
+      "test/bucket: arn:aws:iam::111111111111:role/local is a role of this account; use grant()",
+    );
+    expect(() =>
+      bucket.grantOtherAccountRole("arn:aws-cn:iam::222222222222:role/r", "R", "read-only"),
+    ).toThrow(
+      "arn:aws-cn:iam::222222222222:role/r is not a role of another account in partition aws",
+    );
+    expect(() =>
+      bucket.restrictToNetworkOrigin("arn:aws:iam::222222222222:role/r", "R", { vpcIds: [] }),
+    ).toThrow("BucketR: a network origin needs vpcEndpointIds or vpcIds");
+    const statements = bucket.grantOtherAccountRole(
+      "arn:aws:iam::222222222222:role/r",
+      "R",
+      "read-write",
+      ["in/"],
+    );
+    expect(statements.map((x) => x.Sid)).toEqual([
+      "BucketReadWriteList",
+      "BucketReadWriteBucket",
+      "BucketReadWriteObjects",
+      "BucketReadWriteKey",
+    ]);
+    const json = JSON.parse(Testing.synth(s, true));
+    const key = policyOf(onlyResource(json, "aws_kms_key"));
+    expect(key.Statement.find((x) => x.Sid === "BucketReadWriteR")).toEqual({
+      Sid: "BucketReadWriteR",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::222222222222:root" },
+      Action: [
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:Encrypt",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+      ],
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": "s3.eu-west-1.amazonaws.com",
+          "kms:CallerAccount": "222222222222",
+        },
+        ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/r" },
+      },
+    });
+  });
+
   test("fails with a non-positive abort period", () => {
     expect(() => synthBucket({ lifecycle: { abortIncompleteMultipartUploadDays: 0 } })).toThrow(
       "test/bucket: lifecycle.abortIncompleteMultipartUploadDays is 0; must be a whole number of days, at least 1",
