@@ -57,18 +57,19 @@ export function addMlflow(
     },
     mlflow_default_artifact_root: {
       value: artifactRoot,
-      description: "The --default-artifact-root of the MLflow server",
+      description:
+        "Where the MLflow server stores the artifacts it serves (--artifacts-destination)",
     },
     mlflow_server_command: {
-      value: `mlflow server --default-artifact-root ${artifactRoot} --host 0.0.0.0 --port 5000`,
+      value: `mlflow server --serve-artifacts --artifacts-destination ${artifactRoot} --host 127.0.0.1 --port 5001`,
       description:
-        "How the server runs (backend store URI from its secret); reach it through Session Manager",
+        "How a server run as this role serves MLflow (backend store URI from its secret), behind a TLS proxy; clients need only the tracking URI",
     },
   });
   const mode = mlflowMode(account.mlflow);
   return {
     serverRole,
-    server: mode === "ec2" ? addMlflowServer(stack, network, serverRole) : undefined,
+    server: mode === "ec2" ? addMlflowServer(stack, network, serverRole, studio) : undefined,
     managed: mode === "managed" ? addManagedMlflow(stack, network, data, studio) : undefined,
   };
 }
@@ -97,16 +98,7 @@ function addManagedMlflow(
     automaticModelRegistration: config.automaticModelRegistration,
   });
   const endpoint = network.vpc.interfaceEndpoints["sagemaker.experiments"];
-  const clients = [
-    studio.studioExecutionRole,
-    studio.teamAdminExecutionRole,
-    studio.pipelineExecutionRole,
-    ...Object.values(studio.userExecutionRoles),
-    studio.personaRoles.dataScientist,
-    studio.personaRoles.teamAdmin,
-    studio.personaRoles.admin,
-  ];
-  for (const role of clients) {
+  for (const role of trackingClients(studio)) {
     for (const s of useManagedTrackingServer(managed.serverArn, endpoint.id)) {
       role.addToPolicy(s, "mlflow");
     }
@@ -125,6 +117,19 @@ function addManagedMlflow(
   return managed;
 }
 
+/** Who uses the tracking server: every Studio execution role, the pipeline role, the personas. */
+function trackingClients(studio: DataScienceStudio) {
+  return [
+    studio.studioExecutionRole,
+    studio.teamAdminExecutionRole,
+    studio.pipelineExecutionRole,
+    ...Object.values(studio.userExecutionRoles),
+    studio.personaRoles.dataScientist,
+    studio.personaRoles.teamAdmin,
+    studio.personaRoles.admin,
+  ];
+}
+
 /**
  * The self-hosted MLflow tracking server (`mlflow.mode: ec2`): its own key (volume, database,
  * secret), the server and its backend store, and the outputs people need to reach it.
@@ -133,6 +138,7 @@ function addMlflowServer(
   stack: PlatformStack,
   network: AccountNetwork,
   role: MlflowServerRole,
+  studio: DataScienceStudio,
 ): MlflowServer {
   const config = (stack.account as DataScienceAccountConfig).mlflow.server;
   const names = stack.names;
@@ -165,14 +171,40 @@ function addMlflowServer(
     database: config.database,
     databaseIdentifier: names.mlflowDatabaseIdentifier,
   });
+  // MLflow clients trust the server's own certificate, which it publishes at boot.
+  for (const client of trackingClients(studio)) {
+    client.addToPolicy(
+      {
+        Sid: "TrustTheMlflowServer",
+        Effect: "Allow",
+        Action: "ssm:GetParameter",
+        Resource: server.certificateParameter.arn,
+      },
+      "mlflow",
+    );
+  }
   const forward = JSON.stringify({
     portNumber: [String(server.port)],
     localPortNumber: [String(server.port)],
   });
+  const certificate = server.certificateParameter.name;
+  const trackingUri = `https://${server.instance.privateIp}:${server.port}`;
   stack.addOutputs({
     mlflow_tracking_uri: {
-      value: `http://${server.instance.privateIp}:${server.port}`,
-      description: "Tracking URI inside the VPC (Studio, pipelines)",
+      value: trackingUri,
+      description: "Tracking URI inside the VPC (Studio, pipelines), over TLS",
+    },
+    mlflow_client_setup: {
+      value: [
+        `aws ssm get-parameter --name ${certificate} --query Parameter.Value --output text > ~/.mlflow-server.pem`,
+        `export MLFLOW_TRACKING_URI=${trackingUri} MLFLOW_TRACKING_SERVER_CERT_PATH=~/.mlflow-server.pem`,
+      ].join("\n"),
+      description:
+        "How an MLflow client in the VPC (Studio, jobs) trusts the server's certificate and reaches it; artifacts go through the server",
+    },
+    mlflow_certificate_parameter: {
+      value: certificate,
+      description: "SSM parameter holding the server's TLS certificate (PEM)",
     },
     mlflow_tunnel_command: {
       value: `aws ssm start-session --target ${server.instance.id} --document-name AWS-StartPortForwardingSession --parameters '${forward}'`,

@@ -2,6 +2,7 @@ import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parame
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -13,6 +14,7 @@ import { Fn, Token } from "../core/cdktf";
 import { encryptedLogGroup } from "../logs/encrypted-log-group";
 import { KMS_ENCRYPT_DECRYPT_ACTIONS, type KmsKey } from "../kms/kms-key";
 import type { MlflowServerRole } from "./mlflow-server-role";
+import { mlflowUserData } from "./mlflow-user-data";
 
 export interface MlflowDatabaseProps {
   /** @default "db.t4g.small" */
@@ -71,64 +73,15 @@ const DB_NAME = "mlflow";
 const DB_USER = "mlflow";
 
 /**
- * Boot script: installs MLflow at the pinned version and runs it as a service whose backend
- * store URI is built at start-up from the database secret in Secrets Manager. No secret is in the
- * user data or the Terraform output: two `%s` stand for the secret's ARN and the database's
- * address, which Terraform fills in (`format`). The script has no other `%`.
- */
-export function mlflowUserData(props: {
-  mlflowVersion: string;
-  pipIndexUrl?: string;
-  port: number;
-  artifactRoot: string;
-  region: string;
-}): string {
-  const index = props.pipIndexUrl === undefined ? "" : ` --index-url ${props.pipIndexUrl}`;
-  return [
-    "#!/bin/bash",
-    "set -euo pipefail",
-    "dnf install -y python3.11 python3.11-pip",
-    "useradd --system --home-dir /var/lib/mlflow --create-home --shell /sbin/nologin mlflow",
-    `python3.11 -m venv /opt/mlflow && /opt/mlflow/bin/pip install${index} "mlflow==${props.mlflowVersion}" "psycopg2-binary==2.9.9" "boto3>=1.28"`,
-    "cat > /usr/local/bin/mlflow-start <<'SCRIPT'",
-    "#!/bin/bash",
-    "set -euo pipefail",
-    "# The password is read from Secrets Manager at every start; it is never written to disk.",
-    // The two %s are the secret's ARN and the database host, filled in by Terraform.
-    `secret=$(aws secretsmanager get-secret-value --region ${props.region} --secret-id '%s' --query SecretString --output text)`,
-    `export MLFLOW_BACKEND_STORE_URI=$(SECRET="$secret" DB_HOST='%s' /opt/mlflow/bin/python -c 'import json, os, urllib.parse as u; s = json.loads(os.environ["SECRET"]); print("postgresql://{}:{}@{}:${DB_PORT}/${DB_NAME}?sslmode=require".format(u.quote(s["username"], safe=""), u.quote(s["password"], safe=""), os.environ["DB_HOST"]))')`,
-    `exec /opt/mlflow/bin/mlflow server --host 0.0.0.0 --port ${props.port} --default-artifact-root ${props.artifactRoot}`,
-    "SCRIPT",
-    "chmod 0755 /usr/local/bin/mlflow-start",
-    "cat > /etc/systemd/system/mlflow.service <<'UNIT'",
-    "[Unit]",
-    "Description=MLflow tracking server",
-    "After=network-online.target",
-    "Wants=network-online.target",
-    "[Service]",
-    "User=mlflow",
-    "ExecStart=/usr/local/bin/mlflow-start",
-    "Restart=always",
-    "RestartSec=10",
-    "NoNewPrivileges=true",
-    "ProtectSystem=strict",
-    "ReadWritePaths=/var/lib/mlflow /tmp",
-    "[Install]",
-    "WantedBy=multi-user.target",
-    "UNIT",
-    "systemctl daemon-reload",
-    "systemctl enable --now mlflow",
-    "",
-  ].join("\n");
-}
-
-/**
  * An MLflow tracking server on a private EC2 instance (IMDSv2 only with a hop limit of 1, an
  * encrypted root volume, no public IP, no SSH key, detailed monitoring) with a PostgreSQL backend
  * store on RDS (encrypted, private, SSL forced, master password managed by RDS in Secrets
  * Manager, IAM authentication, deletion protection, backups, log exports into encrypted log
- * groups). Only the SageMaker workloads reach the tracking port; only the server reaches the
- * database. People reach it through a Session Manager port forward.
+ * groups). Only the SageMaker workloads reach the tracking port, over TLS (nginx in front of
+ * MLflow, a certificate the server makes and publishes to an SSM parameter); MLflow serves the
+ * artifacts itself, so clients need only the tracking URI; the database password is read from
+ * its secret on every new connection, so RDS's rotation never takes the server down. Only the
+ * server reaches the database. People reach it through a Session Manager port forward.
  */
 export class MlflowServer extends Construct {
   readonly serverSecurityGroup: SecurityGroup;
@@ -136,7 +89,10 @@ export class MlflowServer extends Construct {
   readonly database: DbInstance;
   readonly launchTemplate: LaunchTemplate;
   readonly instance: Instance;
+  /** The TLS port clients use. */
   readonly port: number;
+  /** The server's TLS certificate (PEM), which it publishes at boot for clients to trust. */
+  readonly certificateParameter: SsmParameter;
 
   constructor(scope: Construct, id: string, props: MlflowServerProps) {
     super(scope, id);
@@ -313,6 +269,25 @@ export class MlflowServer extends Construct {
     const secretArn = this.database.masterUserSecret.get(0).secretArn;
     props.role.readDatabaseSecret(secretArn, { keyArn: props.key.keyArn, environment: env });
 
+    // --- TLS -----------------------------------------------------------------------------
+    // The server makes its own key and self-signed certificate at boot (the key never leaves the
+    // instance, nor enters Terraform state) and publishes the certificate here; Terraform owns
+    // the parameter, the server its value.
+    this.certificateParameter = new SsmParameter(this, "certificate", {
+      name: `/${props.name}/mlflow/tls-certificate`,
+      description: "TLS certificate of the MLflow tracking server (PEM): what clients trust",
+      type: "String",
+      tier: "Standard",
+      value: "pending: the MLflow server publishes its certificate when it starts",
+      lifecycle: { ignoreChanges: ["value"] },
+    });
+    props.role.role.addToPolicy({
+      Sid: "PublishItsCertificate",
+      Effect: "Allow",
+      Action: "ssm:PutParameter",
+      Resource: this.certificateParameter.arn,
+    });
+
     // --- Server --------------------------------------------------------------------------
     const imageId =
       props.amiId ??
@@ -356,6 +331,7 @@ export class MlflowServer extends Construct {
               port: this.port,
               artifactRoot: props.artifactRoot,
               region: env.region,
+              certificateParameter: `/${props.name}/mlflow/tls-certificate`,
             }),
           ),
           [secretArn, this.database.address],

@@ -1,4 +1,12 @@
-import { mlflowUserData } from "../../../modules/mlflow/mlflow-server";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  internalPort,
+  mlflowUserData,
+  RDS_CREDENTIALS_HOOK,
+} from "../../../modules/mlflow/mlflow-user-data";
 import {
   exampleInput,
   findResource,
@@ -301,24 +309,81 @@ describe("user data script", () => {
     port: 5000,
     artifactRoot: "s3://bucket",
     region: "eu-west-1",
+    certificateParameter: "/mlops-dev/mlflow/tls-certificate",
+  });
+  const lines = script.split("\n");
+
+  test("MLflow serves artifacts itself, on the loopback interface, with no password in its URI", () => {
+    expect(script).toContain('pip install "mlflow==2.17.2" "psycopg2-binary==2.9.9" "boto3>=1.28"');
+    expect(lines.filter((l) => l.includes("mlflow server"))).toEqual([
+      "ExecStart=/opt/mlflow/bin/mlflow server --host 127.0.0.1 --port 5001 --backend-store-uri postgresql://mlflow@%s:5432/mlflow?sslmode=require --serve-artifacts --artifacts-destination s3://bucket",
+    ]);
+    expect(lines).toContain("Environment=MLFLOW_DB_SECRET_ARN=%s");
+    expect(lines).toContain("User=mlflow");
+    expect(lines).toContain("systemctl enable --now mlflow-tls.timer nginx mlflow");
+    // The password is never read by the script, written to a file or put in the environment.
+    expect(script).not.toContain("get-secret-value");
+    expect(script.replace(RDS_CREDENTIALS_HOOK.trimEnd(), "")).not.toMatch(
+      /password|BACKEND_STORE_URI=/i,
+    );
   });
 
-  test("installs MLflow at the pinned version and runs it as a service with the artifact root", () => {
-    expect(script).toContain('pip install "mlflow==2.17.2"');
-    expect(script).toContain(
-      "mlflow server --host 0.0.0.0 --port 5000 --default-artifact-root s3://bucket",
-    );
-    expect(script).toContain("systemctl enable --now mlflow");
-    expect(script).toContain("User=mlflow");
+  test("exactly two placeholders for Terraform's format(), in order: the secret, then the host", () => {
+    expect(script.match(/%/g)).toEqual(["%", "%"]);
+    expect(script.indexOf("MLFLOW_DB_SECRET_ARN=%s")).toBeLessThan(script.indexOf("mlflow@%s"));
   });
 
-  test("reads the password from Secrets Manager at start; has no other % than the two placeholders", () => {
-    expect(script).toContain(
-      "aws secretsmanager get-secret-value --region eu-west-1 --secret-id '%s'",
+  test("the credentials hook is installed into the server's environment and loaded by every interpreter", () => {
+    const start = lines.indexOf("cat > \"$site/mlflow_rds_credentials.py\" <<'EOF_FILE'");
+    const end = lines.indexOf("EOF_FILE", start);
+    expect(lines.slice(start + 1, end).join("\n")).toBe(RDS_CREDENTIALS_HOOK.trimEnd());
+    expect(lines).toContain(
+      'echo "import mlflow_rds_credentials" > "$site/mlflow_rds_credentials.pth"',
     );
-    expect(script).toContain("DB_HOST='%s'");
-    expect(script.match(/%/g)).toHaveLength(2);
-    expect(script).toContain("sslmode=require");
+  });
+
+  test("nginx terminates TLS 1.2+ on the tracking port and proxies to MLflow on loopback", () => {
+    for (const line of [
+      "        listen 5000 ssl;",
+      "        ssl_protocols TLSv1.2 TLSv1.3;",
+      "        ssl_certificate /etc/mlflow-tls/cert.pem;",
+      "        ssl_certificate_key /etc/mlflow-tls/key.pem;",
+      "            proxy_pass http://127.0.0.1:5001;",
+      "        client_max_body_size 0;",
+    ]) {
+      expect(lines).toContain(line);
+    }
+    expect(script).not.toMatch(/listen\s+(80|443)\b/);
+    expect([internalPort(5000), internalPort(5001), internalPort(65535)]).toEqual([
+      5001, 5002, 5001,
+    ]);
+  });
+
+  test("the certificate is made for the instance and localhost, renewed before expiry and published", () => {
+    expect(script).toContain(
+      '-addext "subjectAltName=IP:$ip,DNS:$host,IP:127.0.0.1,DNS:localhost"',
+    );
+    expect(script).toContain(
+      "if [ -s /etc/mlflow-tls/cert.pem ] && openssl x509 -checkend 2592000 -noout -in /etc/mlflow-tls/cert.pem; then exit 0; fi",
+    );
+    expect(script).toContain(
+      "aws ssm put-parameter --region eu-west-1 --name '/mlops-dev/mlflow/tls-certificate' --type String --overwrite --value \"file:///etc/mlflow-tls/cert.pem\"",
+    );
+    expect(lines).toContain("OnCalendar=daily");
+    expect(script).toContain("chmod 0640 /etc/mlflow-tls/key.new");
+  });
+
+  test("stays within EC2's 16 KB of user data with the longest inputs and filled placeholders", () => {
+    const longest = mlflowUserData({
+      mlflowVersion: "10.100.100",
+      pipIndexUrl: `https://${"p".repeat(2000)}`,
+      port: 65535,
+      artifactRoot: `s3://${"b".repeat(63)}`,
+      region: "ap-southeast-2",
+      certificateParameter: `/${"x".repeat(60)}/mlflow/tls-certificate`,
+    });
+    // A secret ARN is at most ~2 KB, an RDS address ~ 120 characters.
+    expect(longest.length + 2048 + 128).toBeLessThan(16 * 1024);
   });
 
   test("uses the configured package index", () => {
@@ -329,8 +394,133 @@ describe("user data script", () => {
         port: 5000,
         artifactRoot: "s3://b",
         region: "eu-west-1",
+        certificateParameter: "/p",
       }),
     ).toContain("pip install --index-url https://pypi.example/simple");
+  });
+});
+
+/**
+ * The hook run by Python against stand-ins for SQLAlchemy, boto3 and the database driver: the
+ * database takes only the current password, and the secret changes as RDS rotates it.
+ */
+const python = spawnSync("python3", ["--version"]).status === 0;
+(python ? describe : describe.skip)("the credentials hook survives a password rotation", () => {
+  const HARNESS = `
+import json, os, sys
+state = {"secret": "first", "database": "first", "reads": 0}
+
+class OperationalError(Exception):
+    pass
+
+class Driver:
+    OperationalError = OperationalError
+    @staticmethod
+    def connect(*args, **kwargs):
+        if kwargs.get("password") != state["database"]:
+            raise OperationalError("password authentication failed")
+        return ("connection", kwargs["password"])
+
+class Dialect:
+    name = "postgresql"
+    loaded_dbapi = Driver
+
+listeners = []
+class Event:
+    @staticmethod
+    def listens_for(target, name):
+        def register(f):
+            listeners.append((target, name, f))
+            return f
+        return register
+
+class Engine:
+    pass
+
+class Client:
+    def get_secret_value(self, SecretId):
+        assert SecretId == "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db-1"
+        state["reads"] += 1
+        return {"SecretString": json.dumps({"username": "mlflow", "password": state["secret"]})}
+
+sqlalchemy = type(sys)("sqlalchemy"); sqlalchemy.event = Event
+engine = type(sys)("sqlalchemy.engine"); engine.Engine = Engine
+boto3 = type(sys)("boto3"); boto3.client = lambda service: Client()
+sys.modules.update({"sqlalchemy": sqlalchemy, "sqlalchemy.engine": engine, "boto3": boto3})
+
+import mlflow_rds_credentials as hook
+[(target, name, connect)] = listeners
+assert target is Engine and name == "do_connect"
+results = []
+def open_connection():
+    return connect(Dialect, None, (), {"host": "db", "user": "mlflow"})
+results.append(open_connection())            # first connection: reads the secret
+results.append(open_connection())            # cached: no second read
+state["secret"] = state["database"] = "second"   # RDS rotates the password
+results.append(open_connection())            # cached password refused: read again, retry once
+state["database"] = "third"                  # the database changed, the secret not yet
+try:
+    open_connection()
+    results.append("connected")
+except OperationalError:
+    results.append("refused")
+print(json.dumps({"results": results, "reads": state["reads"]}))
+`;
+
+  test("reads the secret once, re-reads it when the database refuses the cached password", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlflow-hook-"));
+    try {
+      mkdirSync(join(dir, "site"));
+      writeFileSync(join(dir, "site", "mlflow_rds_credentials.py"), RDS_CREDENTIALS_HOOK);
+      writeFileSync(join(dir, "harness.py"), HARNESS);
+      const run = spawnSync("python3", [join(dir, "harness.py")], {
+        env: {
+          PATH: process.env.PATH,
+          PYTHONPATH: join(dir, "site"),
+          MLFLOW_DB_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db-1",
+        },
+        encoding: "utf8",
+      });
+      expect(run.stderr).toBe("");
+      expect(JSON.parse(run.stdout)).toEqual({
+        results: [
+          ["connection", "first"],
+          ["connection", "first"],
+          ["connection", "second"],
+          "refused",
+        ],
+        // One read at first, one after the rotation, one for the refused retry.
+        reads: 3,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("does nothing without the secret's ARN (other programs of the environment)", () => {
+    const run = spawnSync(
+      "python3",
+      ["-c", "import mlflow_rds_credentials as h; print(h.SECRET_ID)"],
+      {
+        env: { PATH: process.env.PATH, PYTHONPATH: "/nonexistent" },
+        encoding: "utf8",
+        input: "",
+      },
+    );
+    expect(run.status).not.toBe(0); // the module is not importable here: prove the harness is real
+    const dir = mkdtempSync(join(tmpdir(), "mlflow-hook-"));
+    try {
+      writeFileSync(join(dir, "mlflow_rds_credentials.py"), RDS_CREDENTIALS_HOOK);
+      const quiet = spawnSync(
+        "python3",
+        ["-c", "import mlflow_rds_credentials as h; print(h.SECRET_ID)"],
+        { env: { PATH: process.env.PATH, PYTHONPATH: dir }, encoding: "utf8" },
+      );
+      // No SQLAlchemy or boto3 is importable here: the hook must not try to load them.
+      expect([quiet.status, quiet.stdout.trim(), quiet.stderr]).toEqual([0, "None", ""]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -530,8 +720,37 @@ describe("MLflow outputs", () => {
   test("the private tracking URI, the tunnel command and the database endpoint", () => {
     const [instance] = findResource(on, "aws_instance", () => true);
     const [db] = findResource(on, "aws_db_instance", () => true);
+    const [certificate, parameter] = findResource(on, "aws_ssm_parameter", () => true);
+    expect(parameter).toEqual({
+      name: "/mlops-dev/mlflow/tls-certificate",
+      description: "TLS certificate of the MLflow tracking server (PEM): what clients trust",
+      type: "String",
+      tier: "Standard",
+      value: "pending: the MLflow server publishes its certificate when it starts",
+      lifecycle: { ignore_changes: ["value"] },
+    });
+    expect(statement(rolePolicy(on, "mlops-dev-mlflow-server"), "PublishItsCertificate")).toEqual({
+      Sid: "PublishItsCertificate",
+      Effect: "Allow",
+      Action: "ssm:PutParameter",
+      Resource: ref("aws_ssm_parameter", certificate, "arn"),
+    });
+    for (const client of ["mlops-dev-studio-execution", "mlops-dev-pipeline-execution"]) {
+      expect(statement(rolePolicy(on, client, "mlflow"), "TrustTheMlflowServer")).toEqual({
+        Sid: "TrustTheMlflowServer",
+        Effect: "Allow",
+        Action: "ssm:GetParameter",
+        Resource: ref("aws_ssm_parameter", certificate, "arn"),
+      });
+    }
     expect(on.output!.mlflow_tracking_uri.value).toBe(
-      `http://${ref("aws_instance", instance, "private_ip")}:5000`,
+      `https://${ref("aws_instance", instance, "private_ip")}:5000`,
+    );
+    expect(on.output!.mlflow_client_setup.value).toBe(
+      [
+        `aws ssm get-parameter --name ${ref("aws_ssm_parameter", certificate, "name")} --query Parameter.Value --output text > ~/.mlflow-server.pem`,
+        `export MLFLOW_TRACKING_URI=https://${ref("aws_instance", instance, "private_ip")}:5000 MLFLOW_TRACKING_SERVER_CERT_PATH=~/.mlflow-server.pem`,
+      ].join("\n"),
     );
     expect(on.output!.mlflow_tunnel_command.value).toBe(
       `aws ssm start-session --target ${ref("aws_instance", instance)} --document-name AWS-StartPortForwardingSession --parameters '{"portNumber":["5000"],"localPortNumber":["5000"]}'`,

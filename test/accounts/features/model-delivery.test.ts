@@ -644,7 +644,7 @@ describe("MLflow tracking server role", () => {
       "s3://mlops-dev-mlflow-111111111111-eu-west-1",
     );
     expect(dev.output!.mlflow_server_command.value).toBe(
-      "mlflow server --default-artifact-root s3://mlops-dev-mlflow-111111111111-eu-west-1 --host 0.0.0.0 --port 5000",
+      "mlflow server --serve-artifacts --artifacts-destination s3://mlops-dev-mlflow-111111111111-eu-west-1 --host 127.0.0.1 --port 5001",
     );
     expect(Object.keys(dev.output!)).toEqual(
       expect.arrayContaining(["mlflow_server_role_arn", "mlflow_instance_profile"]),
