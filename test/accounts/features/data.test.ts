@@ -819,6 +819,19 @@ describe("dataset consumers: who can reach what, from where", () => {
     ]);
   });
 
+  test("the README shows the policy this consumer's account attaches, as the stack writes it", () => {
+    const readme = readFileSync(join(__dirname, "../../../README.md"), "utf8");
+    const block = /What account 444455556666 attaches[\s\S]*?```hcl\n([\s\S]*?)```/.exec(
+      readme,
+    )![1];
+    const json = /policy = jsonencode\(([\s\S]*)\)\n\s*\}/.exec(block)![1];
+    const shown = JSON.parse(
+      json.replace("arn:aws:kms:eu-central-1:111111111111:key/<data key id>", KEY_ARN),
+    );
+    expect(shown).toEqual(flyteIdentity());
+    expect(block).toContain('role   = "flyte-production-workers"');
+  });
+
   test("the consumer's account gets its policy as Terraform too", () => {
     const out = dev.output!.dataset_consumer_policies.value[FLYTE];
     expect(out.account_id).toBe("444455556666");
