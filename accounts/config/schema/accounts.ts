@@ -34,50 +34,81 @@ export const accountNameSchema = z
   });
 
 const commonAccountShape = {
-  /** The 12-digit AWS account id. */
-  accountId: accountIdSchema,
-  /** Role Terraform assumes in this account. Defaults to the platform's `deployRoleName`. */
-  deployRoleName: iamRoleNameSchema.optional(),
-  vpc: vpcSchema,
+  accountId: accountIdSchema.describe("The 12-digit AWS account id."),
+  deployRoleName: iamRoleNameSchema
+    .optional()
+    .describe(
+      "Role Terraform assumes in this account. Defaults to the platform's `deployRoleName`.",
+    ),
+  vpc: vpcSchema.describe(
+    "The account's VPC: a new one (cidr, zones, NAT) or an existing one (`existing`).",
+  ),
 };
 
 const dataScienceAccountSchema = strictObject({
-  type: z.literal("data-science"),
+  type: z
+    .literal("data-science")
+    .describe(
+      "Where data scientists work: Studio, the data and model buckets, MLflow, the model registry.",
+    ),
   ...commonAccountShape,
-  /** Lifecycle and Object Lock of the account's buckets. */
   buckets: strictObject({
-    data: replicableBucketConfigSchema.optional(),
-    models: modelBucketConfigSchema.optional(),
-    mlflow: replicableBucketConfigSchema.optional(),
-    accessLogs: bucketConfigSchema.optional(),
-  }).optional(),
-  /** Roles outside the platform (EKS nodes, workflow engines) granted access to data or models. */
-  datasetAccess: z.array(datasetAccessSchema).optional(),
-  /** SageMaker Studio, personas, model registry, projects. */
-  sagemaker: sagemakerSchema.prefault({}),
-  /**
-   * ARN of the data key once it exists. Deployment targets then name the key by ARN; without
-   * it they name it by alias (`kms:ResourceAliases`).
-   */
+    data: replicableBucketConfigSchema
+      .optional()
+      .describe("The data bucket (datasets, the DVC remote)."),
+    models: modelBucketConfigSchema
+      .optional()
+      .describe("The model bucket (model artifacts the deployment targets read)."),
+    mlflow: replicableBucketConfigSchema.optional().describe("The MLflow artifact bucket."),
+    accessLogs: bucketConfigSchema
+      .optional()
+      .describe("The access-log bucket (made by the bootstrap stack)."),
+  })
+    .optional()
+    .describe("Lifecycle and Object Lock of the account's buckets."),
+  datasetAccess: z
+    .array(datasetAccessSchema)
+    .optional()
+    .describe(
+      "Roles outside the platform (EKS nodes, workflow engines) granted access to data or models.",
+    ),
+  sagemaker: sagemakerSchema
+    .prefault({})
+    .describe("SageMaker Studio, personas, model registry, projects."),
   dataKeyArn: z
     .string()
     .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, {
       error: "must be a KMS key ARN",
     })
-    .optional(),
-  /** The MLflow tracking server. */
-  mlflow: mlflowSchema.prefault({}),
+    .optional()
+    .describe(
+      "ARN of the data key once it exists. Deployment targets then name the key by ARN; without it they name it by alias (`kms:ResourceAliases`).",
+    ),
+  mlflow: mlflowSchema.prefault({}).describe("The MLflow tracking server."),
 });
 
 const deploymentTargetAccountSchema = strictObject({
-  type: z.literal("deployment-target"),
-  /** Name (key in `accounts`) of the data science account whose models this account hosts. */
-  dataScienceAccount: z.string(),
+  type: z
+    .literal("deployment-target")
+    .describe(
+      "Where approved models are hosted (staging, prod), deployed by the data science account's pipeline.",
+    ),
+  dataScienceAccount: z
+    .string()
+    .describe(
+      "Name (key in `accounts`) of the data science account whose models this account hosts.",
+    ),
   ...commonAccountShape,
-  /** Lifecycle of the account's buckets. */
-  buckets: strictObject({ accessLogs: bucketConfigSchema.optional() }).optional(),
-  /** How the data science account's pipeline deploys here. */
-  deployment: deploymentSchema.prefault({}),
+  buckets: strictObject({
+    accessLogs: bucketConfigSchema
+      .optional()
+      .describe("The access-log bucket (made by the bootstrap stack)."),
+  })
+    .optional()
+    .describe("Lifecycle of the account's buckets."),
+  deployment: deploymentSchema
+    .prefault({})
+    .describe("How the data science account's pipeline deploys here."),
 });
 
 export const accountSchema = z.discriminatedUnion(

@@ -12,42 +12,41 @@ import { regionSchema } from "./common";
 import type { ConfigIssues, PlatformConfig } from "./platform";
 
 const transitionsSchema = strictObject({
-  /** Days after creation until STANDARD_IA (readable; at least 30). */
-  standardIaDays: intBetween(30, 36500).optional(),
-  /** Days until GLACIER_IR (readable in milliseconds, higher retrieval fee). */
-  glacierInstantRetrievalDays: intBetween(0, 36500).optional(),
-  /** Days until GLACIER Flexible Retrieval (archived: restore before reading). */
-  glacierDays: intBetween(0, 36500).optional(),
-  /** Days until DEEP_ARCHIVE (archived: restore takes up to 48 hours). */
-  deepArchiveDays: intBetween(0, 36500).optional(),
+  standardIaDays: intBetween(30, 36500)
+    .optional()
+    .describe("Days after creation until STANDARD_IA (readable; at least 30)."),
+  glacierInstantRetrievalDays: intBetween(0, 36500)
+    .optional()
+    .describe("Days until GLACIER_IR (readable in milliseconds, higher retrieval fee)."),
+  glacierDays: intBetween(0, 36500)
+    .optional()
+    .describe("Days until GLACIER Flexible Retrieval (archived: restore before reading)."),
+  deepArchiveDays: intBetween(0, 36500)
+    .optional()
+    .describe("Days until DEEP_ARCHIVE (archived: restore takes up to 48 hours)."),
 });
 
 const bucketShape = {
-  /**
-   * What happens to current objects as they age: `intelligent-tiering` (default: S3
-   * Intelligent-Tiering, every object stays readable), `false` (stay in STANDARD), or a schedule
-   * of transitions (only the classes set are used; GLACIER and DEEP_ARCHIVE archive current
-   * objects, which must then be restored before reading: the DVC reference's schedule is
-   * standardIaDays 30, glacierDays 90, deepArchiveDays 365).
-   */
   transitions: z
     .union([z.literal("intelligent-tiering"), z.literal(false), transitionsSchema], {
       error:
         'must be "intelligent-tiering", false, or a mapping of standardIaDays, glacierInstantRetrievalDays, glacierDays, deepArchiveDays',
     })
-    .optional(),
-  /** Days a superseded object version is kept. Default 90. */
-  noncurrentVersionExpirationDays: intBetween(1, 3650).optional(),
-  /**
-   * Days after an object version is superseded when it moves to GLACIER Flexible Retrieval
-   * (restore before reading); `false` keeps it where it is. Default 30 when versions are kept
-   * longer than that.
-   */
+    .optional()
+    .describe(
+      "What happens to current objects as they age: `intelligent-tiering` (default: S3 Intelligent-Tiering, every object stays readable), `false` (stay in STANDARD), or a schedule of transitions (only the classes set are used; GLACIER and DEEP_ARCHIVE archive current objects, which must then be restored before reading: the DVC reference's schedule is standardIaDays 30, glacierDays 90, deepArchiveDays 365).",
+    ),
+  noncurrentVersionExpirationDays: intBetween(1, 3650)
+    .optional()
+    .describe("Days a superseded object version is kept. Default 90."),
   noncurrentVersionArchiveDays: z
     .union([intBetween(0, 3650), z.literal(false)], {
       error: "must be false or a whole number of days from 0 to 3650",
     })
-    .optional(),
+    .optional()
+    .describe(
+      "Days after an object version is superseded when it moves to GLACIER Flexible Retrieval (restore before reading); `false` keeps it where it is. Default 30 when versions are kept longer than that.",
+    ),
 };
 
 function checkTransitions(
@@ -78,11 +77,11 @@ export const bucketConfigSchema = strictObject(bucketShape).superRefine(checkTra
 /** A bucket that may be copied to another region. */
 const replicableBucketShape = {
   ...bucketShape,
-  /**
-   * Replicate every object version to a bucket in this region, with the same protections, its
-   * own key and access-log bucket. Default: no replication.
-   */
-  replicaRegion: regionSchema.optional(),
+  replicaRegion: regionSchema
+    .optional()
+    .describe(
+      "Replicate every object version to a bucket in this region, with the same protections, its own key and access-log bucket. Default: no replication.",
+    ),
 };
 
 export const replicableBucketConfigSchema =
@@ -90,8 +89,11 @@ export const replicableBucketConfigSchema =
 
 export const modelBucketConfigSchema = strictObject({
   ...replicableBucketShape,
-  /** S3 Object Lock (GOVERNANCE) default retention in days; set it when the bucket is created. */
-  objectLockRetentionDays: intBetween(1, 36500).optional(),
+  objectLockRetentionDays: intBetween(1, 36500)
+    .optional()
+    .describe(
+      "S3 Object Lock (GOVERNANCE) default retention in days; set it when the bucket is created.",
+    ),
 }).superRefine(checkTransitions);
 
 const ROLE_NAME_OR_ARN = /^(arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*)?[\w+=,.@-]{1,64}$/;
@@ -108,17 +110,23 @@ function idList(pattern: RegExp, what: string, example: string) {
 }
 
 export const datasetAccessSchema = strictObject({
-  /**
-   * The consumer: a role name (of this account) or an exact role ARN of any account of the
-   * platform's partition (an EKS pod or node role, a workflow engine's role, ...).
-   */
-  principal: z.string().regex(ROLE_NAME_OR_ARN, {
-    error:
-      "must be an IAM role name or an exact role ARN (arn:aws:iam::<account>:role/<name>), no wildcards",
-  }),
-  bucket: z.enum(["data", "models"], { error: 'must be "data" or "models"' }),
-  access: z.enum(["read-only", "read-write"], { error: 'must be "read-only" or "read-write"' }),
-  /** Key prefixes the role may use, each ending in "/". Default: the whole bucket. */
+  principal: z
+    .string()
+    .regex(ROLE_NAME_OR_ARN, {
+      error:
+        "must be an IAM role name or an exact role ARN (arn:aws:iam::<account>:role/<name>), no wildcards",
+    })
+    .describe(
+      "The consumer: a role name (of this account) or an exact role ARN of any account of the platform's partition (an EKS pod or node role, a workflow engine's role, ...).",
+    ),
+  bucket: z
+    .enum(["data", "models"], { error: 'must be "data" or "models"' })
+    .describe("The bucket the consumer uses: the data bucket or the model bucket."),
+  access: z
+    .enum(["read-only", "read-write"], { error: 'must be "read-only" or "read-write"' })
+    .describe(
+      "`read-only`: list, get objects and versions, decrypt. `read-write`: also put, tag and delete objects and encrypt.",
+    ),
   prefixes: z
     .array(
       z.string().regex(S3_PREFIX, {
@@ -126,19 +134,20 @@ export const datasetAccessSchema = strictObject({
       }),
     )
     .min(1)
-    .optional(),
-  /**
-   * Where the consumer's requests come from, when not through this account's S3 VPC endpoint:
-   * its own S3 VPC endpoints or its VPCs (requests through an S3 endpoint in them). Required for
-   * a role of another account. Every other request of the role is denied. Default: this
-   * account's VPC endpoint, like everyone else.
-   */
+    .optional()
+    .describe('Key prefixes the role may use, each ending in "/". Default: the whole bucket.'),
   from: strictObject({
-    /** S3 VPC endpoint ids (`vpce-...`) the consumer's requests come through. */
-    vpcEndpointIds: idList(VPC_ENDPOINT_ID, "a VPC endpoint id", "vpce-0a1b2c3d4e5f60718"),
-    /** VPC ids (`vpc-...`) whose S3 endpoints the consumer's requests come through. */
-    vpcIds: idList(VPC_ID, "a VPC id", "vpc-0a1b2c3d4e5f60718"),
-  }).optional(),
+    vpcEndpointIds: idList(VPC_ENDPOINT_ID, "a VPC endpoint id", "vpce-0a1b2c3d4e5f60718").describe(
+      "S3 VPC endpoint ids (`vpce-...`) the consumer's requests come through.",
+    ),
+    vpcIds: idList(VPC_ID, "a VPC id", "vpc-0a1b2c3d4e5f60718").describe(
+      "VPC ids (`vpc-...`) whose S3 endpoints the consumer's requests come through.",
+    ),
+  })
+    .optional()
+    .describe(
+      "Where the consumer's requests come from, when not through this account's S3 VPC endpoint: its own S3 VPC endpoints or its VPCs (requests through an S3 endpoint in them). Required for a role of another account. Every other request of the role is denied. Default: this account's VPC endpoint, like everyone else.",
+    ),
 });
 
 /** A bucket's lifecycle settings as config writes them. */

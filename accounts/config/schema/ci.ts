@@ -7,25 +7,33 @@ import type { ConfigIssues, PlatformConfig } from "./platform";
  */
 export const ciSchema = strictObject({
   github: strictObject({
-    /** `owner/name` of the repository whose workflows may assume the roles. */
-    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
-      error: "must be a GitHub repository as owner/name",
-    }),
-    /** The branch merges apply from. Default main. */
+    repository: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+        error: "must be a GitHub repository as owner/name",
+      })
+      .describe("`owner/name` of the repository whose workflows may assume the roles."),
     branch: z
       .string()
       .regex(/^[\w./-]+$/, { error: "must be a branch name" })
-      .default("main"),
-    /** GitHub environment per account name; the apply role trusts only it. Default: the account name. */
+      .default("main")
+      .describe("The branch merges apply from. Default main."),
     environments: z
       .record(
         z.string(),
         z.string().regex(/^[\w. -]{1,255}$/, { error: "must be a GitHub environment name" }),
       )
-      .default({}),
-    /** Create the account's GitHub OIDC provider (false when the account already has one). */
-    createOidcProvider: z.boolean({ error: "must be true or false" }).default(true),
-  }),
+      .default({})
+      .describe(
+        "GitHub environment per account name; the apply role trusts only it. Default: the account name.",
+      ),
+    createOidcProvider: z
+      .boolean({ error: "must be true or false" })
+      .default(true)
+      .describe(
+        "Create the account's GitHub OIDC provider (false when the account already has one).",
+      ),
+  }).describe("GitHub Actions: the repository and branch whose workflows plan and apply."),
 });
 
 export function checkCi(config: PlatformConfig, ctx: ConfigIssues): void {

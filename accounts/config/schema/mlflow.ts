@@ -11,90 +11,106 @@ export const MANAGED_MLFLOW_SIZES = ["Small", "Medium", "Large"] as const;
 
 /** The MLflow tracking server of the data science account. */
 export const mlflowSchema = strictObject({
-  /**
-   * The tracking server: `none` (default; its role only, for a server run elsewhere), `ec2`
-   * (self-hosted: a private EC2 instance with a PostgreSQL backend store, settings under
-   * `server`), or `managed` (SageMaker's managed MLflow tracking server, settings under
-   * `managed`). `server.enabled: true` is the older spelling of `ec2`.
-   */
-  mode: z.enum(MLFLOW_MODES, { error: 'must be "none", "ec2" or "managed"' }).optional(),
-  /** SageMaker's managed tracking server (`mode: managed`). */
+  mode: z
+    .enum(MLFLOW_MODES, { error: 'must be "none", "ec2" or "managed"' })
+    .optional()
+    .describe(
+      "The tracking server: `none` (default; its role only, for a server run elsewhere), `ec2` (self-hosted: a private EC2 instance with a PostgreSQL backend store, settings under `server`), or `managed` (SageMaker's managed MLflow tracking server, settings under `managed`). `server.enabled: true` is the older spelling of `ec2`.",
+    ),
   managed: strictObject({
-    /** Capacity: Small (default), Medium or Large. */
     size: z
       .enum(MANAGED_MLFLOW_SIZES, { error: 'must be "Small", "Medium" or "Large"' })
-      .default("Small"),
-    /** MLflow version SageMaker runs. Default: SageMaker's current default. */
+      .default("Small")
+      .describe("Capacity: Small (default), Medium or Large."),
     mlflowVersion: z
       .string()
       .regex(/^\d+\.\d+(\.\d+)?$/, { error: "must be a version such as 2.16 or 3.0.0" })
-      .optional(),
-    /** Weekly maintenance start, `Ddd:HH:MM` in UTC. Default Sun:03:00. */
+      .optional()
+      .describe("MLflow version SageMaker runs. Default: SageMaker's current default."),
     weeklyMaintenanceWindowStart: z
       .string()
       .regex(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):[0-5]\d$/, {
         error: "must be a weekly time such as Sun:03:00 (Mon to Sun, 24-hour UTC)",
       })
-      .default("Sun:03:00"),
-    /**
-     * Register MLflow models in the SageMaker model registry automatically (as
-     * PendingManualApproval: approval stays the approver's). Default true.
-     */
-    automaticModelRegistration: z.boolean({ error: "must be true or false" }).default(true),
-  }).prefault({}),
-  /** Secrets Manager secret of an external backend database, which the server may read. */
+      .default("Sun:03:00")
+      .describe("Weekly maintenance start, `Ddd:HH:MM` in UTC. Default Sun:03:00."),
+    automaticModelRegistration: z
+      .boolean({ error: "must be true or false" })
+      .default(true)
+      .describe(
+        "Register MLflow models in the SageMaker model registry automatically (as PendingManualApproval: approval stays the approver's). Default true.",
+      ),
+  })
+    .prefault({})
+    .describe("SageMaker's managed tracking server (`mode: managed`)."),
   databaseSecretArn: z
     .string()
     .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/, {
       error: "must be a Secrets Manager secret ARN",
     })
-    .optional(),
-  /** The server itself: a private EC2 instance with a PostgreSQL backend store. */
+    .optional()
+    .describe("Secrets Manager secret of an external backend database, which the server may read."),
   server: strictObject({
-    /** The switch. Default false: only the role exists. */
-    enabled: z.boolean({ error: "must be true or false" }).default(false),
-    /** MLflow version installed from the package index, pinned. */
+    enabled: z
+      .boolean({ error: "must be true or false" })
+      .default(false)
+      .describe("The switch. Default false: only the role exists."),
     mlflowVersion: z
       .string()
       .regex(/^\d+\.\d+\.\d+$/, { error: "must be an exact version such as 2.17.2" })
-      .default("2.17.2"),
+      .default("2.17.2")
+      .describe("MLflow version installed from the package index, pinned."),
     instanceType: z
       .string()
       .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
         error: "must be an EC2 instance type such as t3.medium",
       })
-      .default("t3.medium"),
-    /**
-     * AMI to pin. Default: the latest Amazon Linux 2023 when the server is first created, kept
-     * afterwards; set (or change) it to replace the stateless server with another image.
-     */
+      .default("t3.medium")
+      .describe("EC2 instance type of the server."),
     amiId: z
       .string()
       .regex(/^ami-[0-9a-f]{8,17}$/, { error: "must be an AMI id such as ami-0abcdef1234567890" })
-      .optional(),
-    port: intBetween(1024, 65535).default(5000),
-    /**
-     * Package index for pip (a CodeArtifact or mirror URL) when the VPC has no NAT. Default:
-     * PyPI through NAT.
-     */
-    pipIndexUrl: z.url({ protocol: /^https$/, error: "must be an https URL" }).optional(),
+      .optional()
+      .describe(
+        "AMI to pin. Default: the latest Amazon Linux 2023 when the server is first created, kept afterwards; set (or change) it to replace the stateless server with another image.",
+      ),
+    port: intBetween(1024, 65535)
+      .default(5000)
+      .describe("The tracking port (TLS) Studio and jobs reach the server on."),
+    pipIndexUrl: z
+      .url({ protocol: /^https$/, error: "must be an https URL" })
+      .optional()
+      .describe(
+        "Package index for pip (a CodeArtifact or mirror URL) when the VPC has no NAT. Default: PyPI through NAT.",
+      ),
     database: strictObject({
       instanceClass: z
         .string()
         .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, {
           error: "must be an RDS instance class such as db.t4g.small",
         })
-        .default("db.t4g.small"),
-      /** PostgreSQL major version. */
+        .default("db.t4g.small")
+        .describe("RDS instance class of the backend store."),
       engineVersion: z
         .enum(["15", "16", "17"], { error: 'must be "15", "16" or "17"' })
-        .default("16"),
-      allocatedStorageGb: intBetween(20, 16384).default(20),
-      multiAz: z.boolean({ error: "must be true or false" }).default(false),
-      /** Days of automated backups, 7 to 35. */
-      backupRetentionDays: intBetween(7, 35).default(7),
-    }).prefault({}),
-  }).prefault({}),
+        .default("16")
+        .describe("PostgreSQL major version."),
+      allocatedStorageGb: intBetween(20, 16384)
+        .default(20)
+        .describe("Storage of the backend store in GiB (gp3)."),
+      multiAz: z
+        .boolean({ error: "must be true or false" })
+        .default(false)
+        .describe("A standby in another zone (RDS Multi-AZ)."),
+      backupRetentionDays: intBetween(7, 35)
+        .default(7)
+        .describe("Days of automated backups, 7 to 35."),
+    })
+      .prefault({})
+      .describe("The PostgreSQL backend store on RDS."),
+  })
+    .prefault({})
+    .describe("The server itself: a private EC2 instance with a PostgreSQL backend store."),
 });
 
 /** The account's MLflow mode: `mode`, or `ec2` when only the older `server.enabled` says so. */

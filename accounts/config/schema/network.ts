@@ -20,11 +20,10 @@ const azNameSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}[a-z]$/, {
 });
 
 const existingVpcSchema = strictObject({
-  /** Id of the VPC to use. */
   vpcId: z
     .string()
-    .regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC id such as vpc-0abc12345def67890" }),
-  /** Its private subnets, one per availability zone (2 to 4). */
+    .regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC id such as vpc-0abc12345def67890" })
+    .describe("Id of the VPC to use."),
   privateSubnetIds: z
     .array(
       z
@@ -32,8 +31,8 @@ const existingVpcSchema = strictObject({
         .regex(/^subnet-[0-9a-f]{8,17}$/, { error: "must be a subnet id such as subnet-0abc1234" }),
     )
     .min(2)
-    .max(4),
-  /** The route tables of those subnets; the S3 gateway endpoint is attached to each. */
+    .max(4)
+    .describe("Its private subnets, one per availability zone (2 to 4)."),
   privateRouteTableIds: z
     .array(
       z
@@ -41,16 +40,16 @@ const existingVpcSchema = strictObject({
         .regex(/^rtb-[0-9a-f]{8,17}$/, { error: "must be a route table id such as rtb-0abc1234" }),
     )
     .min(1)
-    .max(4),
+    .max(4)
+    .describe("The route tables of those subnets; the S3 gateway endpoint is attached to each."),
 });
 
 export const vpcSchema = strictObject({
-  /** Private IPv4 block of the VPC (RFC 1918, /16 to /28); for an existing VPC, its block. */
-  cidr: z.string(),
-  /**
-   * Either how many availability zones to use (the first N the region offers to the account)
-   * or their names. SageMaker endpoints and Studio need at least two. Default 2.
-   */
+  cidr: z
+    .string()
+    .describe(
+      "Private IPv4 block of the VPC (RFC 1918, /16 to /28); for an existing VPC, its block.",
+    ),
   availabilityZones: z
     .union(
       [
@@ -67,20 +66,24 @@ export const vpcSchema = strictObject({
         error: `must be a number of zones from ${MIN_ZONES} to ${MAX_ZONES}, or a list of ${MIN_ZONES} to ${MAX_ZONES} zone names such as [eu-west-1a, eu-west-1b]`,
       },
     )
-    .optional(),
-  /** Prefix length of each subnet. Defaults to the VPC prefix + 3 (room for 8 subnets). */
-  subnetPrefixLength: intBetween(16, 28).optional(),
-  /**
-   * Internet egress. `none` (default): no internet gateway, no NAT; AWS is reached through
-   * endpoints only. `one-per-az`: public subnets and a NAT gateway in each zone. `single`: one
-   * NAT gateway for all zones (cheaper, one zone's outage cuts egress everywhere).
-   */
+    .optional()
+    .describe(
+      "Either how many availability zones to use (the first N the region offers to the account) or their names. SageMaker endpoints and Studio need at least two. Default 2.",
+    ),
+  subnetPrefixLength: intBetween(16, 28)
+    .optional()
+    .describe("Prefix length of each subnet. Defaults to the VPC prefix + 3 (room for 8 subnets)."),
   natGateways: z
     .enum(["none", "one-per-az", "single"], { error: 'must be "none", "one-per-az" or "single"' })
-    .default("none"),
-  /** Use an existing VPC instead of creating one: the platform adds endpoints, security groups and flow logs. */
-  existing: existingVpcSchema.optional(),
-  /** Interface endpoints to create. Default: what the account's type needs (README). */
+    .default("none")
+    .describe(
+      "Internet egress. `none` (default): no internet gateway, no NAT; AWS is reached through endpoints only. `one-per-az`: public subnets and a NAT gateway in each zone. `single`: one NAT gateway for all zones (cheaper, one zone's outage cuts egress everywhere).",
+    ),
+  existing: existingVpcSchema
+    .optional()
+    .describe(
+      "Use an existing VPC instead of creating one: the platform adds endpoints, security groups and flow logs.",
+    ),
   interfaceEndpoints: z
     .array(
       z.enum(INTERFACE_ENDPOINT_IDS as [InterfaceEndpointId, ...InterfaceEndpointId[]], {
@@ -88,8 +91,8 @@ export const vpcSchema = strictObject({
       }),
     )
     .refine((list) => new Set(list).size === list.length, { error: "must not repeat an endpoint" })
-    .optional(),
-  /** Days flow logs are kept. Default 365. */
+    .optional()
+    .describe("Interface endpoints to create. Default: what the account's type needs (README)."),
   flowLogRetentionDays: z
     .union(
       LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [
@@ -101,13 +104,14 @@ export const vpcSchema = strictObject({
         error: `must be a CloudWatch Logs retention of a year or more: ${LOG_RETENTION_DAYS.join(", ")}`,
       },
     )
-    .default(365),
-  /**
-   * Remove every rule from the VPC's default security group. Only an existing VPC (`existing`)
-   * may turn it off, for workloads that still use its default group; a VPC the platform creates
-   * always has it emptied.
-   */
-  manageDefaultSecurityGroup: z.boolean({ error: "must be true or false" }).default(true),
+    .default(365)
+    .describe("Days flow logs are kept. Default 365."),
+  manageDefaultSecurityGroup: z
+    .boolean({ error: "must be true or false" })
+    .default(true)
+    .describe(
+      "Remove every rule from the VPC's default security group. Only an existing VPC (`existing`) may turn it off, for workloads that still use its default group; a VPC the platform creates always has it emptied.",
+    ),
 });
 
 /** An account's `vpc` section, validated. */

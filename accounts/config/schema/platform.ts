@@ -32,22 +32,30 @@ const prefixSchema = z
   .max(20, { error: "must be at most 20 characters" });
 
 const platformShape = strictObject({
-  /** Starts every resource name; short, lowercase. */
-  prefix: prefixSchema,
-  /** The one AWS region the platform runs in. */
-  region: regionSchema,
-  /** Extra tags on every resource. `project`, `environment` and `managed-by` are set by the platform. */
-  tags: z.record(tagKeySchema, tagValueSchema).default({}),
-  /** Role Terraform assumes in every account unless the account names its own. */
-  deployRoleName: iamRoleNameSchema.default(DEFAULT_DEPLOY_ROLE_NAME),
-  state: stateSchema.prefault({}),
-  /**
-   * CI without long-lived keys: a GitHub OIDC provider and plan/apply roles in every account.
-   * Default: none.
-   */
-  ci: ciSchema.optional(),
-  /** The accounts, keyed by name; the name is the environment name and the stack id. */
-  accounts: z.record(accountNameSchema, accountSchema),
+  prefix: prefixSchema.describe("Starts every resource name; short, lowercase."),
+  region: regionSchema.describe("The one AWS region the platform runs in."),
+  tags: z
+    .record(tagKeySchema, tagValueSchema)
+    .default({})
+    .describe(
+      "Extra tags on every resource. `project`, `environment` and `managed-by` are set by the platform.",
+    ),
+  deployRoleName: iamRoleNameSchema
+    .default(DEFAULT_DEPLOY_ROLE_NAME)
+    .describe("Role Terraform assumes in every account unless the account names its own."),
+  state: stateSchema
+    .prefault({})
+    .describe(
+      "Where Terraform state lives: the S3 backend of each account (default) or HCP Terraform.",
+    ),
+  ci: ciSchema
+    .optional()
+    .describe(
+      "CI without long-lived keys: a GitHub OIDC provider and plan/apply roles in every account. Default: none.",
+    ),
+  accounts: z
+    .record(accountNameSchema, accountSchema)
+    .describe("The accounts, keyed by name; the name is the environment name and the stack id."),
 });
 
 export type PlatformConfigInput = z.input<typeof platformShape>;

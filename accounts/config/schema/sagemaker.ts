@@ -8,24 +8,41 @@ import type { ConfigIssues, PlatformConfig } from "./platform";
 const PROFILE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 const userProfileSchema = strictObject({
-  /** Studio user profile name. */
-  name: z.string().regex(PROFILE_NAME, {
-    error:
-      "must be 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit (SageMaker's rule)",
-  }),
-  persona: z.enum(["data-scientist", "team-admin"], {
-    error: 'must be "data-scientist" or "team-admin"',
-  }),
-  /** Give this user an execution role of their own instead of their persona's. Default false. */
-  dedicatedExecutionRole: z.boolean({ error: "must be true or false" }).default(false),
-  /** IAM Identity Center user name; required with authMode SSO, not allowed with IAM. */
-  ssoUserName: z.string().min(1).max(128).optional(),
+  name: z
+    .string()
+    .regex(PROFILE_NAME, {
+      error:
+        "must be 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit (SageMaker's rule)",
+    })
+    .describe("Studio user profile name."),
+  persona: z
+    .enum(["data-scientist", "team-admin"], {
+      error: 'must be "data-scientist" or "team-admin"',
+    })
+    .describe("What the user may do in Studio: the persona's execution role and permissions."),
+  dedicatedExecutionRole: z
+    .boolean({ error: "must be true or false" })
+    .default(false)
+    .describe(
+      "Give this user an execution role of their own instead of their persona's. Default false.",
+    ),
+  ssoUserName: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe("IAM Identity Center user name; required with authMode SSO, not allowed with IAM."),
 });
 
 const domainSchema = strictObject({
-  /** IAM (default) or SSO (IAM Identity Center). */
-  authMode: z.enum(["IAM", "SSO"], { error: 'must be "IAM" or "SSO"' }).default("IAM"),
-  userProfiles: z.array(userProfileSchema).default([]),
+  authMode: z
+    .enum(["IAM", "SSO"], { error: 'must be "IAM" or "SSO"' })
+    .default("IAM")
+    .describe("IAM (default) or SSO (IAM Identity Center)."),
+  userProfiles: z
+    .array(userProfileSchema)
+    .default([])
+    .describe("Studio user profiles, each with a persona."),
 });
 
 const permissionSetName = z
@@ -50,66 +67,81 @@ const identitySchema = z.discriminatedUnion(
   "kind",
   [
     strictObject({
-      /** Persona roles are assumed from IAM Identity Center permission sets of this account. */
-      kind: z.literal("iam-identity-center"),
-      /** Permission set name per persona. */
+      kind: z
+        .literal("iam-identity-center")
+        .describe(
+          "Persona roles are assumed from IAM Identity Center permission sets of this account.",
+        ),
       permissionSets: strictObject({
-        dataScientist: permissionSetName,
-        teamAdmin: permissionSetName,
-        admin: permissionSetName,
-        modelApprover: permissionSetName,
-      }),
+        dataScientist: permissionSetName.describe("Permission set of data scientists."),
+        teamAdmin: permissionSetName.describe("Permission set of team admins."),
+        admin: permissionSetName.describe("Permission set of platform admins."),
+        modelApprover: permissionSetName.describe("Permission set of model approvers."),
+      }).describe("Permission set name per persona."),
     }),
     strictObject({
-      /** Persona roles are assumed through a SAML identity provider. */
-      kind: z.literal("saml"),
-      providerArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:saml-provider\/[\w+=,.@-]+$/, {
-        error: "must be an IAM SAML provider ARN",
-      }),
+      kind: z
+        .literal("saml")
+        .describe("Persona roles are assumed through a SAML identity provider."),
+      providerArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:iam::\d{12}:saml-provider\/[\w+=,.@-]+$/, {
+          error: "must be an IAM SAML provider ARN",
+        })
+        .describe("ARN of the account's IAM SAML identity provider."),
     }),
     strictObject({
-      /** Persona roles are assumed by these roles (exact ARNs) of any account. */
-      kind: z.literal("roles"),
-      dataScientist: roleArns,
-      teamAdmin: roleArns,
-      admin: roleArns,
-      modelApprover: roleArns,
+      kind: z
+        .literal("roles")
+        .describe("Persona roles are assumed by these roles (exact ARNs) of any account."),
+      dataScientist: roleArns.describe("Roles that may assume the data scientist persona."),
+      teamAdmin: roleArns.describe("Roles that may assume the team admin persona."),
+      admin: roleArns.describe("Roles that may assume the admin persona."),
+      modelApprover: roleArns.describe("Roles that may assume the model approver persona."),
     }),
     strictObject({
-      /** Any principal of this account, with MFA. For small teams without federation. */
-      kind: z.literal("account-with-mfa"),
+      kind: z
+        .literal("account-with-mfa")
+        .describe("Any principal of this account, with MFA. For small teams without federation."),
     }),
   ],
   { error: 'must be "iam-identity-center", "saml", "roles" or "account-with-mfa"' },
 );
 
 export const sagemakerSchema = strictObject({
-  /** The Studio domain; SageMaker allows one per account and region. Default: one domain. */
   domains: z
     .array(domainSchema)
     .max(1, {
       error: "must list at most one domain: SageMaker allows one domain per account and region",
     })
-    .default([{ authMode: "IAM", userProfiles: [] }]),
-  /** Who may assume the persona roles. */
-  identity: identitySchema.default({ kind: "account-with-mfa" }),
-  /** Model registry groups; staging and prod may read them. */
+    .default([{ authMode: "IAM", userProfiles: [] }])
+    .describe(
+      "The Studio domain; SageMaker allows one per account and region. Default: one domain.",
+    ),
+  identity: identitySchema
+    .default({ kind: "account-with-mfa" })
+    .describe("Who may assume the persona roles."),
   modelPackageGroups: z
     .array(
       z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, {
         error: "must be 1 to 63 letters, digits and hyphens (SageMaker's rule)",
       }),
     )
-    .default([]),
-  /** SageMaker projects: the Service Catalog portfolio and its two roles. Default true. */
-  projects: z.boolean({ error: "must be true or false" }).default(true),
-  /** Where pipelines write model artifacts in the model bucket; what the targets may read. */
+    .default([])
+    .describe("Model registry groups; staging and prod may read them."),
+  projects: z
+    .boolean({ error: "must be true or false" })
+    .default(true)
+    .describe("SageMaker projects: the Service Catalog portfolio and its two roles. Default true."),
   modelArtifactsPrefix: z
     .string()
     .regex(S3_PREFIX, {
       error: 'must be path segments each ending in "/", such as "models/"',
     })
-    .default("models/"),
+    .default("models/")
+    .describe(
+      "Where pipelines write model artifacts in the model bucket; what the targets may read.",
+    ),
 });
 
 /** The approve duty must name other principals than the build duty (data scientists, team admins). */

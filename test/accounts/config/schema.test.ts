@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -83,26 +84,33 @@ describe("good config fixtures", () => {
     expect(config.state.locking).toBe("lockfile");
   });
 
-  test("full.yaml keeps every option", () => {
-    const { config } = loadPlatformConfig({ PLATFORM_CONFIG: join(CONFIGS, "good", "full.yaml") });
-    expect(config.state).toEqual({
-      locking: "dynamodb",
-      bootstrapBackend: "s3",
-      noncurrentVersionExpirationDays: 30,
-      noncurrentVersionsRetained: 5,
-    });
-    expect(config.accounts.dev.deployRoleName).toBe("dev-terraform");
+  test("full.yaml keeps every option it sets, and fills in the rest", () => {
+    const path = join(CONFIGS, "good", "full.yaml");
+    const { config } = loadPlatformConfig({ PLATFORM_CONFIG: path });
+    // Every value written in the file is in the parsed config, unchanged.
+    expect(config).toMatchObject(parseYaml(readFileSync(path, "utf8")));
     expect(config.accounts.dev.vpc).toEqual({
       cidr: "10.1.0.0/20",
       availabilityZones: ["eu-central-1a", "eu-central-1b", "eu-central-1c"],
       subnetPrefixLength: 24,
       natGateways: "none",
-      flowLogRetentionDays: 365,
+      interfaceEndpoints: [
+        "sagemaker.api",
+        "sagemaker.runtime",
+        "sagemaker.studio",
+        "sts",
+        "logs",
+        "monitoring",
+        "kms",
+      ],
+      flowLogRetentionDays: 400,
       manageDefaultSecurityGroup: true,
     });
-    expect(config.accounts.staging.vpc).toMatchObject({
-      natGateways: "one-per-az",
-      flowLogRetentionDays: 731,
+    // Defaults the file leaves out.
+    expect(config.accounts.prod.vpc).toMatchObject({
+      natGateways: "none",
+      flowLogRetentionDays: 365,
+      manageDefaultSecurityGroup: true,
     });
   });
 
@@ -626,6 +634,25 @@ describe("config rules", () => {
   test("an unknown top-level key is named with a suggestion", () => {
     expect(problems((c) => (c.regoin = "eu-west-1"))).toEqual([
       '(top level): unknown key "regoin" (did you mean "region"?); allowed keys: prefix, region, tags, deployRoleName, state, ci, accounts',
+    ]);
+  });
+
+  test("a section guessed by another word is named, and a field one level too high gets its section", () => {
+    expect(
+      problems((c) => {
+        c.accounts.dev.network = { cidr: "10.0.0.0/16" };
+        c.accounts.dev.studio = {};
+        c.accounts.dev.cidr = "10.0.0.0/16";
+        c.accounts.dev.sagemaker.userProfiles = [];
+        c.github = {};
+        c.accounts.prod.S3 = {};
+        c.accounts.prod.whatever = 1;
+      }),
+    ).toEqual([
+      'accounts.dev.sagemaker: unknown key "userProfiles" (it belongs under "domains"); allowed keys: domains, identity, modelPackageGroups, projects, modelArtifactsPrefix',
+      'accounts.dev: unknown key "network" (did you mean "vpc"?), "studio" (did you mean "sagemaker"?), "cidr" (it belongs under "vpc"); allowed keys: type, accountId, deployRoleName, vpc, buckets, datasetAccess, sagemaker, dataKeyArn, mlflow',
+      'accounts.prod: unknown key "S3" (did you mean "buckets"?), "whatever"; allowed keys: type, dataScienceAccount, accountId, deployRoleName, vpc, buckets, deployment',
+      '(top level): unknown key "github" (did you mean "ci"?); allowed keys: prefix, region, tags, deployRoleName, state, ci, accounts',
     ]);
   });
 });

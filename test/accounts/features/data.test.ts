@@ -358,6 +358,7 @@ describe("data science buckets", () => {
         filter: [{}],
         transition: [
           { days: 60, storage_class: "STANDARD_IA" },
+          { days: 90, storage_class: "GLACIER_IR" },
           { days: 180, storage_class: "GLACIER" },
           { days: 730, storage_class: "DEEP_ARCHIVE" },
         ],
@@ -776,7 +777,12 @@ describe("dataset consumers: who can reach what, from where", () => {
       },
     ]);
     expect(statement(policy, "DenyOutsideTheVpcEndpoint").Condition!.ArnNotEquals).toEqual({
-      "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/dev-terraform", FLYTE],
+      "aws:PrincipalArn": [
+        "arn:aws:iam::111111111111:role/dev-terraform",
+        "arn:aws:iam::111111111111:role/acme-ml-dev-data-replication",
+        FLYTE,
+        "arn:aws:iam::111111111111:role/acme-ml-dev-ci-plan",
+      ],
     });
     expect(statement(keyPolicy(), "DataBucketReadflyteproductionworkers444455556666")).toEqual({
       Sid: "DataBucketReadflyteproductionworkers444455556666",

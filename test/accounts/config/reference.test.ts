@@ -1,0 +1,168 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import type { z } from "zod";
+import { exampleConfig } from "../../../accounts/config/example";
+import { parsePlatformConfig } from "../../../accounts/config/loader";
+import { configRows } from "../../../accounts/config/reference";
+import { platformConfigSchema } from "../../../accounts/config/schema/platform";
+import { EXAMPLE_YAML_FILE, generatedDocs, resolvedConfig } from "../../../scripts/config";
+import { FIXTURES, REPO_ROOT } from "../../helpers";
+
+const rows = configRows().flatMap((s) => s.rows);
+const paths = new Set(rows.map((r) => r.path));
+
+/**
+ * Every field path of the zod schema, walked independently of the JSON Schema the reference is
+ * made from: `[]` for list items, `.<key>` for map values, every alternative of a union.
+ */
+function schemaPaths(schema: z.ZodType, path: string, out: Set<string>): Set<string> {
+  const def = (schema as unknown as { _zod: { def: Record<string, any> } })._zod.def;
+  switch (def.type) {
+    case "optional":
+    case "default":
+    case "prefault":
+    case "nullable":
+      return schemaPaths(def.innerType, path, out);
+    case "pipe":
+      return schemaPaths(def.in, path, out);
+    case "array":
+      return schemaPaths(def.element, `${path}[]`, out);
+    case "record":
+      return schemaPaths(def.valueType, `${path}.<key>`, out);
+    case "union":
+      for (const option of def.options) schemaPaths(option, path, out);
+      return out;
+    case "object":
+      for (const [name, field] of Object.entries(def.shape as Record<string, z.ZodType>)) {
+        const fieldPath = path === "" ? name : `${path}.${name}`;
+        out.add(fieldPath);
+        schemaPaths(field, fieldPath, out);
+      }
+      return out;
+    default:
+      return out;
+  }
+}
+
+describe("the generated config reference and JSON Schema", () => {
+  test("the committed files are what the schema generates", () => {
+    for (const [file, text] of Object.entries(generatedDocs())) {
+      const committed = readFileSync(join(REPO_ROOT, file), "utf8");
+      if (committed !== text) {
+        const old = new Set(committed.split("\n"));
+        const changed = text.split("\n").filter((line) => !old.has(line));
+        throw new Error(
+          `${file} does not describe the current schema; the schema now says:\n${changed.slice(0, 20).join("\n")}\n(npm run config -- docs writes it)`,
+        );
+      }
+    }
+  });
+
+  test("every field of the schema is in the reference, with a description", () => {
+    const fromZod = [...schemaPaths(platformConfigSchema, "", new Set())]
+      .filter((p) => p !== "accounts" && !p.startsWith("accounts.<key>."))
+      .concat(
+        [...schemaPaths(platformConfigSchema, "", new Set())]
+          .filter((p) => p.startsWith("accounts.<key>."))
+          .map((p) => p.replace("accounts.<key>.", "accounts.<name>.")),
+      )
+      // Free-form maps (tags, environments) have no fields of their own.
+      .filter((p) => !p.endsWith(".<key>"));
+    expect(fromZod.length).toBeGreaterThan(100);
+    expect(fromZod.filter((p) => !paths.has(p))).toEqual([]);
+    expect(
+      rows.filter((r) => !/[a-z]{3}/i.test(r.description.replace(/^With `[^`]+`: /, ""))),
+    ).toEqual([]);
+  });
+
+  test("a row states type, required, default and allowed values", () => {
+    const row = (path: string) => rows.find((r) => r.path === path);
+    expect(row("accounts.<name>.vpc.natGateways")).toMatchObject({
+      type: "string",
+      required: false,
+      defaultValue: "none",
+      allowed: "`none`, `one-per-az`, `single`",
+    });
+    expect(row("accounts.<name>.accountId")).toMatchObject({
+      required: true,
+      allowed: "pattern `^\\d{12}$`",
+    });
+    expect(row("accounts.<name>.mlflow.server.port")).toMatchObject({
+      type: "integer",
+      defaultValue: 5000,
+      allowed: "1024 to 65535",
+    });
+    expect(row("accounts.<name>.sagemaker.identity.providerArn")!.description).toMatch(
+      /^With `kind: saml`: /,
+    );
+  });
+
+  test("the JSON Schema refuses unknown keys and names every account kind", () => {
+    const schema = JSON.parse(readFileSync(join(REPO_ROOT, "docs/config.schema.json"), "utf8"));
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.required).toEqual(["prefix", "region", "accounts"]);
+    const kinds = schema.properties.accounts.additionalProperties.oneOf;
+    expect(kinds.map((k: any) => k.properties.type.const)).toEqual([
+      "data-science",
+      "deployment-target",
+    ]);
+    expect(kinds.every((k: any) => k.additionalProperties === false)).toBe(true);
+  });
+});
+
+describe("config files for editors and people", () => {
+  test("the example YAML is the example platform, and editors find its schema", () => {
+    const text = readFileSync(join(REPO_ROOT, EXAMPLE_YAML_FILE), "utf8");
+    expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=config.schema.json");
+    expect(parsePlatformConfig(parseYaml(text), EXAMPLE_YAML_FILE)).toEqual(
+      parsePlatformConfig(exampleConfig, "example"),
+    );
+  });
+
+  test("the resolved config fills in every default", () => {
+    const text = resolvedConfig(join(FIXTURES, "configs/good/minimal.yaml"), REPO_ROOT);
+    expect(text.split("\n")[0]).toMatch(/^# .*minimal\.yaml, with every default filled in$/);
+    const resolved = parseYaml(text);
+    expect(resolved.deployRoleName).toBe("terraform-deploy");
+    expect(resolved.state).toEqual({
+      locking: "lockfile",
+      bootstrapBackend: "local",
+      noncurrentVersionExpirationDays: 90,
+      noncurrentVersionsRetained: 10,
+    });
+    // What it prints is a config the loader accepts as it is.
+    expect(parsePlatformConfig(resolved, "resolved")).toEqual(resolved);
+  });
+
+  test("the good fixtures together set every field of the reference; full.yaml every section", () => {
+    const bucket = (p: string) =>
+      p.replace(/\.buckets\.(data|models|mlflow|accessLogs)\./, ".buckets.<bucket>.");
+    const set = new Set<string>();
+    const fullSet = new Set<string>();
+    const walk = (value: unknown, path: string, into: Set<string>[]) => {
+      if (Array.isArray(value)) return value.forEach((v) => walk(v, `${path}[]`, into));
+      if (value === null || typeof value !== "object") return;
+      for (const [key, v] of Object.entries(value)) {
+        const segment = path === "accounts" ? "<name>" : key;
+        const p = path === "" ? segment : `${path}.${segment}`;
+        into.forEach((s) => s.add(bucket(p)));
+        if (!/\.(tags|environments)$|^tags$/.test(p)) walk(v, p, into);
+      }
+    };
+    const dir = join(FIXTURES, "configs/good");
+    for (const file of readdirSync(dir)) {
+      const text = readFileSync(join(dir, file), "utf8").replace(/^\uFEFF/, "");
+      const value = file.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+      walk(value, "", file === "full.yaml" ? [set, fullSet] : [set]);
+    }
+    expect([...paths].map(bucket).filter((p) => !set.has(p))).toEqual([]);
+    // The sections (fields holding fields), except alternatives full.yaml cannot combine.
+    const sections = [...paths].filter((p) => [...paths].some((q) => q.startsWith(`${p}.`)));
+    expect(sections.map(bucket).filter((p) => !fullSet.has(p))).toEqual([
+      "state.hcpTerraform",
+      "accounts.<name>.vpc.existing",
+      "accounts.<name>.mlflow.managed",
+    ]);
+  });
+});
