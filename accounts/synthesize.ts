@@ -16,6 +16,7 @@ import type { PlatformConfig } from "./config/schema/platform";
 import { buildPlatform } from "./platform";
 import { readSynthesizedStacks } from "../review/read-synthesized";
 import { ATLANTIS_FILE, atlantisConfig } from "../review/atlantis";
+import { accountDiagram, DIAGRAM_FILE } from "../review/account-diagram";
 
 /** Where synthesis writes: CDKTF_OUTDIR when the cdktf CLI runs the app, cdktf.out otherwise. */
 export function defaultOutdir(env: NodeJS.ProcessEnv = process.env): string {
@@ -148,7 +149,12 @@ async function synthesizeInto<T>(
     for (const [file, content] of Object.entries(files))
       writeFileSync(join(staging, file), content);
     onPhaseEnd("synth");
-    const report = await scanStacks(readSynthesizedStacks(staging));
+    const stacks = readSynthesizedStacks(staging);
+    // A picture of what each stack deploys, beside it (review/account-diagram.ts).
+    for (const [id, stack] of Object.entries(stacks)) {
+      writeFileSync(join(staging, "stacks", id, DIAGRAM_FILE), accountDiagram(id, stack));
+    }
+    const report = await scanStacks(stacks);
     onPhaseEnd("rule pack");
     if (report.errors.length > 0) throw new RulePackError(report);
     swapIn(staging, target);

@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { readSynthesizedStacks } from "../review/read-synthesized";
 import { generatedPlatform } from "./generated-platform";
 
-/** The documented targets (README, "Performance"). */
+/** The documented targets (docs/performance.md). */
 export const TARGETS = {
   /** Example platform, wall time of the main job on a quiet 2-core machine. */
   exampleMs: 800,

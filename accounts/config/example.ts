@@ -10,7 +10,7 @@ type ExamplePlatformConfig = PlatformConfigInput & {
 /**
  * The default platform: one data science account (dev) and two deployment targets (staging,
  * prod). The account ids are placeholders; a real platform names its own config file with
- * PLATFORM_CONFIG (see README, "Config reference"). Defaults not written here are secure.
+ * PLATFORM_CONFIG (docs/configuring.md). Defaults not written here are secure.
  */
 export const exampleConfig: ExamplePlatformConfig = {
   prefix: "mlops",

@@ -13,7 +13,7 @@ import {
 import type { PlatformStack } from "../stacks/platform-stack";
 
 /**
- * The data science side of model delivery, the deploy duty of the promotion path (README, "Model
+ * The data science side of model delivery, the deploy duty of the promotion path (docs/architecture.md, "Model
  * promotion"): a dedicated deployer role, the only principal the targets' deployment roles
  * trust. CodePipeline or CodeBuild of this account (SageMaker project deploy pipelines) and the
  * account's CI apply role may assume it; no Studio, pipeline or persona role may pass or assume

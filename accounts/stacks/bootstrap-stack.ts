@@ -18,7 +18,7 @@ export function bootstrapStackId(accountName: string): string {
  * Creates what an account needs before anything else: its S3 access-log bucket (the sink every
  * other bucket logs into) and its Terraform state backend. Applied first, with local state (the
  * state bucket does not exist yet); once applied, `state.bootstrapBackend: s3` moves its own
- * state into the bucket it made (README, "Deploying an account").
+ * state into the bucket it made (docs/deploying.md, "Deploying an account").
  */
 export class BootstrapStack extends PlatformStack {
   readonly accessLogs: AccessLogBucket;
@@ -62,7 +62,7 @@ export class BootstrapStack extends PlatformStack {
       suppressRule(
         this,
         "Stack.EncryptedStateWithLocking",
-        "bootstrap state is local until the state bucket this stack creates exists; set state.bootstrapBackend: s3 and run terraform init -migrate-state (README)",
+        "bootstrap state is local until the state bucket this stack creates exists; set state.bootstrapBackend: s3 and run terraform init -migrate-state (docs/deploying.md)",
       );
     }
 

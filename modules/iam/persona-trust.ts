@@ -12,7 +12,7 @@ export type PersonaIdentity =
 
 /**
  * The session tag that names a person's own Studio user profile: a persona session may open
- * only the user profile whose `studio-user` tag has the same value (README, "Studio users").
+ * only the user profile whose `studio-user` tag has the same value (docs/architecture.md, "Studio users").
  */
 export const STUDIO_USER_TAG = "studio-user";
 

@@ -16,7 +16,7 @@ const TLS_DIR = "/etc/mlflow-tls";
  * cached password, then retries once; the password is never on disk, in the environment or in
  * the backend store URI. It does nothing unless MLFLOW_DB_SECRET_ARN is set.
  */
-export const RDS_CREDENTIALS_HOOK = `"""Gives MLflow's database connections the current RDS-managed password (see the platform's README)."""
+export const RDS_CREDENTIALS_HOOK = `"""Gives MLflow's database connections the current RDS-managed password (docs/architecture.md, MLflow)."""
 import json
 import os
 import threading

@@ -1,7 +1,7 @@
 import type { PolicyConditions, PolicyStatement } from "../iam/iam-policy";
 
 /**
- * The IAM side of "approved models only" on the promotion path (README, "Model promotion").
+ * The IAM side of "approved models only" on the promotion path (docs/architecture.md, "Model promotion").
  *
  * SageMaker refuses to deploy a versioned model package that is not Approved, but a target
  * account could still be handed a raw artifact URL. So the artifacts carry the approval too: an

@@ -67,7 +67,7 @@ export const ARCHIVE_SCHEDULE = { standardIaDays: 30, glacierDays: 90, deepArchi
 /** Days after a version is superseded when it is archived, unless configured. */
 export const DEFAULT_NONCURRENT_ARCHIVE_DAYS = 30;
 
-/** What each storage class means for reading an object; the README's table says the same. */
+/** What each storage class means for reading an object; docs/architecture.md's lifecycle table says the same. */
 export const STORAGE_CLASSES = {
   INTELLIGENT_TIERING: { readable: true },
   STANDARD_IA: { readable: true },

@@ -18,6 +18,7 @@ import {
 } from "../../accounts/synthesize";
 import { TerraformStack } from "../../modules/core/cdktf";
 import { selectedAccounts } from "../../accounts/platform";
+import { accountDiagram, DIAGRAM_FILE } from "../../review/account-diagram";
 import { exampleInput, parse } from "../helpers";
 
 describe("synthesis", () => {
@@ -37,7 +38,12 @@ describe("synthesis", () => {
       "prod",
     ]);
     for (const id of ids) {
-      expect(existsSync(join(out, "stacks", id, "cdk.tf.json"))).toBe(true);
+      const stack = JSON.parse(readFileSync(join(out, "stacks", id, "cdk.tf.json"), "utf8"));
+      // Beside each stack, the picture of what it deploys, made from the stack itself.
+      expect(readFileSync(join(out, "stacks", id, DIAGRAM_FILE), "utf8")).toBe(
+        accountDiagram(id, stack),
+      );
+      expect(readdirSync(join(out, "stacks", id)).sort()).toEqual(["cdk.tf.json", DIAGRAM_FILE]);
     }
     expect(readdirSync(out).sort()).toEqual(["atlantis.yaml", "manifest.json", "stacks"]);
     expect(readdirSync(work)).toEqual(["cdktf.out"]);

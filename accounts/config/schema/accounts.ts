@@ -198,8 +198,8 @@ function platformRoles(config: PlatformConfig): PlatformRole[] {
 }
 
 /**
- * Policies name some roles by a pattern of their names instead of one ARN each (README,
- * "Policies that do not grow"): a data science account's Studio user roles
+ * Policies name some roles by a pattern of their names instead of one ARN each (docs/architecture.md,
+ * "Model delivery across accounts"): a data science account's Studio user roles
  * (`<prefix>-<account>-user-*`) and the targets' model roles (`<prefix>-*-model-execution`,
  * `<prefix>-*-model-deployment`, in the targets' AWS accounts). No other role the platform
  * creates in the same AWS account may match one, or it would get those roles' access.

@@ -92,7 +92,9 @@ export const vpcSchema = strictObject({
     )
     .refine((list) => new Set(list).size === list.length, { error: "must not repeat an endpoint" })
     .optional()
-    .describe("Interface endpoints to create. Default: what the account's type needs (README)."),
+    .describe(
+      'Interface endpoints to create. Default: what the account\'s type needs (docs/architecture.md, "Interface endpoints").',
+    ),
   flowLogRetentionDays: z
     .union(
       LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [

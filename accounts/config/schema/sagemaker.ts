@@ -60,7 +60,7 @@ const roleArns = z
 
 /**
  * Who may assume the persona roles. `modelApprover` is the approve duty of the promotion path:
- * the only persona that may set a model version to Approved or Rejected (README, "Model
+ * the only persona that may set a model version to Approved or Rejected (docs/architecture.md, "Model
  * promotion"); it must name other people than the builders.
  */
 const identitySchema = z.discriminatedUnion(

@@ -479,11 +479,11 @@ describe("the committed modules (terraform-modules/, what a git tag releases)", 
     expect(readdirSync(root).sort()).toEqual([...NAMES, "CHANGELOG.md"].sort());
   });
 
-  test("the README's ?ref= example names the latest release in the changelog", () => {
+  test("the modules page's ?ref= example names the latest release in the changelog", () => {
     const changelog = readFileSync(join(root, "CHANGELOG.md"), "utf8");
     const latest = /^## (\d+\.\d+\.\d+)$/m.exec(changelog)?.[1];
     expect(latest).toMatch(/^\d+\.\d+\.\d+$/);
-    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const readme = readFileSync(join(REPO_ROOT, "docs/modules.md"), "utf8");
     const refs = [...readme.matchAll(/terraform-modules\/[a-z-]+\?ref=(v[0-9.]+)/g)].map(
       (m) => m[1],
     );
