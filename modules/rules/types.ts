@@ -41,10 +41,19 @@ export interface RuleContext {
   actionExists(action: string): boolean;
 }
 
-/** Example stacks for a rule: one it accepts, one it refuses. Tests run both. */
+/** A stack that breaks one condition of a rule, and the findings (`address: message`) it gets. */
+export interface Violation {
+  readonly stack: StackJson;
+  readonly findings: readonly string[];
+}
+
+/**
+ * Example stacks for a rule: one it accepts, and one it refuses for each condition it checks,
+ * with the exact findings, so that losing any condition fails a test.
+ */
 export interface RuleExamples {
   readonly compliant: StackJson;
-  readonly nonCompliant: StackJson;
+  readonly nonCompliant: readonly Violation[];
 }
 
 interface RuleInfo {

@@ -23,8 +23,26 @@ export const ec2EncryptedVolumes: ResourceRule = {
   },
   examples: {
     compliant: instanceStack(),
-    nonCompliant: instanceStack(
-      (j) => (j.resource.aws_launch_template.lt.block_device_mappings[0].ebs.encrypted = "false"),
-    ),
+    nonCompliant: [
+      {
+        stack: instanceStack(
+          (j) =>
+            (j.resource.aws_launch_template.lt.block_device_mappings[0].ebs.encrypted = "false"),
+        ),
+        findings: ["aws_launch_template.lt: maps an unencrypted volume"],
+      },
+      {
+        stack: instanceStack(
+          (j) => (j.resource.aws_instance.i.root_block_device = { encrypted: false }),
+        ),
+        findings: ["aws_instance.i: has an unencrypted volume"],
+      },
+      {
+        stack: instanceStack(
+          (j) => (j.resource.aws_ebs_volume = { v: { availability_zone: "eu-west-1a", size: 10 } }),
+        ),
+        findings: ["aws_ebs_volume.v: is not encrypted"],
+      },
+    ],
   },
 };

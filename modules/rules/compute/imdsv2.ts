@@ -22,8 +22,25 @@ export const ec2Imdsv2: ResourceRule = {
   },
   examples: {
     compliant: instanceStack(),
-    nonCompliant: instanceStack(
-      (j) => (j.resource.aws_launch_template.lt.metadata_options.http_tokens = "optional"),
-    ),
+    nonCompliant: [
+      {
+        stack: instanceStack(
+          (j) => (j.resource.aws_launch_template.lt.metadata_options.http_tokens = "optional"),
+        ),
+        findings: [
+          "aws_instance.i: does not require IMDSv2 (metadata_options.http_tokens = required)",
+          "aws_launch_template.lt: does not require IMDSv2 (metadata_options.http_tokens = required)",
+        ],
+      },
+      {
+        stack: instanceStack((j) => {
+          delete j.resource.aws_instance.i.launch_template;
+          j.resource.aws_instance.i.metadata_options = { http_tokens: "optional" };
+        }),
+        findings: [
+          "aws_instance.i: does not require IMDSv2 (metadata_options.http_tokens = required)",
+        ],
+      },
+    ],
   },
 };

@@ -12,6 +12,11 @@ export const ec2NoKeyPair: ResourceRule = {
   check: (r) => (r.config.key_name ? `uses the key pair ${r.config.key_name}` : undefined),
   examples: {
     compliant: instanceStack(),
-    nonCompliant: instanceStack((j) => (j.resource.aws_instance.i.key_name = "ops")),
+    nonCompliant: [
+      {
+        stack: instanceStack((j) => (j.resource.aws_instance.i.key_name = "ops")),
+        findings: ["aws_instance.i: uses the key pair ops"],
+      },
+    ],
   },
 };

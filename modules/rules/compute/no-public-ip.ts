@@ -18,8 +18,20 @@ export const ec2NoPublicIp: ResourceRule = {
   },
   examples: {
     compliant: instanceStack(),
-    nonCompliant: instanceStack(
-      (j) => (j.resource.aws_instance.i.associate_public_ip_address = true),
-    ),
+    nonCompliant: [
+      {
+        stack: instanceStack((j) => (j.resource.aws_instance.i.associate_public_ip_address = true)),
+        findings: ["aws_instance.i: associates a public IP"],
+      },
+      {
+        stack: instanceStack(
+          (j) =>
+            (j.resource.aws_instance.i.network_interfaces = [
+              { associate_public_ip_address: "true" },
+            ]),
+        ),
+        findings: ["aws_instance.i: associates a public IP"],
+      },
+    ],
   },
 };

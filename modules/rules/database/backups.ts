@@ -18,6 +18,19 @@ export const rdsBackups: ResourceRule = {
   },
   examples: {
     compliant: databaseStack(),
-    nonCompliant: databaseStack((d) => (d.backup_retention_period = 1)),
+    nonCompliant: [
+      {
+        stack: databaseStack((d) => (d.backup_retention_period = 1)),
+        findings: ["aws_db_instance.d: keeps 1 days of backups"],
+      },
+      {
+        stack: databaseStack((d) => delete d.backup_retention_period),
+        findings: ["aws_db_instance.d: keeps the default 1 day of backups"],
+      },
+      {
+        stack: databaseStack((d) => (d.backup_retention_period = 6)),
+        findings: ["aws_db_instance.d: keeps 6 days of backups"],
+      },
+    ],
   },
 };

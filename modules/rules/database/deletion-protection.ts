@@ -13,6 +13,11 @@ export const rdsDeletionProtection: ResourceRule = {
   check: (db) => (isTrue(db.config.deletion_protection) ? undefined : "has no deletion protection"),
   examples: {
     compliant: databaseStack(),
-    nonCompliant: databaseStack((d) => delete d.deletion_protection),
+    nonCompliant: [
+      {
+        stack: databaseStack((d) => delete d.deletion_protection),
+        findings: ["aws_db_instance.d: has no deletion protection"],
+      },
+    ],
   },
 };

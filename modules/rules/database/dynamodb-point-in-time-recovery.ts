@@ -19,6 +19,13 @@ export const dynamoDbPointInTimeRecovery: ResourceRule = {
         aws_dynamodb_table: { t: { name: "t", point_in_time_recovery: { enabled: true } } },
       },
     },
-    nonCompliant: { resource: { aws_dynamodb_table: { t: { name: "t" } } } },
+    nonCompliant: [
+      {
+        stack: { resource: { aws_dynamodb_table: { t: { name: "t" } } } },
+        findings: [
+          "aws_dynamodb_table.t: has no point-in-time recovery (point_in_time_recovery.enabled)",
+        ],
+      },
+    ],
   },
 };

@@ -13,6 +13,11 @@ export const rdsEncrypted: ResourceRule = {
   check: (db) => (isTrue(db.config.storage_encrypted) ? undefined : "does not encrypt its storage"),
   examples: {
     compliant: databaseStack(),
-    nonCompliant: databaseStack((d) => (d.storage_encrypted = false)),
+    nonCompliant: [
+      {
+        stack: databaseStack((d) => (d.storage_encrypted = false)),
+        findings: ["aws_db_instance.d: does not encrypt its storage"],
+      },
+    ],
   },
 };

@@ -17,6 +17,15 @@ export const rdsNoLiteralPassword: ResourceRule = {
   },
   examples: {
     compliant: databaseStack(),
-    nonCompliant: databaseStack((d) => (d.password = "hunter22")),
+    nonCompliant: [
+      {
+        stack: databaseStack((d) => (d.password = "hunter22")),
+        findings: ["aws_db_instance.d: has a literal password"],
+      },
+      {
+        stack: databaseStack((d) => (d.master_password = "hunter2")),
+        findings: ["aws_db_instance.d: has a literal password"],
+      },
+    ],
   },
 };

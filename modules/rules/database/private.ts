@@ -12,6 +12,11 @@ export const rdsPrivate: ResourceRule = {
   check: (db) => (isTrue(db.config.publicly_accessible) ? "is publicly accessible" : undefined),
   examples: {
     compliant: databaseStack(),
-    nonCompliant: databaseStack((d) => (d.publicly_accessible = true)),
+    nonCompliant: [
+      {
+        stack: databaseStack((d) => (d.publicly_accessible = true)),
+        findings: ["aws_db_instance.d: is publicly accessible"],
+      },
+    ],
   },
 };

@@ -33,12 +33,17 @@ export const iamActionsExist: ResourceRule = {
   },
   examples: {
     compliant: roleStack(),
-    nonCompliant: withStatement({
-      Sid: "Typo",
-      Effect: "Allow",
-      Action: "s3:GetObjekt",
-      Resource: "arn:aws:s3:::b/*",
-    }),
+    nonCompliant: [
+      {
+        stack: withStatement({
+          Sid: "Typo",
+          Effect: "Allow",
+          Action: "s3:GetObjekt",
+          Resource: "arn:aws:s3:::b/*",
+        }),
+        findings: ["aws_iam_policy.p: names actions that do not exist: s3:GetObjekt"],
+      },
+    ],
   },
 };
 

@@ -29,10 +29,26 @@ export const iamNoAdminPolicies: ResourceRule = {
   },
   examples: {
     compliant: roleStack(),
-    nonCompliant: roleStack(
-      (j) =>
-        (j.resource.aws_iam_role_policy_attachment.a.policy_arn =
-          "arn:aws:iam::aws:policy/AdministratorAccess"),
-    ),
+    nonCompliant: [
+      {
+        stack: roleStack(
+          (j) =>
+            (j.resource.aws_iam_role_policy_attachment.a.policy_arn =
+              "arn:aws:iam::aws:policy/AdministratorAccess"),
+        ),
+        findings: [
+          "aws_iam_role_policy_attachment.a: attaches arn:aws:iam::aws:policy/AdministratorAccess",
+        ],
+      },
+      {
+        stack: roleStack(
+          (j) =>
+            (j.resource.aws_iam_role.r.managed_policy_arns = [
+              "arn:aws:iam::aws:policy/IAMFullAccess",
+            ]),
+        ),
+        findings: ["aws_iam_role.r: attaches arn:aws:iam::aws:policy/IAMFullAccess"],
+      },
+    ],
   },
 };

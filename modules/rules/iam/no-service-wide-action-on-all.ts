@@ -23,6 +23,11 @@ export const iamNoServiceWideActionOnAll: ResourceRule = {
   },
   examples: {
     compliant: roleStack(),
-    nonCompliant: withStatement({ Sid: "S3", Effect: "Allow", Action: "s3:*", Resource: "*" }),
+    nonCompliant: [
+      {
+        stack: withStatement({ Sid: "S3", Effect: "Allow", Action: "s3:*", Resource: "*" }),
+        findings: ["aws_iam_policy.p: allows s3:* on every resource"],
+      },
+    ],
   },
 };

@@ -17,6 +17,11 @@ export const iamNoUsersOrKeys: ResourceRule = {
   check: (r) => `creates ${r.type.replace("aws_iam_", "an IAM ").replace(/_/g, " ")}`,
   examples: {
     compliant: roleStack(),
-    nonCompliant: roleStack((j) => (j.resource.aws_iam_user = { ci: { name: "ci" } })),
+    nonCompliant: [
+      {
+        stack: roleStack((j) => (j.resource.aws_iam_user = { ci: { name: "ci" } })),
+        findings: ["aws_iam_user.ci: creates an IAM user"],
+      },
+    ],
   },
 };

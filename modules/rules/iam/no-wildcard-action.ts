@@ -18,11 +18,16 @@ export const iamNoWildcardAction: ResourceRule = {
       : undefined,
   examples: {
     compliant: roleStack(),
-    nonCompliant: withStatement({
-      Sid: "All",
-      Effect: "Allow",
-      Action: "*",
-      Resource: "arn:aws:s3:::b",
-    }),
+    nonCompliant: [
+      {
+        stack: withStatement({
+          Sid: "All",
+          Effect: "Allow",
+          Action: "*",
+          Resource: "arn:aws:s3:::b",
+        }),
+        findings: ['aws_iam_policy.p: allows Action "*"'],
+      },
+    ],
   },
 };

@@ -28,11 +28,30 @@ export const iamPassRoleScoped: ResourceRule = {
   },
   examples: {
     compliant: roleStack(),
-    nonCompliant: withStatement({
-      Sid: "Pass",
-      Effect: "Allow",
-      Action: "iam:PassRole",
-      Resource: "arn:aws:iam::111111111111:role/r",
-    }),
+    nonCompliant: [
+      {
+        stack: withStatement({
+          Sid: "Pass",
+          Effect: "Allow",
+          Action: "iam:PassRole",
+          Resource: "arn:aws:iam::111111111111:role/r",
+        }),
+        findings: ["aws_iam_policy.p: allows iam:PassRole without iam:PassedToService"],
+      },
+      {
+        stack: withStatement({
+          Sid: "Pass",
+          Effect: "Allow",
+          Action: "iam:PassRole",
+          Resource: "*",
+          Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
+        }),
+        findings: ["aws_iam_policy.p: allows iam:PassRole on every role"],
+      },
+      {
+        stack: withStatement({ Sid: "Pass", Effect: "Allow", Action: "iam:*", Resource: "*" }),
+        findings: ["aws_iam_policy.p: allows iam:PassRole on every role"],
+      },
+    ],
   },
 };

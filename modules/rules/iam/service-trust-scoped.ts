@@ -35,11 +35,18 @@ export const iamServiceTrustScoped: ResourceRule = {
   },
   examples: {
     compliant: roleStack(),
-    nonCompliant: withTrust({
-      Sid: "Lambda",
-      Effect: "Allow",
-      Principal: { Service: "lambda.amazonaws.com" },
-      Action: "sts:AssumeRole",
-    }),
+    nonCompliant: [
+      {
+        stack: withTrust({
+          Sid: "Lambda",
+          Effect: "Allow",
+          Principal: { Service: "lambda.amazonaws.com" },
+          Action: "sts:AssumeRole",
+        }),
+        findings: [
+          "aws_iam_role.r: trusts lambda.amazonaws.com without aws:SourceAccount or aws:SourceArn",
+        ],
+      },
+    ],
   },
 };

@@ -24,11 +24,38 @@ export const iamTrustNoWildcard: ResourceRule = {
   },
   examples: {
     compliant: roleStack(),
-    nonCompliant: withTrust({
-      Sid: "Account",
-      Effect: "Allow",
-      Principal: { AWS: "arn:aws:iam::111111111111:root" },
-      Action: "sts:AssumeRole",
-    }),
+    nonCompliant: [
+      {
+        stack: withTrust({
+          Sid: "Account",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::111111111111:root" },
+          Action: "sts:AssumeRole",
+        }),
+        findings: [
+          "aws_iam_role.r: trust statement Account names a whole account without a condition",
+        ],
+      },
+      {
+        stack: withTrust({
+          Sid: "Any",
+          Effect: "Allow",
+          Principal: { AWS: "*" },
+          Action: "sts:AssumeRole",
+        }),
+        findings: ['aws_iam_role.r: trust statement Any names every principal ("*")'],
+      },
+      {
+        stack: withTrust({
+          Sid: "Account",
+          Effect: "Allow",
+          Principal: { AWS: "111111111111" },
+          Action: "sts:AssumeRole",
+        }),
+        findings: [
+          "aws_iam_role.r: trust statement Account names a whole account without a condition",
+        ],
+      },
+    ],
   },
 };

@@ -17,6 +17,15 @@ export const kmsDeletionWindow: ResourceRule = {
   },
   examples: {
     compliant: keyStack(),
-    nonCompliant: keyStack((k) => (k.deletion_window_in_days = 7)),
+    nonCompliant: [
+      {
+        stack: keyStack((k) => (k.deletion_window_in_days = 7)),
+        findings: ["aws_kms_key.k: waits only 7 days before deletion"],
+      },
+      {
+        stack: keyStack((k) => (k.deletion_window_in_days = 29)),
+        findings: ["aws_kms_key.k: waits only 29 days before deletion"],
+      },
+    ],
   },
 };

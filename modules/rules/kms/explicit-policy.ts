@@ -13,5 +13,17 @@ export const kmsExplicitPolicy: ResourceRule = {
     typeof key.config.policy === "string" && key.config.policy.length > 0
       ? undefined
       : "has no explicit key policy",
-  examples: { compliant: keyStack(), nonCompliant: keyStack((k) => delete k.policy) },
+  examples: {
+    compliant: keyStack(),
+    nonCompliant: [
+      {
+        stack: keyStack((k) => delete k.policy),
+        findings: ["aws_kms_key.k: has no explicit key policy"],
+      },
+      {
+        stack: keyStack((k) => (k.policy = "")),
+        findings: ["aws_kms_key.k: has no explicit key policy"],
+      },
+    ],
+  },
 };

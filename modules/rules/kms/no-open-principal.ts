@@ -20,14 +20,33 @@ export const kmsNoOpenPrincipal: ResourceRule = {
   },
   examples: {
     compliant: keyStack(),
-    nonCompliant: keyStack(
-      (k) =>
-        (k.policy = JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            { Sid: "Open", Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*" },
-          ],
-        })),
-    ),
+    nonCompliant: [
+      {
+        stack: keyStack(
+          (k) =>
+            (k.policy = JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [
+                {
+                  Sid: "Open",
+                  Effect: "Allow",
+                  Principal: "*",
+                  Action: "kms:Decrypt",
+                  Resource: "*",
+                },
+              ],
+            })),
+        ),
+        findings: ["aws_kms_key.k: allows every principal without a condition (Open)"],
+      },
+      {
+        stack: keyStack((k) => {
+          const p = JSON.parse(k.policy);
+          p.Statement[0].Principal = { AWS: "*" };
+          k.policy = JSON.stringify(p);
+        }),
+        findings: ["aws_kms_key.k: allows every principal without a condition (Admin)"],
+      },
+    ],
   },
 };

@@ -16,6 +16,11 @@ export const kmsPreventDestroy: ResourceRule = {
       : "is not protected by lifecycle.prevent_destroy",
   examples: {
     compliant: keyStack((k) => (k.lifecycle = { prevent_destroy: true })),
-    nonCompliant: keyStack(),
+    nonCompliant: [
+      {
+        stack: keyStack(),
+        findings: ["aws_kms_key.k: is not protected by lifecycle.prevent_destroy"],
+      },
+    ],
   },
 };

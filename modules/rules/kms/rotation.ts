@@ -16,6 +16,15 @@ export const kmsRotation: ResourceRule = {
       : "does not rotate (enable_key_rotation)",
   examples: {
     compliant: keyStack(),
-    nonCompliant: keyStack((k) => (k.enable_key_rotation = false)),
+    nonCompliant: [
+      {
+        stack: keyStack((k) => (k.enable_key_rotation = false)),
+        findings: ["aws_kms_key.k: does not rotate (enable_key_rotation)"],
+      },
+      {
+        stack: keyStack((k) => delete k.enable_key_rotation),
+        findings: ["aws_kms_key.k: does not rotate (enable_key_rotation)"],
+      },
+    ],
   },
 };

@@ -19,5 +19,13 @@ export const logsKmsEncrypted: ResourceRule = {
     "Logs carry request data and identifiers; kms_key_id puts them under a key whose policy the platform writes.",
   resourceTypes: ["aws_cloudwatch_log_group"],
   check: (group) => (group.config.kms_key_id ? undefined : "has no kms_key_id"),
-  examples: { compliant: logGroupStack(), nonCompliant: logGroupStack((g) => delete g.kms_key_id) },
+  examples: {
+    compliant: logGroupStack(),
+    nonCompliant: [
+      {
+        stack: logGroupStack((g) => delete g.kms_key_id),
+        findings: ["aws_cloudwatch_log_group.g: has no kms_key_id"],
+      },
+    ],
+  },
 };

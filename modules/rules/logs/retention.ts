@@ -17,6 +17,15 @@ export const logsRetention: ResourceRule = {
   },
   examples: {
     compliant: logGroupStack(),
-    nonCompliant: logGroupStack((g) => (g.retention_in_days = 30)),
+    nonCompliant: [
+      {
+        stack: logGroupStack((g) => (g.retention_in_days = 30)),
+        findings: ["aws_cloudwatch_log_group.g: keeps logs only 30 days"],
+      },
+      {
+        stack: logGroupStack((g) => (g.retention_in_days = 364)),
+        findings: ["aws_cloudwatch_log_group.g: keeps logs only 364 days"],
+      },
+    ],
   },
 };

@@ -30,8 +30,39 @@ export const vpcDefaultSecurityGroupClosed: ResourceRule = {
   },
   examples: {
     compliant: vpcStack(),
-    nonCompliant: vpcStack(
-      (j) => (j.resource.aws_default_security_group.d.ingress = [{ protocol: "-1", self: true }]),
-    ),
+    nonCompliant: [
+      {
+        stack: vpcStack(
+          (j) =>
+            (j.resource.aws_default_security_group.d.ingress = [{ protocol: "-1", self: true }]),
+        ),
+        findings: ["aws_default_security_group.d: has rules"],
+      },
+      {
+        stack: vpcStack((j) => delete j.resource.aws_default_security_group.d.ingress),
+        findings: [
+          "aws_default_security_group.d: leaves its ingress rules unmanaged (set ingress = []); AWS's default rules stay",
+        ],
+      },
+      {
+        stack: vpcStack((j) => delete j.resource.aws_default_security_group.d.egress),
+        findings: [
+          "aws_default_security_group.d: leaves its egress rules unmanaged (set egress = []); AWS's default rules stay",
+        ],
+      },
+      {
+        stack: vpcStack(
+          (j) =>
+            (j.resource.aws_default_security_group.d.egress = [
+              { protocol: "-1", cidr_blocks: ["10.0.0.0/8"] },
+            ]),
+        ),
+        findings: ["aws_default_security_group.d: has rules"],
+      },
+      {
+        stack: vpcStack((j) => delete j.resource.aws_default_security_group),
+        findings: ["aws_vpc.v: does not manage its default security group (to strip its rules)"],
+      },
+    ],
   },
 };

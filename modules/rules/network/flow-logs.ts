@@ -16,6 +16,19 @@ export const vpcFlowLogs: ResourceRule = {
       : "has no flow log recording ALL traffic",
   examples: {
     compliant: vpcStack(),
-    nonCompliant: vpcStack((j) => (j.resource.aws_flow_log.f.traffic_type = "REJECT")),
+    nonCompliant: [
+      {
+        stack: vpcStack((j) => (j.resource.aws_flow_log.f.traffic_type = "REJECT")),
+        findings: ["aws_vpc.v: has no flow log recording ALL traffic"],
+      },
+      {
+        stack: vpcStack((j) => delete j.resource.aws_flow_log),
+        findings: ["aws_vpc.v: has no flow log recording ALL traffic"],
+      },
+      {
+        stack: vpcStack((j) => (j.resource.aws_flow_log.f.vpc_id = "${aws_vpc.other.id}")),
+        findings: ["aws_vpc.v: has no flow log recording ALL traffic"],
+      },
+    ],
   },
 };

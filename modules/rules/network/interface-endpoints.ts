@@ -19,6 +19,15 @@ export const vpcInterfaceEndpoints: ResourceRule = {
   },
   examples: {
     compliant: vpcStack(),
-    nonCompliant: vpcStack((j) => (j.resource.aws_vpc_endpoint.sts.private_dns_enabled = false)),
+    nonCompliant: [
+      {
+        stack: vpcStack((j) => (j.resource.aws_vpc_endpoint.sts.private_dns_enabled = false)),
+        findings: ["aws_vpc_endpoint.sts: does not enable private DNS"],
+      },
+      {
+        stack: vpcStack((j) => (j.resource.aws_vpc_endpoint.sts.security_group_ids = [])),
+        findings: ["aws_vpc_endpoint.sts: has no security group"],
+      },
+    ],
   },
 };

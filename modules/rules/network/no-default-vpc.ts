@@ -12,6 +12,11 @@ export const vpcNoDefaultVpc: ResourceRule = {
   check: () => "manages the default VPC or a default subnet",
   examples: {
     compliant: vpcStack(),
-    nonCompliant: vpcStack((j) => (j.resource.aws_default_vpc = { d: {} })),
+    nonCompliant: [
+      {
+        stack: vpcStack((j) => (j.resource.aws_default_vpc = { d: {} })),
+        findings: ["aws_default_vpc.d: manages the default VPC or a default subnet"],
+      },
+    ],
   },
 };

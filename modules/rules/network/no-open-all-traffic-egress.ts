@@ -19,17 +19,47 @@ export const sgNoOpenAllTrafficEgress: ResourceRule = {
       : undefined,
   examples: {
     compliant: vpcStack(),
-    nonCompliant: vpcStack(
-      (j) =>
-        (j.resource.aws_security_group.g.egress = [
-          {
-            description: "all",
-            protocol: "-1",
-            from_port: 0,
-            to_port: 0,
-            cidr_blocks: ["0.0.0.0/0"],
-          },
-        ]),
-    ),
+    nonCompliant: [
+      {
+        stack: vpcStack(
+          (j) =>
+            (j.resource.aws_security_group.g.egress = [
+              {
+                description: "all",
+                protocol: "-1",
+                from_port: 0,
+                to_port: 0,
+                cidr_blocks: ["0.0.0.0/0"],
+              },
+            ]),
+        ),
+        findings: ["aws_security_group.g: sends all traffic to anywhere"],
+      },
+      {
+        stack: vpcStack((j) => {
+          j.resource.aws_vpc_security_group_egress_rule.e.ip_protocol = "-1";
+          delete j.resource.aws_vpc_security_group_egress_rule.e.from_port;
+          delete j.resource.aws_vpc_security_group_egress_rule.e.to_port;
+        }),
+        findings: ["aws_vpc_security_group_egress_rule.e: sends all traffic to anywhere"],
+      },
+      {
+        stack: vpcStack(
+          (j) =>
+            (j.resource.aws_security_group_rule = {
+              r: {
+                type: "egress",
+                security_group_id: "${aws_security_group.g.id}",
+                description: "all",
+                protocol: "-1",
+                from_port: 0,
+                to_port: 0,
+                ipv6_cidr_blocks: ["::/0"],
+              },
+            }),
+        ),
+        findings: ["aws_security_group_rule.r: sends all traffic to anywhere"],
+      },
+    ],
   },
 };

@@ -17,8 +17,52 @@ export const sgNoOpenIngress: ResourceRule = {
       : undefined,
   examples: {
     compliant: vpcStack(),
-    nonCompliant: vpcStack(
-      (j) => (j.resource.aws_vpc_security_group_ingress_rule.i.cidr_ipv4 = "0.0.0.0/0"),
-    ),
+    nonCompliant: [
+      {
+        stack: vpcStack(
+          (j) => (j.resource.aws_vpc_security_group_ingress_rule.i.cidr_ipv4 = "0.0.0.0/0"),
+        ),
+        findings: ["aws_vpc_security_group_ingress_rule.i: admits traffic from anywhere"],
+      },
+      {
+        stack: vpcStack((j) => {
+          delete j.resource.aws_vpc_security_group_ingress_rule.i.cidr_ipv4;
+          j.resource.aws_vpc_security_group_ingress_rule.i.cidr_ipv6 = "::/0";
+        }),
+        findings: ["aws_vpc_security_group_ingress_rule.i: admits traffic from anywhere"],
+      },
+      {
+        stack: vpcStack(
+          (j) =>
+            (j.resource.aws_security_group.g.ingress = [
+              {
+                description: "web",
+                protocol: "tcp",
+                from_port: 443,
+                to_port: 443,
+                cidr_blocks: ["0.0.0.0/0"],
+              },
+            ]),
+        ),
+        findings: ["aws_security_group.g: admits traffic from anywhere"],
+      },
+      {
+        stack: vpcStack(
+          (j) =>
+            (j.resource.aws_security_group_rule = {
+              r: {
+                type: "ingress",
+                security_group_id: "${aws_security_group.g.id}",
+                description: "web",
+                protocol: "tcp",
+                from_port: 443,
+                to_port: 443,
+                ipv6_cidr_blocks: ["::/0"],
+              },
+            }),
+        ),
+        findings: ["aws_security_group_rule.r: admits traffic from anywhere"],
+      },
+    ],
   },
 };

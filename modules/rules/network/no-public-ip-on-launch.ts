@@ -14,6 +14,11 @@ export const vpcNoPublicIpOnLaunch: ResourceRule = {
     isTrue(subnet.config.map_public_ip_on_launch) ? "maps public IPs on launch" : undefined,
   examples: {
     compliant: vpcStack(),
-    nonCompliant: vpcStack((j) => (j.resource.aws_subnet.s.map_public_ip_on_launch = true)),
+    nonCompliant: [
+      {
+        stack: vpcStack((j) => (j.resource.aws_subnet.s.map_public_ip_on_launch = true)),
+        findings: ["aws_subnet.s: maps public IPs on launch"],
+      },
+    ],
   },
 };

@@ -21,6 +21,15 @@ export const vpcS3GatewayEndpoint: ResourceRule = {
   },
   examples: {
     compliant: vpcStack(),
-    nonCompliant: vpcStack((j) => delete j.resource.aws_vpc_endpoint.s3.policy),
+    nonCompliant: [
+      {
+        stack: vpcStack((j) => delete j.resource.aws_vpc_endpoint.s3.policy),
+        findings: ["aws_vpc_endpoint.s3: has no endpoint policy"],
+      },
+      {
+        stack: vpcStack((j) => (j.resource.aws_vpc_endpoint.s3.route_table_ids = [])),
+        findings: ["aws_vpc_endpoint.s3: is on no route table"],
+      },
+    ],
   },
 };

@@ -24,8 +24,21 @@ export const sgDescriptions: ResourceRule = {
   },
   examples: {
     compliant: vpcStack(),
-    nonCompliant: vpcStack(
-      (j) => delete j.resource.aws_vpc_security_group_ingress_rule.i.description,
-    ),
+    nonCompliant: [
+      {
+        stack: vpcStack((j) => delete j.resource.aws_vpc_security_group_ingress_rule.i.description),
+        findings: ["aws_vpc_security_group_ingress_rule.i: has a rule without a description"],
+      },
+      {
+        stack: vpcStack(
+          (j) => (j.resource.aws_security_group.g.description = "Managed by Terraform"),
+        ),
+        findings: ["aws_security_group.g: has no description"],
+      },
+      {
+        stack: vpcStack((j) => delete j.resource.aws_vpc_security_group_egress_rule.e.description),
+        findings: ["aws_vpc_security_group_egress_rule.e: has a rule without a description"],
+      },
+    ],
   },
 };

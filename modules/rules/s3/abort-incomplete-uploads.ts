@@ -23,8 +23,25 @@ export const s3AbortIncompleteUploads: ResourceRule = {
   },
   examples: {
     compliant: secureBucketStack(),
-    nonCompliant: secureBucketStack(
-      (j) => (j.resource.aws_s3_bucket_lifecycle_configuration.b.rule[0].status = "Disabled"),
-    ),
+    nonCompliant: [
+      {
+        stack: secureBucketStack(
+          (j) => (j.resource.aws_s3_bucket_lifecycle_configuration.b.rule[0].status = "Disabled"),
+        ),
+        findings: [
+          "aws_s3_bucket.b: has no enabled lifecycle rule aborting incomplete multipart uploads",
+        ],
+      },
+      {
+        stack: secureBucketStack(
+          (j) =>
+            delete j.resource.aws_s3_bucket_lifecycle_configuration.b.rule[0]
+              .abort_incomplete_multipart_upload,
+        ),
+        findings: [
+          "aws_s3_bucket.b: has no enabled lifecycle rule aborting incomplete multipart uploads",
+        ],
+      },
+    ],
   },
 };

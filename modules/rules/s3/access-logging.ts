@@ -18,6 +18,11 @@ export const s3AccessLogging: ResourceRule = {
   },
   examples: {
     compliant: secureBucketStack(),
-    nonCompliant: secureBucketStack((j) => delete j.resource.aws_s3_bucket_logging),
+    nonCompliant: [
+      {
+        stack: secureBucketStack((j) => delete j.resource.aws_s3_bucket_logging),
+        findings: ["aws_s3_bucket.b: has no server access logging"],
+      },
+    ],
   },
 };

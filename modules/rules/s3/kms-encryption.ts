@@ -27,11 +27,32 @@ export const s3KmsEncryption: ResourceRule = {
   },
   examples: {
     compliant: secureBucketStack(),
-    nonCompliant: secureBucketStack(
-      (j) =>
-        (j.resource.aws_s3_bucket_server_side_encryption_configuration.b.rule = [
-          { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
-        ]),
-    ),
+    nonCompliant: [
+      {
+        stack: secureBucketStack(
+          (j) =>
+            (j.resource.aws_s3_bucket_server_side_encryption_configuration.b.rule = [
+              { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+            ]),
+        ),
+        findings: ["aws_s3_bucket.b: is not encrypted with aws:kms by default"],
+      },
+      {
+        stack: secureBucketStack(
+          (j) =>
+            delete j.resource.aws_s3_bucket_server_side_encryption_configuration.b.rule[0]
+              .apply_server_side_encryption_by_default.kms_master_key_id,
+        ),
+        findings: ["aws_s3_bucket.b: uses the AWS managed key, not a customer managed key"],
+      },
+      {
+        stack: secureBucketStack(
+          (j) =>
+            (j.resource.aws_s3_bucket_server_side_encryption_configuration.b.rule[0].apply_server_side_encryption_by_default.kms_master_key_id =
+              "arn:aws:kms:eu-west-1:111111111111:alias/aws/s3"),
+        ),
+        findings: ["aws_s3_bucket.b: uses the AWS managed key, not a customer managed key"],
+      },
+    ],
   },
 };

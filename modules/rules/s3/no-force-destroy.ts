@@ -13,6 +13,11 @@ export const s3NoForceDestroy: ResourceRule = {
   check: (bucket) => (isTrue(bucket.config.force_destroy) ? "sets force_destroy" : undefined),
   examples: {
     compliant: secureBucketStack(),
-    nonCompliant: secureBucketStack((j) => (j.resource.aws_s3_bucket.b.force_destroy = true)),
+    nonCompliant: [
+      {
+        stack: secureBucketStack((j) => (j.resource.aws_s3_bucket.b.force_destroy = true)),
+        findings: ["aws_s3_bucket.b: sets force_destroy"],
+      },
+    ],
   },
 };

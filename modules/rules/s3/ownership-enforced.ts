@@ -20,9 +20,28 @@ export const s3OwnershipEnforced: ResourceRule = {
   },
   examples: {
     compliant: secureBucketStack(),
-    nonCompliant: secureBucketStack(
-      (j) =>
-        (j.resource.aws_s3_bucket_acl = { b: { bucket: "${aws_s3_bucket.b.id}", acl: "private" } }),
-    ),
+    nonCompliant: [
+      {
+        stack: secureBucketStack(
+          (j) =>
+            (j.resource.aws_s3_bucket_acl = {
+              b: { bucket: "${aws_s3_bucket.b.id}", acl: "private" },
+            }),
+        ),
+        findings: ["aws_s3_bucket.b: has an ACL"],
+      },
+      {
+        stack: secureBucketStack((j) => (j.resource.aws_s3_bucket.b.acl = "private")),
+        findings: ["aws_s3_bucket.b: sets an ACL"],
+      },
+      {
+        stack: secureBucketStack(
+          (j) =>
+            (j.resource.aws_s3_bucket_ownership_controls.b.rule.object_ownership =
+              "BucketOwnerPreferred"),
+        ),
+        findings: ["aws_s3_bucket.b: does not enforce bucket owner ownership (ACLs stay on)"],
+      },
+    ],
   },
 };

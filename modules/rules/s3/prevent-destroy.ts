@@ -16,6 +16,17 @@ export const s3PreventDestroy: ResourceRule = {
       : "is not protected by lifecycle.prevent_destroy",
   examples: {
     compliant: secureBucketStack(),
-    nonCompliant: secureBucketStack((j) => delete j.resource.aws_s3_bucket.b.lifecycle),
+    nonCompliant: [
+      {
+        stack: secureBucketStack((j) => delete j.resource.aws_s3_bucket.b.lifecycle),
+        findings: ["aws_s3_bucket.b: is not protected by lifecycle.prevent_destroy"],
+      },
+      {
+        stack: secureBucketStack(
+          (j) => (j.resource.aws_s3_bucket.b.lifecycle.prevent_destroy = false),
+        ),
+        findings: ["aws_s3_bucket.b: is not protected by lifecycle.prevent_destroy"],
+      },
+    ],
   },
 };

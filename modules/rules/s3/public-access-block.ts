@@ -25,8 +25,35 @@ export const s3PublicAccessBlock: ResourceRule = {
   },
   examples: {
     compliant: secureBucketStack(),
-    nonCompliant: secureBucketStack(
-      (j) => (j.resource.aws_s3_bucket_public_access_block.b.restrict_public_buckets = false),
-    ),
+    nonCompliant: [
+      {
+        stack: secureBucketStack(
+          (j) => (j.resource.aws_s3_bucket_public_access_block.b.restrict_public_buckets = false),
+        ),
+        findings: ["aws_s3_bucket.b: public access block does not set restrict_public_buckets"],
+      },
+      {
+        stack: secureBucketStack((j) => delete j.resource.aws_s3_bucket_public_access_block),
+        findings: ["aws_s3_bucket.b: has no public access block"],
+      },
+      {
+        stack: secureBucketStack(
+          (j) => (j.resource.aws_s3_bucket_public_access_block.b.block_public_acls = false),
+        ),
+        findings: ["aws_s3_bucket.b: public access block does not set block_public_acls"],
+      },
+      {
+        stack: secureBucketStack(
+          (j) => (j.resource.aws_s3_bucket_public_access_block.b.block_public_policy = false),
+        ),
+        findings: ["aws_s3_bucket.b: public access block does not set block_public_policy"],
+      },
+      {
+        stack: secureBucketStack(
+          (j) => (j.resource.aws_s3_bucket_public_access_block.b.ignore_public_acls = false),
+        ),
+        findings: ["aws_s3_bucket.b: public access block does not set ignore_public_acls"],
+      },
+    ],
   },
 };

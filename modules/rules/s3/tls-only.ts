@@ -42,6 +42,59 @@ export const s3TlsOnly: ResourceRule = {
   },
   examples: {
     compliant: secureBucketStack(),
-    nonCompliant: secureBucketStack((j) => delete j.resource.aws_s3_bucket_policy),
+    nonCompliant: [
+      {
+        stack: secureBucketStack((j) => delete j.resource.aws_s3_bucket_policy),
+        findings: [
+          "aws_s3_bucket.b: has no policy statement denying requests without TLS on the bucket and its objects",
+        ],
+      },
+      {
+        stack: secureBucketStack((j) => {
+          const p = JSON.parse(j.resource.aws_s3_bucket_policy.b.policy);
+          p.Statement = p.Statement.filter((s: any) => s.Sid !== "V");
+          j.resource.aws_s3_bucket_policy.b.policy = JSON.stringify(p);
+        }),
+        findings: ["aws_s3_bucket.b: has no policy statement denying TLS older than 1.2"],
+      },
+      {
+        stack: secureBucketStack((j) => {
+          const p = JSON.parse(j.resource.aws_s3_bucket_policy.b.policy);
+          p.Statement[0].Condition.Bool["aws:SecureTransport"] = "true";
+          j.resource.aws_s3_bucket_policy.b.policy = JSON.stringify(p);
+        }),
+        findings: [
+          "aws_s3_bucket.b: has no policy statement denying requests without TLS on the bucket and its objects",
+        ],
+      },
+      {
+        stack: secureBucketStack((j) => {
+          const p = JSON.parse(j.resource.aws_s3_bucket_policy.b.policy);
+          p.Statement[0].Resource = ["${aws_s3_bucket.b.arn}"];
+          j.resource.aws_s3_bucket_policy.b.policy = JSON.stringify(p);
+        }),
+        findings: [
+          "aws_s3_bucket.b: has no policy statement denying requests without TLS on the bucket and its objects",
+        ],
+      },
+      {
+        stack: secureBucketStack((j) => {
+          const p = JSON.parse(j.resource.aws_s3_bucket_policy.b.policy);
+          p.Statement[1].Condition.NumericLessThan["s3:TlsVersion"] = "1.1";
+          j.resource.aws_s3_bucket_policy.b.policy = JSON.stringify(p);
+        }),
+        findings: ["aws_s3_bucket.b: has no policy statement denying TLS older than 1.2"],
+      },
+      {
+        stack: secureBucketStack((j) => {
+          const p = JSON.parse(j.resource.aws_s3_bucket_policy.b.policy);
+          p.Statement[0].Effect = "Allow";
+          j.resource.aws_s3_bucket_policy.b.policy = JSON.stringify(p);
+        }),
+        findings: [
+          "aws_s3_bucket.b: has no policy statement denying requests without TLS on the bucket and its objects",
+        ],
+      },
+    ],
   },
 };

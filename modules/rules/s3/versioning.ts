@@ -18,8 +18,18 @@ export const s3Versioning: ResourceRule = {
   },
   examples: {
     compliant: secureBucketStack(),
-    nonCompliant: secureBucketStack(
-      (j) => (j.resource.aws_s3_bucket_versioning.b.versioning_configuration.status = "Suspended"),
-    ),
+    nonCompliant: [
+      {
+        stack: secureBucketStack(
+          (j) =>
+            (j.resource.aws_s3_bucket_versioning.b.versioning_configuration.status = "Suspended"),
+        ),
+        findings: ["aws_s3_bucket.b: has no versioning with status Enabled"],
+      },
+      {
+        stack: secureBucketStack((j) => delete j.resource.aws_s3_bucket_versioning),
+        findings: ["aws_s3_bucket.b: has no versioning with status Enabled"],
+      },
+    ],
   },
 };

@@ -49,6 +49,37 @@ export const sageMakerDomain: ResourceRule = {
   },
   examples: {
     compliant: domainStack(),
-    nonCompliant: domainStack((d) => (d.app_network_access_type = "PublicInternetOnly")),
+    nonCompliant: [
+      {
+        stack: domainStack((d) => (d.app_network_access_type = "PublicInternetOnly")),
+        findings: ["aws_sagemaker_domain.d: lacks app_network_access_type VpcOnly"],
+      },
+      {
+        stack: domainStack((d) => delete d.kms_key_id),
+        findings: ["aws_sagemaker_domain.d: lacks kms_key_id"],
+      },
+      {
+        stack: domainStack((d) => (d.domain_settings.security_group_ids = [])),
+        findings: ["aws_sagemaker_domain.d: lacks domain_settings.security_group_ids"],
+      },
+      {
+        stack: domainStack((d) => delete d.default_user_settings.security_groups),
+        findings: ["aws_sagemaker_domain.d: lacks default_user_settings.security_groups"],
+      },
+      {
+        stack: domainStack((d) => delete d.default_user_settings.execution_role),
+        findings: ["aws_sagemaker_domain.d: lacks default_user_settings.execution_role"],
+      },
+      {
+        stack: domainStack(
+          (d) => (d.default_user_settings.sharing_settings.notebook_output_option = "Allowed"),
+        ),
+        findings: ["aws_sagemaker_domain.d: lacks notebook output sharing Disabled"],
+      },
+      {
+        stack: domainStack((d) => (d.retention_policy.home_efs_file_system = "Delete")),
+        findings: ["aws_sagemaker_domain.d: lacks retention_policy.home_efs_file_system Retain"],
+      },
+    ],
   },
 };

@@ -110,9 +110,16 @@ export const sageMakerMlflowTrackingServer: ResourceRule = {
   },
   examples: {
     compliant: serverStack(),
-    nonCompliant: serverStack(({ policy }) =>
-      policy.Statement.push({ Sid: "All", Effect: "Allow", Action: "s3:*", Resource: "*" }),
-    ),
+    nonCompliant: [
+      {
+        stack: serverStack(({ policy }) =>
+          policy.Statement.push({ Sid: "All", Effect: "Allow", Action: "s3:*", Resource: "*" }),
+        ),
+        findings: [
+          "aws_sagemaker_mlflow_tracking_server.server: its role reaches S3 beyond the artifact bucket: *",
+        ],
+      },
+    ],
   },
 };
 

@@ -33,6 +33,23 @@ export const sageMakerNotebookInstance: ResourceRule = {
   },
   examples: {
     compliant: notebookStack(),
-    nonCompliant: notebookStack((n) => delete n.direct_internet_access),
+    nonCompliant: [
+      {
+        stack: notebookStack((n) => delete n.direct_internet_access),
+        findings: [
+          "aws_sagemaker_notebook_instance.n: has direct internet access (direct_internet_access must be Disabled)",
+        ],
+      },
+      {
+        stack: notebookStack((n) => (n.root_access = "Enabled")),
+        findings: [
+          "aws_sagemaker_notebook_instance.n: gives users root access (root_access must be Disabled)",
+        ],
+      },
+      {
+        stack: notebookStack((n) => delete n.kms_key_id),
+        findings: ["aws_sagemaker_notebook_instance.n: has no kms_key_id"],
+      },
+    ],
   },
 };

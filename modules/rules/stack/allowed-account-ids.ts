@@ -17,6 +17,22 @@ export const stackAllowedAccountIds: StackRule = {
     compliant: {
       provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }] },
     },
-    nonCompliant: { provider: { aws: [{ region: "eu-west-1" }] } },
+    nonCompliant: [
+      {
+        stack: { provider: { aws: [{ region: "eu-west-1" }] } },
+        findings: ["stack: AWS provider has no allowed_account_ids"],
+      },
+      {
+        stack: {
+          provider: {
+            aws: [
+              { region: "eu-west-1", allowed_account_ids: ["111111111111"] },
+              { alias: "replica", region: "eu-central-1" },
+            ],
+          },
+        },
+        findings: ["stack: AWS provider replica has no allowed_account_ids"],
+      },
+    ],
   },
 };

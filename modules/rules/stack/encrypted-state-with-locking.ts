@@ -32,6 +32,27 @@ export const stackEncryptedStateWithLocking: StackRule = {
     compliant: {
       terraform: { backend: { s3: { bucket: "b", key: "k", encrypt: true, use_lockfile: true } } },
     },
-    nonCompliant: { terraform: { backend: { s3: { bucket: "b", key: "k", encrypt: true } } } },
+    nonCompliant: [
+      {
+        stack: { terraform: { backend: { s3: { bucket: "b", key: "k", encrypt: true } } } },
+        findings: ["stack: does not lock its state (use_lockfile or dynamodb_table)"],
+      },
+      {
+        stack: { terraform: { backend: { s3: { bucket: "b", key: "k", use_lockfile: true } } } },
+        findings: ["stack: does not encrypt its state (backend s3 encrypt)"],
+      },
+      {
+        stack: { terraform: { backend: { local: { path: "terraform.tfstate" } } } },
+        findings: ["stack: keeps its state in a local backend, not in encrypted S3 with locking"],
+      },
+      {
+        stack: {},
+        findings: ["stack: keeps its state in a local backend, not in encrypted S3 with locking"],
+      },
+      {
+        stack: { terraform: { cloud: { organization: "acme" } } },
+        findings: ["stack: has a cloud block without an organization and workspaces"],
+      },
+    ],
   },
 };

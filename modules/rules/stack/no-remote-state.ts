@@ -13,6 +13,11 @@ export const stackNoRemoteState: StackRule = {
     ),
   examples: {
     compliant: { data: {} },
-    nonCompliant: { data: { terraform_remote_state: { other: { backend: "s3" } } } },
+    nonCompliant: [
+      {
+        stack: { data: { terraform_remote_state: { other: { backend: "s3" } } } },
+        findings: ["stack: reads the state of another stack (data.terraform_remote_state.other)"],
+      },
+    ],
   },
 };

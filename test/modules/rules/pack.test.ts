@@ -71,11 +71,23 @@ describe("the rule pack", () => {
     );
   });
 
-  test.each(RULE_PACK.map((r) => r.id))("%s refuses its non-compliant example", async (id) => {
-    expect(
-      await findingsOf(id, RULE_PACK.find((r) => r.id === id)!.examples.nonCompliant),
-    ).not.toEqual([]);
+  test.each(
+    RULE_PACK.flatMap((r) =>
+      r.examples.nonCompliant.map((v, i) => [r.id, i + 1, v.findings.join("; "), v] as const),
+    ),
+  )("%s refuses violation %i with exactly: %s", async (id, _i, _f, violation) => {
+    expect(await findingsOf(id, violation.stack)).toEqual(violation.findings);
   });
+
+  test.each(RULE_PACK.map((r) => [r.id, r] as const))(
+    "%s: every violation is refused, each differently from the compliant example",
+    (_id, rule) => {
+      const stacks = rule.examples.nonCompliant.map((v) => JSON.stringify(v.stack));
+      expect(new Set(stacks).size).toBe(stacks.length);
+      expect(stacks).not.toContain(JSON.stringify(rule.examples.compliant));
+      for (const v of rule.examples.nonCompliant) expect(v.findings).not.toEqual([]);
+    },
+  );
 });
 
 describe("SageMaker.MlflowTrackingServer", () => {
