@@ -217,14 +217,37 @@ describe("cross-region replication", () => {
     const replicaKey = Object.values(resourcesOf(dev, "aws_kms_key")).find(
       (k) => k.provider === REPLICA_PROVIDER,
     );
-    expect(statement(policyOf(sourceKey), "ModelsBucketReplication")).toMatchObject({
-      Action: ["kms:Decrypt"],
-      Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } },
+    const role = Object.keys(resourcesOf(dev, "aws_iam_role")).find((r) =>
+      r.startsWith("models-replication_role_"),
+    );
+    const through = (region: string) => ({
+      StringEquals: {
+        "kms:ViaService": `s3.${region}.amazonaws.com`,
+        "kms:CallerAccount": "111111111111",
+      },
     });
-    expect(statement(policyOf(replicaKey), "ModelsBucketReplica")).toMatchObject({
-      Action: ["kms:Encrypt", "kms:GenerateDataKey"],
-      Condition: { StringEquals: { "kms:ViaService": "s3.eu-central-1.amazonaws.com" } },
-    });
+    // Decrypt what it reads at the source, encrypt what it writes to the replica: nothing else.
+    expect([
+      statement(policyOf(sourceKey), "ModelsBucketReplication"),
+      statement(policyOf(replicaKey), "ModelsBucketReplica"),
+    ]).toEqual([
+      {
+        Sid: "ModelsBucketReplication",
+        Effect: "Allow",
+        Principal: { AWS: [`\${aws_iam_role.${role}.arn}`] },
+        Action: ["kms:Decrypt"],
+        Resource: "*",
+        Condition: through("eu-west-1"),
+      },
+      {
+        Sid: "ModelsBucketReplica",
+        Effect: "Allow",
+        Principal: { AWS: [`\${aws_iam_role.${role}.arn}`] },
+        Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+        Resource: "*",
+        Condition: through("eu-central-1"),
+      },
+    ]);
   });
 
   test("every version, delete marker and KMS-encrypted object replicates, after versioning is on", () => {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ExistingRole } from "../../../modules/iam/iam-role";
-import { KmsKey } from "../../../modules/kms/kms-key";
+import { KMS_ADMIN_ACTIONS, KmsKey } from "../../../modules/kms/kms-key";
 import { SecureBucket } from "../../../modules/storage/secure-bucket";
 import { Testing } from "../../../modules/core/cdktf";
 import {
@@ -255,8 +255,12 @@ describe("every key of the default platform", () => {
       });
       const policy = policyOf(key);
       const account = ACCOUNT_IDS[stackId.replace("-bootstrap", "")];
-      expect(statement(policy, "KeyAdministration").Principal).toEqual({
-        AWS: [`arn:aws:iam::${account}:role/terraform-deploy`],
+      expect(statement(policy, "KeyAdministration")).toEqual({
+        Sid: "KeyAdministration",
+        Effect: "Allow",
+        Principal: { AWS: [`arn:aws:iam::${account}:role/terraform-deploy`] },
+        Action: KMS_ADMIN_ACTIONS,
+        Resource: "*",
       });
       for (const s of policy.Statement) {
         const principal = JSON.stringify(s.Principal);
@@ -299,10 +303,13 @@ describe("data science buckets", () => {
     const policy = policyOf(
       bucketByName(dev, "mlops-dev-data-111111111111-eu-west-1").config("aws_s3_bucket_policy"),
     );
-    expect(statement(policy, "DenyOutsideTheVpcEndpoint")).toMatchObject({
+    const arn = `\${aws_s3_bucket.${bucketByName(dev, "mlops-dev-data-111111111111-eu-west-1").name}.arn}`;
+    expect(statement(policy, "DenyOutsideTheVpcEndpoint")).toEqual({
+      Sid: "DenyOutsideTheVpcEndpoint",
       Effect: "Deny",
       Principal: "*",
       Action: "s3:*",
+      Resource: [arn, `${arn}/*`],
       Condition: {
         StringNotEquals: { "aws:SourceVpce": vpce },
         ArnNotEquals: {
@@ -320,14 +327,26 @@ describe("data science buckets", () => {
     const policy = policyOf(
       bucketByName(dev, "mlops-dev-models-111111111111-eu-west-1").config("aws_s3_bucket_policy"),
     );
-    expect(statement(policy, "DenyOutsideTheVpcEndpoint").Condition!.ArnNotEquals).toEqual({
-      "aws:PrincipalArn": [
-        "arn:aws:iam::111111111111:role/terraform-deploy",
-        "arn:aws:iam::*:role/mlops-*-model-execution",
-        // The approver tags artifacts from outside the VPC; its policy allows only that.
-        "arn:aws:iam::111111111111:role/mlops-dev-model-approver",
-        "arn:aws:iam::111111111111:role/mlops-dev-ci-plan",
-      ],
+    const arn = `\${aws_s3_bucket.${bucketByName(dev, "mlops-dev-models-111111111111-eu-west-1").name}.arn}`;
+    expect(statement(policy, "DenyOutsideTheVpcEndpoint")).toEqual({
+      Sid: "DenyOutsideTheVpcEndpoint",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [arn, `${arn}/*`],
+      Condition: {
+        StringNotEquals: { "aws:SourceVpce": vpce },
+        ArnNotEquals: {
+          "aws:PrincipalArn": [
+            "arn:aws:iam::111111111111:role/terraform-deploy",
+            "arn:aws:iam::*:role/mlops-*-model-execution",
+            // The approver tags artifacts from outside the VPC; its policy allows only that.
+            "arn:aws:iam::111111111111:role/mlops-dev-model-approver",
+            "arn:aws:iam::111111111111:role/mlops-dev-ci-plan",
+          ],
+        },
+        BoolIfExists: { "aws:ViaAWSService": "false" },
+      },
     });
   });
 

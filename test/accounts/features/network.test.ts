@@ -475,8 +475,18 @@ describe("flow logs", () => {
       "CloudWatchLogsAwsVpcFlowLogsMlopsStaging",
       "CiPlanReadsKeyMetadata",
     ]);
-    expect(statement(policy, "CloudWatchLogsAwsVpcFlowLogsMlopsStaging")).toMatchObject({
+    expect(statement(policy, "CloudWatchLogsAwsVpcFlowLogsMlopsStaging")).toEqual({
+      Sid: "CloudWatchLogsAwsVpcFlowLogsMlopsStaging",
+      Effect: "Allow",
       Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+      Action: [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+      ],
+      Resource: "*",
       Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
     });
     expect(key).toMatchObject({
@@ -547,14 +557,31 @@ describe("S3 gateway endpoint", () => {
       "PlatformBucketsInThisAccount",
       "AwsOwnedBucketsServicesNeed",
     ]);
-    const own = statement(policy, "PlatformBucketsInThisAccount");
-    expect(own.Resource).toEqual(
-      ["data", "models", "mlflow", "access-logs", "tfstate"].flatMap((p) => [
+    expect(statement(policy, "PlatformBucketsInThisAccount")).toEqual({
+      Sid: "PlatformBucketsInThisAccount",
+      Effect: "Allow",
+      Principal: "*",
+      // Objects and listing only: no bucket configuration changes through the endpoint.
+      Action: [
+        "s3:GetBucketLocation",
+        "s3:ListBucket",
+        "s3:ListBucketMultipartUploads",
+        "s3:ListBucketVersions",
+        "s3:GetObject",
+        "s3:GetObjectTagging",
+        "s3:GetObjectVersion",
+        "s3:AbortMultipartUpload",
+        "s3:DeleteObject",
+        "s3:ListMultipartUploadParts",
+        "s3:PutObject",
+        "s3:PutObjectTagging",
+      ],
+      Resource: ["data", "models", "mlflow", "access-logs", "tfstate"].flatMap((p) => [
         `arn:aws:s3:::mlops-dev-${p}-111111111111-eu-west-1`,
         `arn:aws:s3:::mlops-dev-${p}-111111111111-eu-west-1/*`,
       ]),
-    );
-    expect(own.Condition).toEqual({ StringEquals: { "s3:ResourceAccount": "111111111111" } });
+      Condition: { StringEquals: { "s3:ResourceAccount": "111111111111" } },
+    });
     expect(statement(policy, "AwsOwnedBucketsServicesNeed")).toEqual({
       Sid: "AwsOwnedBucketsServicesNeed",
       Effect: "Allow",

@@ -427,8 +427,11 @@ describe("guardrails", () => {
       "sagemaker:CreateProcessingJob",
       "sagemaker:CreateTrainingJob",
     ];
-    expect(statement(guardrails, "DenyOtherSubnets")).toMatchObject({
+    expect(statement(guardrails, "DenyOtherSubnets")).toEqual({
+      Sid: "DenyOtherSubnets",
+      Effect: "Deny",
       Action: vpcActions,
+      Resource: "*",
       Condition: { "ForAnyValue:StringNotEquals": { "sagemaker:VpcSubnets": subnets } },
     });
     expect(statement(guardrails, "DenyOtherSecurityGroups").Condition).toEqual({
@@ -840,10 +843,15 @@ describe("SageMaker projects", () => {
         "/service-role/",
       );
     }
-    expect(trustOf(dev, "AmazonSageMakerServiceCatalogProductsLaunchRole")[0]).toMatchObject({
-      Principal: { Service: "servicecatalog.amazonaws.com" },
-      Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
-    });
+    expect(trustOf(dev, "AmazonSageMakerServiceCatalogProductsLaunchRole")).toEqual([
+      {
+        Sid: "ServiceCatalogOfThisAccount",
+        Effect: "Allow",
+        Principal: { Service: "servicecatalog.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
+      },
+    ]);
   });
 
   test("their permissions reach only project-named resources", () => {

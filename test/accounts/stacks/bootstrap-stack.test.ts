@@ -1,3 +1,4 @@
+import { KMS_ADMIN_ACTIONS } from "../../../modules/kms/kms-key";
 import {
   bucketByName,
   findResource,
@@ -142,16 +143,45 @@ describe("state key", () => {
       "StateThroughS3",
       "CiPlanReadsKeyMetadata",
     ]);
-    expect(statement(policy, "KeyAdministration").Principal).toEqual({ AWS: [deployRole] });
-    expect(statement(policy, "KeyAdministration").Action).not.toContain("kms:Decrypt");
-    expect(statement(policy, "StateThroughS3")).toMatchObject({
+    // Administration never includes using the key.
+    expect(statement(policy, "KeyAdministration")).toEqual({
+      Sid: "KeyAdministration",
+      Effect: "Allow",
+      Principal: { AWS: [deployRole] },
+      Action: KMS_ADMIN_ACTIONS,
+      Resource: "*",
+    });
+    expect(KMS_ADMIN_ACTIONS).not.toContain("kms:Decrypt");
+    expect(statement(policy, "StateThroughS3")).toEqual({
+      Sid: "StateThroughS3",
+      Effect: "Allow",
       Principal: { AWS: [deployRole, planRoleArn] },
+      Action: [
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:Encrypt",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+      ],
+      Resource: "*",
       Condition: {
         StringEquals: {
           "kms:ViaService": "s3.eu-west-1.amazonaws.com",
           "kms:CallerAccount": "222222222222",
         },
       },
+    });
+    expect(statement(policy, "CiPlanReadsKeyMetadata")).toEqual({
+      Sid: "CiPlanReadsKeyMetadata",
+      Effect: "Allow",
+      Principal: { AWS: planRoleArn },
+      Action: [
+        "kms:DescribeKey",
+        "kms:GetKeyPolicy",
+        "kms:GetKeyRotationStatus",
+        "kms:ListResourceTags",
+      ],
+      Resource: "*",
     });
     // No delegation to IAM: nothing grants the account root.
     expect(JSON.stringify(policy)).not.toContain(":root");
@@ -178,13 +208,49 @@ describe("lock table (locking: dynamodb)", () => {
 
   test("the state key lets the deploy role use it through DynamoDB, grants only for AWS resources", () => {
     const policy = policyOf(keyByAlias(stack, "alias/mlops-prod-tfstate")[1]);
-    expect(statement(policy, "LocksThroughDynamoDb").Condition!.StringEquals).toEqual({
-      "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com",
-      "kms:CallerAccount": "333333333333",
+    const [planRole] = findResource(stack, "aws_iam_role", (r) => r.name === "mlops-prod-ci-plan");
+    expect(statement(policy, "LocksThroughDynamoDb")).toEqual({
+      Sid: "LocksThroughDynamoDb",
+      Effect: "Allow",
+      Principal: {
+        AWS: [
+          "arn:aws:iam::333333333333:role/terraform-deploy",
+          `\${aws_iam_role.${planRole}.arn}`,
+        ],
+      },
+      Action: [
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:Encrypt",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+      ],
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com",
+          "kms:CallerAccount": "333333333333",
+        },
+      },
     });
-    expect(statement(policy, "DynamoDbGrants")).toMatchObject({
+    expect(statement(policy, "DynamoDbGrants")).toEqual({
+      Sid: "DynamoDbGrants",
+      Effect: "Allow",
+      Principal: {
+        AWS: [
+          "arn:aws:iam::333333333333:role/terraform-deploy",
+          `\${aws_iam_role.${planRole}.arn}`,
+        ],
+      },
       Action: "kms:CreateGrant",
-      Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com",
+          "kms:CallerAccount": "333333333333",
+        },
+        Bool: { "kms:GrantIsForAWSResource": "true" },
+      },
     });
   });
 

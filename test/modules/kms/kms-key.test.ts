@@ -30,7 +30,38 @@ describe("KmsKey", () => {
       deletion_window_in_days: 30,
       lifecycle: { prevent_destroy: true },
     });
-    expect(policyOf(key).Statement.map((s) => s.Sid)).toEqual(["KeyAdministration"]);
+    // Administration only: managing the key, never using it; nothing for the account root.
+    expect(policyOf(key).Statement).toEqual([
+      {
+        Sid: "KeyAdministration",
+        Effect: "Allow",
+        Principal: { AWS: [ADMIN] },
+        Action: [
+          "kms:CancelKeyDeletion",
+          "kms:CreateAlias",
+          "kms:DeleteAlias",
+          "kms:DescribeKey",
+          "kms:DisableKey",
+          "kms:DisableKeyRotation",
+          "kms:EnableKey",
+          "kms:EnableKeyRotation",
+          "kms:GetKeyPolicy",
+          "kms:GetKeyRotationStatus",
+          "kms:ListGrants",
+          "kms:ListKeyPolicies",
+          "kms:ListResourceTags",
+          "kms:PutKeyPolicy",
+          "kms:RevokeGrant",
+          "kms:RotateKeyOnDemand",
+          "kms:ScheduleKeyDeletion",
+          "kms:TagResource",
+          "kms:UntagResource",
+          "kms:UpdateAlias",
+          "kms:UpdateKeyDescription",
+        ],
+        Resource: "*",
+      },
+    ]);
     expect(onlyResource(json, "aws_kms_alias").name).toBe("alias/p-dev-data");
   });
 
@@ -50,7 +81,16 @@ describe("KmsKey", () => {
       }),
       "aws_kms_key",
     );
-    expect(policyOf(key).Statement.map((s) => s.Sid)).toEqual(["KeyAdministration", "Logs"]);
+    const statements = policyOf(key).Statement;
+    expect(statements.map((s) => s.Sid)).toEqual(["KeyAdministration", "Logs"]);
+    expect(statements[1]).toEqual({
+      Sid: "Logs",
+      Effect: "Allow",
+      Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+      Action: ["kms:Encrypt*", "kms:Decrypt*"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
+    });
   });
 
   test.each([6, 31])("fails with a deletion window of %d days", (days) => {
