@@ -68,6 +68,8 @@ function checkTransitions(
     });
   }
   if (typeof bucket.transitions !== "object") return;
+  // Below S3's 30 days for STANDARD_IA the field's own range check has said so: one line.
+  if ((bucket.transitions.standardIaDays ?? 30) < 30) return;
   const problem = transitionProblem(bucket.transitions);
   if (problem) ctx.addIssue({ code: "custom", path: ["transitions"], message: problem });
 }

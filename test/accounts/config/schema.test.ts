@@ -13,7 +13,13 @@ import { namingInput } from "../../../accounts/naming";
 import { zoneCount } from "../../../accounts/config/schema/network";
 import { AccountNames, bucketNameProblem } from "../../../accounts/naming";
 import { isKnownRegion, regionPartition } from "../../../accounts/config/regions";
-import { exampleInput, FIXTURES, parse, synthPlatform } from "../../helpers";
+import {
+  exampleInput,
+  FIXTURES,
+  parse,
+  problemsOf as problemsWith,
+  synthPlatform,
+} from "../../helpers";
 
 const CONFIGS = join(FIXTURES, "configs");
 
@@ -82,6 +88,154 @@ describe("good config fixtures", () => {
     });
     expect(zoneCount(config.accounts.research.vpc)).toBe(2);
     expect(config.state.locking).toBe("lockfile");
+  });
+
+  test("every default of the config, for both kinds of account", () => {
+    const config = parse({
+      prefix: "ml",
+      region: "us-east-1",
+      accounts: {
+        research: { type: "data-science", accountId: "123456789012", vpc: { cidr: "10.0.0.0/16" } },
+        live: {
+          type: "deployment-target",
+          dataScienceAccount: "research",
+          accountId: "210987654321",
+          vpc: { cidr: "10.1.0.0/16" },
+        },
+      },
+    });
+    const vpc = (cidr: string) => ({
+      cidr,
+      natGateways: "none",
+      flowLogRetentionDays: 365,
+      manageDefaultSecurityGroup: true,
+    });
+    expect(config).toEqual({
+      prefix: "ml",
+      region: "us-east-1",
+      tags: {},
+      deployRoleName: "terraform-deploy",
+      state: {
+        locking: "lockfile",
+        bootstrapBackend: "local",
+        noncurrentVersionExpirationDays: 90,
+        noncurrentVersionsRetained: 10,
+      },
+      accounts: {
+        research: {
+          type: "data-science",
+          accountId: "123456789012",
+          vpc: vpc("10.0.0.0/16"),
+          sagemaker: {
+            domains: [{ authMode: "IAM", userProfiles: [] }],
+            identity: { kind: "account-with-mfa" },
+            modelPackageGroups: [],
+            projects: true,
+            modelArtifactsPrefix: "models/",
+          },
+          mlflow: {
+            managed: {
+              size: "Small",
+              weeklyMaintenanceWindowStart: "Sun:03:00",
+              automaticModelRegistration: true,
+            },
+            server: {
+              enabled: false,
+              mlflowVersion: "2.17.2",
+              instanceType: "t3.medium",
+              port: 5000,
+              database: {
+                instanceClass: "db.t4g.small",
+                engineVersion: "16",
+                allocatedStorageGb: 20,
+                multiAz: false,
+                backupRetentionDays: 7,
+              },
+            },
+          },
+        },
+        live: {
+          type: "deployment-target",
+          dataScienceAccount: "research",
+          accountId: "210987654321",
+          vpc: vpc("10.1.0.0/16"),
+          deployment: { ecrRepositories: [] },
+        },
+      },
+    });
+  });
+
+  // Each numeric setting at both ends of its range is accepted; one past either end is refused
+  // with one line naming the field, the value and the range.
+  test.each([
+    [
+      "state.noncurrentVersionExpirationDays",
+      1,
+      3650,
+      (c: any, v: number) => (c.state.noncurrentVersionExpirationDays = v),
+    ],
+    [
+      "state.noncurrentVersionsRetained",
+      1,
+      100,
+      (c: any, v: number) => (c.state.noncurrentVersionsRetained = v),
+    ],
+    [
+      "accounts.dev.vpc.availabilityZones",
+      2,
+      4,
+      (c: any, v: number) => (c.accounts.dev.vpc.availabilityZones = v),
+    ],
+    [
+      "accounts.dev.mlflow.server.port",
+      1024,
+      65535,
+      (c: any, v: number) => (c.accounts.dev.mlflow = { server: { port: v } }),
+    ],
+    [
+      "accounts.dev.mlflow.server.database.backupRetentionDays",
+      7,
+      35,
+      (c: any, v: number) =>
+        (c.accounts.dev.mlflow = { server: { database: { backupRetentionDays: v } } }),
+    ],
+    [
+      "accounts.dev.mlflow.server.database.allocatedStorageGb",
+      20,
+      16384,
+      (c: any, v: number) =>
+        (c.accounts.dev.mlflow = { server: { database: { allocatedStorageGb: v } } }),
+    ],
+    [
+      "accounts.dev.buckets.models.objectLockRetentionDays",
+      1,
+      36500,
+      (c: any, v: number) => (c.accounts.dev.buckets = { models: { objectLockRetentionDays: v } }),
+    ],
+    [
+      "accounts.dev.buckets.data.noncurrentVersionExpirationDays",
+      1,
+      3650,
+      (c: any, v: number) =>
+        (c.accounts.dev.buckets = {
+          data: { noncurrentVersionExpirationDays: v, noncurrentVersionArchiveDays: false },
+        }),
+    ],
+    [
+      "accounts.dev.buckets.data.transitions.standardIaDays",
+      30,
+      36500,
+      (c: any, v: number) =>
+        (c.accounts.dev.buckets = { data: { transitions: { standardIaDays: v } } }),
+    ],
+  ] as const)("%s: %d to %d", (field, min, max, set) => {
+    const at = (v: number) => problemsWith((c) => set(c, v));
+    expect([at(min), at(max)]).toEqual([[], []]);
+    const range = `must be a whole number from ${min} to ${max}`;
+    expect([at(min - 1), at(max + 1)]).toEqual([
+      [`${field}: ${min - 1} ${range}`],
+      [`${field}: ${max + 1} ${range}`],
+    ]);
   });
 
   test("full.yaml keeps every option it sets, and fills in the rest", () => {
