@@ -54,6 +54,21 @@ export function resolvedConfig(file: string | undefined, root: string): string {
   return `# ${source}, with every default filled in\n${stringify(config)}`;
 }
 
+/**
+ * Writes `platform.yaml` in `root` from the example YAML, its editor schema line pointing at
+ * docs/; never overwrites. Returns the problem, or undefined when written.
+ */
+export function initConfig(root: string): string | undefined {
+  const target = join(root, DEFAULT_CONFIG_FILE);
+  if (existsSync(target)) return `${DEFAULT_CONFIG_FILE} exists; not overwritten`;
+  const example = readFileSync(join(root, EXAMPLE_YAML_FILE), "utf8").replace(
+    "$schema=config.schema.json",
+    `$schema=${CONFIG_SCHEMA_FILE}`,
+  );
+  writeAtomically(target, example);
+  return undefined;
+}
+
 function main(argv: string[], root: string): number {
   const [command, file] = argv;
   try {
@@ -69,16 +84,11 @@ function main(argv: string[], root: string): number {
       return 0;
     }
     if (command === "init") {
-      const target = join(root, DEFAULT_CONFIG_FILE);
-      if (existsSync(target)) {
-        process.stderr.write(`${DEFAULT_CONFIG_FILE} exists; not overwritten\n`);
+      const problem = initConfig(root);
+      if (problem !== undefined) {
+        process.stderr.write(`${problem}\n`);
         return 1;
       }
-      const example = readFileSync(join(root, EXAMPLE_YAML_FILE), "utf8").replace(
-        "$schema=config.schema.json",
-        `$schema=${CONFIG_SCHEMA_FILE}`,
-      );
-      writeAtomically(target, example);
       console.log(
         `wrote ${DEFAULT_CONFIG_FILE} from ${EXAMPLE_YAML_FILE}: put in your prefix, region and account ids`,
       );

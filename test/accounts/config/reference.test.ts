@@ -1,4 +1,13 @@
-import { readdirSync, readFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
@@ -6,7 +15,12 @@ import { exampleConfig } from "../../../accounts/config/example";
 import { parsePlatformConfig } from "../../../accounts/config/loader";
 import { configRows } from "../../../accounts/config/reference";
 import { platformConfigSchema } from "../../../accounts/config/schema/platform";
-import { EXAMPLE_YAML_FILE, generatedDocs, resolvedConfig } from "../../../scripts/config";
+import {
+  EXAMPLE_YAML_FILE,
+  generatedDocs,
+  initConfig,
+  resolvedConfig,
+} from "../../../scripts/config";
 import { FIXTURES, REPO_ROOT } from "../../helpers";
 
 const rows = configRows().flatMap((s) => s.rows);
@@ -118,6 +132,28 @@ describe("config files for editors and people", () => {
     expect(parsePlatformConfig(parseYaml(text), EXAMPLE_YAML_FILE)).toEqual(
       parsePlatformConfig(exampleConfig, "example"),
     );
+  });
+
+  test("init writes platform.yaml from the example with the schema line for the root, once", () => {
+    const root = mkdtempSync(join(tmpdir(), "config-init-"));
+    try {
+      mkdirSync(join(root, "docs"));
+      copyFileSync(join(REPO_ROOT, EXAMPLE_YAML_FILE), join(root, EXAMPLE_YAML_FILE));
+      expect(initConfig(root)).toBeUndefined();
+      const written = readFileSync(join(root, "platform.yaml"), "utf8");
+      expect(written.split("\n")[0]).toBe(
+        "# yaml-language-server: $schema=docs/config.schema.json",
+      );
+      expect(parseYaml(written)).toEqual(
+        parseYaml(readFileSync(join(REPO_ROOT, EXAMPLE_YAML_FILE), "utf8")),
+      );
+      writeFileSync(join(root, "platform.yaml"), "prefix: mine\n");
+      expect(initConfig(root)).toBe("platform.yaml exists; not overwritten");
+      expect(readFileSync(join(root, "platform.yaml"), "utf8")).toBe("prefix: mine\n");
+      expect(readdirSync(root).sort()).toEqual(["docs", "platform.yaml"]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test("the resolved config fills in every default", () => {

@@ -299,55 +299,47 @@ describe("data science buckets", () => {
     }
   });
 
-  test("the data bucket refuses access from outside the VPC endpoint, except the deploy role and AWS services", () => {
-    const policy = policyOf(
-      bucketByName(dev, "mlops-dev-data-111111111111-eu-west-1").config("aws_s3_bucket_policy"),
-    );
-    const arn = `\${aws_s3_bucket.${bucketByName(dev, "mlops-dev-data-111111111111-eu-west-1").name}.arn}`;
-    expect(statement(policy, "DenyOutsideTheVpcEndpoint")).toEqual({
-      Sid: "DenyOutsideTheVpcEndpoint",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: [arn, `${arn}/*`],
-      Condition: {
-        StringNotEquals: { "aws:SourceVpce": vpce },
-        ArnNotEquals: {
-          "aws:PrincipalArn": [
-            "arn:aws:iam::111111111111:role/terraform-deploy",
-            "arn:aws:iam::111111111111:role/mlops-dev-ci-plan",
-          ],
+  /** The bucket's policy and what its VPC-endpoint deny must be, with these exempt roles. */
+  function vpceDenyOf(bucketName: string, exempt: string[]) {
+    const bucket = bucketByName(dev, bucketName);
+    const arn = `\${aws_s3_bucket.${bucket.name}.arn}`;
+    return {
+      actual: statement(
+        policyOf(bucket.config("aws_s3_bucket_policy")),
+        "DenyOutsideTheVpcEndpoint",
+      ),
+      expected: {
+        Sid: "DenyOutsideTheVpcEndpoint",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [arn, `${arn}/*`],
+        Condition: {
+          StringNotEquals: { "aws:SourceVpce": vpce },
+          ArnNotEquals: { "aws:PrincipalArn": exempt },
+          BoolIfExists: { "aws:ViaAWSService": "false" },
         },
-        BoolIfExists: { "aws:ViaAWSService": "false" },
       },
-    });
+    };
+  }
+
+  test("the data bucket refuses access from outside the VPC endpoint, except the deploy role and AWS services", () => {
+    const { actual, expected } = vpceDenyOf("mlops-dev-data-111111111111-eu-west-1", [
+      "arn:aws:iam::111111111111:role/terraform-deploy",
+      "arn:aws:iam::111111111111:role/mlops-dev-ci-plan",
+    ]);
+    expect(actual).toEqual(expected);
   });
 
   test("the model bucket also exempts the deployment targets' model execution roles, by their name pattern", () => {
-    const policy = policyOf(
-      bucketByName(dev, "mlops-dev-models-111111111111-eu-west-1").config("aws_s3_bucket_policy"),
-    );
-    const arn = `\${aws_s3_bucket.${bucketByName(dev, "mlops-dev-models-111111111111-eu-west-1").name}.arn}`;
-    expect(statement(policy, "DenyOutsideTheVpcEndpoint")).toEqual({
-      Sid: "DenyOutsideTheVpcEndpoint",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: [arn, `${arn}/*`],
-      Condition: {
-        StringNotEquals: { "aws:SourceVpce": vpce },
-        ArnNotEquals: {
-          "aws:PrincipalArn": [
-            "arn:aws:iam::111111111111:role/terraform-deploy",
-            "arn:aws:iam::*:role/mlops-*-model-execution",
-            // The approver tags artifacts from outside the VPC; its policy allows only that.
-            "arn:aws:iam::111111111111:role/mlops-dev-model-approver",
-            "arn:aws:iam::111111111111:role/mlops-dev-ci-plan",
-          ],
-        },
-        BoolIfExists: { "aws:ViaAWSService": "false" },
-      },
-    });
+    const { actual, expected } = vpceDenyOf("mlops-dev-models-111111111111-eu-west-1", [
+      "arn:aws:iam::111111111111:role/terraform-deploy",
+      "arn:aws:iam::*:role/mlops-*-model-execution",
+      // The approver tags artifacts from outside the VPC; its policy allows only that.
+      "arn:aws:iam::111111111111:role/mlops-dev-model-approver",
+      "arn:aws:iam::111111111111:role/mlops-dev-ci-plan",
+    ]);
+    expect(actual).toEqual(expected);
   });
 
   test("the MLflow bucket stays reachable for MLflow clients outside the VPC", () => {
