@@ -155,6 +155,75 @@ export function bucketByName(
   };
 }
 
+/**
+ * The statements a bucket grant must write, spelled out here independently of the source's action
+ * lists: listing limited to the prefixes, bucket reads, object reads (and writes), and the key
+ * through S3 only. `label` starts every Sid (`DataBucketRead`).
+ */
+export function expectedGrant(
+  label: string,
+  bucketArn: string,
+  keyArn: string,
+  access: "read-only" | "read-write",
+  region = "eu-west-1",
+  prefixes?: string[],
+): PolicyStatement[] {
+  const write = access === "read-write";
+  return [
+    {
+      Sid: `${label}List`,
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: bucketArn,
+      ...(prefixes
+        ? { Condition: { StringLike: { "s3:prefix": prefixes.flatMap((p) => [p, `${p}*`]) } } }
+        : {}),
+    },
+    {
+      Sid: `${label}Bucket`,
+      Effect: "Allow",
+      Action: write
+        ? ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions"]
+        : ["s3:GetBucketLocation"],
+      Resource: bucketArn,
+    },
+    {
+      Sid: `${label}Objects`,
+      Effect: "Allow",
+      Action: [
+        "s3:GetObject",
+        "s3:GetObjectTagging",
+        "s3:GetObjectVersion",
+        ...(write
+          ? [
+              "s3:AbortMultipartUpload",
+              "s3:DeleteObject",
+              "s3:ListMultipartUploadParts",
+              "s3:PutObject",
+              "s3:PutObjectTagging",
+            ]
+          : []),
+      ],
+      Resource: prefixes ? prefixes.map((p) => `${bucketArn}/${p}*`) : [`${bucketArn}/*`],
+    },
+    {
+      Sid: `${label}Key`,
+      Effect: "Allow",
+      Action: write
+        ? [
+            "kms:Decrypt",
+            "kms:DescribeKey",
+            "kms:Encrypt",
+            "kms:GenerateDataKey*",
+            "kms:ReEncrypt*",
+          ]
+        : ["kms:Decrypt", "kms:DescribeKey"],
+      Resource: keyArn,
+      Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+    },
+  ];
+}
+
 /** The managed policy a platform role owns under a name (`<role>-<policy>`). */
 export function rolePolicy(
   stack: StackJson,

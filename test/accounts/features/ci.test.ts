@@ -112,7 +112,12 @@ describe.each(ACCOUNTS)("CI identity of %s", (account, accountId, environment) =
       "AssumeItselfForTerraform",
     ]);
     const state = `arn:aws:s3:::mlops-${account}-tfstate-${accountId}-eu-west-1`;
-    expect(statement(policy, "ReadTheState").Resource).toBe(`${state}/stacks/*`);
+    expect(statement(policy, "ReadTheState")).toEqual({
+      Sid: "ReadTheState",
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: `${state}/stacks/*`,
+    });
     // The only writes the plan role has: its lock files.
     expect(statement(policy, "LockTheState")).toEqual({
       Sid: "LockTheState",
@@ -120,9 +125,20 @@ describe.each(ACCOUNTS)("CI identity of %s", (account, accountId, environment) =
       Action: ["s3:DeleteObject", "s3:PutObject"],
       Resource: `${state}/stacks/*.tflock`,
     });
-    expect(statement(policy, "ReadPlatformBucketConfiguration").Resource).toBe(
-      `arn:aws:s3:::mlops-${account}-*`,
-    );
+    // Bucket configuration (what Terraform refreshes), never object contents.
+    expect(statement(policy, "ReadPlatformBucketConfiguration")).toEqual({
+      Sid: "ReadPlatformBucketConfiguration",
+      Effect: "Allow",
+      Action: [
+        "s3:GetAccelerateConfiguration",
+        "s3:GetBucket*",
+        "s3:GetEncryptionConfiguration",
+        "s3:GetLifecycleConfiguration",
+        "s3:GetReplicationConfiguration",
+        "s3:ListBucket",
+      ],
+      Resource: `arn:aws:s3:::mlops-${account}-*`,
+    });
     const actions = policy.Statement.flatMap((s) => ([] as string[]).concat(s.Action ?? []));
     for (const write of ["s3:PutObject", "s3:DeleteObject"]) {
       expect(

@@ -3,6 +3,7 @@ import {
   allPoliciesOf,
   bucketByName,
   findResource,
+  expectedGrant,
   keyByAlias,
   parse,
   policyOf,
@@ -101,8 +102,12 @@ describe.each(TARGETS)("%s account (host duty)", (account, accountId) => {
       Resource: `${bucket}/models/*`,
       Condition: APPROVED_ONLY,
     });
-    expect(statement(policy, "ListTheModelArtifacts").Condition).toEqual({
-      StringLike: { "s3:prefix": ["models/", "models/*"] },
+    expect(statement(policy, "ListTheModelArtifacts")).toEqual({
+      Sid: "ListTheModelArtifacts",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: bucket,
+      Condition: { StringLike: { "s3:prefix": ["models/", "models/*"] } },
     });
     expect(statement(policy, "DecryptTheModelArtifacts")).toEqual({
       Sid: "DecryptTheModelArtifacts",
@@ -157,15 +162,24 @@ describe.each(TARGETS)("%s account (host duty)", (account, accountId) => {
         "ForAllValues:StringEquals": inThisVpc,
       },
     });
-    expect(statement(policy, "CreateEndpointConfigsOnLocalNvmeInstances").Condition).toEqual({
-      Null: { "sagemaker:VolumeKmsKeyArn": "true", "sagemaker:InstanceTypes": "false" },
-      "ForAllValues:StringLike": { "sagemaker:InstanceTypes": LOCAL_NVME_INSTANCE_TYPES },
-      "ForAllValues:StringEquals": inThisVpc,
+    // Without a key only where every instance type has local NVMe storage (which takes none).
+    expect(statement(policy, "CreateEndpointConfigsOnLocalNvmeInstances")).toEqual({
+      Sid: "CreateEndpointConfigsOnLocalNvmeInstances",
+      Effect: "Allow",
+      Action: "sagemaker:CreateEndpointConfig",
+      Resource: sm("endpoint-config/mlops-*"),
+      Condition: {
+        Null: { "sagemaker:VolumeKmsKeyArn": "true", "sagemaker:InstanceTypes": "false" },
+        "ForAllValues:StringLike": { "sagemaker:InstanceTypes": LOCAL_NVME_INSTANCE_TYPES },
+        "ForAllValues:StringEquals": inThisVpc,
+      },
     });
-    expect(statement(policy, "CreateAndUpdateOwnEndpoints").Resource).toEqual([
-      sm("endpoint/mlops-*"),
-      sm("endpoint-config/mlops-*"),
-    ]);
+    expect(statement(policy, "CreateAndUpdateOwnEndpoints")).toEqual({
+      Sid: "CreateAndUpdateOwnEndpoints",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint"],
+      Resource: [sm("endpoint/mlops-*"), sm("endpoint-config/mlops-*")],
+    });
     expect(statement(policy, "TidyOwnModelsAndEndpoints")).toEqual({
       Sid: "TidyOwnModelsAndEndpoints",
       Effect: "Allow",
@@ -607,17 +621,53 @@ describe("MLflow tracking server role", () => {
       "SsmAgentBuckets",
       "WriteItsLogGroup",
     ]);
-    for (const sid of ["MlflowBucketReadWriteList", "MlflowBucketReadWriteBucket"]) {
-      expect(statement(policy, sid).Resource).toBe(arn);
-    }
-    expect(statement(policy, "MlflowBucketReadWriteObjects").Resource).toEqual([`${arn}/*`]);
-    expect(statement(policy, "MlflowBucketReadWriteKey").Condition).toEqual({
-      StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
+    const [dataKey] = keyByAlias(dev, "alias/mlops-dev-data");
+    expect(policy.Statement.slice(0, 4)).toEqual(
+      expectedGrant("MlflowBucketReadWrite", arn, `\${aws_kms_key.${dataKey}.arn}`, "read-write"),
+    );
+    expect(statement(policy, "SessionManager")).toEqual({
+      Sid: "SessionManager",
+      Effect: "Allow",
+      Action: [
+        "ec2messages:AcknowledgeMessage",
+        "ec2messages:DeleteMessage",
+        "ec2messages:FailMessage",
+        "ec2messages:GetEndpoint",
+        "ec2messages:GetMessages",
+        "ec2messages:SendReply",
+        "ssm:UpdateInstanceInformation",
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+      ],
+      Resource: "*",
     });
-    expect(statement(policy, "WriteItsLogGroup").Resource).toEqual([
-      "arn:aws:logs:eu-west-1:111111111111:log-group:/platform/mlops-dev/mlflow-server",
-      "arn:aws:logs:eu-west-1:111111111111:log-group:/platform/mlops-dev/mlflow-server:log-stream:*",
-    ]);
+    // The SSM Agent's own buckets, read-only: nothing else of S3 outside the MLflow bucket.
+    expect(statement(policy, "SsmAgentBuckets")).toEqual({
+      Sid: "SsmAgentBuckets",
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: [
+        "arn:aws:s3:::aws-ssm-eu-west-1/*",
+        "arn:aws:s3:::amazon-ssm-eu-west-1/*",
+        "arn:aws:s3:::amazon-ssm-packages-eu-west-1/*",
+        "arn:aws:s3:::eu-west-1-birdwatcher-prod/*",
+        "arn:aws:s3:::aws-ssm-distributor-file-eu-west-1/*",
+        "arn:aws:s3:::aws-ssm-document-attachments-eu-west-1/*",
+        "arn:aws:s3:::patch-baseline-snapshot-eu-west-1/*",
+        "arn:aws:s3:::al2023-repos-eu-west-1-de612dc2/*",
+      ],
+    });
+    expect(statement(policy, "WriteItsLogGroup")).toEqual({
+      Sid: "WriteItsLogGroup",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+      Resource: [
+        "arn:aws:logs:eu-west-1:111111111111:log-group:/platform/mlops-dev/mlflow-server",
+        "arn:aws:logs:eu-west-1:111111111111:log-group:/platform/mlops-dev/mlflow-server:log-stream:*",
+      ],
+    });
     expect(
       findResource(
         dev,

@@ -434,13 +434,23 @@ describe("guardrails", () => {
       Resource: "*",
       Condition: { "ForAnyValue:StringNotEquals": { "sagemaker:VpcSubnets": subnets } },
     });
-    expect(statement(guardrails, "DenyOtherSecurityGroups").Condition).toEqual({
-      "ForAnyValue:StringNotEquals": {
-        "sagemaker:VpcSecurityGroupIds": [ref("aws_security_group", workload)],
+    expect(statement(guardrails, "DenyOtherSecurityGroups")).toEqual({
+      Sid: "DenyOtherSecurityGroups",
+      Effect: "Deny",
+      Action: vpcActions,
+      Resource: "*",
+      Condition: {
+        "ForAnyValue:StringNotEquals": {
+          "sagemaker:VpcSecurityGroupIds": [ref("aws_security_group", workload)],
+        },
       },
     });
-    expect(statement(guardrails, "DenyWithoutVpcSubnets").Condition).toEqual({
-      Null: { "sagemaker:VpcSubnets": "true" },
+    expect(statement(guardrails, "DenyWithoutVpcSubnets")).toEqual({
+      Sid: "DenyWithoutVpcSubnets",
+      Effect: "Deny",
+      Action: vpcActions,
+      Resource: "*",
+      Condition: { Null: { "sagemaker:VpcSubnets": "true" } },
     });
   });
 
@@ -483,8 +493,17 @@ describe("guardrails", () => {
         ),
       ).toBe(true);
     }
-    expect(statement(guardrails, "DenyOutputWithoutKmsKey").Condition).toEqual({
-      Null: { "sagemaker:OutputKmsKeyArn": "true" },
+    expect(statement(guardrails, "DenyOutputWithoutKmsKey")).toEqual({
+      Sid: "DenyOutputWithoutKmsKey",
+      Effect: "Deny",
+      Action: [
+        "sagemaker:CreateHyperParameterTuningJob",
+        "sagemaker:CreateProcessingJob",
+        "sagemaker:CreateTrainingJob",
+        "sagemaker:CreateTransformJob",
+      ],
+      Resource: "*",
+      Condition: { Null: { "sagemaker:OutputKmsKeyArn": "true" } },
     });
     expect(statement(guardrails, "DenyUnencryptedInterContainerTraffic")).toEqual({
       Sid: "DenyUnencryptedInterContainerTraffic",
