@@ -290,6 +290,7 @@ describe("MLflow server instance", () => {
     expect(instance.key_name).toBeUndefined();
     expect(lt.monitoring).toEqual({ enabled: true });
     expect(instance.monitoring).toBe(true);
+    expect(lt.instance_type).toBe("t3.medium");
   });
 
   test("runs from the template in a private subnet with the MLflow instance profile and no public IP", () => {
@@ -561,6 +562,12 @@ describe("MLflow backend store", () => {
       identifier: "mlops-dev-mlflow",
       engine: "postgres",
       engine_version: "16",
+      // Defaults: the smallest Graviton class, 20 GiB of gp3.
+      instance_class: "db.t4g.small",
+      allocated_storage: 20,
+      storage_type: "gp3",
+      db_name: "mlflow",
+      username: "mlflow",
       // A higher engineVersion upgrades in place; RDS refuses a major upgrade without this.
       allow_major_version_upgrade: true,
       auto_minor_version_upgrade: true,
