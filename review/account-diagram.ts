@@ -114,9 +114,15 @@ export function accountDiagram(stackId: string, stack: SynthesizedStack): string
     ?.aws?.[0];
   const account = provider?.allowed_account_ids?.[0] ?? "";
 
-  // --- Network ---------------------------------------------------------------------------
-  for (const [name, vpc] of of("aws_vpc")) {
-    lines.push(`  subgraph ${node(`aws_vpc.${name}`)}[${label(`VPC ${String(vpc.cidr_block)}`)}]`);
+  // --- Network (one VPC per stack: made here, or an existing one the endpoints name) ------------
+  const [vpc] = of("aws_vpc");
+  const endpointResources = of("aws_vpc_endpoint");
+  if (vpc !== undefined || endpointResources.length > 0) {
+    const title =
+      vpc !== undefined
+        ? `VPC ${String(vpc[1].cidr_block)}`
+        : `existing VPC ${String(endpointResources[0][1].vpc_id)}`;
+    lines.push(`  subgraph ${node("vpc")}[${label(title)}]`);
     const zones = new Map<string, string[]>();
     for (const [subnetName, subnet] of of("aws_subnet")) {
       const zone = zoneOf(subnet);
@@ -132,9 +138,9 @@ export function accountDiagram(stackId: string, stack: SynthesizedStack): string
       }
       lines.push("    end");
     }
-    const endpoints = of("aws_vpc_endpoint").map(([, e]) => {
+    const endpoints = endpointResources.map(([, e]) => {
       const service = String(e.service_name).split(".");
-      const short = service.slice(service.indexOf(String(service.find((s) => /\d$/.test(s)))) + 1);
+      const short = service.slice(service.indexOf(String(service.find((p) => /\d$/.test(p)))) + 1);
       return `${short.join(".") || String(e.service_name)}${e.vpc_endpoint_type === "Gateway" ? " (gateway)" : ""}`;
     });
     if (endpoints.length > 0) {

@@ -49,6 +49,18 @@ describe("the picture of an account", () => {
     ]);
   });
 
+  test("an existing VPC is drawn by its id, with the endpoints the platform adds", () => {
+    const existing = synthPlatform(
+      parse(parseYaml(readFileSync(join(FIXTURES, "configs/good/existing-vpc.yaml"), "utf8"))),
+      ["staging"],
+    ).json;
+    expect(chart("staging", existing).slice(1, 4)).toEqual([
+      '  subgraph n1["existing VPC vpc-0abc12345def67890"]',
+      '    n2["endpoints: logs, s3 (gateway), sagemaker.api, sagemaker.runtime, sts"]',
+      "  end",
+    ]);
+  });
+
   test("buckets with the key that encrypts each, Studio and the role it runs as", () => {
     const e = edges(chart("dev"));
     expect(e).toEqual(
