@@ -612,8 +612,30 @@ describe("S3 gateway endpoint", () => {
       "ReadBucketsOf111111111111",
       "AwsOwnedBucketsServicesNeed",
     ]);
-    expect(statement(policy, "PlatformBucketsInThisAccount").Condition).toEqual({
-      StringEquals: { "s3:ResourceAccount": accountId },
+    expect(statement(policy, "PlatformBucketsInThisAccount")).toEqual({
+      Sid: "PlatformBucketsInThisAccount",
+      Effect: "Allow",
+      Principal: "*",
+      Action: [
+        "s3:GetBucketLocation",
+        "s3:ListBucket",
+        "s3:ListBucketMultipartUploads",
+        "s3:ListBucketVersions",
+        "s3:GetObject",
+        "s3:GetObjectTagging",
+        "s3:GetObjectVersion",
+        "s3:AbortMultipartUpload",
+        "s3:DeleteObject",
+        "s3:ListMultipartUploadParts",
+        "s3:PutObject",
+        "s3:PutObjectTagging",
+      ],
+      // A deployment target has only its state and access-log buckets.
+      Resource: ["access-logs", "tfstate"].flatMap((p) => [
+        `arn:aws:s3:::mlops-${account}-${p}-${accountId}-eu-west-1`,
+        `arn:aws:s3:::mlops-${account}-${p}-${accountId}-eu-west-1/*`,
+      ]),
+      Condition: { StringEquals: { "s3:ResourceAccount": accountId } },
     });
     expect(statement(policy, "ReadBucketsOf111111111111")).toEqual({
       Sid: "ReadBucketsOf111111111111",
@@ -632,9 +654,13 @@ describe("S3 gateway endpoint", () => {
       ],
       Condition: { StringEquals: { "s3:ResourceAccount": "111111111111" } },
     });
-    expect(statement(policy, "AwsOwnedBucketsServicesNeed").Resource).toEqual([
-      "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*",
-    ]);
+    expect(statement(policy, "AwsOwnedBucketsServicesNeed")).toEqual({
+      Sid: "AwsOwnedBucketsServicesNeed",
+      Effect: "Allow",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: ["arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*"],
+    });
   });
 
   test.each(ACCOUNT_STACKS)(
