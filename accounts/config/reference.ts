@@ -36,9 +36,11 @@ type JsonSchema = {
   [key: string]: unknown;
 };
 
-/** The JSON Schema (draft 2020-12) of a config file, as editors and validators read it. */
+/** The JSON Schema (draft 7) of a config file, as editors and validators read it. */
 export function configJsonSchema(): JsonSchema {
   const schema = z.toJSONSchema(platformConfigSchema, {
+    // Draft 7: what editors' YAML and JSON language servers support best.
+    target: "draft-7",
     io: "input",
     unrepresentable: "any",
     override: (ctx) => {
@@ -51,7 +53,7 @@ export function configJsonSchema(): JsonSchema {
   }) as JsonSchema;
   return {
     $schema: schema.$schema,
-    $id: "https://github.com/<org>/<repo>/docs/config.schema.json",
+    $id: "config.schema.json",
     title: "MLOps platform config",
     description:
       "The platform config (platform.yaml, or the file PLATFORM_CONFIG names). Generated from the zod schema in accounts/config/schema by `npm run config -- docs`; the loader also checks what JSON Schema cannot say (CIDR overlaps, names derived from the prefix, cross-account references).",

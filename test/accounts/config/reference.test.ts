@@ -9,6 +9,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Ajv from "ajv";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { exampleConfig } from "../../../accounts/config/example";
@@ -122,6 +123,36 @@ describe("the generated config reference and JSON Schema", () => {
       "deployment-target",
     ]);
     expect(kinds.every((k: any) => k.additionalProperties === false)).toBe(true);
+  });
+});
+
+describe("the JSON Schema, as an editor's validator reads it", () => {
+  const schema = JSON.parse(readFileSync(join(REPO_ROOT, "docs/config.schema.json"), "utf8"));
+  const validate = new Ajv({ strict: false, validateFormats: false, allErrors: true }).compile(
+    schema,
+  );
+  const load = (file: string) => {
+    const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
+    return file.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  };
+  const good = readdirSync(join(FIXTURES, "configs/good"));
+
+  test.each(good)("accepts the good fixture %s", (file) => {
+    expect(validate(load(join(FIXTURES, "configs/good", file))) ? [] : validate.errors).toEqual([]);
+  });
+
+  test("accepts the example YAML", () => {
+    expect(validate(load(join(REPO_ROOT, EXAMPLE_YAML_FILE)))).toBe(true);
+  });
+
+  test.each([
+    ["misspelled-key.yaml", "additionalProperties"],
+    ["unknown-access-level.yaml", "enum"],
+    ["dataset-origin-invalid.yaml", "pattern"],
+    ["lifecycle-archive-after-expiry.yaml", "const"],
+  ])("refuses the bad fixture %s (%s)", (file, keyword) => {
+    expect(validate(load(join(FIXTURES, "configs/bad", file)))).toBe(false);
+    expect(validate.errors!.map((e) => e.keyword)).toContain(keyword);
   });
 });
 
