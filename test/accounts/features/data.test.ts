@@ -832,8 +832,8 @@ describe("dataset consumers: who can reach what, from where", () => {
     ]);
   });
 
-  test("the docs show the policy this consumer's account attaches, as the stack writes it", () => {
-    const readme = readFileSync(join(__dirname, "../../../docs/architecture.md"), "utf8");
+  test("the README shows the policy this consumer's account attaches, as the stack writes it", () => {
+    const readme = readFileSync(join(__dirname, "../../../README.md"), "utf8");
     const block = /What account 444455556666 attaches[\s\S]*?```hcl\n([\s\S]*?)```/.exec(
       readme,
     )![1];
