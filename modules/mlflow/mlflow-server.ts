@@ -273,8 +273,10 @@ export class MlflowServer extends Construct {
     // The server makes its own key and self-signed certificate at boot (the key never leaves the
     // instance, nor enters Terraform state) and publishes the certificate here; Terraform owns
     // the parameter, the server its value.
+    // Under /platform/: SSM refuses names that start with "aws" or "ssm", which a prefix may.
+    const certificateName = `/platform/${props.name}/mlflow/tls-certificate`;
     this.certificateParameter = new SsmParameter(this, "certificate", {
-      name: `/${props.name}/mlflow/tls-certificate`,
+      name: certificateName,
       description: "TLS certificate of the MLflow tracking server (PEM): what clients trust",
       type: "String",
       tier: "Standard",
@@ -331,7 +333,7 @@ export class MlflowServer extends Construct {
               port: this.port,
               artifactRoot: props.artifactRoot,
               region: env.region,
-              certificateParameter: `/${props.name}/mlflow/tls-certificate`,
+              certificateParameter: certificateName,
             }),
           ),
           [secretArn, this.database.address],

@@ -338,7 +338,7 @@ describe("user data script", () => {
     port: 5000,
     artifactRoot: "s3://bucket",
     region: "eu-west-1",
-    certificateParameter: "/mlops-dev/mlflow/tls-certificate",
+    certificateParameter: "/platform/mlops-dev/mlflow/tls-certificate",
   });
   const lines = script.split("\n");
 
@@ -396,7 +396,7 @@ describe("user data script", () => {
       "if [ -s /etc/mlflow-tls/cert.pem ] && openssl x509 -checkend 2592000 -noout -in /etc/mlflow-tls/cert.pem; then exit 0; fi",
     );
     expect(script).toContain(
-      "aws ssm put-parameter --region eu-west-1 --name '/mlops-dev/mlflow/tls-certificate' --type String --overwrite --value \"file:///etc/mlflow-tls/cert.pem\"",
+      "aws ssm put-parameter --region eu-west-1 --name '/platform/mlops-dev/mlflow/tls-certificate' --type String --overwrite --value \"file:///etc/mlflow-tls/cert.pem\"",
     );
     expect(lines).toContain("OnCalendar=daily");
     expect(script).toContain("chmod 0640 /etc/mlflow-tls/key.new");
@@ -757,7 +757,7 @@ describe("MLflow outputs", () => {
     const [db] = findResource(on, "aws_db_instance", () => true);
     const [certificate, parameter] = findResource(on, "aws_ssm_parameter", () => true);
     expect(parameter).toEqual({
-      name: "/mlops-dev/mlflow/tls-certificate",
+      name: "/platform/mlops-dev/mlflow/tls-certificate",
       description: "TLS certificate of the MLflow tracking server (PEM): what clients trust",
       type: "String",
       tier: "Standard",
