@@ -67,15 +67,6 @@ export const ARCHIVE_SCHEDULE = { standardIaDays: 30, glacierDays: 90, deepArchi
 /** Days after a version is superseded when it is archived, unless configured. */
 export const DEFAULT_NONCURRENT_ARCHIVE_DAYS = 30;
 
-/** What each storage class means for reading an object; docs/architecture.md's lifecycle table says the same. */
-export const STORAGE_CLASSES = {
-  INTELLIGENT_TIERING: { readable: true },
-  STANDARD_IA: { readable: true },
-  GLACIER_IR: { readable: true },
-  GLACIER: { readable: false },
-  DEEP_ARCHIVE: { readable: false },
-} as const;
-
 /**
  * S3's rules for lifecycle transitions, in one place (Amazon S3 User Guide, "Transitioning objects
  * using Amazon S3 Lifecycle": constraints). S3 refuses a lifecycle configuration that breaks them
@@ -125,16 +116,6 @@ export function transitionProblem(t: StorageTransitions): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Whether a setting archives current objects (GetObject fails until they are restored). */
-export function archivesCurrentObjects(transitions: CurrentVersionTiering | undefined): boolean {
-  if (transitions === undefined || transitions === false || transitions === "intelligent-tiering")
-    return false;
-  return TRANSITION_FIELDS.some(
-    ([field, storageClass]) =>
-      transitions[field] !== undefined && !STORAGE_CLASSES[storageClass].readable,
-  );
 }
 
 /** The transitions of a schedule, in S3's order. */
