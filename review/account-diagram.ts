@@ -1,3 +1,4 @@
+import { accountOf } from "../modules/core/aws-environment";
 import type { SynthesizedStack } from "./address-stability";
 
 /**
@@ -71,7 +72,7 @@ function principalsOf(
       out.push(...narrowed);
     } else if (/:root$/.test(aws)) {
       const mfa = condition.Bool?.["aws:MultiFactorAuthPresent"] === "true";
-      const acct = aws.split(":")[4];
+      const acct = accountOf(aws);
       out.push(
         `${acct === account ? "principals of this account" : `account ${acct}`}${mfa ? " with MFA" : ""}`,
       );

@@ -1,6 +1,6 @@
-import { ExistingRole } from "../../modules/iam/iam-role";
+import { ExistingRole, labelOf } from "../../modules/iam/iam-role";
 import { renderPolicy, type PolicyStatement } from "../../modules/iam/iam-policy";
-import { accountOf } from "../../modules/storage/bucket-consumers";
+import { accountOf } from "../../modules/core/aws-environment";
 import type { SecureBucket } from "../../modules/storage/secure-bucket";
 import { datasetConsumerArn } from "../config/schema/buckets";
 import type { DataScienceAccountConfig } from "../config/schema/platform";
@@ -47,7 +47,7 @@ export function addDatasetAccess(
       roleLabel = role.grantLabel;
     } else {
       // Two accounts may have roles of the same name: the account id keeps statement ids apart.
-      roleLabel = `${roleName.replace(/[^A-Za-z0-9]/g, "")}${accountOf(roleArn)}`;
+      roleLabel = `${labelOf(roleName)}${accountOf(roleArn)}`;
       const consumer = otherAccounts.get(roleArn) ?? { roleName, statements: [] };
       consumer.statements.push(
         ...bucket.grantOtherAccountRole(roleArn, roleLabel, grant.access, grant.prefixes),

@@ -31,3 +31,14 @@ export function sid(...parts: string[]): string {
     .map((p) => p[0].toUpperCase() + p.slice(1))
     .join("");
 }
+
+/** The account id of an ARN (its fifth field). */
+export function accountOf(arn: string): string {
+  return arn.split(":")[4];
+}
+
+/** The account principal of an ARN's account: `arn:<partition>:iam::<account>:root`. */
+export function accountRootOf(arn: string): string {
+  const [, partition, , , account] = arn.split(":");
+  return `arn:${partition}:iam::${account}:root`;
+}

@@ -106,7 +106,8 @@ class ManagedPolicies extends NamedPolicies {
   }
 }
 
-function labelOf(roleName: string): string {
+/** Letters and digits of a role name, for statement ids. */
+export function labelOf(roleName: string): string {
   return roleName.replace(/[^A-Za-z0-9]/g, "");
 }
 

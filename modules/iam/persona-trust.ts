@@ -1,4 +1,4 @@
-import type { AwsEnvironment } from "../core/aws-environment";
+import { accountOf, type AwsEnvironment } from "../core/aws-environment";
 import { iamPolicyVariable, type PolicyStatement } from "./iam-policy";
 
 export type Persona = "dataScientist" | "teamAdmin" | "admin" | "modelApprover";
@@ -15,10 +15,6 @@ export type PersonaIdentity =
  * only the user profile whose `studio-user` tag has the same value (docs/architecture.md, "Studio users").
  */
 export const STUDIO_USER_TAG = "studio-user";
-
-function accountOf(roleArn: string): string {
-  return roleArn.split(":")[4];
-}
 
 /**
  * The trust statements of one persona role. Never the bare account root: an account principal

@@ -4,7 +4,7 @@ import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { Token } from "../core/cdktf";
 import { mapList } from "../core/token-lists";
-import { viaService, type AwsEnvironment } from "../core/aws-environment";
+import { accountOf, accountRootOf, viaService, type AwsEnvironment } from "../core/aws-environment";
 import { KEY_POLICY_MAX_CHARS, ResourcePolicy, type PolicyStatement } from "../iam/iam-policy";
 
 /**
@@ -42,7 +42,7 @@ function throughService(
   // A key policy's Principal takes no wildcards: a pattern of this account's role names is the
   // account principal narrowed to the listed ARNs and patterns.
   for (const arn of principalArns) {
-    if (!Token.isUnresolved(arn) && arn.split(":")[4] !== env.accountId) {
+    if (!Token.isUnresolved(arn) && accountOf(arn) !== env.accountId) {
       throw new Error(`${sid}: ${arn} is not a role of this account (${env.accountId})`);
     }
   }
@@ -230,10 +230,10 @@ export class KmsKey extends Construct {
     service: string,
     env: AwsEnvironment,
   ): void {
-    const [, partition, , , account] = roleArn.split(":");
+    const account = accountOf(roleArn);
     if (
       !Token.isUnresolved(roleArn) &&
-      (account === env.accountId || partition !== env.partition)
+      (account === env.accountId || !roleArn.startsWith(`arn:${env.partition}:`))
     ) {
       throw new Error(
         `${statementId}: ${roleArn} is not a role of another account in partition ${env.partition}`,
@@ -242,7 +242,7 @@ export class KmsKey extends Construct {
     this.addToPolicy({
       Sid: statementId,
       Effect: "Allow",
-      Principal: { AWS: `arn:${partition}:iam::${account}:root` },
+      Principal: { AWS: accountRootOf(roleArn) },
       Action: actions,
       Resource: "*",
       Condition: {

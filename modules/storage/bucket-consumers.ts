@@ -1,3 +1,4 @@
+import { accountRootOf } from "../core/aws-environment";
 import type { PolicyStatement } from "../iam/iam-policy";
 import { bucketGrantStatements, type BucketAccess, type BucketTarget } from "./bucket-grants";
 
@@ -9,17 +10,6 @@ import { bucketGrantStatements, type BucketAccess, type BucketTarget } from "./b
 export interface NetworkOrigin {
   readonly vpcEndpointIds?: readonly string[];
   readonly vpcIds?: readonly string[];
-}
-
-/** The account principal of a role ARN: `arn:<partition>:iam::<account>:root`. */
-export function accountRootOf(roleArn: string): string {
-  const [, partition, , , account] = roleArn.split(":");
-  return `arn:${partition}:iam::${account}:root`;
-}
-
-/** The account id of an ARN. */
-export function accountOf(arn: string): string {
-  return arn.split(":")[4];
 }
 
 /**

@@ -10,7 +10,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import { Token } from "../core/cdktf";
-import { sid, type AwsEnvironment } from "../core/aws-environment";
+import { accountOf, sid, type AwsEnvironment } from "../core/aws-environment";
 import { BUCKET_POLICY_MAX_CHARS, ResourcePolicy, type PolicyStatement } from "../iam/iam-policy";
 import { suppressRule } from "../rules/suppress";
 import type { Grantee } from "../iam/iam-role";
@@ -22,7 +22,6 @@ import {
 } from "../kms/kms-key";
 import { bucketGrantStatements, type BucketAccess, type BucketTarget } from "./bucket-grants";
 import {
-  accountOf,
   networkOriginDeny,
   otherAccountBucketStatements,
   type NetworkOrigin,
