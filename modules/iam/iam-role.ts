@@ -45,10 +45,29 @@ class NamedPolicies {
   }
 }
 
-/** Inline policies of one role. */
+/** IAM's size limit of all inline policies of one role together, whitespace excluded. */
+export const INLINE_POLICIES_MAX_CHARS = 10_240;
+
+/** Inline policies of one role, within IAM's one budget for all of them. */
 class InlinePolicies extends NamedPolicies {
-  constructor(scope: Construct, role: string) {
+  constructor(
+    scope: Construct,
+    private readonly role: string,
+  ) {
     super((name, policy) => new IamRolePolicy(scope, `policy-${name}`, { role, name, policy }));
+    scope.node.addValidation({ validate: () => this.problems() });
+  }
+
+  private problems(): string[] {
+    const size = [...this.policies.values()].reduce(
+      (sum, list) => sum + estimatedPolicySize(renderPolicy(list)),
+      0,
+    );
+    return size > INLINE_POLICIES_MAX_CHARS
+      ? [
+          `the inline policies the platform attaches to role ${this.role} are about ${size} characters; IAM allows ${INLINE_POLICIES_MAX_CHARS} for all of a role's inline policies together: grant fewer or wider prefixes`,
+        ]
+      : [];
   }
 }
 

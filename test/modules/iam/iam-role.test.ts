@@ -1,6 +1,8 @@
 import {
   estimatedPolicySize,
+  ExistingRole,
   IamRole,
+  INLINE_POLICIES_MAX_CHARS,
   TRUST_POLICY_MAX_CHARS,
 } from "../../../modules/iam/iam-role";
 import { renderPolicy, type PolicyStatement } from "../../../modules/iam/iam-policy";
@@ -35,6 +37,37 @@ describe("IamRole trust policy size", () => {
   test("one character more fails at synthesis, naming the role and the quota", () => {
     expect(() => role(TRUST_POLICY_MAX_CHARS + 1)).toThrow(
       'test/role: the trust policy of r is about 2049 characters; IAM allows 2048 by default (quota "Role trust policy length"): name fewer principals',
+    );
+  });
+});
+
+describe("ExistingRole inline policy size", () => {
+  /** An existing role whose platform inline policy renders to exactly `size` characters. */
+  function roleWithPolicyOf(size: number) {
+    const stack = moduleTestStack();
+    const role = new ExistingRole(stack, "consumer", {
+      roleName: "consumer",
+      roleArn: "arn:aws:iam::111111111111:role/consumer",
+      policyName: "dataset-access",
+    });
+    const statement = (padding: string): PolicyStatement => ({
+      Sid: "Read",
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: `arn:aws:s3:::b/${padding}*`,
+    });
+    const base = estimatedPolicySize(renderPolicy([statement("")]));
+    role.addToPrincipalPolicy(statement("p".repeat(size - base)));
+    return stack;
+  }
+
+  test("at IAM's 10,240 characters for all inline policies it is accepted", () => {
+    expect(() => synthStack(roleWithPolicyOf(INLINE_POLICIES_MAX_CHARS))).not.toThrow();
+  });
+
+  test("one character more is refused, naming the role and the size", () => {
+    expect(() => synthStack(roleWithPolicyOf(INLINE_POLICIES_MAX_CHARS + 1))).toThrow(
+      `the inline policies the platform attaches to role consumer are about 10241 characters; IAM allows 10240 for all of a role's inline policies together: grant fewer or wider prefixes`,
     );
   });
 });
