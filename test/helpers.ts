@@ -155,6 +155,15 @@ export function bucketByName(
   };
 }
 
+/** Using a key to encrypt and decrypt, spelled out independently of the source's list. */
+export const KEY_USE_ACTIONS = [
+  "kms:Decrypt",
+  "kms:DescribeKey",
+  "kms:Encrypt",
+  "kms:GenerateDataKey*",
+  "kms:ReEncrypt*",
+];
+
 /**
  * The statements a bucket grant must write, spelled out here independently of the source's action
  * lists: listing limited to the prefixes, bucket reads, object reads (and writes), and the key

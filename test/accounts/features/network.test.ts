@@ -26,6 +26,22 @@ import {
   type StackJson,
 } from "../../helpers";
 
+/** What the S3 endpoint allows on the account's own buckets: objects and listing, no configuration. */
+const OWN_BUCKET_ACTIONS = [
+  "s3:GetBucketLocation",
+  "s3:ListBucket",
+  "s3:ListBucketMultipartUploads",
+  "s3:ListBucketVersions",
+  "s3:GetObject",
+  "s3:GetObjectTagging",
+  "s3:GetObjectVersion",
+  "s3:AbortMultipartUpload",
+  "s3:DeleteObject",
+  "s3:ListMultipartUploadParts",
+  "s3:PutObject",
+  "s3:PutObjectTagging",
+];
+
 const ACCOUNT_STACKS = ["dev", "staging", "prod"];
 const example = synthPlatform();
 
@@ -561,21 +577,7 @@ describe("S3 gateway endpoint", () => {
       Sid: "PlatformBucketsInThisAccount",
       Effect: "Allow",
       Principal: "*",
-      // Objects and listing only: no bucket configuration changes through the endpoint.
-      Action: [
-        "s3:GetBucketLocation",
-        "s3:ListBucket",
-        "s3:ListBucketMultipartUploads",
-        "s3:ListBucketVersions",
-        "s3:GetObject",
-        "s3:GetObjectTagging",
-        "s3:GetObjectVersion",
-        "s3:AbortMultipartUpload",
-        "s3:DeleteObject",
-        "s3:ListMultipartUploadParts",
-        "s3:PutObject",
-        "s3:PutObjectTagging",
-      ],
+      Action: OWN_BUCKET_ACTIONS,
       Resource: ["data", "models", "mlflow", "access-logs", "tfstate"].flatMap((p) => [
         `arn:aws:s3:::mlops-dev-${p}-111111111111-eu-west-1`,
         `arn:aws:s3:::mlops-dev-${p}-111111111111-eu-west-1/*`,
@@ -616,20 +618,7 @@ describe("S3 gateway endpoint", () => {
       Sid: "PlatformBucketsInThisAccount",
       Effect: "Allow",
       Principal: "*",
-      Action: [
-        "s3:GetBucketLocation",
-        "s3:ListBucket",
-        "s3:ListBucketMultipartUploads",
-        "s3:ListBucketVersions",
-        "s3:GetObject",
-        "s3:GetObjectTagging",
-        "s3:GetObjectVersion",
-        "s3:AbortMultipartUpload",
-        "s3:DeleteObject",
-        "s3:ListMultipartUploadParts",
-        "s3:PutObject",
-        "s3:PutObjectTagging",
-      ],
+      Action: OWN_BUCKET_ACTIONS,
       // A deployment target has only its state and access-log buckets.
       Resource: ["access-logs", "tfstate"].flatMap((p) => [
         `arn:aws:s3:::mlops-${account}-${p}-${accountId}-eu-west-1`,

@@ -16,6 +16,7 @@ import {
   synthPlatform,
   trustOf,
   type StackJson,
+  KEY_USE_ACTIONS,
 } from "../../helpers";
 import type { PolicyDocument, PolicyStatement } from "../../../modules/iam/iam-policy";
 import { ModelRegistry } from "../../../modules/sagemaker/model-registry";
@@ -138,13 +139,7 @@ describe("Studio domain", () => {
       Sid: "DataBucketReadWriteStudioUsers",
       Effect: "Allow",
       Principal: { AWS: "arn:aws:iam::111111111111:root" },
-      Action: [
-        "kms:Decrypt",
-        "kms:DescribeKey",
-        "kms:Encrypt",
-        "kms:GenerateDataKey*",
-        "kms:ReEncrypt*",
-      ],
+      Action: KEY_USE_ACTIONS,
       Resource: "*",
       Condition: {
         StringEquals: {

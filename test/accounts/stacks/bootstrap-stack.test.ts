@@ -10,6 +10,7 @@ import {
   resourcesOf,
   statement,
   synthPlatform,
+  KEY_USE_ACTIONS,
 } from "../../helpers";
 
 const example = synthPlatform();
@@ -156,13 +157,7 @@ describe("state key", () => {
       Sid: "StateThroughS3",
       Effect: "Allow",
       Principal: { AWS: [deployRole, planRoleArn] },
-      Action: [
-        "kms:Decrypt",
-        "kms:DescribeKey",
-        "kms:Encrypt",
-        "kms:GenerateDataKey*",
-        "kms:ReEncrypt*",
-      ],
+      Action: KEY_USE_ACTIONS,
       Resource: "*",
       Condition: {
         StringEquals: {
@@ -218,13 +213,7 @@ describe("lock table (locking: dynamodb)", () => {
           `\${aws_iam_role.${planRole}.arn}`,
         ],
       },
-      Action: [
-        "kms:Decrypt",
-        "kms:DescribeKey",
-        "kms:Encrypt",
-        "kms:GenerateDataKey*",
-        "kms:ReEncrypt*",
-      ],
+      Action: KEY_USE_ACTIONS,
       Resource: "*",
       Condition: {
         StringEquals: {

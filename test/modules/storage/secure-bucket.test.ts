@@ -1,7 +1,13 @@
 import { KmsKey } from "../../../modules/kms/kms-key";
 import { SecureBucket, type SecureBucketProps } from "../../../modules/storage/secure-bucket";
 import { TerraformVariable, Testing, type TerraformStack } from "../../../modules/core/cdktf";
-import { moduleTestStack, onlyResource, policyOf, type StackJson } from "../../helpers";
+import {
+  KEY_USE_ACTIONS,
+  moduleTestStack,
+  onlyResource,
+  policyOf,
+  type StackJson,
+} from "../../helpers";
 
 const ENV = {
   accountId: "111111111111",
@@ -262,13 +268,7 @@ describe("SecureBucket", () => {
       Sid: "BucketReadWriteR",
       Effect: "Allow",
       Principal: { AWS: "arn:aws:iam::222222222222:root" },
-      Action: [
-        "kms:Decrypt",
-        "kms:DescribeKey",
-        "kms:Encrypt",
-        "kms:GenerateDataKey*",
-        "kms:ReEncrypt*",
-      ],
+      Action: KEY_USE_ACTIONS,
       Resource: "*",
       Condition: {
         StringEquals: {
