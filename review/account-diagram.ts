@@ -1,3 +1,4 @@
+import { list } from "../modules/rules/helpers";
 import { accountOf } from "../modules/core/aws-environment";
 import type { SynthesizedStack } from "./address-stability";
 
@@ -23,8 +24,8 @@ function label(text: string): string {
   return `"${text.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/\n/g, " ")}"`;
 }
 
-const list = (v: unknown): string[] =>
-  v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
+/** A policy field that may be one value or a list, as strings. */
+const strings = (v: unknown): string[] => list(v as unknown).map(String);
 
 /** `${aws_x.name.attr}` → `aws_x.name`; undefined for anything else. */
 function referenced(value: unknown): string | undefined {
@@ -49,25 +50,25 @@ function principalsOf(
   const principal = statement.Principal;
   const condition = statement.Condition ?? {};
   const narrowed = [
-    ...list(condition.ArnEquals?.["aws:PrincipalArn"]),
-    ...list(condition.ArnLike?.["aws:PrincipalArn"]),
+    ...strings(condition.ArnEquals?.["aws:PrincipalArn"]),
+    ...strings(condition.ArnLike?.["aws:PrincipalArn"]),
   ];
   if (principal === "*" || principal === undefined) return narrowed.length ? narrowed : ["anyone"];
   const p = principal as Record<string, unknown>;
   const out: string[] = [];
-  for (const service of list(p.Service)) out.push(`service ${service}`);
-  for (const federated of list(p.Federated)) {
+  for (const service of strings(p.Service)) out.push(`service ${service}`);
+  for (const federated of strings(p.Federated)) {
     const subjects = Object.values(condition)
       .flatMap((c) => Object.entries(c))
       .filter(([key]) => key.endsWith(":sub"))
-      .flatMap(([, v]) => list(v));
+      .flatMap(([, v]) => strings(v));
     const reference = referenced(federated);
     const provider =
       (reference && providers.get(reference)) ??
       (federated.split("/").slice(1).join("/") || federated);
     out.push(`${provider}${subjects.length ? ` (${subjects.join(", ")})` : ""}`);
   }
-  for (const aws of list(p.AWS)) {
+  for (const aws of strings(p.AWS)) {
     if (narrowed.length > 0 && /:root$/.test(aws)) {
       out.push(...narrowed);
     } else if (/:root$/.test(aws)) {
