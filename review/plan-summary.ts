@@ -65,10 +65,19 @@ export function summarizePlan(stack: string, plan: PlanJson): StackPlanSummary {
 
 const ORDER: ChangeKind[] = ["create", "update", "replace", "delete"];
 
-/** The text a reviewer reads (and the CI comment posts). */
+/** How to declare a destruction intended, from the command line (`npm run plan-summary`). */
+function declareOnCommandLine(address: string): string {
+  return `If intended, rerun with --intended ${address}; if not, keep its address (moved block) or restore it.`;
+}
+
+/**
+ * The text a reviewer reads (and the CI comment posts); `declare` says how to declare a
+ * destruction intended where the summary is read (a flag here, a file's line in CI).
+ */
 export function formatPlanSummary(
   summary: StackPlanSummary,
   intended: ReadonlySet<string> = new Set(),
+  declare: (address: string) => string = declareOnCommandLine,
 ): string {
   const count = (k: ChangeKind) => summary.changes.filter((c) => c.kind === k).length;
   const lines = [`${summary.stack}: ${ORDER.map((k) => `${count(k)} to ${k}`).join(", ")}`];
@@ -81,7 +90,7 @@ export function formatPlanSummary(
     lines.push(
       intended.has(c.address)
         ? `  DATA LOSS (intended) ${c.kind} of ${c.address}`
-        : `  DATA LOSS ${c.kind} of ${c.address}: a data-bearing resource would be destroyed. If intended, rerun with --intended ${c.address}; if not, keep its address (moved block) or restore it.`,
+        : `  DATA LOSS ${c.kind} of ${c.address}: a data-bearing resource would be destroyed. ${declare(c.address)}`,
     );
   }
   return lines.join("\n");

@@ -1,4 +1,4 @@
-import { parsePlatformConfig } from "../accounts/config/loader";
+import { parsePlatformConfig, readConfigFile } from "../accounts/config/loader";
 import type { PlatformConfig, PlatformConfigInput } from "../accounts/config/schema/platform";
 import { exampleConfig } from "../accounts/config/example";
 import { buildPlatform, type PlatformStacks } from "../accounts/platform";
@@ -295,4 +295,10 @@ export function synthWith(change: (input: any) => void): Record<string, StackJso
 /** A Terraform reference to a resource attribute, as synthesized: `${type.name.attribute}`. */
 export function ref(type: string, name: string, attribute = "id"): string {
   return `\${${type}.${name}.${attribute}}`;
+}
+
+/** A good fixture config (`test/fixtures/configs/good/<name>`), parsed. */
+export function goodFixture(name: string): PlatformConfig {
+  const file = join(FIXTURES, "configs", "good", name);
+  return parsePlatformConfig(readConfigFile(file), file);
 }

@@ -6,6 +6,9 @@ import { IamRole } from "../iam/iam-role";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
+/** The apply role's session: 6 hours, the longest GitHub job (apply-accounts.yml asks for it). */
+export const APPLY_SESSION_SECONDS = 21_600;
+
 /** Token subjects a role trusts: exact values, or patterns (`StringLike`). */
 interface StringCondition {
   readonly like: boolean;
@@ -106,6 +109,10 @@ export class GithubCiRoles extends Construct {
     });
     this.applyRole = new IamRole(this, "apply-role", {
       roleName: props.applyRoleName,
+      // A job's whole length (GitHub stops a job at 6 hours): Terraform assumes the deploy role
+      // from these credentials, a chained session of at most 1 hour that the provider and the S3
+      // backend assume again when it ends, which works only while these credentials last.
+      maxSessionDuration: APPLY_SESSION_SECONDS,
       description: `Applies merged changes of ${props.repository} from the ${props.applyEnvironment} environment`,
       trustStatements: [
         github("TheAccountsEnvironmentOnTheBranch", {

@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
 import {
+  REPO_ROOT,
   findResource,
   keyByAlias,
   policyOf,
@@ -89,6 +93,21 @@ describe.each(ACCOUNTS)("CI identity of %s", (account, accountId, environment) =
             : deployRole,
       },
     ]);
+  });
+
+  test("the apply role's session lasts as long as a GitHub job, and the apply workflow asks for exactly that; the plan role's stays at an hour", () => {
+    const roles = resourcesOf(bootstrap, "aws_iam_role");
+    const session = (name: string) =>
+      Object.values(roles).find((r: any) => r.name === name)!.max_session_duration;
+    const workflow = parseYaml(
+      readFileSync(join(REPO_ROOT, ".github", "workflows", "apply-accounts.yml"), "utf8"),
+    );
+    const credentials = workflow.jobs.apply.steps.find((s: { uses?: string }) =>
+      s.uses?.startsWith("aws-actions/configure-aws-credentials"),
+    );
+    expect(session(`mlops-${account}-ci-apply`)).toBe(21_600);
+    expect(credentials.with["role-duration-seconds"]).toBe(21_600);
+    expect(session(`mlops-${account}-ci-plan`)).toBe(3600);
   });
 
   test("the apply role takes ci.github.branch", () => {

@@ -1,0 +1,187 @@
+import { findReviewedRun, waitTurn, type GithubApi } from "../../../ci/github/api";
+
+const api =
+  (answers: Record<string, unknown>): GithubApi =>
+  async (path: string) => {
+    if (!(path in answers)) throw new Error(`unexpected ${path}`);
+    return answers[path];
+  };
+
+describe("the reviewed plan of a merge commit", () => {
+  const pulls = "/repos/o/r/commits/m1/pulls";
+  const runs =
+    "/repos/o/r/actions/workflows/plan.yml/runs?head_sha=abc&event=pull_request&status=success&per_page=1";
+  const artifacts = "/repos/o/r/actions/runs/42/artifacts?name=plan-dev";
+  const merged = [
+    { number: 3, merged_at: null, head: { sha: "zzz" } },
+    { number: 7, merged_at: "2026-11-30T10:00:00Z", head: { sha: "abc" } },
+  ];
+
+  test("the merged pull request's last successful plan run, its artifact present", async () => {
+    expect(
+      await findReviewedRun(
+        api({
+          [pulls]: merged,
+          [runs]: { workflow_runs: [{ id: 42 }] },
+          [artifacts]: { artifacts: [{ name: "plan-dev", expired: false }] },
+        }),
+        "o/r",
+        "m1",
+        { artifact: "plan-dev" },
+      ),
+    ).toEqual({ pullRequest: 7, runId: 42 });
+  });
+
+  test("an expired artifact is named, with what to do", async () => {
+    expect(
+      await findReviewedRun(
+        api({
+          [pulls]: merged,
+          [runs]: { workflow_runs: [{ id: 42 }] },
+          [artifacts]: {
+            artifacts: [{ name: "plan-dev", expired: true, expires_at: "2026-12-01T00:00:00Z" }],
+          },
+        }),
+        "o/r",
+        "m1",
+        { artifact: "plan-dev" },
+      ),
+    ).toEqual({
+      problem:
+        "the reviewed plan (artifact plan-dev of plan run 42, pull request #7) expired on 2026-12-01T00:00:00Z under the repository's artifact retention: re-run that plan run (it plans against today's state and must show the same changes), then this apply",
+    });
+  });
+
+  test("a missing artifact, a direct push and a pull request without a successful plan are named", async () => {
+    expect(
+      await findReviewedRun(
+        api({
+          [pulls]: merged,
+          [runs]: { workflow_runs: [{ id: 42 }] },
+          [artifacts]: { artifacts: [] },
+        }),
+        "o/r",
+        "m1",
+        { artifact: "plan-dev" },
+      ),
+    ).toEqual({
+      problem:
+        "the plan run 42 of pull request #7 has no artifact plan-dev (the account was not planned there): re-run its plan, then this apply",
+    });
+    expect(await findReviewedRun(api({ [pulls]: [] }), "o/r", "m1")).toEqual({
+      problem:
+        "m1 did not come from a merged pull request: changes reach this branch through a pull request whose plan job ran",
+    });
+    expect(
+      await findReviewedRun(api({ [pulls]: merged, [runs]: { workflow_runs: [] } }), "o/r", "m1"),
+    ).toEqual({
+      problem:
+        "pull request #7 has no successful plan.yml run for its last commit abc: re-run its plan, then this apply",
+    });
+  });
+});
+
+describe("the apply queue: merges apply one at a time, in order, none dropped", () => {
+  /**
+   * Three quick merges: apply runs #11, #12 and #13 start at once. A GitHub whose runs complete
+   * when the simulated runner finishes them; each run waits its turn, then "applies".
+   */
+  test("three quick merges all apply, in merge order", async () => {
+    const status = new Map([
+      [11, "in_progress"],
+      [12, "in_progress"],
+      [13, "in_progress"],
+    ]);
+    const created = {
+      11: "2026-12-06T10:00:00Z",
+      12: "2026-12-06T10:00:05Z",
+      13: "2026-12-06T10:00:09Z",
+    };
+    const applied: number[] = [];
+    const github: GithubApi = async (path) => {
+      const one = /^\/repos\/o\/r\/actions\/runs\/(\d+)$/.exec(path);
+      if (one) {
+        const n = Number(one[1]);
+        return {
+          id: n,
+          run_number: n,
+          workflow_id: 9,
+          head_branch: "main",
+          created_at: created[n as 11],
+        };
+      }
+      const list =
+        /^\/repos\/o\/r\/actions\/workflows\/9\/runs\?branch=main&event=push&created=(.+)&per_page=100$/.exec(
+          path,
+        );
+      if (!list) throw new Error(`unexpected ${path}`);
+      const until = decodeURIComponent(list[1]).slice(2);
+      return {
+        workflow_runs: [...status]
+          .filter(([n]) => created[n as 11] <= until)
+          .map(([n, s]) => ({ id: n, run_number: n, status: s })),
+      };
+    };
+    let clock = 0;
+    const run = async (n: number) => {
+      await waitTurn(github, "o/r", n, {
+        pollMs: 10,
+        sleep: async (ms) => {
+          clock += ms;
+          await new Promise((r) => setImmediate(r));
+        },
+        now: () => clock,
+      });
+      applied.push(n);
+      await new Promise((r) => setImmediate(r));
+      status.set(n, "completed");
+    };
+    await Promise.all([run(13), run(12), run(11)]);
+    expect(applied).toEqual([11, 12, 13]);
+  });
+
+  test("ignores later runs and completed ones; says whom it waited for", async () => {
+    let polls = 0;
+    const github: GithubApi = async (path) => {
+      if (path === "/repos/o/r/actions/runs/500")
+        return { id: 500, run_number: 5, workflow_id: 9, head_branch: "release", created_at: "t" };
+      polls++;
+      return {
+        workflow_runs: [
+          { run_number: 6, status: "queued" },
+          { run_number: 3, status: "completed" },
+          { run_number: 4, status: polls < 3 ? "waiting" : "completed" },
+        ],
+      };
+    };
+    const lines: string[] = [];
+    const waited = await waitTurn(github, "o/r", 500, {
+      sleep: async () => undefined,
+      log: (l) => lines.push(l),
+    });
+    expect(waited).toEqual([4]);
+    expect(polls).toBe(3);
+    expect(lines).toEqual([
+      "waiting for earlier apply runs #4 of release",
+      "waiting for earlier apply runs #4 of release",
+    ]);
+  });
+
+  test("gives up after its time limit, naming the runs it waited for", async () => {
+    let clock = 0;
+    const github: GithubApi = async (path) =>
+      path.endsWith("/runs/500")
+        ? { id: 500, run_number: 5, workflow_id: 9, head_branch: "main", created_at: "t" }
+        : { workflow_runs: [{ run_number: 2, status: "waiting" }] };
+    await expect(
+      waitTurn(github, "o/r", 500, {
+        pollMs: 60_000,
+        timeoutMs: 120_000,
+        sleep: async (ms) => void (clock += ms),
+        now: () => clock,
+      }),
+    ).rejects.toThrow(
+      "apply run #5 still waits for earlier apply runs #2 after 2 minutes: finish or cancel them",
+    );
+  });
+});
