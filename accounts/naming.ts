@@ -254,6 +254,14 @@ export class AccountNames {
     return `${this.stem}-mlflow-tracking`;
   }
 
+  /**
+   * Where the platform's SSM parameters live (`/platform/<stem>/`): under /platform/ because SSM
+   * refuses names that start with "aws" or "ssm", which a prefix may.
+   */
+  get parameterPath(): string {
+    return `/platform/${this.stem}/`;
+  }
+
   get mlflowLogGroupName(): string {
     return `/platform/${this.stem}/mlflow-server`;
   }

@@ -37,6 +37,7 @@ export function addCiRoles(stack: PlatformStack): GithubCiRoles | undefined {
           : undefined,
     },
     bucketArnPattern: `arn:${names.partition}:s3:::${names.stem}-*`,
+    parameterPath: names.parameterPath,
   });
 }
 

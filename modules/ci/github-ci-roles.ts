@@ -44,6 +44,12 @@ export interface GithubCiRolesProps {
   };
   /** Buckets whose configuration (never objects) plans read: `<prefix>-<env>-*`. */
   readonly bucketArnPattern: string;
+  /**
+   * The SSM parameter path the platform's own parameters live under (`/platform/<stem>/`):
+   * plain `String` parameters (the MLflow server's certificate) that a plan refreshes. A
+   * SecureString there would still not decrypt: no key policy lets the plan role use a key.
+   */
+  readonly parameterPath: string;
 }
 
 /**
@@ -155,12 +161,27 @@ export class GithubCiRoles extends Construct {
         Resource: "*",
       },
       {
-        // AWS's public parameters only (the latest AMI ids); never a parameter of the account,
-        // whose SecureString values decrypt with the AWS managed key.
+        // AWS's public parameters (the latest AMI ids). Their ARNs have no account; `*` matches
+        // that, and SSM refuses parameter names starting with "aws" in any account.
         Sid: "ReadPublicAwsParameters",
         Effect: "Allow",
         Action: ["ssm:GetParameter", "ssm:GetParameters"],
-        Resource: `arn:${env.partition}:ssm:${env.region}::parameter/aws/service/*`,
+        Resource: `arn:${env.partition}:ssm:${env.region}:*:parameter/aws/service/*`,
+      },
+      {
+        // The platform's own parameters, under its path only; never another parameter of the
+        // account, whose SecureString values decrypt with the AWS managed key.
+        Sid: "ReadPlatformParameters",
+        Effect: "Allow",
+        Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"],
+        Resource: `arn:${env.partition}:ssm:${env.region}:${env.accountId}:parameter${props.parameterPath}*`,
+      },
+      {
+        // Parameter metadata (names, types, tiers; never values), which refresh reads.
+        Sid: "DescribeParameters",
+        Effect: "Allow",
+        Action: "ssm:DescribeParameters",
+        Resource: "*",
       },
       {
         Sid: "ReadPlatformBucketConfiguration",

@@ -125,6 +125,8 @@ describe.each(ACCOUNTS)("CI identity of %s", (account, accountId, environment) =
     expect(policy.Statement.map((s) => s.Sid)).toEqual([
       "ReadPlatformMetadata",
       "ReadPublicAwsParameters",
+      "ReadPlatformParameters",
+      "DescribeParameters",
       "ReadPlatformBucketConfiguration",
       "ReadTheState",
       "LockTheState",
@@ -170,7 +172,14 @@ describe.each(ACCOUNTS)("CI identity of %s", (account, accountId, environment) =
       Sid: "ReadPublicAwsParameters",
       Effect: "Allow",
       Action: ["ssm:GetParameter", "ssm:GetParameters"],
-      Resource: "arn:aws:ssm:eu-west-1::parameter/aws/service/*",
+      Resource: "arn:aws:ssm:eu-west-1:*:parameter/aws/service/*",
+    });
+    // The platform's own plain parameters (the MLflow certificate), which plans refresh.
+    expect(statement(policy, "ReadPlatformParameters")).toEqual({
+      Sid: "ReadPlatformParameters",
+      Effect: "Allow",
+      Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"],
+      Resource: `arn:aws:ssm:eu-west-1:${accountId}:parameter/platform/mlops-${account}/*`,
     });
     // No secret or parameter value of the account: no such action on any other resource.
     for (const secretRead of [/^secretsmanager:GetSecretValue$/, /^ssm:GetParameter/, /^ssm:\*$/]) {
@@ -179,7 +188,9 @@ describe.each(ACCOUNTS)("CI identity of %s", (account, accountId, environment) =
           ([] as string[]).concat(s.Action ?? []).some((a) => secretRead.test(a)),
         ).map((s) => s.Sid),
       ).toEqual(
-        secretRead.source.startsWith("^ssm:GetParameter") ? ["ReadPublicAwsParameters"] : [],
+        secretRead.source.startsWith("^ssm:GetParameter")
+          ? ["ReadPublicAwsParameters", "ReadPlatformParameters"]
+          : [],
       );
     }
     expect(actions).not.toContain("secretsmanager:GetSecretValue");
