@@ -62,7 +62,7 @@ export class BootstrapStack extends PlatformStack {
       suppressRule(
         this,
         "Stack.EncryptedStateWithLocking",
-        "bootstrap state is local until the state bucket this stack creates exists; set state.bootstrapBackend: s3 and run terraform init -migrate-state (docs/deploying.md)",
+        "bootstrap state is local until the state bucket this stack creates exists; set state.bootstrapBackend: s3 and run npm run migrate-state (docs/deploying.md)",
       );
     }
 

@@ -45,7 +45,7 @@ export const stateSchema = strictObject({
     .enum(["local", "s3"], { error: 'must be "local" or "s3"' })
     .default("local")
     .describe(
-      "Where the bootstrap stacks keep their own state. `local` (default) for the first apply, when the state bucket does not exist yet; switch to `s3` and run `terraform init -migrate-state` to move it into the bucket it created.",
+      "Where the bootstrap stacks keep their own state. `local` (default) for the first apply, when the state bucket does not exist yet; switch to `s3`, synthesize and run `npm run migrate-state -- <account>-bootstrap` to move it into the bucket it created.",
     ),
   noncurrentVersionExpirationDays: intBetween(1, 3650)
     .default(90)
