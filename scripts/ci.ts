@@ -125,7 +125,7 @@ async function main([command, name, ...options]: string[]): Promise<number> {
   }
   const dir = join(process.env.CDKTF_OUTDIR || "cdktf.out", "stacks", entry.stack);
   if (command === "comment") {
-    const body = planComment(entry.stack, dir);
+    const body = planComment(entry.stack, dir, entry.account);
     const repository = process.env.GITHUB_REPOSITORY;
     const eventPath = process.env.GITHUB_EVENT_PATH;
     const number = eventPath

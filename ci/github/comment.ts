@@ -8,8 +8,9 @@ const COMMENT_REPORT_MAX = 60_000;
 /**
  * The pull request comment for one stack's plan: its summary (with the reviewed plan's digest,
  * which the apply names), or why it failed (also when the run stopped before writing anything).
+ * The plan job uploads one artifact per account (`plan-<account>`, all of its stacks).
  */
-export function planComment(stack: string, stackDir: string): string {
+export function planComment(stack: string, stackDir: string, account = stack): string {
   const file = join(stackDir, PLAN_REPORT);
   const report = existsSync(file)
     ? readFileSync(file, "utf8").trim()
@@ -25,6 +26,6 @@ export function planComment(stack: string, stackDir: string): string {
     summary,
     "```",
     "",
-    "Full plan: the `plan-" + stack + "` artifact.",
+    "Full plan: the `plan-" + account + "` artifact.",
   ].join("\n");
 }

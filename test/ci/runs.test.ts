@@ -168,6 +168,15 @@ describe("plan run", () => {
     );
   });
 
+  test("the comment names the account's artifact, which holds all of its stacks", () => {
+    fakeTerraform();
+    const dir = stackDir("creates");
+    planStack(dir, "staging", role, { bin: fake });
+    expect(planComment("staging-bootstrap", dir, "staging")).toMatch(
+      /\n\nFull plan: the `plan-staging` artifact\.$/,
+    );
+  });
+
   test("a run that never reached terraform is commented too, and a huge report is cut", () => {
     const dir = stackDir("creates");
     expect(planComment("staging", dir)).toContain(
