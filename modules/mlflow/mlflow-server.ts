@@ -259,9 +259,15 @@ export class MlflowServer extends Construct {
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: `${props.databaseIdentifier}-final`,
       autoMinorVersionUpgrade: true,
-      // A higher engineVersion is an in-place major upgrade at the next maintenance window (the
-      // parameter group of the new family is made first); RDS refuses it without this.
+      // A higher engineVersion is an in-place major upgrade (the parameter group of the new
+      // family is made first); RDS refuses it without allowMajorVersionUpgrade. It is applied
+      // during the apply, not deferred to the maintenance window: a deferred engine change plans
+      // again on every plan until the window, and the old parameter group, still in use, cannot
+      // be deleted (InvalidDBParameterGroupState; terraform-provider-aws#6448). Every change to
+      // this database comes through a reviewed plan, so it applies when that plan applies (a
+      // major upgrade or a new instance class restarts the database: minutes of MLflow downtime).
       allowMajorVersionUpgrade: true,
+      applyImmediately: true,
       enabledCloudwatchLogsExports: logTypes,
       dependsOn: logGroups,
       lifecycle: { preventDestroy: true },
@@ -294,7 +300,7 @@ export class MlflowServer extends Construct {
     const imageId =
       props.amiId ??
       new DataAwsSsmParameter(this, "ami", {
-        name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+        name: amazonLinuxAmiParameter(props.instanceType ?? "t3.medium"),
       }).value;
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
       name: `${props.name}-mlflow-server`,
@@ -355,4 +361,21 @@ export class MlflowServer extends Construct {
       tags: { Name: `${props.name}-mlflow-server` },
     });
   }
+}
+
+/**
+ * The processor architecture of an EC2 instance type: arm64 for AWS Graviton (an attribute
+ * starting with "g" after the generation: t4g, m7g, c7gn, r8gd, im4gn, is4gen, x2gd, g5g; and
+ * the first Graviton, a1), x86_64 otherwise.
+ */
+export function instanceArchitecture(instanceType: string): "arm64" | "x86_64" {
+  const match = /^([a-z]+)(\d+)([a-z-]*)\./.exec(instanceType);
+  if (match === null) return "x86_64";
+  const [, family, generation, attributes] = match;
+  return (family === "a" && generation === "1") || attributes.startsWith("g") ? "arm64" : "x86_64";
+}
+
+/** AWS's public parameter holding the latest Amazon Linux 2023 AMI for the instance type's architecture. */
+export function amazonLinuxAmiParameter(instanceType: string): string {
+  return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${instanceArchitecture(instanceType)}`;
 }

@@ -24,9 +24,14 @@ export const mlflowSchema = strictObject({
       .describe("Capacity: Small (default), Medium or Large."),
     mlflowVersion: z
       .string()
-      .regex(/^\d+\.\d+(\.\d+)?$/, { error: "must be a version such as 2.16 or 3.0.0" })
+      .regex(/^\d+\.\d+$/, {
+        error:
+          'must be a major.minor version such as "3.0": SageMaker keeps only major.minor, so a patch version would plan a replacement of the server on every plan',
+      })
       .optional()
-      .describe("MLflow version SageMaker runs. Default: SageMaker's current default."),
+      .describe(
+        "MLflow version SageMaker runs, major.minor (`3.0`): SageMaker stores only major.minor and a change replaces the server (its runs live in the MLflow bucket and are kept). Default: SageMaker's current default.",
+      ),
     weeklyMaintenanceWindowStart: z
       .string()
       .regex(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):[0-5]\d$/, {

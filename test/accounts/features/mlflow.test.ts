@@ -570,6 +570,9 @@ describe("MLflow backend store", () => {
       username: "mlflow",
       // A higher engineVersion upgrades in place; RDS refuses a major upgrade without this.
       allow_major_version_upgrade: true,
+      // ... during the apply, never deferred to the window (a deferred engine change re-plans,
+      // and the old parameter group, still in use, cannot be deleted).
+      apply_immediately: true,
       auto_minor_version_upgrade: true,
       storage_encrypted: true,
       kms_key_id: ref("aws_kms_key", mlflowKey, "arn"),
@@ -828,8 +831,19 @@ describe("bad MLflow mode config", () => {
     ).toEqual([
       'accounts.dev.mlflow.mode: "hosted" must be "none", "ec2" or "managed"',
       'accounts.dev.mlflow.managed.size: "XL" must be "Small", "Medium" or "Large"',
-      'accounts.dev.mlflow.managed.mlflowVersion: "latest" must be a version such as 2.16 or 3.0.0',
+      'accounts.dev.mlflow.managed.mlflowVersion: "latest" must be a major.minor version such as "3.0": SageMaker keeps only major.minor, so a patch version would plan a replacement of the server on every plan',
       'accounts.dev.mlflow.managed.weeklyMaintenanceWindowStart: "Sun:24:00" must be a weekly time such as Sun:03:00 (Mon to Sun, 24-hour UTC)',
+    ]);
+  });
+
+  test("a managed server's version is major.minor, as SageMaker stores it: 3.0 is taken, 3.0.0 refused with one line", () => {
+    const managed = (mlflowVersion: string) =>
+      problemsOf((c) => {
+        c.accounts.dev.mlflow = { mode: "managed", managed: { mlflowVersion } };
+      });
+    expect(managed("3.0")).toEqual([]);
+    expect(managed("3.0.0")).toEqual([
+      'accounts.dev.mlflow.managed.mlflowVersion: "3.0.0" must be a major.minor version such as "3.0": SageMaker keeps only major.minor, so a patch version would plan a replacement of the server on every plan',
     ]);
   });
 
