@@ -8,6 +8,7 @@ import {
   TerraformStack,
   TerraformVariable,
 } from "../../modules/core/cdktf";
+import { stackAwsProviderConstraint } from "../../modules/core/aws-provider-version";
 import { type AccountConfig, type PlatformConfig } from "../config/schema/platform";
 import { namingInput } from "../naming";
 import { AccountNames } from "../naming";
@@ -64,6 +65,8 @@ export abstract class PlatformStack extends TerraformStack {
 
     this.provider = new AwsProvider(this, "aws", this.providerConfig(this.config.region));
     this.addOverride("terraform.required_version", requiredTerraformVersion(this.config));
+    // A range from the tested provider to the next major version, instead of the bindings' pin.
+    this.addOverride("terraform.required_providers.aws.version", stackAwsProviderConstraint());
   }
 
   /**

@@ -1,7 +1,6 @@
 import { format } from "@cdktf/hcl-tools";
 import { parse } from "@cdktf/hcl2json";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { readFileSync } from "node:fs";
 import type { Node } from "constructs";
 import {
   App,
@@ -26,13 +25,7 @@ import { ModuleInputs, type ModuleDefinition, type VariableSpec } from "./module
 /** Terraform >= 1.9 lets a variable's validation refer to other variables. */
 export const MODULE_REQUIRED_TERRAFORM = ">= 1.9.0";
 
-/** The AWS provider the platform is built and tested against. */
-export function awsProviderVersion(): string {
-  const pkg = JSON.parse(
-    readFileSync(require.resolve("@cdktf/provider-aws/package.json"), "utf8"),
-  ) as { cdktf: { provider: { version: string } } };
-  return pkg.cdktf.provider.version;
-}
+export { awsProviderVersion } from "../core/aws-provider-version";
 
 /** The oldest AWS provider the modules are tested with (the cdktf flavour's; CDK Terrain's is newer). */
 export const MODULE_AWS_PROVIDER_MINIMUM = "6.25.0";

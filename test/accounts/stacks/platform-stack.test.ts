@@ -1,3 +1,7 @@
+import {
+  awsProviderVersion,
+  stackAwsProviderConstraint,
+} from "../../../modules/core/aws-provider-version";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing } from "../../../modules/core/cdktf";
 import { buildPlatform } from "../../../accounts/platform";
@@ -111,6 +115,15 @@ describe.each(Object.entries(ACCOUNTS))(
 
     test("requires the Terraform version S3 native locking needs", () => {
       expect(terraform().required_version).toBe(">= 1.10.0");
+    });
+
+    test("accepts the AWS provider from the tested version up to the next major one", () => {
+      const tested = awsProviderVersion();
+      expect(terraform().required_providers.aws.version).toBe(`>= ${tested}, < 7.0.0`);
+      expect(example.json[`${account}-bootstrap`].terraform.required_providers.aws.version).toBe(
+        `>= ${tested}, < 7.0.0`,
+      );
+      expect(stackAwsProviderConstraint("6.66.0")).toBe(">= 6.66.0, < 7.0.0");
     });
 
     test("names the state bucket and key alias the bootstrap stack creates", () => {
