@@ -21,6 +21,14 @@ export interface Grantee {
   readonly grantLabel: string;
   /** Adds a statement to the grantee's own (identity) policy. */
   addToPrincipalPolicy(statement: PolicyStatement): void;
+  /**
+   * Resource policies name the grantee by condition (its account as the principal, narrowed by
+   * `aws:PrincipalArn`), never as the principal itself: a role the platform does not create may
+   * not exist when the policy is written (AWS refuses a key policy naming a missing role), and a
+   * recreated role would otherwise turn into an AROA id in the policy and a diff on every plan.
+   * @default false (a role of the stack, which Terraform creates before the policy naming it)
+   */
+  readonly namedByCondition?: boolean;
 }
 
 /**
@@ -236,6 +244,7 @@ export interface ExistingRoleProps {
 export class ExistingRole extends Construct implements Grantee {
   readonly principalArn: string;
   readonly grantLabel: string;
+  readonly namedByCondition = true;
   private readonly inline: InlinePolicies;
   private readonly policyName: string;
 

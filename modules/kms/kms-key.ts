@@ -23,6 +23,7 @@ function throughService(
   actions: string | string[],
   service: string | string[],
   env: AwsEnvironment,
+  byCondition = false,
 ): PolicyStatement {
   const condition = {
     StringEquals: {
@@ -38,9 +39,11 @@ function throughService(
     Resource: "*",
     Condition: conditions,
   });
-  if (!principalArns.some((arn) => arn.includes("*"))) return statement(principalArns, condition);
+  const patterns = principalArns.some((arn) => arn.includes("*"));
+  if (!patterns && !byCondition) return statement(principalArns, condition);
   // A key policy's Principal takes no wildcards: a pattern of this account's role names is the
-  // account principal narrowed to the listed ARNs and patterns.
+  // account principal narrowed to the listed ARNs and patterns. Roles the platform does not
+  // create are named the same way (exactly), so a missing or recreated role breaks nothing.
   for (const arn of principalArns) {
     if (!Token.isUnresolved(arn) && accountOf(arn) !== env.accountId) {
       throw new Error(`${sid}: ${arn} is not a role of this account (${env.accountId})`);
@@ -48,7 +51,9 @@ function throughService(
   }
   return statement(`arn:${env.partition}:iam::${env.accountId}:root`, {
     ...condition,
-    ArnLike: { "aws:PrincipalArn": principalArns },
+    ...(patterns
+      ? { ArnLike: { "aws:PrincipalArn": principalArns } }
+      : { ArnEquals: { "aws:PrincipalArn": principalArns } }),
   });
 }
 
@@ -213,8 +218,11 @@ export class KmsKey extends Construct {
     actions: string[],
     service: string | string[],
     env: AwsEnvironment,
+    options: { readonly byCondition?: boolean } = {},
   ): void {
-    this.addToPolicy(throughService(statementId, principalArns, actions, service, env));
+    this.addToPolicy(
+      throughService(statementId, principalArns, actions, service, env, options.byCondition),
+    );
   }
 
   /**

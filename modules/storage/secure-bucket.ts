@@ -349,6 +349,7 @@ export class SecureBucket extends Construct {
       access === "read-only" ? KMS_DECRYPT_ACTIONS : KMS_ENCRYPT_DECRYPT_ACTIONS,
       "s3",
       this.env,
+      { byCondition: grantee.namedByCondition },
     );
   }
 

@@ -507,12 +507,14 @@ describe("dataset access grants", () => {
     expect(resourcesOf(dev, "aws_iam_role")).not.toHaveProperty("flyte-workers");
   });
 
-  test("the data key lets the granted role decrypt, through S3 only", () => {
+  test("the data key lets the granted role decrypt, through S3 only, naming it by condition", () => {
+    // The account principal narrowed to the exact role: a role that does not exist yet does not
+    // fail the apply (MalformedPolicyDocumentException), and a recreated one still matches.
     const [, key] = keyByAlias(dev, "alias/acme-ml-dev-data");
     expect(statement(policyOf(key), "DataBucketReadflyteworkers")).toEqual({
       Sid: "DataBucketReadflyteworkers",
       Effect: "Allow",
-      Principal: { AWS: ["arn:aws:iam::111111111111:role/flyte-workers"] },
+      Principal: { AWS: "arn:aws:iam::111111111111:root" },
       Action: ["kms:Decrypt", "kms:DescribeKey"],
       Resource: "*",
       Condition: {
@@ -520,8 +522,26 @@ describe("dataset access grants", () => {
           "kms:ViaService": "s3.eu-central-1.amazonaws.com",
           "kms:CallerAccount": "111111111111",
         },
+        ArnEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/flyte-workers"] },
       },
     });
+    // The key policy alone decides key use (it does not delegate to IAM).
+    const keyPolicy = policyOf(key);
+    const decrypt = (principalArn: string, via = "s3.eu-central-1.amazonaws.com") =>
+      decide(
+        {
+          principalArn,
+          action: "kms:Decrypt",
+          resource: "*",
+          context: { "kms:ViaService": via, "kms:CallerAccount": "111111111111" },
+        },
+        { resource: keyPolicy, resourceAccount: "111111111111" },
+      );
+    expect(decrypt("arn:aws:iam::111111111111:role/flyte-workers")).toBe("allowed");
+    expect(decrypt("arn:aws:iam::111111111111:role/flyte-workers-2")).toBe("implicit deny");
+    expect(
+      decrypt("arn:aws:iam::111111111111:role/flyte-workers", "ec2.eu-central-1.amazonaws.com"),
+    ).toBe("implicit deny");
   });
 
   test("a read-write grant by ARN adds write actions and encrypt on its prefixes", () => {
@@ -539,9 +559,11 @@ describe("dataset access grants", () => {
       ),
     );
     const [, key] = keyByAlias(dev, "alias/acme-ml-dev-data");
-    expect(statement(policyOf(key), "ModelsBucketReadWriteargotraining").Principal).toEqual({
-      AWS: ["arn:aws:iam::111111111111:role/eks/argo-training"],
-    });
+    const grant = statement(policyOf(key), "ModelsBucketReadWriteargotraining");
+    expect([grant.Principal, grant.Condition!.ArnEquals]).toEqual([
+      { AWS: "arn:aws:iam::111111111111:root" },
+      { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/eks/argo-training"] },
+    ]);
   });
 
   test("the example platform attaches nothing to roles outside the platform", () => {
