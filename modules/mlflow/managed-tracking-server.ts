@@ -117,6 +117,15 @@ export function useManagedTrackingServer(
       Condition: { StringEquals: { "aws:SourceVpce": vpcEndpointId } },
     },
     {
+      // AccessUI has no resource type (IAM authorizes it on "*" only), so the grant above never
+      // covered the UI. The server a person opens is chosen by the presigned URL, which only
+      // CreatePresignedMlflowTrackingServerUrl on this server's ARN makes.
+      Sid: "OpenTheTrackingServerUi",
+      Effect: "Allow",
+      Action: "sagemaker-mlflow:AccessUI",
+      Resource: "*",
+    },
+    {
       Sid: "OpenTheTrackingServer",
       Effect: "Allow",
       Action: [

@@ -62,11 +62,13 @@ export class VpcFlowLogs extends Construct {
       Resource: [groupArn, `${groupArn}:log-stream:*`],
     });
     this.role.addToPolicy({
-      // The service checks that the destination group exists; describing is read-only.
+      // The service checks that the destination group exists; describing is read-only. IAM
+      // authorizes DescribeLogGroups on "*" only (it has no resource type): a group ARN there
+      // would grant nothing.
       Sid: "FindTheFlowLogGroup",
       Effect: "Allow",
       Action: "logs:DescribeLogGroups",
-      Resource: logGroupArn(env, "*"),
+      Resource: "*",
     });
 
     this.flowLog = new FlowLog(this, "flow-log", {

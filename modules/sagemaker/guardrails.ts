@@ -69,6 +69,8 @@ export const LOCAL_NVME_INSTANCE_FAMILIES = [
   "ml.p5",
   "ml.p5e",
   "ml.p5en",
+  "ml.p6-b200",
+  "ml.p6e-gb200",
   "ml.r5d",
   "ml.r6id",
   "ml.trn1",

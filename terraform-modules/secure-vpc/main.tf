@@ -91,7 +91,7 @@ resource "aws_iam_policy" "this" {
         Sid      = "FindTheFlowLogGroup"
         Effect   = "Allow"
         Action   = "logs:DescribeLogGroups"
-        Resource = "arn:${data.aws_partition.current_partition.partition}:logs:${data.aws_region.current_region.region}:${data.aws_caller_identity.current.account_id}:log-group:*"
+        Resource = "*"
       },
     ]
   })

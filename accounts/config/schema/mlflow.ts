@@ -146,6 +146,14 @@ export function checkMlflowServer(config: PlatformConfig, ctx: ConfigIssues): vo
             : "cannot be combined with mlflow mode managed: SageMaker manages the server's metadata store",
       });
     }
+    const ssoDomain = (account.sagemaker?.domains ?? []).findIndex((d) => d.authMode === "SSO");
+    if (mode === "managed" && ssoDomain >= 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "mode"],
+        message: `"managed" cannot be combined with a Studio domain in authMode SSO (sagemaker.domains[${ssoDomain}]): AWS does not support keeping the managed tracking server's access to the VPC in IAM Identity Center mode, which this platform requires; use mode ec2, or authMode IAM`,
+      });
+    }
     if (mode !== "ec2") continue;
     const noInternet = account.vpc.existing === undefined && account.vpc.natGateways === "none";
     if (noInternet && account.mlflow.server.pipIndexUrl === undefined) {

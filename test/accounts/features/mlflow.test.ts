@@ -190,6 +190,13 @@ describe("managed MLflow tracking server (mode: managed)", () => {
         Condition: { StringEquals: { "aws:SourceVpce": ref("aws_vpc_endpoint", endpoint, "id") } },
       },
       {
+        // AccessUI exists on "*" only: on the server's ARN it granted nothing.
+        Sid: "OpenTheTrackingServerUi",
+        Effect: "Allow",
+        Action: "sagemaker-mlflow:AccessUI",
+        Resource: "*",
+      },
+      {
         Sid: "OpenTheTrackingServer",
         Effect: "Allow",
         Action: [
@@ -845,6 +852,25 @@ describe("bad MLflow mode config", () => {
     expect(managed("3.0")).toEqual([]);
     expect(managed("3.0.0")).toEqual([
       'accounts.dev.mlflow.managed.mlflowVersion: "3.0.0" must be a major.minor version such as "3.0": SageMaker keeps only major.minor, so a patch version would plan a replacement of the server on every plan',
+    ]);
+  });
+
+  test("managed MLflow with an SSO Studio domain is refused (AWS keeps no VPC restriction there); with IAM it is taken", () => {
+    const managedWith = (authMode: string) =>
+      problemsOf((c) => {
+        c.accounts.dev.mlflow = { mode: "managed" };
+        c.accounts.dev.sagemaker.domains = [
+          authMode === "SSO"
+            ? {
+                authMode,
+                userProfiles: [{ name: "alice", persona: "data-scientist", ssoUserName: "alice" }],
+              }
+            : { authMode, userProfiles: [] },
+        ];
+      });
+    expect(managedWith("IAM")).toEqual([]);
+    expect(managedWith("SSO")).toEqual([
+      'accounts.dev.mlflow.mode: "managed" cannot be combined with a Studio domain in authMode SSO (sagemaker.domains[0]): AWS does not support keeping the managed tracking server\'s access to the VPC in IAM Identity Center mode, which this platform requires; use mode ec2, or authMode IAM',
     ]);
   });
 
