@@ -36,6 +36,14 @@ export const S3_BUCKET_NAME_MAX = 63;
 /** IAM role names: at most 64 characters. */
 export const IAM_ROLE_NAME_MAX = 64;
 
+/**
+ * Studio users with their own execution role, per AWS account: each adds a role and four
+ * customer-managed policies, and IAM's default quotas are 1,500 customer-managed policies and
+ * 1,000 roles per account. 300 users take 1,200 policies, leaving room for the platform's own
+ * (about 40 per data science account) and the account's other workloads.
+ */
+export const DEDICATED_ROLE_USERS_MAX = 300;
+
 export class AccountNames {
   readonly partition: string;
   readonly dnsSuffix: string;

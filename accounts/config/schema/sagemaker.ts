@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { S3_PREFIX } from "../../../modules/core/patterns";
-import { AccountNames, IAM_ROLE_NAME_MAX, namingInput } from "../../naming";
+import {
+  AccountNames,
+  IAM_ROLE_NAME_MAX,
+  DEDICATED_ROLE_USERS_MAX,
+  namingInput,
+} from "../../naming";
 import { strictObject } from "../zod";
 import type { ConfigIssues, PlatformConfig } from "./platform";
 
@@ -179,6 +184,7 @@ function checkSeparateApprovers(
 }
 
 export function checkStudio(config: PlatformConfig, ctx: ConfigIssues): void {
+  checkDedicatedRoleCount(config, ctx);
   for (const [name, account] of Object.entries(config.accounts)) {
     if (account.type !== "data-science") continue;
     checkSeparateApprovers(
@@ -235,6 +241,28 @@ export function checkStudio(config: PlatformConfig, ctx: ConfigIssues): void {
           message: "is listed twice",
         });
       }
+    });
+  }
+}
+
+/** Users with a dedicated execution role, per AWS account id, within IAM's default quotas. */
+function checkDedicatedRoleCount(config: PlatformConfig, ctx: ConfigIssues): void {
+  const byAccountId = new Map<string, { count: number; first: string }>();
+  for (const [name, account] of Object.entries(config.accounts)) {
+    if (account.type !== "data-science") continue;
+    const count = account.sagemaker.domains
+      .flatMap((d) => d.userProfiles)
+      .filter((p) => p.dedicatedExecutionRole).length;
+    const entry = byAccountId.get(account.accountId) ?? { count: 0, first: name };
+    entry.count += count;
+    byAccountId.set(account.accountId, entry);
+  }
+  for (const [accountId, { count, first }] of byAccountId) {
+    if (count <= DEDICATED_ROLE_USERS_MAX) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["accounts", first, "sagemaker", "domains"],
+      message: `give ${count} Studio users of AWS account ${accountId} a dedicated execution role, more than ${DEDICATED_ROLE_USERS_MAX}: each adds a role and 4 customer-managed policies, and IAM allows 1,500 such policies per account by default (the apply would fail part-way). Let the others share their persona's role (dedicatedExecutionRole: false), or raise the IAM quotas and split the users over accounts`,
     });
   }
 }

@@ -1017,3 +1017,37 @@ describe("bad SageMaker config", () => {
     ]);
   });
 });
+
+describe("users with a dedicated execution role stay within IAM's quotas", () => {
+  const users = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      name: `user-${i}`,
+      persona: "data-scientist",
+      dedicatedExecutionRole: true,
+    }));
+  const withUsers = (n: number) =>
+    problemsOf((c) => {
+      c.accounts.dev.sagemaker.domains = [{ authMode: "IAM", userProfiles: users(n) }];
+    });
+
+  test("300 are taken", () => {
+    expect(withUsers(300)).toEqual([]);
+  });
+  test("301 are refused with one line naming the account, the quota and the way out", () => {
+    expect(withUsers(301)).toEqual([
+      "accounts.dev.sagemaker.domains: give 301 Studio users of AWS account 111111111111 a dedicated execution role, more than 300: each adds a role and 4 customer-managed policies, and IAM allows 1,500 such policies per account by default (the apply would fail part-way). Let the others share their persona's role (dedicatedExecutionRole: false), or raise the IAM quotas and split the users over accounts",
+    ]);
+  });
+  test("users sharing their persona's role do not count", () => {
+    expect(
+      problemsOf((c) => {
+        c.accounts.dev.sagemaker.domains = [
+          {
+            authMode: "IAM",
+            userProfiles: users(400).map((u, i) => ({ ...u, dedicatedExecutionRole: i < 300 })),
+          },
+        ];
+      }),
+    ).toEqual([]);
+  });
+});
