@@ -20,8 +20,6 @@ export function addCiRoles(stack: PlatformStack): GithubCiRoles | undefined {
     planRoleName: names.ciPlanRoleName,
     applyRoleName: names.ciApplyRoleName,
     deployRoleArn: names.deployRoleArn,
-    modelDeployerRoleArn:
-      stack.account.type === "data-science" ? names.modelDeployerRoleArn : undefined,
     // One provider per account: the first config account of an account id makes it.
     createOidcProvider:
       github.createOidcProvider &&

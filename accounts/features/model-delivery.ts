@@ -35,21 +35,13 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
     roleName: names.modelDeployerRoleName,
     description: "Deploys approved model versions into the deployment targets; nothing else",
     trustStatements: [
+      // Not the account's CI apply role: it serves the data science account's GitHub
+      // environment, and through this role it would reach every target (prod included) past
+      // their own environments' gates. A target's deployments run from its own environment.
       serviceTrust(env, {
         sid: "DeployPipelinesOfThisAccount",
         services: ["codebuild.amazonaws.com", "codepipeline.amazonaws.com"],
       }),
-      ...(stack.config.ci === undefined
-        ? []
-        : [
-            {
-              Sid: "TheAccountsCiApplyRole",
-              Effect: "Allow" as const,
-              Principal: { AWS: `arn:${names.partition}:iam::${names.accountId}:root` },
-              Action: "sts:AssumeRole",
-              Condition: { ArnEquals: { "aws:PrincipalArn": names.ciApplyRoleArn } },
-            },
-          ]),
     ],
   });
   for (const s of readTheRegistry(env)) deployer.addToPolicy(s);

@@ -27,12 +27,6 @@ export interface GithubCiRolesProps {
   readonly applyRoleName: string;
   /** The role Terraform assumes to apply; the apply role may assume it and nothing else. */
   readonly deployRoleArn: string;
-  /**
-   * The data science account's model deployer, which the apply role may also assume there (to
-   * run model deployments from CI).
-   * @default the apply role assumes the deploy role only
-   */
-  readonly modelDeployerRoleArn?: string;
   /** Create the account's OIDC provider; false when it exists (made elsewhere). */
   readonly createOidcProvider: boolean;
   /** What plans read besides AWS metadata: the state bucket and its lock. */
@@ -229,10 +223,9 @@ export class GithubCiRoles extends Construct {
       Sid: "AssumeTheDeployRoleOnly",
       Effect: "Allow",
       Action: "sts:AssumeRole",
-      Resource:
-        props.modelDeployerRoleArn === undefined
-          ? props.deployRoleArn
-          : [props.deployRoleArn, props.modelDeployerRoleArn],
+      // Only its own account's deploy role: never the data science account's model deployer,
+      // which reaches every target (each target's deployments pass its own environment).
+      Resource: props.deployRoleArn,
     });
   }
 }

@@ -86,11 +86,9 @@ describe.each(ACCOUNTS)("CI identity of %s", (account, accountId, environment) =
         Sid: "AssumeTheDeployRoleOnly",
         Effect: "Allow",
         Action: "sts:AssumeRole",
-        // In the data science account also the model deployer (deploy duty).
-        Resource:
-          account === "dev"
-            ? [deployRole, `arn:aws:iam::${accountId}:role/mlops-dev-model-deployer`]
-            : deployRole,
+        // Never the data science account's model deployer: through it the dev environment
+        // would reach every target, prod included, past their own environments' gates.
+        Resource: deployRole,
       },
     ]);
   });

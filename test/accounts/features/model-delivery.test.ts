@@ -1,3 +1,4 @@
+import { simulate } from "../../iam-simulate";
 import { LOCAL_NVME_INSTANCE_TYPES, VOLUME_ACTIONS } from "../../../modules/sagemaker/guardrails";
 import {
   allPoliciesOf,
@@ -19,6 +20,7 @@ import { buildPlatform } from "../../../accounts/platform";
 import { TerraformStack, Testing } from "../../../modules/core/cdktf";
 import { generatedPlatform } from "../../../scripts/generated-platform";
 import { MAX_TARGETS_PER_DATA_SCIENCE_ACCOUNT } from "../../../accounts/config/schema/accounts";
+import type { PolicyStatement } from "../../../modules/iam/iam-policy";
 
 const example = synthPlatform().json;
 const TARGETS: [string, string][] = [
@@ -257,7 +259,7 @@ describe("the data science side (deploy duty)", () => {
     "arn:aws:iam::333333333333:role/mlops-prod-model-deployment",
   ];
 
-  test("the deployer is trusted by CodeBuild and CodePipeline of this account and the CI apply role only", () => {
+  test("the deployer is trusted by CodeBuild and CodePipeline of this account only, never by its CI apply role", () => {
     expect(trustOf(dev, "mlops-dev-model-deployer")).toEqual([
       {
         Sid: "DeployPipelinesOfThisAccount",
@@ -266,16 +268,55 @@ describe("the data science side (deploy duty)", () => {
         Action: "sts:AssumeRole",
         Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
       },
-      {
-        Sid: "TheAccountsCiApplyRole",
-        Effect: "Allow",
-        Principal: { AWS: "arn:aws:iam::111111111111:root" },
-        Action: "sts:AssumeRole",
-        Condition: {
-          ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/mlops-dev-ci-apply" },
-        },
-      },
     ]);
+  });
+
+  test("the data science account's CI apply role reaches neither the deployer nor any target's deployment role", async () => {
+    const applyRole = "arn:aws:iam::111111111111:role/mlops-dev-ci-apply";
+    const identity = allPoliciesOf(example["dev-bootstrap"], "mlops-dev-ci-apply");
+    const assume = (role: string, trust: PolicyStatement[], account: string) =>
+      simulate(
+        {
+          principal: applyRole,
+          action: "sts:AssumeRole",
+          resource: role,
+          resourceAccount: account,
+        },
+        { identity, resource: { Version: "2012-10-17", Statement: trust } },
+      );
+    expect(
+      await assume(
+        "arn:aws:iam::111111111111:role/mlops-dev-model-deployer",
+        trustOf(dev, "mlops-dev-model-deployer"),
+        "111111111111",
+      ),
+    ).not.toBe("Allowed");
+    for (const [target, id] of [
+      ["staging", "222222222222"],
+      ["prod", "333333333333"],
+    ])
+      expect(
+        await assume(
+          `arn:aws:iam::${id}:role/mlops-${target}-model-deployment`,
+          trustOf(example[target], `mlops-${target}-model-deployment`),
+          id,
+        ),
+      ).not.toBe("Allowed");
+    // It still reaches its own account's deploy role (whose trust your landing zone writes).
+    expect(
+      await assume(
+        "arn:aws:iam::111111111111:role/terraform-deploy",
+        [
+          {
+            Sid: "LandingZone",
+            Effect: "Allow",
+            Principal: { AWS: applyRole },
+            Action: "sts:AssumeRole",
+          },
+        ],
+        "111111111111",
+      ),
+    ).toBe("Allowed");
   });
 
   test("without CI the deployer is the deploy pipelines' only", () => {

@@ -1067,7 +1067,7 @@ describe("permission sets whose names overlap are not confused", () => {
       },
       {
         // The trust names the account: the caller's own policy must allow the assumption too.
-        identity: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }],
+        identity: [{ Sid: "AssumeAny", Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }],
         resource: { Version: "2012-10-17", Statement: approverTrust },
       },
     );
