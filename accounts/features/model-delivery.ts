@@ -5,6 +5,7 @@ import { deploymentTargetsOf, targetRoles } from "./cross-account";
 import { IamRole } from "../../modules/iam/iam-role";
 import { serviceTrust } from "../../modules/iam/service-trust";
 import { denyModelApproval } from "../../modules/sagemaker/guardrails";
+import { denyCopiesIntoArtifactsExceptApprover } from "../../modules/sagemaker/promotion";
 import { readTheRegistry } from "../../modules/sagemaker/permissions";
 import {
   approvedArtifactsOnly,
@@ -76,9 +77,20 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
   // Deploying is not approving, whatever else may be attached later.
   for (const s of denyModelApproval()) deployer.addToPolicy(s, "deployment-guard");
 
-  // Only the approver marks artifacts approved, whatever any other policy allows.
+  // Only the approver marks artifacts approved, whatever any other policy allows: the tag key is
+  // guarded in every platform bucket (so no object anywhere here carries a forged approval), and
+  // nobody else copies into the artifacts prefix (a copy keeps its source's tags unseen).
+  for (const bucket of [data.modelBucket, data.dataBucket, data.mlflowBucket]) {
+    bucket.addToResourcePolicy(
+      denyApprovalTagExceptApprover(bucket.bucketArn, names.modelApproverRoleArn),
+    );
+  }
   data.modelBucket.addToResourcePolicy(
-    denyApprovalTagExceptApprover(data.modelBucket.bucketArn, names.modelApproverRoleArn),
+    denyCopiesIntoArtifactsExceptApprover(
+      data.modelBucket.bucketArn,
+      prefix,
+      names.modelApproverRoleArn,
+    ),
   );
 
   if (targets.length > 0) {

@@ -65,3 +65,28 @@ export function denyApprovalTagExceptApprover(
     },
   };
 }
+
+/**
+ * No copy into the model artifacts prefix but the approver's. A copy keeps the source's tags by
+ * default (tagging directive COPY) and carries no tag keys in the request, so the tag guard
+ * above does not see it: an object tagged `model-approval=Approved` anywhere (another bucket, or
+ * an approved artifact of this one) copied over an artifact key would be read as approved.
+ * Training jobs and pipelines write artifacts with PutObject, which this leaves alone.
+ */
+export function denyCopiesIntoArtifactsExceptApprover(
+  bucketArn: string,
+  prefix: string,
+  approverArn: string,
+): PolicyStatement {
+  return {
+    Sid: "OnlyTheApproverCopiesIntoModelArtifacts",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:PutObject",
+    Resource: `${bucketArn}/${prefix}*`,
+    Condition: {
+      Null: { "s3:x-amz-copy-source": "false" },
+      ArnNotEquals: { "aws:PrincipalArn": approverArn },
+    },
+  };
+}

@@ -19,7 +19,7 @@ import {
   synthPlatform,
   type StackJson,
 } from "../helpers";
-import { simulate } from "../iam-simulate";
+import { resolver, simulate } from "../iam-simulate";
 import { PROVIDER_READS, REFRESH_READS } from "./refresh-reads";
 
 const GOOD = join(FIXTURES, "configs", "good");
@@ -28,23 +28,6 @@ const GOOD = join(FIXTURES, "configs", "good");
 function withCi(file: string): PlatformConfig {
   const raw = readConfigFile(join(GOOD, file)) as Record<string, unknown>;
   return parse({ ...raw, ci: raw.ci ?? { github: { repository: "example-org/mlops-platform" } } });
-}
-
-/** Replaces `${type.name.attr}` references with the values AWS would have. */
-function resolver(stack: StackJson, names: AccountNames): (text: string) => string {
-  return (text) =>
-    text.replace(/\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}/g, (whole, type, name, attr) => {
-      const r = stack.resource?.[type]?.[name];
-      if (r === undefined) return whole;
-      if (type === "aws_iam_role" && attr === "arn") return names.roleArn(r.name);
-      if (type === "aws_s3_bucket" && attr === "arn")
-        return `arn:${names.partition}:s3:::${r.bucket}`;
-      if (type === "aws_s3_bucket" && (attr === "id" || attr === "bucket")) return r.bucket;
-      if (type === "aws_kms_key" && attr === "arn")
-        return `arn:${names.partition}:kms:${names.region}:${names.accountId}:key/${name}`;
-      if (attr === "name" && typeof r.name === "string") return r.name;
-      return whole;
-    });
 }
 
 interface Request {

@@ -218,6 +218,27 @@ export function checkDatasetAccess(config: PlatformConfig, ctx: ConfigIssues): v
           message: "needs vpcEndpointIds or vpcIds: where the consumer's requests come from",
         });
       }
+      // Writes overlapping the model artifacts prefix would put a consumer on the promotion path.
+      const artifacts = account.sagemaker.modelArtifactsPrefix;
+      if (grant.bucket === "models" && grant.access === "read-write") {
+        if (grant.prefixes === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, "prefixes"],
+            message: `are required for read-write access to the models bucket: the whole bucket includes the model artifacts prefix "${artifacts}" (sagemaker.modelArtifactsPrefix), where only training and the approver write`,
+          });
+        }
+        (grant.prefixes ?? []).forEach((prefix, p) => {
+          if (prefix.startsWith(artifacts) || artifacts.startsWith(prefix)) {
+            ctx.addIssue({
+              code: "custom",
+              path: [...path, "prefixes", p],
+              input: prefix,
+              message: `overlaps the model artifacts prefix "${artifacts}" (sagemaker.modelArtifactsPrefix): only training and the approver write there; grant read-write elsewhere in the bucket, or read-only`,
+            });
+          }
+        });
+      }
       const match = /^arn:([a-z-]+):iam::(\d{12}):role\//.exec(grant.principal);
       if (match === null) return;
       if (partition !== undefined && match[1] !== partition) {
