@@ -8,6 +8,7 @@ import type { DataScienceAccountConfig } from "../config/schema/platform";
 import { deploymentTargetsOf, targetRoles } from "./cross-account";
 import { addDatasetAccess } from "./dataset-access";
 import type { AccountNetwork } from "./network";
+import { mlflowMode } from "../config/schema/mlflow";
 import type { PlatformStack } from "../stacks/platform-stack";
 
 /** A customer managed key of the account, administered by its deploy role. */
@@ -89,10 +90,24 @@ export function addDataScienceData(stack: PlatformStack, network: AccountNetwork
       objectLock: lockDays === undefined ? undefined : { retentionDays: lockDays },
     },
   );
+  // Like the data bucket: only through this account's S3 endpoint, so the MLflow bucket is no
+  // way around the data bucket's network rule. The managed tracking server reads and writes it
+  // from SageMaker's own network as its role: exempt by exact ARN, only in that mode.
   const mlflowBucket = platformBucket(
     "mlflow-bucket",
     names.mlflowBucketName,
     account.buckets?.mlflow,
+    {
+      vpcEndpointOnly: {
+        vpcEndpointId,
+        exemptPrincipalArns: [
+          names.deployRoleArn,
+          ...(mlflowMode(account.mlflow) === "managed"
+            ? [names.roleArn(names.mlflowTrackingRoleName)]
+            : []),
+        ],
+      },
+    },
   );
 
   addReplicas(stack, dataKey, {

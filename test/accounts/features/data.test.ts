@@ -19,6 +19,7 @@ import {
   statement,
   synthPlatform,
   type StackJson,
+  synthWith,
 } from "../../helpers";
 import type { PolicyDocument } from "../../../modules/iam/iam-policy";
 import { decide } from "../../policy-simulator";
@@ -343,11 +344,27 @@ describe("data science buckets", () => {
     expect(actual).toEqual(expected);
   });
 
-  test("the MLflow bucket stays reachable for MLflow clients outside the VPC", () => {
-    const policy = policyOf(
-      bucketByName(dev, "mlops-dev-mlflow-111111111111-eu-west-1").config("aws_s3_bucket_policy"),
-    );
-    expect(policy.Statement.map((s) => s.Sid)).not.toContain("DenyOutsideTheVpcEndpoint");
+  test("the MLflow bucket is reachable only through the VPC endpoint, like the data bucket: no way around its network rule", () => {
+    const denyOf = (stack: StackJson, bucket: string) =>
+      statement(
+        policyOf(bucketByName(stack, bucket).config("aws_s3_bucket_policy")),
+        "DenyOutsideTheVpcEndpoint",
+      );
+    const mlflow = denyOf(dev, "mlops-dev-mlflow-111111111111-eu-west-1");
+    const data = denyOf(dev, "mlops-dev-data-111111111111-eu-west-1");
+    expect(mlflow.Condition).toEqual(data.Condition);
+    // The managed tracking server works from SageMaker's network as its role: exempt by exact
+    // ARN in that mode only.
+    const managed = synthWith((c) => (c.accounts.dev.mlflow = { mode: "managed" })).dev;
+    expect(
+      denyOf(managed, "mlops-dev-mlflow-111111111111-eu-west-1").Condition!.ArnNotEquals,
+    ).toEqual({
+      "aws:PrincipalArn": [
+        "arn:aws:iam::111111111111:role/terraform-deploy",
+        "arn:aws:iam::111111111111:role/mlops-dev-mlflow-tracking",
+        "arn:aws:iam::111111111111:role/mlops-dev-ci-plan",
+      ],
+    });
   });
 
   test("lifecycle is configurable per bucket", () => {
