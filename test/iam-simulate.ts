@@ -64,7 +64,11 @@ export async function simulate(
  * for the value (condition values only: such text is no ARN).
  */
 export function plainReferences<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value).replace(/\$\{([^}]+)\}/g, "$1")) as T;
+  const text = JSON.stringify(value)
+    .replace(/\$\$\{/g, "\u0000") // an escaped IAM policy variable: Terraform writes `${`
+    .replace(/\$\{([^}]+)\}/g, "$1")
+    .replace(/\u0000/g, "${");
+  return JSON.parse(text) as T;
 }
 
 /**

