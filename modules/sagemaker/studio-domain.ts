@@ -33,6 +33,12 @@ export interface StudioDomainProps {
  * deleted, disables notebook output sharing, and is protected from destroy; plus its user
  * profiles with the same network settings, each tagged `studio-user = <profile name>` so a
  * person's session opens only its own profile.
+ *
+ * Day two on the pinned provider (hashicorp/aws 6.25): any UpdateDomain of a VpcOnly domain fails
+ * there (terraform-provider-aws#45528: the update sends no VpcId/SubnetIds), so the domain holds
+ * only what never changes after creation (network, key, the default persona role, sharing off);
+ * everything that changes with config lives in the user profiles (their own resources, updated
+ * with UpdateUserProfile), and a test checks that config changes leave the domain untouched.
  */
 export class StudioDomain extends Construct {
   readonly domain: SagemakerDomain;
@@ -56,7 +62,15 @@ export class StudioDomain extends Construct {
         sharingSettings,
       },
       retentionPolicy: { homeEfsFileSystem: "Retain" },
-      lifecycle: { preventDestroy: true },
+      lifecycle: {
+        preventDestroy: true,
+        // Studio's subnets are fixed when the domain is created: the provider replaces the domain
+        // for any change (hashicorp/terraform-provider-aws#48778), which prevent_destroy turns
+        // into a failed plan, and updating a VpcOnly domain without them fails on the pinned
+        // provider (#45528). A zone added to the VPC later serves the other workloads; Studio
+        // stays in its zones (docs/architecture.md says how to move it).
+        ignoreChanges: ["subnet_ids"],
+      },
     });
     this.domainId = this.domain.id;
 

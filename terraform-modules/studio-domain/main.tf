@@ -21,5 +21,6 @@ resource "aws_sagemaker_domain" "this" {
   vpc_id     = var.vpc_id
   lifecycle {
     prevent_destroy = true
+    ignore_changes  = [subnet_ids]
   }
 }

@@ -81,10 +81,53 @@ describe("Studio domain", () => {
     });
   });
 
-  test("keeps the home file system and is protected from destroy", () => {
+  test("keeps the home file system, is protected from destroy, and keeps its subnets", () => {
     expect(domain.retention_policy).toEqual({ home_efs_file_system: "Retain" });
-    expect(domain.lifecycle).toEqual({ prevent_destroy: true });
+    // A subnet change would replace the domain (provider #48778), and updating a VpcOnly domain
+    // fails on the pinned provider (#45528): Studio stays in the zones it was created in.
+    expect(domain.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ["subnet_ids"] });
   });
+
+  /** The domain's arguments as Terraform plans them: what a change of config would update. */
+  const planned = (stack: StackJson) => {
+    const [, d] = findResource(stack, "aws_sagemaker_domain", () => true);
+    const { tags: _tags, subnet_ids: _ignored, "//": _meta, ...rest } = d;
+    return rest;
+  };
+
+  test.each<[string, (c: any) => void]>([
+    [
+      "a user added",
+      (c) =>
+        c.accounts.dev.sagemaker.domains[0].userProfiles.push({
+          name: "new-user",
+          persona: "data-scientist",
+        }),
+    ],
+    ["a user removed", (c) => c.accounts.dev.sagemaker.domains[0].userProfiles.pop()],
+    [
+      "a user's persona changed",
+      (c) => (c.accounts.dev.sagemaker.domains[0].userProfiles[0].persona = "team-admin"),
+    ],
+    [
+      "a user given a dedicated role",
+      (c) => (c.accounts.dev.sagemaker.domains[0].userProfiles[0].dedicatedExecutionRole = true),
+    ],
+    ["a zone added to the VPC", (c) => (c.accounts.dev.vpc.availabilityZones = 3)],
+    ["the platform's tags changed", (c) => (c.tags = { ...c.tags, owner: "someone-else" })],
+    [
+      "a model package group added",
+      (c) => c.accounts.dev.sagemaker.modelPackageGroups.push("fraud"),
+    ],
+    ["flow log retention changed", (c) => (c.accounts.dev.vpc.flowLogRetentionDays = 731)],
+  ])(
+    "%s: no update of the domain (UpdateDomain fails on the pinned provider, #45528)",
+    (_, change) => {
+      const input = exampleInput() as any;
+      change(input);
+      expect(planned(synthPlatform(parse(input), ["dev"]).json.dev)).toEqual(planned(dev));
+    },
+  );
 
   test("profiles come from config, each persona with its execution role", () => {
     const profiles = Object.values(resourcesOf(dev, "aws_sagemaker_user_profile"));
