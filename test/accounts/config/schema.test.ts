@@ -873,3 +873,36 @@ describe("bucket names", () => {
     expect(bucketNameProblem("mlops-dev-data-111111111111-eu-west-1")).toBeUndefined();
   });
 });
+
+describe("regions of partitions the platform does not support", () => {
+  test.each([
+    ["us-iso-east-1", "aws-iso"],
+    ["us-isob-east-1", "aws-iso-b"],
+    ["eu-isoe-west-1", "aws-iso-e"],
+  ])("%s (%s) is refused with one line", (region, partitionName) => {
+    expect(problemsWith((c: any) => (c.region = region))).toEqual([
+      `region: "${region}" is in the ${partitionName} partition; the platform supports regions of the aws, aws-cn, aws-us-gov partitions only (some services it needs are missing elsewhere)`,
+    ]);
+  });
+  test("a replica region of another partition is refused the same way", () => {
+    expect(
+      problemsWith(
+        (c: any) => (c.accounts.dev.buckets = { data: { replicaRegion: "us-iso-west-1" } }),
+      ),
+    ).toEqual([
+      'accounts.dev.buckets.data.replicaRegion: "us-iso-west-1" is in the aws-iso partition; the platform supports regions of the aws, aws-cn, aws-us-gov partitions only (some services it needs are missing elsewhere)',
+    ]);
+  });
+  test.each(["eu-west-1", "ap-southeast-4", "us-east-1", "cn-north-1", "us-gov-west-1"])(
+    "%s is taken",
+    (region) => {
+      expect(
+        problemsWith((c: any) => {
+          c.region = region;
+          for (const account of Object.values(c.accounts) as any[])
+            account.vpc.availabilityZones = 2;
+        }),
+      ).toEqual([]);
+    },
+  );
+});
