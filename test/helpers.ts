@@ -4,6 +4,7 @@ import { exampleConfig } from "../accounts/config/example";
 import { buildPlatform, type PlatformStacks } from "../accounts/platform";
 import { withoutTokenStackTracesSync } from "../accounts/synthesize";
 import { join, resolve } from "node:path";
+import { readdirSync } from "node:fs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { tmpdir } from "node:os";
 // Test-only: the step of cdktf's synthesis that applies aspects (the flavour shims the path).
@@ -301,4 +302,21 @@ export function ref(type: string, name: string, attribute = "id"): string {
 export function goodFixture(name: string): PlatformConfig {
   const file = join(FIXTURES, "configs", "good", name);
   return parsePlatformConfig(readConfigFile(file), file);
+}
+
+/**
+ * The example and every good fixture, as `[name, load]` pairs for `test.each`; `change` may edit
+ * each raw config before it is parsed (the example's is already valid input).
+ */
+export function goodConfigs(
+  change: (raw: Record<string, unknown>) => Record<string, unknown> = (raw) => raw,
+): [string, () => PlatformConfig][] {
+  const dir = join(FIXTURES, "configs", "good");
+  return [
+    ["the example", () => parse(change(exampleInput() as unknown as Record<string, unknown>))],
+    ...readdirSync(dir).map((f): [string, () => PlatformConfig] => [
+      f,
+      () => parse(change(readConfigFile(join(dir, f)) as Record<string, unknown>)),
+    ]),
+  ];
 }

@@ -6,30 +6,12 @@
  * decision is simulated with @cloud-copilot/iam-simulate over the synthesized policies (the role's
  * own, and the resource's: trust, bucket policy).
  */
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import { readConfigFile } from "../../accounts/config/loader";
-import type { PlatformConfig } from "../../accounts/config/schema/platform";
 import { AccountNames, namingInput } from "../../accounts/naming";
 import type { PolicyDocument, PolicyStatement } from "../../modules/iam/iam-policy";
-import {
-  allPoliciesOf,
-  exampleInput,
-  FIXTURES,
-  parse,
-  synthPlatform,
-  type StackJson,
-} from "../helpers";
+import { allPoliciesOf, goodConfigs, synthPlatform, type StackJson } from "../helpers";
 import { plainReferences, resolver, simulate } from "../iam-simulate";
 
-const GOOD = join(FIXTURES, "configs", "good");
-const configs: [string, () => PlatformConfig][] = [
-  ["the example", () => parse(exampleInput())],
-  ...readdirSync(GOOD).map((f): [string, () => PlatformConfig] => [
-    f,
-    () => parse(readConfigFile(join(GOOD, f))),
-  ]),
-];
+const configs = goodConfigs();
 
 function rolesOf(stack: StackJson): Set<string> {
   return new Set(Object.values(stack.resource?.aws_iam_role ?? {}).map((r: any) => r.name));

@@ -5,30 +5,19 @@
  * role from a hosted runner (no VPC endpoint) with @cloud-copilot/iam-simulate, against the role's
  * policies and the resource's own policy (bucket policy, key policy).
  */
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import { readConfigFile } from "../../accounts/config/loader";
 import type { PlatformConfig } from "../../accounts/config/schema/platform";
 import { AccountNames, namingInput } from "../../accounts/naming";
 import type { PolicyDocument, PolicyStatement } from "../../modules/iam/iam-policy";
 import {
   allPoliciesOf,
   exampleInput,
-  FIXTURES,
+  goodConfigs,
   parse,
   synthPlatform,
   type StackJson,
 } from "../helpers";
 import { resolver, simulate } from "../iam-simulate";
 import { PROVIDER_READS, REFRESH_READS } from "./refresh-reads";
-
-const GOOD = join(FIXTURES, "configs", "good");
-
-/** A good fixture's config, with the example's CI section when it has none. */
-function withCi(file: string): PlatformConfig {
-  const raw = readConfigFile(join(GOOD, file)) as Record<string, unknown>;
-  return parse({ ...raw, ci: raw.ci ?? { github: { repository: "example-org/mlops-platform" } } });
-}
 
 interface Request {
   readonly action: string;
@@ -104,10 +93,11 @@ function planRoleOf(json: Record<string, StackJson>, config: PlatformConfig, acc
   return { names, arn: names.ciPlanRoleArn, identity };
 }
 
-const configs: [string, () => PlatformConfig][] = [
-  ["the example", () => parse(exampleInput())],
-  ...readdirSync(GOOD).map((f): [string, () => PlatformConfig] => [f, () => withCi(f)]),
-];
+// CI turned on where a fixture has none: the plan role then exists for its resources.
+const configs = goodConfigs((raw) => ({
+  ...raw,
+  ci: raw.ci ?? { github: { repository: "example-org/mlops-platform" } },
+}));
 
 describe("the CI plan role refreshes every synthesized resource type", () => {
   test.each(configs)("%s", async (_, load) => {
