@@ -188,7 +188,8 @@ function addMlflowServer(
     localPortNumber: [String(server.port)],
   });
   const certificate = server.certificateParameter.name;
-  const trackingUri = `https://${server.instance.privateIp}:${server.port}`;
+  // The private zone's name, which follows the instance: a replaced server keeps the URI.
+  const trackingUri = `https://${server.dnsName}:${server.port}`;
   stack.addOutputs({
     mlflow_tracking_uri: {
       value: trackingUri,

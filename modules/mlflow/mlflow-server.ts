@@ -2,6 +2,8 @@ import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parame
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
@@ -66,6 +68,13 @@ export interface MlflowServerProps {
   readonly pipIndexUrl?: string;
   readonly database?: MlflowDatabaseProps;
   readonly databaseIdentifier: string;
+  /**
+   * The private DNS zone the server's name lives in, associated with the VPC: the tracking URI is
+   * `https://mlflow.<zone>:<port>`, the name is in the certificate, and the record follows the
+   * instance when it is replaced, so clients keep their URI.
+   * @default `<name>.internal` (".internal" is reserved for private use)
+   */
+  readonly privateZoneName?: string;
 }
 
 const DB_PORT = 5432;
@@ -93,11 +102,21 @@ export class MlflowServer extends Construct {
   readonly port: number;
   /** The server's TLS certificate (PEM), which it publishes at boot for clients to trust. */
   readonly certificateParameter: SsmParameter;
+  /** The server's stable name inside the VPC (a private hosted zone record). */
+  readonly dnsName: string;
+  readonly privateZone: Route53Zone;
 
   constructor(scope: Construct, id: string, props: MlflowServerProps) {
     super(scope, id);
     const env = props.environment;
     const net = props.network;
+    const zoneName = props.privateZoneName ?? `${props.name}.internal`;
+    this.privateZone = new Route53Zone(this, "private-zone", {
+      name: zoneName,
+      comment: `Private names of ${props.name} (the MLflow tracking server)`,
+      vpc: [{ vpcId: net.vpcId }],
+    });
+    this.dnsName = `mlflow.${zoneName}`;
     const db = props.database ?? {};
     this.port = props.port ?? 5000;
 
@@ -340,6 +359,7 @@ export class MlflowServer extends Construct {
               artifactRoot: props.artifactRoot,
               region: env.region,
               certificateParameter: certificateName,
+              dnsName: this.dnsName,
             }),
           ),
           [secretArn, this.database.address],
@@ -359,6 +379,17 @@ export class MlflowServer extends Construct {
       associatePublicIpAddress: false,
       monitoring: true,
       tags: { Name: `${props.name}-mlflow-server` },
+    });
+
+    // --- A stable name ---------------------------------------------------------------------
+    // The record follows the instance: a replaced server (new MLflow version, image, launch
+    // template) keeps the clients' tracking URI.
+    new Route53Record(this, "dns-record", {
+      zoneId: this.privateZone.zoneId,
+      name: this.dnsName,
+      type: "A",
+      ttl: 60,
+      records: [this.instance.privateIp],
     });
   }
 }

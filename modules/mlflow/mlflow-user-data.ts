@@ -60,9 +60,10 @@ if SECRET_ID:
 /**
  * Makes the server's TLS certificate when there is none or it expires within 30 days (boot, and
  * a daily timer), and publishes it to an SSM parameter for clients to trust. Self-signed for the
- * instance's private IP and DNS name and for localhost (the Session Manager tunnel).
+ * server's stable name (the private zone's record: the tracking URI), the instance's private IP
+ * and DNS name, and localhost (the Session Manager tunnel).
  */
-function tlsScript(region: string, certificateParameter: string): string[] {
+function tlsScript(region: string, certificateParameter: string, dnsName: string): string[] {
   return [
     "#!/bin/bash",
     "set -euo pipefail",
@@ -71,7 +72,7 @@ function tlsScript(region: string, certificateParameter: string): string[] {
     'ip=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/local-ipv4)',
     'host=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/local-hostname)',
     `install -d -m 0750 -o root -g nginx ${TLS_DIR}`,
-    `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 397 -subj "/CN=$host" -addext "subjectAltName=IP:$ip,DNS:$host,IP:127.0.0.1,DNS:localhost" -keyout ${TLS_DIR}/key.new -out ${TLS_DIR}/cert.new`,
+    `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 397 -subj "/CN=${dnsName}" -addext "subjectAltName=DNS:${dnsName},IP:$ip,DNS:$host,IP:127.0.0.1,DNS:localhost" -keyout ${TLS_DIR}/key.new -out ${TLS_DIR}/cert.new`,
     `chown root:nginx ${TLS_DIR}/key.new ${TLS_DIR}/cert.new && chmod 0640 ${TLS_DIR}/key.new && chmod 0644 ${TLS_DIR}/cert.new`,
     `mv -f ${TLS_DIR}/key.new ${TLS_DIR}/key.pem && mv -f ${TLS_DIR}/cert.new ${TLS_DIR}/cert.pem`,
     `aws ssm put-parameter --region ${region} --name '${certificateParameter}' --type String --overwrite --value "file://${TLS_DIR}/cert.pem"`,
@@ -130,6 +131,8 @@ export interface MlflowUserDataProps {
   readonly region: string;
   /** The SSM parameter the server publishes its certificate to. */
   readonly certificateParameter: string;
+  /** The server's stable name (the tracking URI's host), first in the certificate. */
+  readonly dnsName: string;
 }
 
 /**
@@ -156,7 +159,7 @@ export function mlflowUserData(props: MlflowUserDataProps): string {
     'echo "import mlflow_rds_credentials" > "$site/mlflow_rds_credentials.pth"',
     ...file(
       "/usr/local/bin/mlflow-tls",
-      tlsScript(props.region, props.certificateParameter),
+      tlsScript(props.region, props.certificateParameter, props.dnsName),
       "0755",
     ),
     ...file("/etc/nginx/nginx.conf", nginxConfig(props.port, inner), "0644"),

@@ -67,6 +67,8 @@ export const REFRESH_READS: Readonly<Record<string, readonly string[]>> = {
   aws_launch_template: ["ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions"],
   aws_nat_gateway: ["ec2:DescribeNatGateways"],
   aws_route: ["ec2:DescribeRouteTables"],
+  aws_route53_record: ["route53:ListResourceRecordSets"],
+  aws_route53_zone: ["route53:GetHostedZone", "route53:ListTagsForResource"],
   aws_route_table: ["ec2:DescribeRouteTables"],
   aws_route_table_association: ["ec2:DescribeRouteTables"],
   aws_s3_bucket: S3_BUCKET_READS,

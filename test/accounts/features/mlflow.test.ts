@@ -347,6 +347,7 @@ describe("user data script", () => {
     artifactRoot: "s3://bucket",
     region: "eu-west-1",
     certificateParameter: "/platform/mlops-dev/mlflow/tls-certificate",
+    dnsName: "mlflow.mlops-dev.internal",
   });
   const lines = script.split("\n");
 
@@ -396,9 +397,9 @@ describe("user data script", () => {
     ]);
   });
 
-  test("the certificate is made for the instance and localhost, renewed before expiry and published", () => {
+  test("the certificate is made for the server's stable name, the instance and localhost, renewed before expiry and published", () => {
     expect(script).toContain(
-      '-addext "subjectAltName=IP:$ip,DNS:$host,IP:127.0.0.1,DNS:localhost"',
+      '-subj "/CN=mlflow.mlops-dev.internal" -addext "subjectAltName=DNS:mlflow.mlops-dev.internal,IP:$ip,DNS:$host,IP:127.0.0.1,DNS:localhost"',
     );
     expect(script).toContain(
       "if [ -s /etc/mlflow-tls/cert.pem ] && openssl x509 -checkend 2592000 -noout -in /etc/mlflow-tls/cert.pem; then exit 0; fi",
@@ -418,6 +419,7 @@ describe("user data script", () => {
       artifactRoot: `s3://${"b".repeat(63)}`,
       region: "ap-southeast-2",
       certificateParameter: `/${"x".repeat(60)}/mlflow/tls-certificate`,
+      dnsName: `mlflow.${"x".repeat(60)}.internal`,
     });
     // A secret ARN is at most ~2 KB, an RDS address ~ 120 characters.
     expect(longest.length + 2048 + 128).toBeLessThan(16 * 1024);
@@ -432,6 +434,7 @@ describe("user data script", () => {
         artifactRoot: "s3://b",
         region: "eu-west-1",
         certificateParameter: "/p",
+        dnsName: "mlflow.x.internal",
       }),
     ).toContain("pip install --index-url https://pypi.example/simple");
   });
@@ -789,15 +792,27 @@ describe("MLflow outputs", () => {
         Resource: ref("aws_ssm_parameter", certificate, "arn"),
       });
     }
-    expect(on.output!.mlflow_tracking_uri.value).toBe(
-      `https://${ref("aws_instance", instance, "private_ip")}:5000`,
-    );
+    // A name, not the instance's IP: a replaced server keeps every client's URI.
+    expect(on.output!.mlflow_tracking_uri.value).toBe("https://mlflow.mlops-dev.internal:5000");
     expect(on.output!.mlflow_client_setup.value).toBe(
       [
         `aws ssm get-parameter --name ${ref("aws_ssm_parameter", certificate, "name")} --query Parameter.Value --output text > ~/.mlflow-server.pem`,
-        `export MLFLOW_TRACKING_URI=https://${ref("aws_instance", instance, "private_ip")}:5000 MLFLOW_TRACKING_SERVER_CERT_PATH=~/.mlflow-server.pem`,
+        "export MLFLOW_TRACKING_URI=https://mlflow.mlops-dev.internal:5000 MLFLOW_TRACKING_SERVER_CERT_PATH=~/.mlflow-server.pem",
       ].join("\n"),
     );
+    // The name: a private zone of the VPC, with a record that follows the instance.
+    const [zone, zoneConfig] = findResource(on, "aws_route53_zone", () => true);
+    expect(zoneConfig).toMatchObject({
+      name: "mlops-dev.internal",
+      vpc: [{ vpc_id: ref("aws_vpc", Object.keys(resourcesOf(on, "aws_vpc"))[0]) }],
+    });
+    expect(findResource(on, "aws_route53_record", () => true)[1]).toEqual({
+      zone_id: ref("aws_route53_zone", zone, "zone_id"),
+      name: "mlflow.mlops-dev.internal",
+      type: "A",
+      ttl: 60,
+      records: [ref("aws_instance", instance, "private_ip")],
+    });
     expect(on.output!.mlflow_tunnel_command.value).toBe(
       `aws ssm start-session --target ${ref("aws_instance", instance)} --document-name AWS-StartPortForwardingSession --parameters '{"portNumber":["5000"],"localPortNumber":["5000"]}'`,
     );
