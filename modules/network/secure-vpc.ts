@@ -1,4 +1,5 @@
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
+import { DataAwsVpcEndpointService } from "@cdktf/provider-aws/lib/data-aws-vpc-endpoint-service";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
@@ -93,6 +94,12 @@ export interface SecureVpcProps {
    * @default true
    */
   readonly manageDefaultSecurityGroup?: boolean;
+  /**
+   * What to call the endpoint list in the plan-time error when a service is not offered in one of
+   * the VPC's zones (the config field that sets it).
+   * @default "interfaceEndpoints"
+   */
+  readonly interfaceEndpointsSource?: string;
 }
 
 const ANY_IPV4 = "0.0.0.0/0";
@@ -133,6 +140,9 @@ export class SecureVpc extends Construct {
   readonly internetEgress: boolean;
   private readonly internetRoute: Presence;
   private readonly cidr: string;
+  /** The new VPC's zones (names or plan-time references); unknown for an existing VPC. */
+  private zones?: string[];
+  private zonesSource = "availabilityZones";
 
   constructor(scope: Construct, id: string, props: SecureVpcProps) {
     super(scope, id);
@@ -226,14 +236,48 @@ export class SecureVpc extends Construct {
     });
 
     for (const [endpoint, presence] of endpoints) {
+      const serviceName = interfaceServiceName(endpoint, env.region, env.dnsSuffix);
+      // The service looked up at plan: a region without it fails the plan (no such service),
+      // and a zone of the VPC it is not offered in fails the endpoint's precondition, naming the
+      // config fields, instead of CreateVpcEndpoint failing at apply.
+      // (Endpoints chosen by a module variable are counted; their check is the caller's.)
+      const service =
+        presence === true
+          ? new DataAwsVpcEndpointService(this, `endpoint-${endpoint}-service`, {
+              serviceName,
+              serviceType: "Interface",
+            })
+          : undefined;
+      const offered = service?.availabilityZones ?? [];
+      const missing =
+        this.zones === undefined || service === undefined
+          ? undefined
+          : Fn.setsubtract(this.zones, offered);
       this.interfaceEndpoints[endpoint] = new VpcEndpoint(this, `endpoint-${endpoint}`, {
         vpcId: this.vpcId,
-        serviceName: interfaceServiceName(endpoint, env.region, env.dnsSuffix),
+        serviceName,
         vpcEndpointType: "Interface",
         subnetIds: this.privateSubnetIds,
         securityGroupIds: [this.endpointSecurityGroup.id],
         privateDnsEnabled: true,
         tags: { Name: `${props.name}-${endpoint}` },
+        lifecycle:
+          missing === undefined
+            ? undefined
+            : {
+                precondition: [
+                  {
+                    // (An empty zone list only comes from a stand-in provider; AWS fails the
+                    // lookup of a service that does not exist.)
+                    // (Op.lt, not Op.eq: cdktf renders a literal 0 operand as "undefined".)
+                    condition: Op.or(
+                      Op.lt(Fn.lengthOf(offered), 1),
+                      Op.lt(Fn.lengthOf(missing), 1),
+                    ),
+                    errorMessage: `${props.interfaceEndpointsSource ?? "interfaceEndpoints"}: ${endpoint} (${serviceName}) is not offered in ${Fn.join(", ", Fn.tolist(missing))}, a zone of the VPC; choose ${this.zonesSource} the service offers (${Fn.join(", ", offered)}), or leave the endpoint out`,
+                  },
+                ],
+              },
       });
       existsWhen(this.interfaceEndpoints[endpoint], presence);
     }
@@ -247,6 +291,8 @@ export class SecureVpc extends Construct {
   ): { vpcId: string; privateSubnetIds: string[]; privateRouteTableIds: string[] } {
     const mode = network.natGateways ?? "none";
     const zones = this.zoneNames(network.availabilityZones, network.availabilityZonesSource);
+    this.zones = zones;
+    this.zonesSource = network.availabilityZonesSource ?? "availabilityZones";
     const count = network.availabilityZones;
     const plannedCount = typeof count === "number" && Token.isUnresolved(count);
     // Zones past the minimum exist when the planned count reaches them.

@@ -109,6 +109,7 @@ export const REFRESH_READS: Readonly<Record<string, readonly string[]>> = {
   // Data sources, read at every plan.
   "data.aws_availability_zones": ["ec2:DescribeAvailabilityZones"],
   "data.aws_ssm_parameter": ["ssm:GetParameter"],
+  "data.aws_vpc_endpoint_service": ["ec2:DescribeVpcEndpointServices"],
 };
 
 /** What every plan calls besides the resources: the provider's identity check. */

@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { SecureVpc, type SecureVpcProps } from "../../../modules/network/secure-vpc";
@@ -721,4 +723,63 @@ describe("SecureVpc module", () => {
       vpcIn(moduleTestStack(), { cidr: "8.8.0.0/16", availabilityZones: 2, subnetNewBits: 3 }),
     ).toThrow('test/vpc: cidr "8.8.0.0/16" must be a private block inside 10.0.0.0/8');
   });
+});
+
+describe("endpoint services and zones are checked at plan, not at apply", () => {
+  const dev = example.json.dev;
+  const endpoints = resourcesOf(dev, "aws_vpc_endpoint");
+  const sts = Object.entries(endpoints).find(([k]) => k.includes("endpoint-sts_"))![1];
+  const [lookupKey, lookup] = Object.entries(
+    resourcesOf({ resource: dev.data } as any, "aws_vpc_endpoint_service"),
+  ).find(([k]) => k.includes("endpoint-sts-service"))!;
+
+  test("each interface endpoint's service is looked up by name (a region without it fails the plan)", () => {
+    expect(lookup).toEqual({
+      service_name: "com.amazonaws.eu-west-1.sts",
+      service_type: "Interface",
+    });
+    expect(Object.keys(dev.data!.aws_vpc_endpoint_service)).toHaveLength(
+      Object.values(endpoints).filter((e) => e.vpc_endpoint_type === "Interface").length,
+    );
+  });
+
+  test("an endpoint's precondition names the config fields when a zone of the VPC lacks the service", () => {
+    const [precondition] = sts.lifecycle.precondition;
+    expect(precondition.error_message).toMatch(
+      /^interfaceEndpoints: sts \(com\.amazonaws\.eu-west-1\.sts\) is not offered in \$\{.+\}, a zone of the VPC; choose accounts\.dev\.vpc\.availabilityZones the service offers \(\$\{.+\}\), or leave the endpoint out$/,
+    );
+  });
+
+  // The condition, evaluated by terraform itself with the lookups' values filled in.
+  const terraform = spawnSync("terraform", ["version"]).status === 0;
+  (terraform ? test : test.skip).each([
+    [["eu-west-1a", "eu-west-1b", "eu-west-1c"], "true"],
+    [["eu-west-1a", "eu-west-1c"], "false"],
+    [[], "true"], // only a stand-in provider answers an empty list; AWS fails the lookup
+  ])(
+    "with the service offered in %j the condition is %s (the VPC: eu-west-1a, eu-west-1b)",
+    (offered, expected) => {
+      const list = JSON.stringify(offered);
+      const expression = String(sts.lifecycle.precondition[0].condition)
+        .replace(/^\$\{/, "")
+        .replace(/\}$/, "")
+        .split(`data.aws_vpc_endpoint_service.${lookupKey}.availability_zones`)
+        .join(list)
+        .replace(/element\(data\.aws_availability_zones\.[^.]+\.names, (\d)\)/g, (_, i) =>
+          JSON.stringify(["eu-west-1a", "eu-west-1b"][Number(i)]),
+        );
+      const dir = mkdtempSync(join(tmpdir(), "tf-console-"));
+      try {
+        const r = spawnSync("terraform", ["console"], {
+          cwd: dir,
+          input: `${expression}\n`,
+          encoding: "utf8",
+          env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+        });
+        expect([r.status, r.stdout.trim()]).toEqual([0, expected]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
