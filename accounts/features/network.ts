@@ -52,6 +52,7 @@ export function addAccountNetwork(
     network: networkProps(stack),
     environment: names.environment,
     interfaceEndpoints: accountInterfaceEndpoints(stack.account),
+    interfaceEndpointsSource: `accounts.${stack.accountName}.vpc.interfaceEndpoints`,
     s3Access: { ownBuckets: names.allBucketNames(), readBuckets: options.readBuckets },
     flowLogs: {
       logGroupName: names.flowLogGroupName,

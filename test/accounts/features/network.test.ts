@@ -746,7 +746,7 @@ describe("endpoint services and zones are checked at plan, not at apply", () => 
   test("an endpoint's precondition names the config fields when a zone of the VPC lacks the service", () => {
     const [precondition] = sts.lifecycle.precondition;
     expect(precondition.error_message).toMatch(
-      /^interfaceEndpoints: sts \(com\.amazonaws\.eu-west-1\.sts\) is not offered in \$\{.+\}, a zone of the VPC; choose accounts\.dev\.vpc\.availabilityZones the service offers \(\$\{.+\}\), or leave the endpoint out$/,
+      /^accounts\.dev\.vpc\.interfaceEndpoints: sts \(com\.amazonaws\.eu-west-1\.sts\) is not offered in \$\{.+\}, a zone of the VPC; choose accounts\.dev\.vpc\.availabilityZones the service offers \(\$\{.+\}\), or leave the endpoint out$/,
     );
   });
 
