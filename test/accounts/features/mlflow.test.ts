@@ -7,7 +7,9 @@ import {
   mlflowUserData,
   RDS_CREDENTIALS_HOOK,
 } from "../../../modules/mlflow/mlflow-user-data";
+import { plainReferences, simulate } from "../../iam-simulate";
 import {
+  allPoliciesOf,
   exampleInput,
   expectedGrant,
   findResource,
@@ -935,5 +937,36 @@ describe("bad MLflow server config", () => {
       'accounts.dev.mlflow.server.pipIndexUrl: "http://pypi.example/simple" must be an https URL',
       "accounts.dev.mlflow.server.database.backupRetentionDays: 3 must be a whole number from 7 to 35",
     ]);
+  });
+});
+
+describe("managed MLflow: the grants reach the UI and the API (simulated)", () => {
+  const identity = plainReferences(allPoliciesOf(managed, "mlops-dev-studio-execution"));
+  const server = "arn:aws:sagemaker:eu-west-1:111111111111:mlflow-tracking-server/mlops-dev";
+  const [endpoint] = findResource(
+    managed,
+    "aws_vpc_endpoint",
+    (e) => e.service_name === "aws.sagemaker.eu-west-1.experiments",
+  );
+  const call = (action: string, resource: string, context: Record<string, string> = {}) =>
+    simulate(
+      {
+        principal: "arn:aws:iam::111111111111:role/mlops-dev-studio-execution",
+        action,
+        resource,
+        context,
+      },
+      { identity },
+    );
+
+  test("the UI (sagemaker-mlflow:AccessUI, authorized on * only) is granted", async () => {
+    expect(await call("sagemaker-mlflow:AccessUI", "*")).toBe("Allowed");
+  });
+  test("the API is granted through the MLflow endpoint, and refused from elsewhere", async () => {
+    const through = { "aws:SourceVpce": `aws_vpc_endpoint.${endpoint}.id` };
+    expect(await call("sagemaker-mlflow:LogMetric", server, through)).toBe("Allowed");
+    expect(
+      await call("sagemaker-mlflow:LogMetric", server, { "aws:SourceVpce": "vpce-other" }),
+    ).not.toBe("Allowed");
   });
 });
