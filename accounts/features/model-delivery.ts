@@ -42,6 +42,11 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
       serviceTrust(env, {
         sid: "DeployPipelinesOfThisAccount",
         services: ["codebuild.amazonaws.com", "codepipeline.amazonaws.com"],
+        // Both send the project or pipeline they act for: this account's, in this region.
+        sourceArns: [
+          `arn:${env.partition}:codebuild:${env.region}:${env.accountId}:project/*`,
+          `arn:${env.partition}:codepipeline:${env.region}:${env.accountId}:*`,
+        ],
       }),
     ],
   });

@@ -269,7 +269,15 @@ describe("the data science side (deploy duty)", () => {
         Effect: "Allow",
         Principal: { Service: ["codebuild.amazonaws.com", "codepipeline.amazonaws.com"] },
         Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "111111111111" },
+          ArnLike: {
+            "aws:SourceArn": [
+              "arn:aws:codebuild:eu-west-1:111111111111:project/*",
+              "arn:aws:codepipeline:eu-west-1:111111111111:*",
+            ],
+          },
+        },
       },
     ]);
   });
