@@ -88,6 +88,25 @@ export interface SageMakerGuardrailProps {
   readonly securityGroupIds: string[];
 }
 
+/**
+ * No volume without a KMS key, except when every instance has local NVMe storage, which takes
+ * no key. A request without instance types (a serverless endpoint configuration: no instance
+ * volume) is not refused here. The data science account's guardrails and the targets'
+ * deployment roles share it.
+ */
+export function denyVolumesWithoutKmsKey(): PolicyStatement {
+  return {
+    Sid: "DenyVolumesWithoutKmsKey",
+    Effect: "Deny",
+    Action: VOLUME_ACTIONS,
+    Resource: "*",
+    Condition: {
+      Null: { "sagemaker:VolumeKmsKeyArn": "true" },
+      "ForAnyValue:StringNotLike": { "sagemaker:InstanceTypes": LOCAL_NVME_INSTANCE_TYPES },
+    },
+  };
+}
+
 /** The guardrail statements; each Sid says what it refuses. */
 export function sageMakerGuardrails(props: SageMakerGuardrailProps): PolicyStatement[] {
   const deny = (
@@ -113,13 +132,7 @@ export function sageMakerGuardrails(props: SageMakerGuardrailProps): PolicyState
     deny("DenyOtherSecurityGroups", VPC_PLACED_ACTIONS, {
       "ForAnyValue:StringNotEquals": { "sagemaker:VpcSecurityGroupIds": props.securityGroupIds },
     }),
-    // Without a key only when every instance has local NVMe storage, which takes no key. A
-    // request without instance types (a serverless endpoint configuration: no instance volume)
-    // is not refused here.
-    deny("DenyVolumesWithoutKmsKey", VOLUME_ACTIONS, {
-      Null: { "sagemaker:VolumeKmsKeyArn": "true" },
-      "ForAnyValue:StringNotLike": { "sagemaker:InstanceTypes": LOCAL_NVME_INSTANCE_TYPES },
-    }),
+    denyVolumesWithoutKmsKey(),
     deny("DenyOutputWithoutKmsKey", OUTPUT_ACTIONS, {
       Null: { "sagemaker:OutputKmsKeyArn": "true" },
     }),

@@ -6,7 +6,7 @@ import { Fn, Op, Token } from "../core/cdktf";
 import { mapList } from "../core/token-lists";
 import { KMS_ENCRYPT_DECRYPT_ACTIONS, managedKey, type KeyReference } from "../kms/kms-key";
 import { sageMakerRuntimeStatements, sageMakerServiceTrust } from "./permissions";
-import { LOCAL_NVME_INSTANCE_TYPES, VOLUME_ACTIONS } from "./guardrails";
+import { denyVolumesWithoutKmsKey, LOCAL_NVME_INSTANCE_TYPES, VOLUME_ACTIONS } from "./guardrails";
 import { approvedArtifactsOnly } from "./promotion";
 
 /** Where the models come from: the data science account, all by deterministic name. */
@@ -291,16 +291,7 @@ export class ModelHostingRoles extends Construct {
         Null: { "sagemaker:VolumeKmsKeyArn": "false" },
       },
     });
-    this.deploymentRole.addToPolicy({
-      Sid: "DenyVolumesWithoutKmsKey",
-      Effect: "Deny",
-      Action: VOLUME_ACTIONS,
-      Resource: "*",
-      Condition: {
-        Null: { "sagemaker:VolumeKmsKeyArn": "true" },
-        "ForAnyValue:StringNotLike": { "sagemaker:InstanceTypes": LOCAL_NVME_INSTANCE_TYPES },
-      },
-    });
+    this.deploymentRole.addToPolicy(denyVolumesWithoutKmsKey());
 
     const roles = [this.executionRole.principalArn, this.deploymentRole.principalArn];
     const endpointKey = managedKey(props.endpointKey);
