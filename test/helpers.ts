@@ -168,7 +168,7 @@ export const KEY_USE_ACTIONS = [
 /**
  * The statements a bucket grant must write, spelled out here independently of the source's action
  * lists: listing limited to the prefixes, bucket reads, object reads (and writes), and the key
- * through S3 only. `label` starts every Sid (`DataBucketRead`).
+ * through S3 only, for this bucket's objects only. `label` starts every Sid (`DataBucketRead`).
  */
 export function expectedGrant(
   label: string,
@@ -229,7 +229,10 @@ export function expectedGrant(
           ]
         : ["kms:Decrypt", "kms:DescribeKey"],
       Resource: keyArn,
-      Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+      Condition: {
+        StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` },
+        StringLikeIfExists: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
+      },
     },
   ];
 }

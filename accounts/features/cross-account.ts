@@ -18,21 +18,24 @@ export function deploymentTargetsOf(
 }
 
 /**
- * The targets' roles of one kind, named without listing them: the platform's name pattern for
- * that role (`arn:<partition>:iam::*:role/<prefix>-*-model-execution`) in exactly the targets'
- * accounts. A policy holding this grows by one account id per target, not by a role ARN (or a
- * statement) per target, so it stays within AWS's policy size quotas at hundreds of targets.
- *
- * As tight as listing every ARN: in a target account only the platform's Terraform deploy role
- * creates roles of the platform's names (whoever else could create one could equally rewrite the
- * real role's trust policy), and a principal of any other account never matches the account
- * condition.
+ * Up to this many targets per data science account, policies name each target's role by its
+ * exact ARN; past it, by the platform's name pattern (IAM's `*`) in exactly the targets' accounts,
+ * so the model bucket's policy (20 KB) and the data key's (32 KB) stay within AWS's quotas. A
+ * pattern admits any role someone creates under a matching name (and path) in a target account;
+ * the rule pack warns where one is used (IAM.RoleNamePattern).
  */
+export const EXACT_TARGET_ROLES_MAX = 10;
+
+/** The targets' roles of one kind, as policies name them. */
 export interface TargetRoles {
   /** The targets' account ids, each once, in config order. */
   readonly accountIds: string[];
-  /** ARN pattern of the role in every target (IAM's `*` wildcard, for `ArnLike`). */
-  readonly arnPattern: string;
+  /**
+   * Each target's role by exact ARN (`arn:<partition>:iam::<id>:role/<prefix>-<target>-<kind>`),
+   * or, past `EXACT_TARGET_ROLES_MAX` targets, the one name pattern
+   * (`arn:<partition>:iam::*:role/<prefix>-*-<kind>`, for `ArnLike`, always with the account ids).
+   */
+  readonly arns: string[];
 }
 
 export function targetRoles(
@@ -44,6 +47,9 @@ export function targetRoles(
   const partition = new AccountNames(namingInput(config, dataScienceAccount)).partition;
   return {
     accountIds: [...new Set(targets.map((t) => t.accountId))],
-    arnPattern: `arn:${partition}:iam::*:role/${targetRoleNamePattern(config.prefix, kind)}`,
+    arns:
+      targets.length > EXACT_TARGET_ROLES_MAX
+        ? [`arn:${partition}:iam::*:role/${targetRoleNamePattern(config.prefix, kind)}`]
+        : targets.map((t) => t.roleArn(t.targetRoleName(kind))),
   };
 }

@@ -76,14 +76,14 @@ export function addDataScienceData(stack: PlatformStack, network: AccountNetwork
     names.modelBucketName,
     account.buckets?.models,
     {
-      // Deployment targets read models from their own VPCs: their model execution roles, by the
-      // platform's name pattern (one entry for every target; what they may do is the allows').
+      // Deployment targets read models from their own VPCs: their model execution roles (exact
+      // ARNs, or the name pattern past EXACT_TARGET_ROLES_MAX; what they may do is the allows').
       vpcEndpointOnly: {
         vpcEndpointId,
         exemptPrincipalArns: [
           names.deployRoleArn,
           ...(deploymentTargetsOf(stack.config, stack.accountName).length > 0
-            ? [targetRoles(stack.config, stack.accountName, "model-execution").arnPattern]
+            ? targetRoles(stack.config, stack.accountName, "model-execution").arns
             : []),
         ],
       },

@@ -3,6 +3,7 @@ import type { DataScienceData } from "./data";
 import type { DataScienceAccountConfig } from "../config/schema/platform";
 import { deploymentTargetsOf, targetRoles } from "./cross-account";
 import { IamRole } from "../../modules/iam/iam-role";
+import { s3BucketContext } from "../../modules/kms/kms-key";
 import { serviceTrust } from "../../modules/iam/service-trust";
 import { denyModelApproval } from "../../modules/sagemaker/guardrails";
 import { denyCopiesIntoArtifactsExceptApprover } from "../../modules/sagemaker/promotion";
@@ -51,17 +52,15 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
     ],
   });
   for (const s of readTheRegistry(env)) deployer.addToPolicy(s);
-  // The targets' deployment roles, by name pattern in exactly the targets' accounts: one
-  // statement whatever the number of targets (an account id each), so the policy never outgrows
-  // IAM's quotas. As tight as listing each ARN: in those accounts only the platform's deploy
-  // role creates roles of that name, and each target's trust policy names this role exactly.
+  // The targets' deployment roles, by exact ARN (by name pattern past EXACT_TARGET_ROLES_MAX
+  // targets), in exactly the targets' accounts; each target's trust policy names this role.
   if (targets.length > 0) {
     deployer.addToPolicy(
       {
         Sid: "AssumeTheTargetsDeploymentRoles",
         Effect: "Allow",
         Action: "sts:AssumeRole",
-        Resource: deploymentRoles.arnPattern,
+        Resource: deploymentRoles.arns,
         Condition: { StringEquals: { "aws:ResourceAccount": deploymentRoles.accountIds } },
       },
       "deployment",
@@ -74,7 +73,7 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
       Effect: "Deny",
       Action: "sts:AssumeRole",
       NotResource:
-        targets.length > 0 ? deploymentRoles.arnPattern : names.roleArn("no-role-may-be-assumed"),
+        targets.length > 0 ? deploymentRoles.arns : names.roleArn("no-role-may-be-assumed"),
     },
     "deployment-guard",
   );
@@ -100,12 +99,12 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
 
   if (targets.length > 0) {
     // Any principal, but only the targets' model execution roles in exactly the targets'
-    // accounts: an account id per target, never a role ARN per target (bucket policies hold
-    // 20 KB). A fixed aws:PrincipalAccount list keeps the statements non-public for S3's Block
-    // Public Access.
+    // accounts (exact ARNs, or the name pattern past EXACT_TARGET_ROLES_MAX targets: bucket
+    // policies hold 20 KB). A fixed aws:PrincipalAccount list keeps the statements non-public
+    // for S3's Block Public Access.
     const onlyTheModelRoles = {
       StringEquals: { "aws:PrincipalAccount": modelReaders.accountIds },
-      ArnLike: { "aws:PrincipalArn": modelReaders.arnPattern },
+      ArnLike: { "aws:PrincipalArn": modelReaders.arns },
     };
     const bucket = data.modelBucket;
     bucket.addToResourcePolicy({
@@ -149,7 +148,9 @@ export function addModelDelivery(stack: PlatformStack, data: DataScienceData): I
           "kms:CallerAccount": modelReaders.accountIds,
           "kms:ViaService": viaService(env, "s3"),
         },
-        ArnLike: { "aws:PrincipalArn": modelReaders.arnPattern },
+        ArnLike: { "aws:PrincipalArn": modelReaders.arns },
+        // The model bucket's objects only: the data key serves the data and MLflow buckets too.
+        ...s3BucketContext(`arn:${env.partition}:s3:::${names.modelBucketName}`),
       },
     });
   }

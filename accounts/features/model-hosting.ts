@@ -26,6 +26,7 @@ export function addModelHosting(
     externalId: account.deployment.externalId ?? names.defaultDeploymentExternalId,
     endpointKey,
     resourceNamePrefix: stack.config.prefix,
+    prebuiltImageAccounts: account.deployment.prebuiltImageAccounts,
     network: {
       subnetIds: network.vpc.privateSubnetIds,
       securityGroupIds: [network.vpc.workloadSecurityGroup.id],

@@ -116,12 +116,24 @@ export function addStudio(
     ...(studioUsers ? [studioUsers.principalArn] : []),
   ];
 
-  const executionRoles: [IamRole, { studio: boolean }][] = [
-    [studioExecutionRole, { studio: true }],
-    [teamAdminExecutionRole, { studio: true }],
-    [pipelineExecutionRole, { studio: false }],
-    ...Object.values(userExecutionRoles).map(
-      (role) => [role, { studio: true }] as [IamRole, { studio: boolean }],
+  // What each execution role may hand SageMaker: a Studio user's dedicated role only itself and
+  // the shared roles (never another user's, which would act in that user's name); the shared
+  // Studio roles only the shared roles; pipelines any of them, since a pipeline's steps run as
+  // the role of whoever defined them.
+  const sharedRoleArns = sageMakerRoleArns.filter((a) => a !== studioUsers?.principalArn);
+  const executionRoles: [IamRole, { studio: boolean; passes: string[] }][] = [
+    [studioExecutionRole, { studio: true, passes: sharedRoleArns }],
+    [teamAdminExecutionRole, { studio: true, passes: sharedRoleArns }],
+    [pipelineExecutionRole, { studio: false, passes: sageMakerRoleArns }],
+    ...Object.keys(userExecutionRoles).map(
+      (profile) =>
+        [
+          userExecutionRoles[profile],
+          {
+            studio: true,
+            passes: [...sharedRoleArns, names.roleArn(names.userExecutionRoleName(profile))],
+          },
+        ] as [IamRole, { studio: boolean; passes: string[] }],
     ),
   ];
   // What no build-duty role may do, whatever else it is given.
@@ -161,11 +173,12 @@ export function addStudio(
     data.modelBucket.grantReadWrite(grantee);
     data.mlflowBucket.grantReadWrite(grantee);
   }
-  for (const [role, { studio }] of executionRoles) {
+  for (const [role, { studio, passes }] of executionRoles) {
     for (const s of sageMakerWorkStatements(env)) role.addToPolicy(s, "sagemaker");
-    for (const s of sageMakerRuntimeStatements(env, { subnetIds, securityGroupIds }))
+    const network = { subnetIds, securityGroupIds };
+    for (const s of sageMakerRuntimeStatements(env, network, { images: "any-of-the-region" }))
       role.addToPolicy(s, "runtime");
-    role.addToPolicy(passSageMakerRoles(sageMakerRoleArns), "runtime");
+    role.addToPolicy(passSageMakerRoles(passes), "runtime");
     if (studio && domain)
       for (const s of studioAppStatements(env, domain.domainId)) role.addToPolicy(s, "runtime");
     for (const s of [...guardrails, ...buildDutyLimits]) role.addToPolicy(s, GUARDRAILS_POLICY);
@@ -352,12 +365,12 @@ export function addStudio(
 /** The targets' model execution and deployment roles, which read the registry. */
 function registryReaders(
   stack: PlatformStack,
-): { accountIds: string[]; principalArnPatterns: string[] } | undefined {
+): { accountIds: string[]; principalArns: string[] } | undefined {
   if (deploymentTargetsOf(stack.config, stack.accountName).length === 0) return undefined;
   const execution = targetRoles(stack.config, stack.accountName, "model-execution");
   const deployment = targetRoles(stack.config, stack.accountName, "model-deployment");
   return {
     accountIds: execution.accountIds,
-    principalArnPatterns: [execution.arnPattern, deployment.arnPattern],
+    principalArns: [...execution.arns, ...deployment.arns],
   };
 }

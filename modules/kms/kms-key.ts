@@ -16,6 +16,19 @@ function viaServices(env: AwsEnvironment, service: string | string[]): string | 
   return mapList(service, (s) => viaService(env, s));
 }
 
+/**
+ * Binds S3's use of a key to one bucket: S3 puts the object's ARN (or, with an S3 Bucket Key,
+ * the bucket's) into the encryption context of every Encrypt, Decrypt and GenerateDataKey call it
+ * makes. `IfExists` because S3's calls without a context (DescribeKey) name no bucket; with
+ * `kms:ViaService` S3, S3 writes the context, never the caller. A key serving several buckets
+ * then serves each grant only for its own bucket.
+ */
+export function s3BucketContext(bucketArn: string): PolicyStatement["Condition"] {
+  return {
+    StringLikeIfExists: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
+  };
+}
+
 /** A key policy statement for principals using the key through AWS services of their account. */
 function throughService(
   sid: string,
@@ -24,12 +37,14 @@ function throughService(
   service: string | string[],
   env: AwsEnvironment,
   byCondition = false,
+  extraCondition: PolicyStatement["Condition"] = {},
 ): PolicyStatement {
   const condition = {
     StringEquals: {
       "kms:ViaService": viaServices(env, service),
       "kms:CallerAccount": env.accountId,
     },
+    ...extraCondition,
   };
   const statement = (principal: string | string[], conditions: PolicyStatement["Condition"]) => ({
     Sid: sid,
@@ -218,10 +233,22 @@ export class KmsKey extends Construct {
     actions: string[],
     service: string | string[],
     env: AwsEnvironment,
-    options: { readonly byCondition?: boolean } = {},
+    options: {
+      readonly byCondition?: boolean;
+      /** Only for this bucket's objects (service "s3"): `s3BucketContext`. */
+      readonly s3BucketArn?: string;
+    } = {},
   ): void {
     this.addToPolicy(
-      throughService(statementId, principalArns, actions, service, env, options.byCondition),
+      throughService(
+        statementId,
+        principalArns,
+        actions,
+        service,
+        env,
+        options.byCondition,
+        options.s3BucketArn === undefined ? {} : s3BucketContext(options.s3BucketArn),
+      ),
     );
   }
 
@@ -237,6 +264,7 @@ export class KmsKey extends Construct {
     actions: string[],
     service: string,
     env: AwsEnvironment,
+    options: { readonly s3BucketArn?: string } = {},
   ): void {
     const account = accountOf(roleArn);
     if (
@@ -256,6 +284,7 @@ export class KmsKey extends Construct {
       Condition: {
         StringEquals: { "kms:ViaService": viaService(env, service), "kms:CallerAccount": account },
         ArnEquals: { "aws:PrincipalArn": roleArn },
+        ...(options.s3BucketArn === undefined ? {} : s3BucketContext(options.s3BucketArn)),
       },
     });
   }

@@ -15,6 +15,7 @@ import { iamNoWildcardAction } from "./iam/no-wildcard-action";
 import { iamPassRoleScoped } from "./iam/pass-role-scoped";
 import { iamServiceTrustScoped } from "./iam/service-trust-scoped";
 import { iamTrustAnyMfaPrincipal } from "./iam/trust-any-mfa-principal";
+import { iamRoleNamePattern } from "./iam/role-name-pattern";
 import { iamTrustNoWildcard } from "./iam/trust-no-wildcard";
 import { kmsDeletionWindow } from "./kms/deletion-window";
 import { kmsPreventDestroy } from "./kms/prevent-destroy";
@@ -85,6 +86,7 @@ export const RULE_PACK: readonly Rule[] = [
   iamNoAdminPolicies,
   iamTrustNoWildcard,
   iamTrustAnyMfaPrincipal,
+  iamRoleNamePattern,
   iamServiceTrustScoped,
   iamPassRoleScoped,
   iamActionsExist,

@@ -4,8 +4,13 @@ import type { PolicyStatement } from "../iam/iam-policy";
 import { IamRole } from "../iam/iam-role";
 import { Fn, Op, Token } from "../core/cdktf";
 import { mapList } from "../core/token-lists";
-import { KMS_ENCRYPT_DECRYPT_ACTIONS, managedKey, type KeyReference } from "../kms/kms-key";
-import { sageMakerRuntimeStatements, sageMakerServiceTrust } from "./permissions";
+import {
+  KMS_ENCRYPT_DECRYPT_ACTIONS,
+  managedKey,
+  s3BucketContext,
+  type KeyReference,
+} from "../kms/kms-key";
+import { ECR_PULL_ACTIONS, sageMakerRuntimeStatements, sageMakerServiceTrust } from "./permissions";
 import { denyVolumesWithoutKmsKey, LOCAL_NVME_INSTANCE_TYPES, VOLUME_ACTIONS } from "./guardrails";
 import { approvedArtifactsOnly } from "./promotion";
 
@@ -53,6 +58,14 @@ export interface ModelHostingRolesProps {
    * delete are those named `<resourceNamePrefix>-...`; others in the account are not its own.
    */
   readonly resourceNamePrefix: string;
+  /**
+   * AWS-owned accounts whose prebuilt images models here may run (SageMaker's framework and
+   * algorithm images, such as 763104351884 for the Deep Learning Containers): nobody but AWS
+   * pushes to them. The execution role pulls from these and `source.ecrRepositories`, nothing
+   * else, so a model runs no image the platform's config does not name.
+   * @default none
+   */
+  readonly prebuiltImageAccounts?: string[];
 }
 
 /**
@@ -138,6 +151,8 @@ export class ModelHostingRoles extends Construct {
           source.dataKeyArn ?? `arn:${env.partition}:kms:${env.region}:${source.accountId}:key/*`,
         Condition: {
           StringEquals: { "kms:ViaService": viaService(env, "s3") },
+          // Objects of the model bucket only: the data key serves other buckets of dev too.
+          ...s3BucketContext(bucketArn),
           ...(source.dataKeyArn === undefined
             ? { "ForAnyValue:StringEquals": { "kms:ResourceAliases": source.dataKeyAlias! } }
             : {}),
@@ -154,30 +169,40 @@ export class ModelHostingRoles extends Construct {
           },
         },
       },
-      ...sageMakerRuntimeStatements(env, props.network),
+      ...sageMakerRuntimeStatements(env, props.network, { images: "none" }),
     ];
-    const repositories = source.ecrRepositories ?? [];
-    const pullImages = (resources: string | string[]): PolicyStatement => ({
-      Sid: "PullModelImagesFromDataScience",
-      Effect: "Allow",
-      Action: [
-        "ecr:BatchCheckLayerAvailability",
-        "ecr:BatchGetImage",
-        "ecr:GetDownloadUrlForLayer",
+    // Images: only the configured repositories of the data science account and the configured
+    // AWS-owned accounts, so a container-only model (no artifact, no approval) runs no image the
+    // config does not name.
+    const pulls: [string, string[], (item: string) => string][] = [
+      [
+        "PullModelImagesFromDataScience",
+        source.ecrRepositories ?? [],
+        (name) => `arn:${env.partition}:ecr:${env.region}:${source.accountId}:repository/${name}`,
       ],
-      Resource: resources,
-    });
-    const repositoryArn = (name: string) =>
-      `arn:${env.partition}:ecr:${env.region}:${source.accountId}:repository/${name}`;
-    if (Token.isUnresolved(repositories)) {
-      // A module variable: the statement exists when the list is not empty.
-      this.executionRole.addToPolicy(
-        pullImages(mapList(repositories, repositoryArn)),
-        "permissions",
-        Op.gte(Fn.lengthOf(repositories), 1),
-      );
-    } else if (repositories.length > 0) {
-      execution.push(pullImages(repositories.map(repositoryArn)));
+      [
+        "PullSageMakerPrebuiltImages",
+        props.prebuiltImageAccounts ?? [],
+        (account) => `arn:${env.partition}:ecr:${env.region}:${account}:repository/*`,
+      ],
+    ];
+    for (const [sid, items, arnOf] of pulls) {
+      const pull = (resources: string[]): PolicyStatement => ({
+        Sid: sid,
+        Effect: "Allow",
+        Action: ECR_PULL_ACTIONS,
+        Resource: resources,
+      });
+      if (Token.isUnresolved(items)) {
+        // A module variable: the statement exists when the list is not empty.
+        this.executionRole.addToPolicy(
+          pull(mapList(items, arnOf)),
+          "permissions",
+          Op.gte(Fn.lengthOf(items), 1),
+        );
+      } else if (items.length > 0) {
+        execution.push(pull(items.map(arnOf)));
+      }
     }
     for (const s of execution) this.executionRole.addToPolicy(s);
 

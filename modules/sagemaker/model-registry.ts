@@ -13,22 +13,22 @@ export interface ModelRegistryProps {
   readonly groupNames: string[];
   /**
    * Roles of other accounts that deploy the registered models (the deployment targets' model
-   * execution and deployment roles): ARN patterns (`arn:aws:iam::*:role/mlops-*-model-execution`)
-   * honoured only in exactly these accounts, so the policy grows by an account per target, not
-   * by role ARNs.
+   * execution and deployment roles): exact role ARNs, or ARN patterns
+   * (`arn:aws:iam::*:role/mlops-*-model-execution`) where exact ARNs would outgrow the policy;
+   * either honoured only in exactly these accounts.
    * @default no cross-account access
    */
   readonly readers?: {
     readonly accountIds: string[];
-    readonly principalArnPatterns: string[];
+    readonly principalArns: string[];
   };
 }
 
 /**
  * Model package groups, protected from destroy, each with a resource policy that lets the named
  * roles of other accounts describe and list its versions and create models from them. The
- * policy names each account's principal and the roles by `aws:PrincipalArn` pattern, so it
- * applies before those accounts are deployed.
+ * policy names each account's principal and the roles by `aws:PrincipalArn`, so it applies
+ * before those accounts are deployed.
  */
 export class ModelRegistry extends Construct {
   readonly groups: Record<string, SagemakerModelPackageGroup> = {};
@@ -47,7 +47,7 @@ export class ModelRegistry extends Construct {
       const principal = {
         AWS: accounts.map((a) => `arn:${props.environment.partition}:iam::${a}:root`),
       };
-      const condition = { ArnLike: { "aws:PrincipalArn": props.readers!.principalArnPatterns } };
+      const condition = { ArnLike: { "aws:PrincipalArn": props.readers!.principalArns } };
       const statements: PolicyStatement[] = [
         {
           Sid: "DeploymentTargetsReadTheGroup",

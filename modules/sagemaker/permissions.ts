@@ -122,10 +122,23 @@ export function sageMakerWorkStatements(env: AwsEnvironment): PolicyStatement[] 
   ];
 }
 
-/** What a job's container needs around it: logs, metrics, images, network interfaces. */
+/** The ECR actions that pull an image. */
+export const ECR_PULL_ACTIONS = [
+  "ecr:BatchCheckLayerAvailability",
+  "ecr:BatchGetImage",
+  "ecr:GetDownloadUrlForLayer",
+];
+
+/**
+ * What a job's container needs around it: logs, metrics, images, network interfaces. Images:
+ * `any-of-the-region` for the data science account's build roles (SageMaker's built-in algorithm
+ * and framework images live in AWS-owned accounts; their own images in any repository), `none`
+ * where the caller names exactly which repositories (a deployment target's execution role).
+ */
 export function sageMakerRuntimeStatements(
   env: AwsEnvironment,
   network: { subnetIds: string[]; securityGroupIds: string[] },
+  options: { readonly images: "any-of-the-region" | "none" },
 ): PolicyStatement[] {
   const logGroup = arn(env, "logs", "log-group:/aws/sagemaker/*");
   return [
@@ -155,17 +168,16 @@ export function sageMakerRuntimeStatements(
       Action: "ecr:GetAuthorizationToken",
       Resource: "*",
     },
-    {
-      // Built-in algorithm and framework images live in AWS-owned accounts of the region.
-      Sid: "PullImages",
-      Effect: "Allow",
-      Action: [
-        "ecr:BatchCheckLayerAvailability",
-        "ecr:BatchGetImage",
-        "ecr:GetDownloadUrlForLayer",
-      ],
-      Resource: `arn:${env.partition}:ecr:${env.region}:*:repository/*`,
-    },
+    ...(options.images === "any-of-the-region"
+      ? [
+          {
+            Sid: "PullImages",
+            Effect: "Allow" as const,
+            Action: ECR_PULL_ACTIONS,
+            Resource: `arn:${env.partition}:ecr:${env.region}:*:repository/*`,
+          },
+        ]
+      : []),
     {
       Sid: "DescribeNetwork",
       Effect: "Allow",

@@ -1,6 +1,6 @@
 import { viaService, type AwsEnvironment } from "../core/aws-environment";
 import type { PolicyStatement } from "../iam/iam-policy";
-import { KMS_DECRYPT_ACTIONS, KMS_ENCRYPT_DECRYPT_ACTIONS } from "../kms/kms-key";
+import { KMS_DECRYPT_ACTIONS, KMS_ENCRYPT_DECRYPT_ACTIONS, s3BucketContext } from "../kms/kms-key";
 import {
   S3_BUCKET_READ_ACTIONS,
   S3_OBJECT_READ_ACTIONS,
@@ -19,7 +19,7 @@ export interface BucketTarget {
 /**
  * The statements a grant adds to the grantee's policy: object actions on the allowed prefixes
  * only, `s3:ListBucket` limited to those prefixes by `s3:prefix`, and the key's actions through
- * S3 only. `label` starts every Sid.
+ * S3 only, for this bucket's objects only (`s3BucketContext`). `label` starts every Sid.
  */
 export function bucketGrantStatements(
   target: BucketTarget,
@@ -63,7 +63,10 @@ export function bucketGrantStatements(
       Effect: "Allow",
       Action: access === "read-only" ? KMS_DECRYPT_ACTIONS : KMS_ENCRYPT_DECRYPT_ACTIONS,
       Resource: target.keyArn,
-      Condition: { StringEquals: { "kms:ViaService": viaService(target.environment, "s3") } },
+      Condition: {
+        StringEquals: { "kms:ViaService": viaService(target.environment, "s3") },
+        ...s3BucketContext(bucketArn),
+      },
     });
   }
   return statements;

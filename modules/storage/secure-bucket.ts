@@ -110,11 +110,17 @@ export class SecureBucket extends Construct {
   /** Roles exempt from the VPC-endpoint rule; more can be added until synthesis. */
   private readonly vpcEndpointExemptions: string[] = [];
   private readonly vpcEndpointRule: boolean;
+  /**
+   * The bucket's ARN from its name, for key policies: no reference to the bucket resource, so a
+   * key never waits for (or cycles with) the buckets it serves.
+   */
+  private readonly arnByName: string;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     this.env = props.environment;
     this.grantLabel = sid(id);
+    this.arnByName = `arn:${props.environment.partition}:s3:::${props.bucketName}`;
     if ("kmsKey" in props.encryption) {
       this.kmsKey = props.encryption.kmsKey;
     } else if (props.encryption.s3ManagedReason.trim().length < 10) {
@@ -349,7 +355,7 @@ export class SecureBucket extends Construct {
       access === "read-only" ? KMS_DECRYPT_ACTIONS : KMS_ENCRYPT_DECRYPT_ACTIONS,
       "s3",
       this.env,
-      { byCondition: grantee.namedByCondition },
+      { byCondition: grantee.namedByCondition, s3BucketArn: this.arnByName },
     );
   }
 
@@ -385,6 +391,7 @@ export class SecureBucket extends Construct {
       access === "read-only" ? KMS_DECRYPT_ACTIONS : KMS_ENCRYPT_DECRYPT_ACTIONS,
       "s3",
       this.env,
+      { s3BucketArn: this.arnByName },
     );
     return bucketGrantStatements(this.target(), label, access, prefixes);
   }

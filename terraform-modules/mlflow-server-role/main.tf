@@ -77,6 +77,9 @@ resource "aws_iam_policy" "this" {
               "StringEquals" = {
                 "kms:ViaService" = "s3.${data.aws_region.current_region.region}.${data.aws_partition.current_partition.dns_suffix}",
               },
+              "StringLikeIfExists" = {
+                "kms:EncryptionContext:aws:s3:arn" = [var.artifact_bucket_arn, "${var.artifact_bucket_arn}/*"],
+              },
             },
           },
           {

@@ -250,6 +250,21 @@ resource "aws_iam_policy" "model_execution_role_policy_permissions" {
             ),
           },
         ] : [],
+        (length(var.prebuilt_image_account_ids) >= 1) ? [
+          {
+            "Sid"    = "PullSageMakerPrebuiltImages",
+            "Effect" = "Allow",
+            "Action" = [
+              "ecr:BatchCheckLayerAvailability",
+              "ecr:BatchGetImage",
+              "ecr:GetDownloadUrlForLayer",
+            ],
+            "Resource" = formatlist(
+              "arn:${data.aws_partition.current_partition.partition}:ecr:${data.aws_region.current_region.region}:%s:repository/*",
+              var.prebuilt_image_account_ids,
+            ),
+          },
+        ] : [],
         [
           {
             "Sid"      = "ListTheModelArtifacts",
@@ -283,6 +298,12 @@ resource "aws_iam_policy" "model_execution_role_policy_permissions" {
             "Condition" = {
               "StringEquals" = {
                 "kms:ViaService" = "s3.${data.aws_region.current_region.region}.${data.aws_partition.current_partition.dns_suffix}",
+              },
+              "StringLikeIfExists" = {
+                "kms:EncryptionContext:aws:s3:arn" = [
+                  "arn:${data.aws_partition.current_partition.partition}:s3:::${var.model_bucket_name}",
+                  "arn:${data.aws_partition.current_partition.partition}:s3:::${var.model_bucket_name}/*",
+                ],
               },
             },
           },
@@ -335,16 +356,6 @@ resource "aws_iam_policy" "model_execution_role_policy_permissions" {
             "Effect"   = "Allow",
             "Action"   = "ecr:GetAuthorizationToken",
             "Resource" = "*",
-          },
-          {
-            "Sid"    = "PullImages",
-            "Effect" = "Allow",
-            "Action" = [
-              "ecr:BatchCheckLayerAvailability",
-              "ecr:BatchGetImage",
-              "ecr:GetDownloadUrlForLayer",
-            ],
-            "Resource" = "arn:${data.aws_partition.current_partition.partition}:ecr:${data.aws_region.current_region.region}:*:repository/*",
           },
           {
             "Sid"    = "DescribeNetwork",

@@ -112,6 +112,19 @@ variable "model_data_key_arn" {
   }
 }
 
+variable "prebuilt_image_account_ids" {
+  description = "AWS-owned accounts whose SageMaker prebuilt images models may run (763104351884: Deep Learning Containers); none by default."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition = alltrue(
+      [for v in var.prebuilt_image_account_ids : can(regex("^[0-9]{12}$", v))],
+    )
+    error_message = "prebuilt_image_account_ids is [${join(", ", var.prebuilt_image_account_ids)}]; every element must be a 12-digit account id."
+  }
+}
+
 variable "resource_name_prefix" {
   description = "Models, endpoint configurations and endpoints the deployment role manages are named `<resource_name_prefix>-...`."
   type        = string

@@ -51,6 +51,12 @@ output "read_policy_json" {
           StringEquals = {
             "kms:ViaService" = "s3.${data.aws_region.current_region.region}.${data.aws_partition.current_partition.dns_suffix}"
           }
+          StringLikeIfExists = {
+            "kms:EncryptionContext:aws:s3:arn" = [
+              aws_s3_bucket.this.arn,
+              "${aws_s3_bucket.this.arn}/*",
+            ]
+          }
         }
       },
     ]
@@ -109,6 +115,12 @@ output "read_write_policy_json" {
         Condition = {
           StringEquals = {
             "kms:ViaService" = "s3.${data.aws_region.current_region.region}.${data.aws_partition.current_partition.dns_suffix}"
+          }
+          StringLikeIfExists = {
+            "kms:EncryptionContext:aws:s3:arn" = [
+              aws_s3_bucket.this.arn,
+              "${aws_s3_bucket.this.arn}/*",
+            ]
           }
         }
       },

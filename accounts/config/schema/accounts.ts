@@ -166,6 +166,18 @@ export function checkAccounts(config: PlatformConfig, ctx: ConfigIssues): void {
         message: `must name the data science account${dataScience.length ? ` (${dataScience.join(", ")})` : ""}`,
       });
     }
+    // Every repository of a listed account is pullable: never one of the platform's own, where
+    // anyone who may push an image would choose what the models run.
+    account.deployment.prebuiltImageAccounts.forEach((id, i) => {
+      const owner = names.find((n) => config.accounts[n].accountId === id);
+      if (owner === undefined) return;
+      ctx.addIssue({
+        code: "custom",
+        path: ["accounts", name, "deployment", "prebuiltImageAccounts", i],
+        input: id,
+        message: `is the AWS account of accounts.${owner}, not an AWS-owned image registry: name its repositories in ecrRepositories instead`,
+      });
+    });
   }
 }
 

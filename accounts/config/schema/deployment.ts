@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { strictObject } from "../zod";
+import { accountIdSchema } from "./common";
 
 /** How the data science account's pipeline deploys into a deployment target. */
 export const deploymentSchema = strictObject({
@@ -19,5 +20,13 @@ export const deploymentSchema = strictObject({
       }),
     )
     .default([])
-    .describe("ECR repositories of the data science account whose images models here may pull."),
+    .describe(
+      "ECR repositories of the data science account whose images models here may pull. The model execution role pulls from these and `prebuiltImageAccounts` only.",
+    ),
+  prebuiltImageAccounts: z
+    .array(accountIdSchema)
+    .default([])
+    .describe(
+      "AWS-owned accounts of this region whose SageMaker prebuilt images (framework and algorithm containers) models here may run, such as `763104351884` for the Deep Learning Containers; see AWS's list of prebuilt image registries per region. Default none: models run only images of `ecrRepositories`.",
+    ),
 });

@@ -123,6 +123,16 @@ export const modelHostingRolesModule: ModuleDefinition = {
       ],
     },
     {
+      name: "prebuilt_image_account_ids",
+      type: "list(string)",
+      description:
+        "AWS-owned accounts whose SageMaker prebuilt images models may run (763104351884: Deep Learning Containers); none by default.",
+      default: [],
+      validation: [
+        everyMatches("prebuilt_image_account_ids", "^[0-9]{12}$", "a 12-digit account id"),
+      ],
+    },
+    {
       name: "endpoint_kms_key_arn",
       type: "string",
       description: "Key of endpoint volumes in this account; endpoint configurations must use it.",
@@ -147,6 +157,7 @@ export const modelHostingRolesModule: ModuleDefinition = {
       },
       endpointKey: { keyArn: inputs.string("endpoint_kms_key_arn") },
       resourceNamePrefix: inputs.string("resource_name_prefix"),
+      prebuiltImageAccounts: inputs.list("prebuilt_image_account_ids"),
       network: {
         subnetIds: inputs.list("subnet_ids"),
         securityGroupIds: inputs.list("security_group_ids"),

@@ -165,7 +165,7 @@ describe("good config fixtures", () => {
           dataScienceAccount: "research",
           accountId: "210987654321",
           vpc: vpc("10.1.0.0/16"),
-          deployment: { ecrRepositories: [] },
+          deployment: { ecrRepositories: [], prebuiltImageAccounts: [] },
         },
       },
     });

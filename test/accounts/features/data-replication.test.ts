@@ -134,7 +134,8 @@ describe("cross-region replication", () => {
     ).toEqual({
       "aws:PrincipalArn": [
         "arn:aws:iam::111111111111:role/terraform-deploy",
-        "arn:aws:iam::*:role/mlops-*-model-execution",
+        "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
+        "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
         `\${aws_iam_role.${role}.arn}`,
         // The approver tags artifacts from outside the VPC; its policy allows only that.
         "arn:aws:iam::111111111111:role/mlops-dev-model-approver",

@@ -333,10 +333,11 @@ describe("data science buckets", () => {
     expect(actual).toEqual(expected);
   });
 
-  test("the model bucket also exempts the deployment targets' model execution roles, by their name pattern", () => {
+  test("the model bucket also exempts the deployment targets' model execution roles, by exact ARN", () => {
     const { actual, expected } = vpceDenyOf("mlops-dev-models-111111111111-eu-west-1", [
       "arn:aws:iam::111111111111:role/terraform-deploy",
-      "arn:aws:iam::*:role/mlops-*-model-execution",
+      "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
+      "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
       // The approver tags artifacts from outside the VPC; its policy allows only that.
       "arn:aws:iam::111111111111:role/mlops-dev-model-approver",
       "arn:aws:iam::111111111111:role/mlops-dev-ci-plan",
@@ -511,7 +512,10 @@ describe("dataset access grants", () => {
         Effect: "Allow",
         Action: ["kms:Decrypt", "kms:DescribeKey"],
         Resource: `\${aws_kms_key.${dataKey}.arn}`,
-        Condition: { StringEquals: { "kms:ViaService": "s3.eu-central-1.amazonaws.com" } },
+        Condition: {
+          StringEquals: { "kms:ViaService": "s3.eu-central-1.amazonaws.com" },
+          StringLikeIfExists: { "kms:EncryptionContext:aws:s3:arn": [arn, `${arn}/*`] },
+        },
       },
     ]);
   });
@@ -528,6 +532,7 @@ describe("dataset access grants", () => {
     // The account principal narrowed to the exact role: a role that does not exist yet does not
     // fail the apply (MalformedPolicyDocumentException), and a recreated one still matches.
     const [, key] = keyByAlias(dev, "alias/acme-ml-dev-data");
+    const DATA_ARN = "arn:aws:s3:::acme-ml-dev-data-111111111111-eu-central-1";
     expect(statement(policyOf(key), "DataBucketReadflyteworkers")).toEqual({
       Sid: "DataBucketReadflyteworkers",
       Effect: "Allow",
@@ -540,21 +545,42 @@ describe("dataset access grants", () => {
           "kms:CallerAccount": "111111111111",
         },
         ArnEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/flyte-workers"] },
+        StringLikeIfExists: { "kms:EncryptionContext:aws:s3:arn": [DATA_ARN, `${DATA_ARN}/*`] },
       },
     });
     // The key policy alone decides key use (it does not delegate to IAM).
     const keyPolicy = policyOf(key);
-    const decrypt = (principalArn: string, via = "s3.eu-central-1.amazonaws.com") =>
+    const decrypt = (
+      principalArn: string,
+      via = "s3.eu-central-1.amazonaws.com",
+      object = `${DATA_ARN}/datasets/train.csv`,
+    ) =>
       decide(
         {
           principalArn,
           action: "kms:Decrypt",
           resource: "*",
-          context: { "kms:ViaService": via, "kms:CallerAccount": "111111111111" },
+          context: {
+            "kms:ViaService": via,
+            "kms:CallerAccount": "111111111111",
+            "kms:EncryptionContext:aws:s3:arn": object,
+          },
         },
         { resource: keyPolicy, resourceAccount: "111111111111" },
       );
     expect(decrypt("arn:aws:iam::111111111111:role/flyte-workers")).toBe("allowed");
+    // With an S3 Bucket Key, S3 names the bucket instead of the object.
+    expect(decrypt("arn:aws:iam::111111111111:role/flyte-workers", undefined, DATA_ARN)).toBe(
+      "allowed",
+    );
+    // The same key serves the model and MLflow buckets: not for this grant.
+    expect(
+      decrypt(
+        "arn:aws:iam::111111111111:role/flyte-workers",
+        undefined,
+        "arn:aws:s3:::acme-ml-dev-models-111111111111-eu-central-1/argo/model.tar.gz",
+      ),
+    ).toBe("implicit deny");
     expect(decrypt("arn:aws:iam::111111111111:role/flyte-workers-2")).toBe("implicit deny");
     expect(
       decrypt("arn:aws:iam::111111111111:role/flyte-workers", "ec2.eu-central-1.amazonaws.com"),
@@ -839,6 +865,7 @@ describe("dataset consumers: who can reach what, from where", () => {
       Condition: {
         StringEquals: { "kms:ViaService": S3, "kms:CallerAccount": "444455556666" },
         ArnEquals: caller,
+        StringLikeIfExists: { "kms:EncryptionContext:aws:s3:arn": [data, `${data}/*`] },
       },
     });
     expect(flyteIdentity().Statement).toEqual([
@@ -866,7 +893,10 @@ describe("dataset consumers: who can reach what, from where", () => {
         Effect: "Allow",
         Action: ["kms:Decrypt", "kms:DescribeKey"],
         Resource: KEY_ARN,
-        Condition: { StringEquals: { "kms:ViaService": S3 } },
+        Condition: {
+          StringEquals: { "kms:ViaService": S3 },
+          StringLikeIfExists: { "kms:EncryptionContext:aws:s3:arn": [data, `${data}/*`] },
+        },
       },
     ]);
   });

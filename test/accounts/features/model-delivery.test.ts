@@ -23,6 +23,9 @@ import { buildPlatform } from "../../../accounts/platform";
 import { TerraformStack, Testing } from "../../../modules/core/cdktf";
 import { generatedPlatform } from "../../../scripts/generated-platform";
 import { MAX_TARGETS_PER_DATA_SCIENCE_ACCOUNT } from "../../../accounts/config/schema/accounts";
+import { EXACT_TARGET_ROLES_MAX } from "../../../accounts/features/cross-account";
+import { iamRoleNamePattern } from "../../../modules/rules/iam/role-name-pattern";
+import { loadCatalogue, scanStack } from "../../../modules/rules/engine";
 import type { PolicyDocument, PolicyStatement } from "../../../modules/iam/iam-policy";
 
 const example = synthPlatform().json;
@@ -31,7 +34,19 @@ const TARGETS: [string, string][] = [
   ["prod", "333333333333"],
 ];
 const DEPLOYER = "arn:aws:iam::111111111111:role/mlops-dev-model-deployer";
-const EXECUTION_ROLE_PATTERN = "arn:aws:iam::*:role/mlops-*-model-execution";
+const EXECUTION_ROLES = [
+  "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
+  "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
+];
+const DEPLOYMENT_ROLES = [
+  "arn:aws:iam::222222222222:role/mlops-staging-model-deployment",
+  "arn:aws:iam::333333333333:role/mlops-prod-model-deployment",
+];
+const MODEL_BUCKET = "arn:aws:s3:::mlops-dev-models-111111111111-eu-west-1";
+/** Only the model bucket's objects (or the bucket, with an S3 Bucket Key). */
+const MODEL_BUCKET_CONTEXT = {
+  StringLikeIfExists: { "kms:EncryptionContext:aws:s3:arn": [MODEL_BUCKET, `${MODEL_BUCKET}/*`] },
+};
 
 /** IAM's `*` (any characters) and `?` (one character) wildcard match of an ARN pattern. */
 function iamWildcardMatch(pattern: string, arn: string): boolean {
@@ -121,6 +136,7 @@ describe.each(TARGETS)("%s account (host duty)", (account, accountId) => {
       Resource: "arn:aws:kms:eu-west-1:111111111111:key/*",
       Condition: {
         StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
+        ...MODEL_BUCKET_CONTEXT,
         "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/mlops-dev-data" },
       },
     });
@@ -253,14 +269,8 @@ describe.each(TARGETS)("%s account (host duty)", (account, accountId) => {
 
 describe("the data science side (deploy duty)", () => {
   const dev = example.dev;
-  const executionRoles = [
-    "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
-    "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
-  ];
-  const deploymentRoles = [
-    "arn:aws:iam::222222222222:role/mlops-staging-model-deployment",
-    "arn:aws:iam::333333333333:role/mlops-prod-model-deployment",
-  ];
+  const executionRoles = EXECUTION_ROLES;
+  const deploymentRoles = DEPLOYMENT_ROLES;
 
   test("the deployer is trusted by CodeBuild and CodePipeline of this account only, never by its CI apply role", () => {
     expect(trustOf(dev, "mlops-dev-model-deployer")).toEqual([
@@ -343,7 +353,7 @@ describe("the data science side (deploy duty)", () => {
         Sid: "AssumeTheTargetsDeploymentRoles",
         Effect: "Allow",
         Action: "sts:AssumeRole",
-        Resource: "arn:aws:iam::*:role/mlops-*-model-deployment",
+        Resource: DEPLOYMENT_ROLES,
         Condition: { StringEquals: { "aws:ResourceAccount": ["222222222222", "333333333333"] } },
       },
     ]);
@@ -352,7 +362,7 @@ describe("the data science side (deploy duty)", () => {
         Sid: "DenyAssumingAnyOtherRole",
         Effect: "Deny",
         Action: "sts:AssumeRole",
-        NotResource: "arn:aws:iam::*:role/mlops-*-model-deployment",
+        NotResource: DEPLOYMENT_ROLES,
       },
       {
         Sid: "DenyRegisteringOtherThanPending",
@@ -416,6 +426,60 @@ describe("the data science side (deploy duty)", () => {
     );
   });
 
+  /** The dev stack of a generated platform with `n` targets, and its rule-pack warnings. */
+  async function devWithTargets(n: number) {
+    const built = buildPlatform(testApp(), parse(generatedPlatform(n)), ["dev"]);
+    const dev = JSON.parse(Testing.synth(built.accounts.dev as TerraformStack));
+    const catalogue = await loadCatalogue({ dev });
+    const warnings = scanStack("dev", dev, catalogue, [iamRoleNamePattern]).findings.map(
+      (f) => `${f.address}: ${f.message}`,
+    );
+    return { dev, warnings };
+  }
+  const generatedRole = (i: number, kind: string) =>
+    `arn:aws:iam::${400000000000 + i}:role/mlops-target${i}-${kind}`;
+
+  test(`up to ${EXACT_TARGET_ROLES_MAX} targets, every policy names each target's roles by exact ARN: a look-alike role gets nothing, and no warning`, async () => {
+    const { dev, warnings } = await devWithTargets(EXACT_TARGET_ROLES_MAX);
+    const ids = Array.from({ length: EXACT_TARGET_ROLES_MAX }, (_, i) => i + 1);
+    expect(rolePolicy(dev, "mlops-dev-model-deployer", "deployment").Statement[0].Resource).toEqual(
+      ids.map((i) => generatedRole(i, "model-deployment")),
+    );
+    const bucket = bucketByName(dev, "mlops-dev-models-111111111111-eu-west-1");
+    const read = statement(
+      policyOf(bucket.config("aws_s3_bucket_policy")),
+      "DeploymentTargetsReadApprovedModelArtifacts",
+    );
+    expect(read.Condition!.ArnLike).toEqual({
+      "aws:PrincipalArn": ids.map((i) => generatedRole(i, "model-execution")),
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  test(`past ${EXACT_TARGET_ROLES_MAX} targets, the name pattern in exactly the targets' accounts, and a warning naming it`, async () => {
+    const { dev, warnings } = await devWithTargets(EXACT_TARGET_ROLES_MAX + 1);
+    const [pattern] = rolePolicy(dev, "mlops-dev-model-deployer", "deployment").Statement[0]
+      .Resource as string[];
+    expect(pattern).toBe("arn:aws:iam::*:role/mlops-*-model-deployment");
+    expect(iamWildcardMatch(pattern, generatedRole(11, "model-deployment"))).toBe(true);
+    expect(iamWildcardMatch(pattern, generatedRole(11, "model-execution"))).toBe(false);
+    expect(iamWildcardMatch(pattern, DEPLOYER)).toBe(false);
+    // What it admits besides: a role under a path, whoever created it.
+    expect(
+      iamWildcardMatch(pattern, "arn:aws:iam::400000000011:role/mlops-x/y-model-deployment"),
+    ).toBe(true);
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^aws_iam_policy\.\S+: statement AssumeTheTargetsDeploymentRoles grants to every role named arn:aws:iam::\*:role\/mlops-\*-model-deployment: any role created under such a name gets the same; deny iam:CreateRole on it to all but your administrators$/,
+        ),
+        expect.stringMatching(
+          /^aws_s3_bucket_policy\.\S+: statement DeploymentTargetsListModelArtifacts grants to every role named arn:aws:iam::\*:role\/mlops-\*-model-execution; /,
+        ),
+      ]),
+    );
+  });
+
   test("250 targets, the most one data science account takes: one assume statement with an account id per target, every policy within quota", () => {
     const input = generatedPlatform(MAX_TARGETS_PER_DATA_SCIENCE_ACCOUNT);
     const built = buildPlatform(testApp(), parse(input), ["dev"]);
@@ -463,7 +527,7 @@ describe("the data science side (deploy duty)", () => {
     const targetAccounts = { "aws:PrincipalAccount": ["222222222222", "333333333333"] };
     const onlyTheModelRoles = {
       StringEquals: targetAccounts,
-      ArnLike: { "aws:PrincipalArn": EXECUTION_ROLE_PATTERN },
+      ArnLike: { "aws:PrincipalArn": EXECUTION_ROLES },
     };
     expect(statement(policy, "DeploymentTargetsReadApprovedModelArtifacts")).toEqual({
       Sid: "DeploymentTargetsReadApprovedModelArtifacts",
@@ -473,14 +537,9 @@ describe("the data science side (deploy duty)", () => {
       Resource: `${arn}/models/*`,
       Condition: {
         StringEquals: { ...targetAccounts, ...APPROVED_ONLY.StringEquals },
-        ArnLike: { "aws:PrincipalArn": EXECUTION_ROLE_PATTERN },
+        ArnLike: { "aws:PrincipalArn": EXECUTION_ROLES },
       },
     });
-    // The pattern matches each target's execution role and no other role of the platform.
-    for (const arn of executionRoles)
-      expect(iamWildcardMatch(EXECUTION_ROLE_PATTERN, arn)).toBe(true);
-    for (const arn of [...deploymentRoles, DEPLOYER])
-      expect(iamWildcardMatch(EXECUTION_ROLE_PATTERN, arn)).toBe(false);
     expect(statement(policy, "DeploymentTargetsFindTheModelBucket")).toEqual({
       Sid: "DeploymentTargetsFindTheModelBucket",
       Effect: "Allow",
@@ -536,7 +595,8 @@ describe("the data science side (deploy duty)", () => {
           "kms:CallerAccount": ["222222222222", "333333333333"],
           "kms:ViaService": "s3.eu-west-1.amazonaws.com",
         },
-        ArnLike: { "aws:PrincipalArn": EXECUTION_ROLE_PATTERN },
+        ArnLike: { "aws:PrincipalArn": EXECUTION_ROLES },
+        ...MODEL_BUCKET_CONTEXT,
       },
     });
   });
@@ -587,9 +647,12 @@ describe("config changes reach both sides", () => {
     expect(Object.values(resourcesOf(json.staging, "aws_iam_role")).map((r) => r.name)).toContain(
       "ml2-staging-model-execution",
     );
-    expect(rolePolicy(json.dev, "ml2-dev-model-deployer", "deployment").Statement[0].Resource).toBe(
-      "arn:aws:iam::*:role/ml2-*-model-deployment",
-    );
+    expect(
+      rolePolicy(json.dev, "ml2-dev-model-deployer", "deployment").Statement[0].Resource,
+    ).toEqual([
+      "arn:aws:iam::222222222222:role/ml2-staging-model-deployment",
+      "arn:aws:iam::333333333333:role/ml2-prod-model-deployment",
+    ]);
   });
 
   test("a renamed target account renames its roles everywhere", () => {
@@ -598,18 +661,16 @@ describe("config changes reach both sides", () => {
       delete c.accounts.prod;
       c.ci.github.environments = { production: "production" };
     });
-    const pattern = rolePolicy(json.dev, "mlops-dev-model-deployer", "deployment").Statement[0]
-      .Resource as string;
+    const assumable = rolePolicy(json.dev, "mlops-dev-model-deployer", "deployment").Statement[0]
+      .Resource as string[];
     const role = findResource(json.production, "aws_iam_role", (r) =>
       r.name.endsWith("-model-deployment"),
     )[1];
     expect(role.name).toBe("mlops-production-model-deployment");
-    expect(
-      iamWildcardMatch(pattern, "arn:aws:iam::333333333333:role/mlops-production-model-deployment"),
-    ).toBe(true);
-    expect(
-      iamWildcardMatch(pattern, "arn:aws:iam::333333333333:role/mlops-production-model-deployer"),
-    ).toBe(false);
+    expect(assumable).toEqual([
+      "arn:aws:iam::222222222222:role/mlops-staging-model-deployment",
+      "arn:aws:iam::333333333333:role/mlops-production-model-deployment",
+    ]);
   });
 
   test("a configured external id, data key ARN, artifact prefix and ECR repositories", () => {
@@ -632,7 +693,10 @@ describe("config changes reach both sides", () => {
       Effect: "Allow",
       Action: ["kms:Decrypt", "kms:DescribeKey"],
       Resource: "arn:aws:kms:eu-west-1:111111111111:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
-      Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } },
+      Condition: {
+        StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
+        ...MODEL_BUCKET_CONTEXT,
+      },
     });
     expect(statement(policy, "ReadApprovedModelArtifacts").Resource).toBe(
       "arn:aws:s3:::mlops-dev-models-111111111111-eu-west-1/artifacts/models/*",
@@ -640,6 +704,71 @@ describe("config changes reach both sides", () => {
     expect(statement(policy, "PullModelImagesFromDataScience").Resource).toEqual([
       "arn:aws:ecr:eu-west-1:111111111111:repository/models/churn",
     ]);
+  });
+
+  test("the execution role pulls images only from the configured repositories and AWS-owned accounts: a container-only model cannot bring its own", async () => {
+    const json = synthWith((c) => {
+      c.accounts.prod.deployment = {
+        ecrRepositories: ["models/churn"],
+        prebuiltImageAccounts: ["763104351884"],
+      };
+    });
+    const identity = rolePolicy(json.prod, "mlops-prod-model-execution").Statement;
+    const pull = (repository: string) =>
+      simulate(
+        {
+          principal: "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
+          action: "ecr:BatchGetImage",
+          resource: repository,
+          resourceAccount: repository.split(":")[4],
+        },
+        // Another account's repository lets everyone pull (what an attacker's would): only the
+        // role's side decides. (In the same account a resource policy alone would suffice.)
+        {
+          identity,
+          resource: repository.includes(":333333333333:")
+            ? undefined
+            : {
+                Version: "2012-10-17",
+                Statement: [
+                  {
+                    Sid: "AnyonePulls",
+                    Effect: "Allow",
+                    Principal: { AWS: "*" },
+                    Action: "ecr:*",
+                    Resource: repository,
+                  },
+                ],
+              },
+        },
+      );
+    expect(await pull("arn:aws:ecr:eu-west-1:111111111111:repository/models/churn")).toBe(
+      "Allowed",
+    );
+    expect(await pull("arn:aws:ecr:eu-west-1:763104351884:repository/pytorch-inference")).toBe(
+      "Allowed",
+    );
+    for (const other of [
+      "arn:aws:ecr:eu-west-1:111111111111:repository/scratch/anything", // dev, not configured
+      "arn:aws:ecr:eu-west-1:444444444444:repository/my-model", // someone else's account
+      "arn:aws:ecr:eu-west-1:333333333333:repository/local", // the target's own account
+      "arn:aws:ecr:us-east-1:763104351884:repository/pytorch-inference", // another region
+    ]) {
+      expect([other, await pull(other)]).toEqual([other, "ImplicitlyDenied"]);
+    }
+    // Nothing configured: no image at all.
+    const bare = rolePolicy(example.prod, "mlops-prod-model-execution").Statement;
+    expect(
+      bare.filter((st) => ([] as string[]).concat(st.Action ?? []).includes("ecr:BatchGetImage")),
+    ).toEqual([]);
+  });
+
+  test("a platform account is no prebuilt image registry: every repository there would be pullable", () => {
+    const input = exampleInput() as any;
+    input.accounts.prod.deployment = { prebuiltImageAccounts: ["763104351884", "111111111111"] };
+    expect(() => parse(input)).toThrow(
+      'accounts.prod.deployment.prebuiltImageAccounts[1]: "111111111111" is the AWS account of accounts.dev, not an AWS-owned image registry: name its repositories in ecrRepositories instead',
+    );
   });
 
   test("no deployment targets: the deployer may assume no role at all", () => {
@@ -877,6 +1006,53 @@ describe("the approval cannot be forged by a copy, a tag or a grant", () => {
       ),
     ).toBe("Allowed");
   });
+  test("a read-write consumer of another account: writes its own prefix, never a copy into the artifacts or the approval tag", async () => {
+    const consumer = "arn:aws:iam::444455556666:role/argo-workers";
+    const from = { vpcEndpointIds: ["vpce-0a1b2c3d4e5f60718"] };
+    const json = synthWith((c) => {
+      c.accounts.dev.datasetAccess = [
+        { principal: consumer, bucket: "models", access: "read-write", prefixes: ["argo/"], from },
+        { principal: consumer, bucket: "data", access: "read-write", prefixes: ["argo/"], from },
+      ];
+    });
+    const consumerResolve = resolver(json.dev, names);
+    const policyOfBucket = (b: string): PolicyDocument => {
+      const policy = Object.values(resourcesOf(json.dev, "aws_s3_bucket_policy")).find(
+        (p) => consumerResolve(p.bucket) === b,
+      );
+      return plainReferences(JSON.parse(consumerResolve(policy.policy)));
+    };
+    // The consumer's own account attaches whatever it likes: only the bucket policy stands between.
+    const write = (action: string, purpose: string, key: string, context = {}) =>
+      simulate(
+        {
+          principal: consumer,
+          action,
+          resource: `arn:aws:s3:::${bucket(purpose)}/${key}`,
+          resourceAccount: "111111111111",
+          context: {
+            "aws:SecureTransport": "true",
+            "aws:SourceVpce": "vpce-0a1b2c3d4e5f60718",
+            ...context,
+          },
+        },
+        { identity: allS3, resource: policyOfBucket(bucket(purpose)) },
+      );
+    expect(await write("s3:PutObject", "models", "argo/run-1/model.tar.gz")).toBe("Allowed");
+    // Tag an object approved in its own prefix of the data bucket, then copy it over an artifact.
+    expect(await write("s3:PutObjectTagging", "data", "argo/model.tar.gz", approvalTag)).toBe(
+      "ExplicitlyDenied",
+    );
+    expect(await write("s3:PutObject", "models", "argo/model.tar.gz", approvalTag)).toBe(
+      "ExplicitlyDenied",
+    );
+    expect(await write("s3:PutObject", "models", "models/churn/model.tar.gz", copy)).toBe(
+      "ExplicitlyDenied",
+    );
+    // Outside its grant the bucket policy allows it nothing (another account: no implicit allow).
+    expect(await write("s3:PutObject", "models", "models/churn/model.tar.gz")).not.toBe("Allowed");
+  });
+
   test("a read-write dataset grant overlapping the artifacts prefix is refused; elsewhere it is taken", () => {
     const grant = (prefixes?: string[]) =>
       problemsOf((c) => {

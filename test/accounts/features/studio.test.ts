@@ -193,23 +193,37 @@ describe("Studio domain", () => {
           "kms:CallerAccount": "111111111111",
         },
         ArnLike: { "aws:PrincipalArn": [pattern] },
+        StringLikeIfExists: {
+          "kms:EncryptionContext:aws:s3:arn": [
+            "arn:aws:s3:::mlops-dev-data-111111111111-eu-west-1",
+            "arn:aws:s3:::mlops-dev-data-111111111111-eu-west-1/*",
+          ],
+        },
       },
     });
     for (const alias of ["alias/mlops-dev-data", "alias/mlops-dev-studio"]) {
       expect(policyOf(keyByAlias(twelve, alias)[1])).toEqual(policyOf(keyByAlias(two, alias)[1]));
     }
-    for (const role of ["mlops-dev-studio-execution", "mlops-dev-user-user-1"]) {
+    for (const role of ["mlops-dev-studio-execution", "mlops-dev-pipeline-execution"]) {
       for (const name of ["guardrails", "runtime", "data"]) {
         expect(rolePolicy(twelve, role, name)).toEqual(rolePolicy(two, role, name));
       }
     }
-    // The pass-role list holds the pattern, once, for every build role.
-    expect(
-      statement(
-        rolePolicy(twelve, "mlops-dev-user-user-12", "runtime"),
-        "PassOnlyPlatformSageMakerRoles",
-      ).Resource,
-    ).toContain(pattern);
+    // A user's role passes itself and the shared roles, never another user's (which would act in
+    // that user's name); the pipeline role, whose steps run as whoever defined them, the pattern.
+    const shared = [
+      "arn:aws:iam::111111111111:role/mlops-dev-studio-execution",
+      "arn:aws:iam::111111111111:role/mlops-dev-team-admin-execution",
+      "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution",
+    ];
+    const passes = (role: string) =>
+      statement(rolePolicy(twelve, role, "runtime"), "PassOnlyPlatformSageMakerRoles").Resource;
+    expect(passes("mlops-dev-user-user-12")).toEqual([
+      ...shared,
+      "arn:aws:iam::111111111111:role/mlops-dev-user-user-12",
+    ]);
+    expect(passes("mlops-dev-studio-execution")).toEqual(shared);
+    expect(passes("mlops-dev-pipeline-execution")).toEqual([...shared, pattern]);
   });
 
   test("IAM Identity Center authentication names each profile's user", () => {
@@ -822,7 +836,7 @@ describe("model registry", () => {
     });
   });
 
-  test("staging's and prod's model roles may read versions and create models, by name pattern in their accounts", () => {
+  test("staging's and prod's model roles may read versions and create models, by exact ARN in their accounts", () => {
     const policy = JSON.parse(
       findResource(dev, "aws_sagemaker_model_package_group_policy", () => true)[1].resource_policy,
     );
@@ -830,8 +844,10 @@ describe("model registry", () => {
     const condition = {
       ArnLike: {
         "aws:PrincipalArn": [
-          "arn:aws:iam::*:role/mlops-*-model-execution",
-          "arn:aws:iam::*:role/mlops-*-model-deployment",
+          "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
+          "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
+          "arn:aws:iam::222222222222:role/mlops-staging-model-deployment",
+          "arn:aws:iam::333333333333:role/mlops-prod-model-deployment",
         ],
       },
     };
@@ -874,7 +890,7 @@ describe("model registry policy size", () => {
       groupNames: ["churn"],
       readers: {
         accountIds: Array.from({ length: accounts }, (_, i) => String(200000000000 + i)),
-        principalArnPatterns: ["arn:aws:iam::*:role/mlops-*-model-execution"],
+        principalArns: ["arn:aws:iam::*:role/mlops-*-model-execution"],
       },
     });
 

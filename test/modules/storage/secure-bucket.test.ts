@@ -276,6 +276,13 @@ describe("SecureBucket", () => {
           "kms:CallerAccount": "222222222222",
         },
         ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/r" },
+        // This bucket's objects only, whatever else the key encrypts.
+        StringLikeIfExists: {
+          "kms:EncryptionContext:aws:s3:arn": [
+            "arn:aws:s3:::my-bucket",
+            "arn:aws:s3:::my-bucket/*",
+          ],
+        },
       },
     });
   });
