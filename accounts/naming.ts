@@ -258,6 +258,11 @@ export class AccountNames {
     return this.stem;
   }
 
+  /** The CodeArtifact domain of the account's Python packages: `<prefix>-<account>`. */
+  get packageDomainName(): string {
+    return this.stem;
+  }
+
   get mlflowTrackingRoleName(): string {
     return `${this.stem}-mlflow-tracking`;
   }

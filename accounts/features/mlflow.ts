@@ -1,5 +1,10 @@
 import { KmsKey } from "../../modules/kms/kms-key";
-import { MlflowServer } from "../../modules/mlflow/mlflow-server";
+import {
+  MlflowServer,
+  mlflowCertificateParameterName,
+  mlflowServerDnsName,
+} from "../../modules/mlflow/mlflow-server";
+import { arn } from "../../modules/core/aws-environment";
 import { MlflowServerRole } from "../../modules/mlflow/mlflow-server-role";
 import type { DataScienceAccountConfig } from "../config/schema/platform";
 import type { PlatformStack } from "../stacks/platform-stack";
@@ -10,6 +15,7 @@ import {
 import { mlflowMode } from "../config/schema/mlflow";
 import type { DataScienceData } from "./data";
 import type { DataScienceStudio } from "./studio";
+import type { PackageRepository } from "../../modules/packages/package-repository";
 import type { AccountNetwork } from "./network";
 
 /** MLflow in the data science account: the EC2 server's role, and the server of the mode. */
@@ -33,6 +39,7 @@ export function addMlflow(
   network: AccountNetwork,
   data: DataScienceData,
   studio: DataScienceStudio,
+  packages?: PackageRepository,
 ): DataScienceMlflow {
   const names = stack.names;
   const env = names.environment;
@@ -69,7 +76,8 @@ export function addMlflow(
   const mode = mlflowMode(account.mlflow);
   return {
     serverRole,
-    server: mode === "ec2" ? addMlflowServer(stack, network, serverRole, studio) : undefined,
+    server:
+      mode === "ec2" ? addMlflowServer(stack, network, serverRole, studio, packages) : undefined,
     managed: mode === "managed" ? addManagedMlflow(stack, network, data, studio) : undefined,
   };
 }
@@ -117,6 +125,35 @@ function addManagedMlflow(
   return managed;
 }
 
+/**
+ * What MLflow clients of the account set (Studio apps at start): the tracking URI and, for the
+ * self-hosted server, the certificate parameter; from config alone, so Studio can be set up
+ * before the server exists. Undefined without MLflow.
+ */
+export function mlflowClientSettings(
+  stack: PlatformStack,
+): { trackingUri: string; certificateParameter?: string } | undefined {
+  const names = stack.names;
+  const mlflow = (stack.account as DataScienceAccountConfig).mlflow;
+  switch (mlflowMode(mlflow)) {
+    case "ec2":
+      return {
+        trackingUri: `https://${mlflowServerDnsName(names.stem)}:${mlflow.server.port}`,
+        certificateParameter: mlflowCertificateParameterName(names.stem),
+      };
+    case "managed":
+      return {
+        trackingUri: arn(
+          names.environment,
+          "sagemaker",
+          `mlflow-tracking-server/${names.mlflowTrackingServerName}`,
+        ),
+      };
+    default:
+      return undefined;
+  }
+}
+
 /** Who uses the tracking server: every Studio execution role, the pipeline role, the personas. */
 function trackingClients(studio: DataScienceStudio) {
   return [
@@ -139,6 +176,7 @@ function addMlflowServer(
   network: AccountNetwork,
   role: MlflowServerRole,
   studio: DataScienceStudio,
+  packages: PackageRepository | undefined,
 ): MlflowServer {
   const config = (stack.account as DataScienceAccountConfig).mlflow.server;
   const names = stack.names;
@@ -167,7 +205,12 @@ function addMlflowServer(
     instanceType: config.instanceType,
     amiId: config.amiId,
     port: config.port,
-    pipIndexUrl: config.pipIndexUrl,
+    packages:
+      packages === undefined
+        ? config.pipIndexUrl === undefined
+          ? { from: "pypi" }
+          : { from: "index", url: config.pipIndexUrl }
+        : { from: "codeartifact", url: packages.pipIndexUrl, tokenCommand: packages.tokenCommand },
     database: config.database,
     databaseIdentifier: names.mlflowDatabaseIdentifier,
   });
@@ -210,6 +253,11 @@ function addMlflowServer(
     mlflow_tunnel_command: {
       value: `aws ssm start-session --target ${server.instance.id} --document-name AWS-StartPortForwardingSession --parameters '${forward}'`,
       description: `Opens http://localhost:${server.port} to the server through Session Manager (no SSH, no open port)`,
+    },
+    mlflow_boot_status_command: {
+      value: `aws ssm get-parameter --region ${names.region} --name ${server.bootStatusParameter.name} --query Parameter.Value --output text`,
+      description:
+        "How the server's last boot went: ok, or failed and at which step (an apply succeeds whether or not the server starts)",
     },
     mlflow_database_endpoint: {
       value: server.database.endpoint,

@@ -23,6 +23,9 @@ import {
 import { SageMakerProjects } from "../../modules/sagemaker/projects";
 import { tagModelArtifacts } from "../../modules/sagemaker/promotion";
 import { StudioDomain } from "../../modules/sagemaker/studio-domain";
+import { StudioLifecycleConfigs } from "../../modules/sagemaker/studio-app-setup";
+import type { PackageRepository } from "../../modules/packages/package-repository";
+import { mlflowClientSettings } from "./mlflow";
 import type { DataScienceData } from "./data";
 import type { AccountNetwork } from "./network";
 import type { DataScienceAccountConfig } from "../config/schema/platform";
@@ -52,6 +55,7 @@ export function addStudio(
   stack: PlatformStack,
   network: AccountNetwork,
   data: DataScienceData,
+  packages?: PackageRepository,
 ): DataScienceStudio {
   const names = stack.names;
   const env = names.environment;
@@ -139,10 +143,30 @@ export function addStudio(
   // What no build-duty role may do, whatever else it is given.
   const buildDutyLimits = [...denyModelApproval(), ...denyLeavingTheBuildDuty(sageMakerRoleArns)];
 
+  // What every JupyterLab and Code Editor app starts with: the package index and MLflow.
+  const mlflowClient = mlflowClientSettings(stack);
+  const appSetup =
+    domainConfig === undefined || (packages === undefined && mlflowClient === undefined)
+      ? undefined
+      : new StudioLifecycleConfigs(stack, "studio-app-setup", {
+          namePrefix: names.stem,
+          packageIndex: packages && {
+            tokenCommand: packages.tokenCommand,
+            url: packages.pipIndexUrl,
+          },
+          mlflow: mlflowClient && { ...mlflowClient, region: names.region },
+        });
   const domain =
     domainConfig === undefined
       ? undefined
       : new StudioDomain(stack, "studio", {
+          apps: {
+            lifecycleConfigArns: appSetup && {
+              jupyterLab: appSetup.jupyterLabArn,
+              codeEditor: appSetup.codeEditorArn,
+            },
+            idleShutdownMinutes: domainConfig.idleShutdownMinutes,
+          },
           domainName: names.studioDomainName,
           authMode: domainConfig.authMode,
           vpcId: network.vpc.vpcId,

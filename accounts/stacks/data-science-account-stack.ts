@@ -4,6 +4,9 @@ import { allowCiPlanReads } from "../features/ci";
 import { addDataScienceData, type DataScienceData } from "../features/data";
 import { addMlflow, type DataScienceMlflow } from "../features/mlflow";
 import { addModelDelivery } from "../features/model-delivery";
+import { addSageMakerQuotas } from "../features/quotas";
+import { addPackages, allowPackageUse } from "../features/packages";
+import type { PackageRepository } from "../../modules/packages/package-repository";
 import { addAccountNetwork, type AccountNetwork } from "../features/network";
 import { addStudio, type DataScienceStudio } from "../features/studio";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
@@ -17,6 +20,8 @@ export class DataScienceAccountStack extends PlatformStack {
   readonly data: DataScienceData;
   readonly studio: DataScienceStudio;
   readonly mlflow: DataScienceMlflow;
+  /** The private Python package path, when the account has one (`packages.codeArtifact`). */
+  readonly packages?: PackageRepository;
   /** The deploy duty: the only principal the targets' deployment roles trust. */
   readonly modelDeployer: IamRole;
 
@@ -28,9 +33,12 @@ export class DataScienceAccountStack extends PlatformStack {
     this.useAccountStateBackend();
     this.network = addAccountNetwork(this);
     this.data = addDataScienceData(this, this.network);
-    this.studio = addStudio(this, this.network, this.data);
+    this.packages = addPackages(this, this.data);
+    this.studio = addStudio(this, this.network, this.data, this.packages);
     this.modelDeployer = addModelDelivery(this, this.data);
-    this.mlflow = addMlflow(this, this.network, this.data, this.studio);
+    this.mlflow = addMlflow(this, this.network, this.data, this.studio, this.packages);
+    allowPackageUse(this.packages, this.studio, this.mlflow);
+    addSageMakerQuotas(this);
     allowCiPlanReads(this);
   }
 }

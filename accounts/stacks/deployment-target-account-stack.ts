@@ -3,6 +3,7 @@ import { addDeploymentTargetData, type DeploymentTargetData } from "../features/
 import { addAccountNetwork, type AccountNetwork } from "../features/network";
 import { allowCiPlanReads } from "../features/ci";
 import { addModelHosting } from "../features/model-hosting";
+import { addSageMakerQuotas } from "../features/quotas";
 import type { ModelHostingRoles } from "../../modules/sagemaker/model-hosting-roles";
 import { namingInput } from "../naming";
 import { AccountNames } from "../naming";
@@ -46,6 +47,7 @@ export class DeploymentTargetAccountStack extends PlatformStack {
       this.data.endpointKey,
       this.dataScienceNames,
     );
+    addSageMakerQuotas(this);
     allowCiPlanReads(this);
   }
 }

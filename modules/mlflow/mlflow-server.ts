@@ -16,7 +16,7 @@ import { Fn, Token } from "../core/cdktf";
 import { encryptedLogGroup } from "../logs/encrypted-log-group";
 import { KMS_ENCRYPT_DECRYPT_ACTIONS, type KmsKey } from "../kms/kms-key";
 import type { MlflowServerRole } from "./mlflow-server-role";
-import { mlflowUserData } from "./mlflow-user-data";
+import { mlflowUserData, type PackageSource } from "./mlflow-user-data";
 
 export interface MlflowDatabaseProps {
   /** @default "db.t4g.small" */
@@ -64,8 +64,8 @@ export interface MlflowServerProps {
   readonly amiId?: string;
   /** @default 5000 */
   readonly port?: number;
-  /** @default PyPI */
-  readonly pipIndexUrl?: string;
+  /** Where pip installs MLflow from at boot (`PackageSource`). */
+  readonly packages: PackageSource;
   readonly database?: MlflowDatabaseProps;
   readonly databaseIdentifier: string;
   /**
@@ -75,6 +75,29 @@ export interface MlflowServerProps {
    * @default `<name>.internal` (".internal" is reserved for private use)
    */
   readonly privateZoneName?: string;
+}
+
+/** The server's private zone: `<name>.internal` unless named (".internal" is for private use). */
+export function mlflowPrivateZoneName(name: string, zoneName?: string): string {
+  return zoneName ?? `${name}.internal`;
+}
+
+/** The server's stable name, the tracking URI's host: `mlflow.<zone>`. */
+export function mlflowServerDnsName(name: string, zoneName?: string): string {
+  return `mlflow.${mlflowPrivateZoneName(name, zoneName)}`;
+}
+
+/**
+ * The SSM parameter the server publishes its certificate to. Under /platform/: SSM refuses
+ * names that start with "aws" or "ssm", which a prefix may.
+ */
+export function mlflowCertificateParameterName(name: string): string {
+  return `/platform/${name}/mlflow/tls-certificate`;
+}
+
+/** The SSM parameter the server reports its boot to (`ok ...` or `failed ...`). */
+export function mlflowBootStatusParameterName(name: string): string {
+  return `/platform/${name}/mlflow/boot-status`;
 }
 
 const DB_PORT = 5432;
@@ -102,6 +125,8 @@ export class MlflowServer extends Construct {
   readonly port: number;
   /** The server's TLS certificate (PEM), which it publishes at boot for clients to trust. */
   readonly certificateParameter: SsmParameter;
+  /** How the last boot went (`ok ...`, `failed ...`), which the server reports. */
+  readonly bootStatusParameter: SsmParameter;
   /** The server's stable name inside the VPC (a private hosted zone record). */
   readonly dnsName: string;
   readonly privateZone: Route53Zone;
@@ -110,13 +135,13 @@ export class MlflowServer extends Construct {
     super(scope, id);
     const env = props.environment;
     const net = props.network;
-    const zoneName = props.privateZoneName ?? `${props.name}.internal`;
+    const zoneName = mlflowPrivateZoneName(props.name, props.privateZoneName);
     this.privateZone = new Route53Zone(this, "private-zone", {
       name: zoneName,
       comment: `Private names of ${props.name} (the MLflow tracking server)`,
       vpc: [{ vpcId: net.vpcId }],
     });
-    this.dnsName = `mlflow.${zoneName}`;
+    this.dnsName = mlflowServerDnsName(props.name, props.privateZoneName);
     const db = props.database ?? {};
     this.port = props.port ?? 5000;
 
@@ -298,8 +323,7 @@ export class MlflowServer extends Construct {
     // The server makes its own key and self-signed certificate at boot (the key never leaves the
     // instance, nor enters Terraform state) and publishes the certificate here; Terraform owns
     // the parameter, the server its value.
-    // Under /platform/: SSM refuses names that start with "aws" or "ssm", which a prefix may.
-    const certificateName = `/platform/${props.name}/mlflow/tls-certificate`;
+    const certificateName = mlflowCertificateParameterName(props.name);
     this.certificateParameter = new SsmParameter(this, "certificate", {
       name: certificateName,
       description: "TLS certificate of the MLflow tracking server (PEM): what clients trust",
@@ -314,6 +338,28 @@ export class MlflowServer extends Construct {
       Action: "ssm:PutParameter",
       Resource: this.certificateParameter.arn,
     });
+    // The boot reports how it went (`ok ...`, or `failed ...` with the step): an apply succeeds
+    // whether or not the server starts, so this is where an operator looks.
+    const bootStatusName = mlflowBootStatusParameterName(props.name);
+    this.bootStatusParameter = new SsmParameter(this, "boot-status", {
+      name: bootStatusName,
+      description: "How the MLflow server's last boot went: ok, or failed and at which step",
+      type: "String",
+      tier: "Standard",
+      value: "pending: the MLflow server reports here when its boot ends",
+      lifecycle: { ignoreChanges: ["value"] },
+    });
+    props.role.role.addToPolicy({
+      Sid: "ReportItsBoot",
+      Effect: "Allow",
+      Action: "ssm:PutParameter",
+      Resource: this.bootStatusParameter.arn,
+    });
+    if (props.packages.from !== "codeartifact" && !net.internetEgress) {
+      throw new Error(
+        `${this.node.path}: the server installs MLflow from ${props.packages.from === "pypi" ? "PyPI" : props.packages.url} at boot, and the VPC has no internet egress: give it the platform's package repository (packages.codeArtifact) or NAT`,
+      );
+    }
 
     // --- Server --------------------------------------------------------------------------
     const imageId =
@@ -354,7 +400,8 @@ export class MlflowServer extends Construct {
           Fn.rawString(
             mlflowUserData({
               mlflowVersion: props.mlflowVersion,
-              pipIndexUrl: props.pipIndexUrl,
+              packages: props.packages,
+              bootStatusParameter: bootStatusName,
               port: this.port,
               artifactRoot: props.artifactRoot,
               region: env.region,

@@ -121,9 +121,50 @@ export function internalPort(port: number): number {
   return port === 5001 ? 5002 : 5001;
 }
 
+/**
+ * Where pip installs MLflow from at boot: the public PyPI or another index (both through NAT), or
+ * the platform's CodeArtifact repository (through its VPC endpoints, with a token of the
+ * server's role).
+ */
+export type PackageSource =
+  | { readonly from: "pypi" }
+  | { readonly from: "index"; readonly url: string }
+  | { readonly from: "codeartifact"; readonly url: string; readonly tokenCommand: string };
+
+/** Seconds the whole MLflow install may take before the boot reports failure. */
+export const PIP_INSTALL_TIMEOUT_SECONDS = 1200;
+
+/** Seconds the boot waits for MLflow to answer through nginx. */
+export const HEALTH_WAIT_SECONDS = 300;
+
+/** The pip index argument and what gets it (lines run before the install). */
+function packageIndex(source: PackageSource): { lines: string[]; argument: string; shown: string } {
+  switch (source.from) {
+    case "pypi":
+      return { lines: [], argument: "", shown: "PyPI" };
+    case "index":
+      return { lines: [], argument: ` --index-url '${source.url}'`, shown: source.url };
+    case "codeartifact": {
+      if (!source.url.startsWith("https://"))
+        throw new Error(`package index ${source.url} is not an https URL`);
+      return {
+        lines: [
+          `step "getting a token for ${source.url}"`,
+          `token=$(timeout 120 ${source.tokenCommand})`,
+          `index="https://aws:$token@${source.url.slice("https://".length)}"`,
+        ],
+        argument: ' --index-url "$index"',
+        shown: source.url,
+      };
+    }
+  }
+}
+
 export interface MlflowUserDataProps {
   readonly mlflowVersion: string;
-  readonly pipIndexUrl?: string;
+  readonly packages: PackageSource;
+  /** The SSM parameter the boot reports its outcome to. */
+  readonly bootStatusParameter: string;
   /** The TLS port clients use. */
   readonly port: number;
   /** `s3://<bucket>`: where the server stores artifacts it serves. */
@@ -142,14 +183,29 @@ export interface MlflowUserDataProps {
  * RDS_CREDENTIALS_HOOK supplies the current one on every new connection.
  */
 export function mlflowUserData(props: MlflowUserDataProps): string {
-  const index = props.pipIndexUrl === undefined ? "" : ` --index-url ${props.pipIndexUrl}`;
+  const index = packageIndex(props.packages);
   const inner = internalPort(props.port);
+  const report = `aws ssm put-parameter --region ${props.region} --name '${props.bootStatusParameter}' --type String --overwrite --value`;
   return [
     "#!/bin/bash",
-    "set -euo pipefail",
+    // -E: the ERR trap also fires inside functions and command substitutions.
+    "set -Eeuo pipefail",
+    // Every step names itself; a failing one reports where the boot stopped, so an apply that
+    // succeeded with a server that never started is visible (the boot-status parameter).
+    'STEP="starting"',
+    'step() { STEP="$1"; echo "mlflow-boot: $1"; }',
+    `report() { ${report} "$1" >/dev/null || echo "mlflow-boot: could not report: $1"; }`,
+    `trap 'report "failed: $STEP (exit $?, $(date -u -Iseconds)); on the instance: journalctl -u cloud-final, /var/log/cloud-init-output.log"' ERR`,
+    'report "booting: $(date -u -Iseconds)"',
+    'step "installing Python, nginx and OpenSSL (dnf)"',
     "dnf install -y python3.11 python3.11-pip nginx openssl",
-    "useradd --system --home-dir /var/lib/mlflow --create-home --shell /sbin/nologin mlflow",
-    `python3.11 -m venv /opt/mlflow && /opt/mlflow/bin/pip install${index} "mlflow==${props.mlflowVersion}" "psycopg2-binary==2.9.9" "boto3>=1.28"`,
+    'step "creating the mlflow user"',
+    "id mlflow >/dev/null 2>&1 || useradd --system --home-dir /var/lib/mlflow --create-home --shell /sbin/nologin mlflow",
+    ...index.lines,
+    `step "installing MLflow ${props.mlflowVersion} from ${index.shown}"`,
+    `python3.11 -m venv /opt/mlflow`,
+    `timeout ${PIP_INSTALL_TIMEOUT_SECONDS} /opt/mlflow/bin/pip install --timeout 30 --retries 3${index.argument} "mlflow==${props.mlflowVersion}" "psycopg2-binary==2.9.9" "boto3>=1.28"`,
+    'step "writing the configuration"',
     `site=$(/opt/mlflow/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')`,
     ...file(
       '"$site/mlflow_rds_credentials.py"',
@@ -216,9 +272,17 @@ export function mlflowUserData(props: MlflowUserDataProps): string {
       ],
       "0644",
     ),
+    'step "starting the certificate, nginx and MLflow"',
     "systemctl daemon-reload",
     "systemctl enable --now mlflow-tls.service",
     "systemctl enable --now mlflow-tls.timer nginx mlflow",
+    `step "waiting for MLflow to answer on https://${props.dnsName}:${props.port}"`,
+    `deadline=$((SECONDS + ${HEALTH_WAIT_SECONDS}))`,
+    `until curl -fsSk --max-time 5 https://127.0.0.1:${props.port}/health >/dev/null; do`,
+    '  if [ "$SECONDS" -ge "$deadline" ]; then false; fi',
+    "  sleep 5",
+    "done",
+    `report "ok: MLflow ${props.mlflowVersion} answers on https://${props.dnsName}:${props.port} ($(date -u -Iseconds))"`,
     "",
   ].join("\n");
 }

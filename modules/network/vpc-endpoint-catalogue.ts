@@ -80,6 +80,13 @@ export const INTERFACE_ENDPOINT_CATALOGUE = {
   },
   servicecatalog: { why: "Service Catalog: SageMaker projects provision MLOps templates" },
   secretsmanager: { why: "Secrets Manager: the MLflow database secret and Git credentials" },
+  "codeartifact.api": {
+    why: "CodeArtifact API: the token pip and uv use for the platform's package repository (packages.codeArtifact)",
+  },
+  "codeartifact.repositories": {
+    // Private DNS is required for the repository endpoint names clients use (AWS's guide).
+    why: "CodeArtifact repositories: pip and uv install packages from the platform's repository (packages.codeArtifact)",
+  },
 } as const satisfies Record<string, InterfaceEndpointService>;
 
 export type InterfaceEndpointId = keyof typeof INTERFACE_ENDPOINT_CATALOGUE;
@@ -88,9 +95,15 @@ export const INTERFACE_ENDPOINT_IDS = Object.keys(
   INTERFACE_ENDPOINT_CATALOGUE,
 ) as InterfaceEndpointId[];
 
+/** What clients of the platform's package repository need (token, then packages). */
+export const PACKAGE_REPOSITORY_ENDPOINTS: readonly InterfaceEndpointId[] = [
+  "codeartifact.api",
+  "codeartifact.repositories",
+];
+
 /** What the data science account needs: Studio, pipelines, the MLflow server. */
 export const DATA_SCIENCE_ENDPOINTS: readonly InterfaceEndpointId[] = INTERFACE_ENDPOINT_IDS.filter(
-  (id) => id !== "sagemaker.experiments",
+  (id) => id !== "sagemaker.experiments" && !PACKAGE_REPOSITORY_ENDPOINTS.includes(id),
 );
 
 /** What clients of SageMaker's managed MLflow tracking server need (its API and SageMaker's). */

@@ -25,6 +25,43 @@ export interface StudioDomainProps {
   readonly defaultExecutionRoleArn: string;
   /** @default none */
   readonly userProfiles?: StudioUserProfile[];
+  /**
+   * JupyterLab and Code Editor apps of every profile: the lifecycle configuration they start
+   * with, and Studio's built-in idle shutdown.
+   * @default no set-up script; idle shutdown after 120 minutes
+   */
+  readonly apps?: StudioAppSettings;
+}
+
+/** What JupyterLab and Code Editor apps of the profiles run with. */
+export interface StudioAppSettings {
+  /** Lifecycle configurations each app type starts with (the default; users may pick none other). */
+  readonly lifecycleConfigArns?: { readonly jupyterLab: string; readonly codeEditor: string };
+  /**
+   * Idle apps stop after this many minutes; users may choose from 60 up to it, never longer.
+   * @default 120
+   */
+  readonly idleShutdownMinutes?: number;
+}
+
+/** The app settings of one app type: its start-up script and idle shutdown. */
+function appSettings(lifecycleConfigArn: string | undefined, idleMinutes: number) {
+  return {
+    ...(lifecycleConfigArn === undefined
+      ? {}
+      : {
+          lifecycleConfigArns: [lifecycleConfigArn],
+          defaultResourceSpec: { lifecycleConfigArn },
+        }),
+    appLifecycleManagement: {
+      idleSettings: {
+        lifecycleManagement: "ENABLED",
+        idleTimeoutInMinutes: idleMinutes,
+        minIdleTimeoutInMinutes: 60,
+        maxIdleTimeoutInMinutes: idleMinutes,
+      },
+    },
+  };
 }
 
 /**
@@ -74,6 +111,13 @@ export class StudioDomain extends Construct {
     });
     this.domainId = this.domain.id;
 
+    const idle = props.apps?.idleShutdownMinutes ?? 120;
+    if (!Number.isInteger(idle) || idle < 60 || idle > 525600) {
+      throw new Error(
+        `${this.node.path}: idleShutdownMinutes is ${idle}; SageMaker takes whole minutes from 60 to 525600`,
+      );
+    }
+    const lifecycle = props.apps?.lifecycleConfigArns;
     for (const profile of props.userProfiles ?? []) {
       this.userProfiles[profile.name] = new SagemakerUserProfile(this, `user-${profile.name}`, {
         domainId: this.domain.id,
@@ -86,6 +130,8 @@ export class StudioDomain extends Construct {
           executionRole: profile.executionRoleArn,
           securityGroups: props.securityGroupIds,
           sharingSettings,
+          jupyterLabAppSettings: appSettings(lifecycle?.jupyterLab, idle),
+          codeEditorAppSettings: appSettings(lifecycle?.codeEditor, idle),
         },
       });
     }

@@ -369,6 +369,42 @@ resource "aws_vpc" "this" {
   tags                 = merge(var.tags, { "Name" = var.name })
 }
 
+resource "aws_vpc_endpoint" "vpc_endpoint_codeartifact_api" {
+  count               = contains(var.interface_endpoints, "codeartifact.api") ? 1 : 0
+  private_dns_enabled = true
+  security_group_ids = [
+    aws_security_group.vpc_endpoint_security_group.id,
+  ]
+  service_name = "${join(".", reverse(split(".", data.aws_partition.current_partition.dns_suffix)))}.${data.aws_region.current_region.region}.codeartifact.api"
+  subnet_ids = concat(
+    aws_subnet.vpc_private_subnet_0[*].id,
+    aws_subnet.vpc_private_subnet_1[*].id,
+    aws_subnet.vpc_private_subnet_2[*].id,
+    aws_subnet.vpc_private_subnet_3[*].id,
+  )
+  tags              = merge(var.tags, { "Name" = "${var.name}-codeartifact.api" })
+  vpc_endpoint_type = "Interface"
+  vpc_id            = aws_vpc.this.id
+}
+
+resource "aws_vpc_endpoint" "vpc_endpoint_codeartifact_repositories" {
+  count               = contains(var.interface_endpoints, "codeartifact.repositories") ? 1 : 0
+  private_dns_enabled = true
+  security_group_ids = [
+    aws_security_group.vpc_endpoint_security_group.id,
+  ]
+  service_name = "${join(".", reverse(split(".", data.aws_partition.current_partition.dns_suffix)))}.${data.aws_region.current_region.region}.codeartifact.repositories"
+  subnet_ids = concat(
+    aws_subnet.vpc_private_subnet_0[*].id,
+    aws_subnet.vpc_private_subnet_1[*].id,
+    aws_subnet.vpc_private_subnet_2[*].id,
+    aws_subnet.vpc_private_subnet_3[*].id,
+  )
+  tags              = merge(var.tags, { "Name" = "${var.name}-codeartifact.repositories" })
+  vpc_endpoint_type = "Interface"
+  vpc_id            = aws_vpc.this.id
+}
+
 resource "aws_vpc_endpoint" "vpc_endpoint_ec2messages" {
   count               = contains(var.interface_endpoints, "ec2messages") ? 1 : 0
   private_dns_enabled = true

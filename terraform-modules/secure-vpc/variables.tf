@@ -81,7 +81,7 @@ variable "flow_logs_role_name" {
 }
 
 variable "interface_endpoints" {
-  description = "Interface endpoints to create, from: sagemaker.api, sagemaker.runtime, sagemaker.studio, sagemaker.notebook, sagemaker.experiments, sts, logs, monitoring, ssm, ssmmessages, ec2messages, kms, ecr.api, ecr.dkr, servicecatalog, secretsmanager."
+  description = "Interface endpoints to create, from: sagemaker.api, sagemaker.runtime, sagemaker.studio, sagemaker.notebook, sagemaker.experiments, sts, logs, monitoring, ssm, ssmmessages, ec2messages, kms, ecr.api, ecr.dkr, servicecatalog, secretsmanager, codeartifact.api, codeartifact.repositories."
   type        = list(string)
   default = [
     "sagemaker.api",
@@ -103,9 +103,9 @@ variable "interface_endpoints" {
 
   validation {
     condition = alltrue(
-      [for e in var.interface_endpoints : contains(["sagemaker.api", "sagemaker.runtime", "sagemaker.studio", "sagemaker.notebook", "sagemaker.experiments", "sts", "logs", "monitoring", "ssm", "ssmmessages", "ec2messages", "kms", "ecr.api", "ecr.dkr", "servicecatalog", "secretsmanager"], e)],
+      [for e in var.interface_endpoints : contains(["sagemaker.api", "sagemaker.runtime", "sagemaker.studio", "sagemaker.notebook", "sagemaker.experiments", "sts", "logs", "monitoring", "ssm", "ssmmessages", "ec2messages", "kms", "ecr.api", "ecr.dkr", "servicecatalog", "secretsmanager", "codeartifact.api", "codeartifact.repositories"], e)],
     )
-    error_message = "interface_endpoints is [${join(", ", var.interface_endpoints)}]; every element must be one of sagemaker.api, sagemaker.runtime, sagemaker.studio, sagemaker.notebook, sagemaker.experiments, sts, logs, monitoring, ssm, ssmmessages, ec2messages, kms, ecr.api, ecr.dkr, servicecatalog, secretsmanager."
+    error_message = "interface_endpoints is [${join(", ", var.interface_endpoints)}]; every element must be one of sagemaker.api, sagemaker.runtime, sagemaker.studio, sagemaker.notebook, sagemaker.experiments, sts, logs, monitoring, ssm, ssmmessages, ec2messages, kms, ecr.api, ecr.dkr, servicecatalog, secretsmanager, codeartifact.api, codeartifact.repositories."
   }
 
   validation {

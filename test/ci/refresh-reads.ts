@@ -23,6 +23,13 @@ const S3_BUCKET_READS = [
 
 export const REFRESH_READS: Readonly<Record<string, readonly string[]>> = {
   aws_cloudwatch_log_group: ["logs:DescribeLogGroups", "logs:ListTagsForResource"],
+  aws_codeartifact_domain: ["codeartifact:DescribeDomain", "codeartifact:ListTagsForResource"],
+  aws_codeartifact_domain_permissions_policy: ["codeartifact:GetDomainPermissionsPolicy"],
+  aws_codeartifact_repository: [
+    "codeartifact:DescribeRepository",
+    "codeartifact:ListTagsForResource",
+  ],
+  aws_codeartifact_repository_permissions_policy: ["codeartifact:GetRepositoryPermissionsPolicy"],
   aws_db_instance: ["rds:DescribeDBInstances", "rds:ListTagsForResource"],
   aws_db_parameter_group: [
     "rds:DescribeDBParameterGroups",
@@ -91,7 +98,17 @@ export const REFRESH_READS: Readonly<Record<string, readonly string[]>> = {
   aws_sagemaker_servicecatalog_portfolio_status: [
     "sagemaker:GetSagemakerServicecatalogPortfolioStatus",
   ],
+  aws_sagemaker_studio_lifecycle_config: [
+    "sagemaker:DescribeStudioLifecycleConfig",
+    "sagemaker:ListTags",
+  ],
   aws_sagemaker_user_profile: ["sagemaker:DescribeUserProfile", "sagemaker:ListTags"],
+  // GetServiceQuota (applied value), GetAWSDefaultServiceQuota (default), and the open request.
+  aws_servicequotas_service_quota: [
+    "servicequotas:GetServiceQuota",
+    "servicequotas:GetAWSDefaultServiceQuota",
+    "servicequotas:GetRequestedServiceQuotaChange",
+  ],
   // GetParameter with decryption (a SecureString would also need kms:Decrypt on its key).
   aws_security_group: ["ec2:DescribeSecurityGroups"],
   aws_ssm_parameter: ["ssm:GetParameter", "ssm:DescribeParameters", "ssm:ListTagsForResource"],

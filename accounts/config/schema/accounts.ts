@@ -8,7 +8,7 @@ import {
   ownedNames,
   targetRoleNamePattern,
 } from "../../naming";
-import { strictObject } from "../zod";
+import { intBetween, strictObject } from "../zod";
 import {
   bucketConfigSchema,
   datasetAccessSchema,
@@ -18,6 +18,7 @@ import {
 import { accountIdSchema, iamRoleNameSchema, NAME_PATTERN } from "./common";
 import { deploymentSchema } from "./deployment";
 import { mlflowSchema } from "./mlflow";
+import { packagesSchema } from "./packages";
 import { vpcSchema } from "./network";
 import type { ConfigIssues, PlatformConfig } from "./platform";
 import { sagemakerSchema } from "./sagemaker";
@@ -33,6 +34,28 @@ export const accountNameSchema = z
     error: 'must not end with "-bootstrap" (reserved for bootstrap stack ids)',
   });
 
+/** Service Quotas codes: `L-` and eight hex digits. */
+const QUOTA_CODE = /^L-[0-9A-F]{8}$/;
+
+const sagemakerQuotaSchema = strictObject({
+  code: z
+    .string()
+    .regex(QUOTA_CODE, {
+      error: "must be a Service Quotas quota code such as L-1194F27D (see docs/deploying.md)",
+    })
+    .describe(
+      "The SageMaker quota's code in Service Quotas (`aws service-quotas list-service-quotas --service-code sagemaker`), e.g. the quota `ml.g5.xlarge for training job usage`.",
+    ),
+  value: intBetween(1, 100000).describe(
+    "The value to request; Service Quotas opens a request when it is above the account's current value.",
+  ),
+  why: z
+    .string()
+    .min(10, { error: "must say why, in at least 10 characters" })
+    .max(200)
+    .describe("What the team needs it for: shown to reviewers in the plan."),
+});
+
 const commonAccountShape = {
   accountId: accountIdSchema.describe("The 12-digit AWS account id."),
   deployRoleName: iamRoleNameSchema
@@ -43,6 +66,15 @@ const commonAccountShape = {
   vpc: vpcSchema.describe(
     "The account's VPC: a new one (cidr, zones, NAT) or an existing one (`existing`).",
   ),
+  sagemakerQuotas: z
+    .array(sagemakerQuotaSchema)
+    .default([])
+    .refine((list) => new Set(list.map((q) => q.code)).size === list.length, {
+      error: "must not list a quota code twice",
+    })
+    .describe(
+      "SageMaker quotas the team needs in this account (GPU training and hosting instances), requested through Service Quotas. Default none.",
+    ),
 };
 
 const dataScienceAccountSchema = strictObject({
@@ -85,6 +117,7 @@ const dataScienceAccountSchema = strictObject({
       "ARN of the data key once it exists. Deployment targets then name the key by ARN; without it they name it by alias (`kms:ResourceAliases`).",
     ),
   mlflow: mlflowSchema.prefault({}).describe("The MLflow tracking server."),
+  packages: packagesSchema.prefault({}).describe("Where Python packages come from."),
 });
 
 const deploymentTargetAccountSchema = strictObject({

@@ -3,14 +3,16 @@ import {
   DEPLOYMENT_TARGET_ENDPOINTS,
   MANAGED_MLFLOW_ENDPOINTS,
   MLFLOW_SERVER_ENDPOINTS,
+  PACKAGE_REPOSITORY_ENDPOINTS,
   type InterfaceEndpointId,
 } from "../../../modules/network/vpc-endpoint-catalogue";
 import { mlflowMode } from "./mlflow";
+import { usesCodeArtifact } from "./packages";
 import type { AccountConfig } from "./platform";
 
 /**
  * The interface endpoints an account's VPC gets: the configured list or the account type's
- * default, plus what its MLflow mode needs. The stacks and the subnet-capacity check both use it.
+ * default, plus what its MLflow mode and package repository need. The stacks and the subnet-capacity check both use it.
  */
 export function accountInterfaceEndpoints(account: AccountConfig): InterfaceEndpointId[] {
   const defaults =
@@ -21,7 +23,8 @@ export function accountInterfaceEndpoints(account: AccountConfig): InterfaceEndp
           mlflowMode(account.mlflow)
         ]
       : [];
-  return [...new Set([...(account.vpc.interfaceEndpoints ?? defaults), ...required])];
+  const packages = usesCodeArtifact(account) ? PACKAGE_REPOSITORY_ENDPOINTS : [];
+  return [...new Set([...(account.vpc.interfaceEndpoints ?? defaults), ...required, ...packages])];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { intBetween, strictObject } from "../zod";
 import type { ConfigIssues, PlatformConfig } from "./platform";
+import { hasNatEgress, usesCodeArtifact } from "./packages";
 
 /** Where MLflow tracking runs: the one place that decides (see `mlflowMode`). */
 export const MLFLOW_MODES = ["none", "ec2", "managed"] as const;
@@ -86,7 +87,7 @@ export const mlflowSchema = strictObject({
       .url({ protocol: /^https$/, error: "must be an https URL" })
       .optional()
       .describe(
-        "Package index for pip (a CodeArtifact or mirror URL) when the VPC has no NAT. Default: PyPI through NAT.",
+        "Package index for pip (a mirror URL) reached through NAT when packages.codeArtifact is false. Default: the platform's CodeArtifact repository without NAT, PyPI through NAT.",
       ),
     database: strictObject({
       instanceClass: z
@@ -155,13 +156,26 @@ export function checkMlflowServer(config: PlatformConfig, ctx: ConfigIssues): vo
       });
     }
     if (mode !== "ec2") continue;
-    const noInternet = account.vpc.existing === undefined && account.vpc.natGateways === "none";
-    if (noInternet && account.mlflow.server.pipIndexUrl === undefined) {
+    // The server installs MLflow at boot: only combinations where pip reaches an index boot.
+    const fromCodeArtifact = usesCodeArtifact(account);
+    const pipIndexUrl = account.mlflow.server.pipIndexUrl;
+    if (fromCodeArtifact && pipIndexUrl !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "server", "pipIndexUrl"],
+        input: pipIndexUrl,
+        message:
+          "cannot be combined with the platform's package repository (packages.codeArtifact, on by default without NAT): the server installs MLflow from it; remove pipIndexUrl, or set packages.codeArtifact: false and give the VPC NAT gateways",
+      });
+    } else if (!fromCodeArtifact && !hasNatEgress(account)) {
       ctx.addIssue({
         code: "custom",
         path: [...path, "server", "enabled"],
-        message:
-          "needs a package index to install MLflow, and the VPC has no internet route (vpc.natGateways is none): set vpc.natGateways or mlflow.server.pipIndexUrl",
+        message: `needs a package index it can reach to install MLflow at boot, and ${
+          account.vpc.existing === undefined
+            ? "the VPC has no NAT route (vpc.natGateways is none)"
+            : "the server's security group reaches no index outside an existing VPC"
+        } while packages.codeArtifact is false: set packages.codeArtifact to true, or use a new VPC with natGateways (for PyPI or mlflow.server.pipIndexUrl)`,
       });
     }
   }

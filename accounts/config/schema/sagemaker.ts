@@ -6,8 +6,11 @@ import {
   DEDICATED_ROLE_USERS_MAX,
   namingInput,
 } from "../../naming";
-import { strictObject } from "../zod";
+import { intBetween, strictObject } from "../zod";
 import type { ConfigIssues, PlatformConfig } from "./platform";
+
+/** SageMaker's range of IdleTimeoutInMinutes (Studio's built-in idle shutdown). */
+export const IDLE_TIMEOUT_MINUTES = { min: 60, max: 525600 } as const;
 
 /** SageMaker's rule for user profile names. */
 const PROFILE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -48,6 +51,11 @@ const domainSchema = strictObject({
     .array(userProfileSchema)
     .default([])
     .describe("Studio user profiles, each with a persona."),
+  idleShutdownMinutes: intBetween(IDLE_TIMEOUT_MINUTES.min, IDLE_TIMEOUT_MINUTES.max)
+    .default(120)
+    .describe(
+      "Studio's built-in idle shutdown: a JupyterLab or Code Editor app idle this many minutes stops (its instance with it); users may choose a shorter time, not a longer one. 60 to 525600 (SageMaker's range). Default 120.",
+    ),
 });
 
 const permissionSetName = z
@@ -119,7 +127,7 @@ export const sagemakerSchema = strictObject({
     .max(1, {
       error: "must list at most one domain: SageMaker allows one domain per account and region",
     })
-    .default([{ authMode: "IAM", userProfiles: [] }])
+    .default([{ authMode: "IAM", userProfiles: [], idleShutdownMinutes: 120 }])
     .describe(
       "The Studio domain; SageMaker allows one per account and region. Default: one domain.",
     ),

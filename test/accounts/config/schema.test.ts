@@ -132,8 +132,10 @@ describe("good config fixtures", () => {
           type: "data-science",
           accountId: "123456789012",
           vpc: vpc("10.0.0.0/16"),
+          sagemakerQuotas: [],
+          packages: {},
           sagemaker: {
-            domains: [{ authMode: "IAM", userProfiles: [] }],
+            domains: [{ authMode: "IAM", userProfiles: [], idleShutdownMinutes: 120 }],
             identity: { kind: "account-with-mfa" },
             modelPackageGroups: [],
             projects: true,
@@ -166,6 +168,7 @@ describe("good config fixtures", () => {
           accountId: "210987654321",
           vpc: vpc("10.1.0.0/16"),
           deployment: { ecrRepositories: [], prebuiltImageAccounts: [] },
+          sagemakerQuotas: [],
         },
       },
     });
@@ -226,6 +229,21 @@ describe("good config fixtures", () => {
         (c.accounts.dev.buckets = {
           data: { noncurrentVersionExpirationDays: v, noncurrentVersionArchiveDays: false },
         }),
+    ],
+    [
+      "accounts.dev.sagemaker.domains[0].idleShutdownMinutes",
+      60,
+      525600,
+      (c: any, v: number) => (c.accounts.dev.sagemaker.domains = [{ idleShutdownMinutes: v }]),
+    ],
+    [
+      "accounts.prod.sagemakerQuotas[0].value",
+      1,
+      100000,
+      (c: any, v: number) =>
+        (c.accounts.prod.sagemakerQuotas = [
+          { code: "L-1194F27D", value: v, why: "ml.g5.xlarge endpoints for the churn model" },
+        ]),
     ],
     [
       "accounts.dev.buckets.data.transitions.standardIaDays",
@@ -305,7 +323,7 @@ describe("bad config fixtures", () => {
     ],
     "misspelled-key.yaml": [
       "accounts.staging.accountId: is required",
-      'accounts.staging: unknown key "acountId" (did you mean "accountId"?); allowed keys: type, dataScienceAccount, accountId, deployRoleName, vpc, buckets, deployment',
+      'accounts.staging: unknown key "acountId" (did you mean "accountId"?); allowed keys: type, dataScienceAccount, accountId, deployRoleName, vpc, sagemakerQuotas, buckets, deployment',
     ],
     "public-cidr.yaml": [
       'accounts.staging.vpc.cidr: "8.8.0.0/16" must be a private block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (RFC 1918)',
@@ -360,7 +378,7 @@ describe("bad config fixtures", () => {
       "accounts.dev.vpc.manageDefaultSecurityGroup: false must be true for a VPC the platform creates (its default group is always emptied); false is only for vpc.existing, whose workloads may still use their default group",
     ],
     "unknown-interface-endpoint.yaml": [
-      'accounts.staging.vpc.interfaceEndpoints[1]: "sagemaker.apii" must be one of sagemaker.api, sagemaker.runtime, sagemaker.studio, sagemaker.notebook, sagemaker.experiments, sts, logs, monitoring, ssm, ssmmessages, ec2messages, kms, ecr.api, ecr.dkr, servicecatalog, secretsmanager',
+      'accounts.staging.vpc.interfaceEndpoints[1]: "sagemaker.apii" must be one of sagemaker.api, sagemaker.runtime, sagemaker.studio, sagemaker.notebook, sagemaker.experiments, sts, logs, monitoring, ssm, ssmmessages, ec2messages, kms, ecr.api, ecr.dkr, servicecatalog, secretsmanager, codeartifact.api, codeartifact.repositories',
     ],
     "flow-log-retention.yaml": [
       "accounts.staging.vpc.flowLogRetentionDays: 100 must be a CloudWatch Logs retention of a year or more: 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
@@ -436,7 +454,7 @@ describe("bad config fixtures", () => {
       'accounts.research.sagemaker.identity.dataScientist[0]: "arn:aws-cn:iam::123456789012:role/data-scientists" names partition "aws-cn" (the platform\'s is "aws")',
     ],
     "subnets-too-small-for-endpoints.yaml": [
-      "accounts.research.vpc.subnetPrefixLength: 28 gives private subnets of /28 with 11 usable addresses, but each holds 15 interface endpoints and up to 8 other network interfaces (23); use a shorter subnetPrefixLength, a larger cidr, or fewer interfaceEndpoints",
+      "accounts.research.vpc.subnetPrefixLength: 28 gives private subnets of /28 with 11 usable addresses, but each holds 17 interface endpoints and up to 8 other network interfaces (25); use a shorter subnetPrefixLength, a larger cidr, or fewer interfaceEndpoints",
     ],
     "too-many-tags.json": [
       "tags: has 46 tags; AWS allows 50 per resource and the platform sets up to 5 itself (project, environment, managed-by, Name and one of the resource's own), so at most 45",
@@ -810,8 +828,8 @@ describe("config rules", () => {
       }),
     ).toEqual([
       'accounts.dev.sagemaker: unknown key "userProfiles" (it belongs under "domains"); allowed keys: domains, identity, modelPackageGroups, projects, modelArtifactsPrefix',
-      'accounts.dev: unknown key "network" (did you mean "vpc"?), "studio" (did you mean "sagemaker"?), "cidr" (it belongs under "vpc"); allowed keys: type, accountId, deployRoleName, vpc, buckets, datasetAccess, sagemaker, dataKeyArn, mlflow',
-      'accounts.prod: unknown key "S3" (did you mean "buckets"?), "whatever"; allowed keys: type, dataScienceAccount, accountId, deployRoleName, vpc, buckets, deployment',
+      'accounts.dev: unknown key "network" (did you mean "vpc"?), "studio" (did you mean "sagemaker"?), "cidr" (it belongs under "vpc"); allowed keys: type, accountId, deployRoleName, vpc, sagemakerQuotas, buckets, datasetAccess, sagemaker, dataKeyArn, mlflow, packages',
+      'accounts.prod: unknown key "S3" (did you mean "buckets"?), "whatever"; allowed keys: type, dataScienceAccount, accountId, deployRoleName, vpc, sagemakerQuotas, buckets, deployment',
       '(top level): unknown key "github" (did you mean "ci"?); allowed keys: prefix, region, tags, deployRoleName, state, ci, accounts',
     ]);
   });

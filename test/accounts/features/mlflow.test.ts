@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   internalPort,
+  type PackageSource,
   mlflowUserData,
   RDS_CREDENTIALS_HOOK,
 } from "../../../modules/mlflow/mlflow-user-data";
@@ -350,11 +351,15 @@ describe("user data script", () => {
     region: "eu-west-1",
     certificateParameter: "/platform/mlops-dev/mlflow/tls-certificate",
     dnsName: "mlflow.mlops-dev.internal",
+    packages: { from: "pypi" },
+    bootStatusParameter: "/platform/mlops-dev/mlflow/boot-status",
   });
   const lines = script.split("\n");
 
   test("MLflow serves artifacts itself, on the loopback interface, with no password in its URI", () => {
-    expect(script).toContain('pip install "mlflow==2.17.2" "psycopg2-binary==2.9.9" "boto3>=1.28"');
+    expect(script).toContain(
+      'timeout 1200 /opt/mlflow/bin/pip install --timeout 30 --retries 3 "mlflow==2.17.2" "psycopg2-binary==2.9.9" "boto3>=1.28"',
+    );
     expect(lines.filter((l) => l.includes("mlflow server"))).toEqual([
       "ExecStart=/opt/mlflow/bin/mlflow server --host 127.0.0.1 --port 5001 --backend-store-uri postgresql://mlflow@%s:5432/mlflow?sslmode=require --serve-artifacts --artifacts-destination s3://bucket",
     ]);
@@ -416,7 +421,12 @@ describe("user data script", () => {
   test("stays within EC2's 16 KB of user data with the longest inputs and filled placeholders", () => {
     const longest = mlflowUserData({
       mlflowVersion: "10.100.100",
-      pipIndexUrl: `https://${"p".repeat(2000)}`,
+      packages: {
+        from: "codeartifact",
+        url: `https://${"p".repeat(120)}/pypi/packages/simple/`,
+        tokenCommand: `aws codeartifact get-authorization-token --domain ${"d".repeat(50)} --domain-owner 111111111111 --query authorizationToken --output text`,
+      },
+      bootStatusParameter: `/${"x".repeat(60)}/mlflow/boot-status`,
       port: 65535,
       artifactRoot: `s3://${"b".repeat(63)}`,
       region: "ap-southeast-2",
@@ -427,18 +437,68 @@ describe("user data script", () => {
     expect(longest.length + 2048 + 128).toBeLessThan(16 * 1024);
   });
 
+  const withPackages = (packages: PackageSource) =>
+    mlflowUserData({
+      mlflowVersion: "2.17.2",
+      packages,
+      port: 5000,
+      artifactRoot: "s3://b",
+      region: "eu-west-1",
+      certificateParameter: "/p",
+      dnsName: "mlflow.x.internal",
+      bootStatusParameter: "/platform/x/mlflow/boot-status",
+    });
+
   test("uses the configured package index", () => {
+    expect(withPackages({ from: "index", url: "https://pypi.example/simple" })).toContain(
+      "pip install --timeout 30 --retries 3 --index-url 'https://pypi.example/simple'",
+    );
+  });
+
+  test("installs from the platform's CodeArtifact repository with a token of the server's role, never printed", () => {
+    const text = withPackages({
+      from: "codeartifact",
+      url: "https://mlops-dev-111111111111.d.codeartifact.eu-west-1.amazonaws.com/pypi/packages/simple/",
+      tokenCommand:
+        "aws codeartifact get-authorization-token --query authorizationToken --output text",
+    });
+    const at = (line: string) => text.split("\n").indexOf(line);
     expect(
-      mlflowUserData({
-        mlflowVersion: "2.17.2",
-        pipIndexUrl: "https://pypi.example/simple",
-        port: 5000,
-        artifactRoot: "s3://b",
-        region: "eu-west-1",
-        certificateParameter: "/p",
-        dnsName: "mlflow.x.internal",
-      }),
-    ).toContain("pip install --index-url https://pypi.example/simple");
+      at(
+        "token=$(timeout 120 aws codeartifact get-authorization-token --query authorizationToken --output text)",
+      ),
+    ).toBeGreaterThan(0);
+    expect(
+      at(
+        'index="https://aws:$token@mlops-dev-111111111111.d.codeartifact.eu-west-1.amazonaws.com/pypi/packages/simple/"',
+      ),
+    ).toBeGreaterThan(
+      at(
+        "token=$(timeout 120 aws codeartifact get-authorization-token --query authorizationToken --output text)",
+      ),
+    );
+    expect(text).toContain(
+      'pip install --timeout 30 --retries 3 --index-url "$index" "mlflow==2.17.2"',
+    );
+    expect(text).not.toMatch(/set -x|echo[^\n]*\$token|echo[^\n]*\$index/);
+  });
+
+  test("the boot reports where it stopped, and ok only once MLflow answers through nginx", () => {
+    expect(lines[1]).toBe("set -Eeuo pipefail");
+    expect(script).toContain(
+      `trap 'report "failed: $STEP (exit $?, $(date -u -Iseconds)); on the instance: journalctl -u cloud-final, /var/log/cloud-init-output.log"' ERR`,
+    );
+    const ok = lines.findIndex((l) => l.startsWith('report "ok:'));
+    const health = lines.indexOf(
+      "until curl -fsSk --max-time 5 https://127.0.0.1:5000/health >/dev/null; do",
+    );
+    expect(health).toBeGreaterThan(
+      lines.indexOf("systemctl enable --now mlflow-tls.timer nginx mlflow"),
+    );
+    expect(ok).toBeGreaterThan(health);
+    expect(lines[ok]).toBe(
+      'report "ok: MLflow 2.17.2 answers on https://mlflow.mlops-dev.internal:5000 ($(date -u -Iseconds))"',
+    );
   });
 });
 
@@ -706,14 +766,23 @@ describe("MLflow network", () => {
     );
   });
 
-  test("without NAT (a package index instead) no rule reaches the internet", () => {
-    const dev = devWith(
-      (d) => (d.mlflow = { server: { enabled: true, pipIndexUrl: "https://pypi.example/simple" } }),
-    );
+  test("without NAT (the platform's package repository instead) no rule reaches the internet", () => {
+    const dev = devWith((d) => (d.mlflow = { server: { enabled: true } }));
     const cidrs = Object.values(resourcesOf(dev, "aws_vpc_security_group_egress_rule")).map(
       (r) => r.cidr_ipv4,
     );
     expect(cidrs).not.toContain("0.0.0.0/0");
+    // It installs from CodeArtifact through the interface endpoints (HTTPS to their group).
+    const [, lt] = findResource(dev, "aws_launch_template", () => true);
+    expect(lt.user_data).toContain(
+      "aws codeartifact get-authorization-token --region eu-west-1 --domain mlops-dev --domain-owner 111111111111",
+    );
+    const services = Object.values(resourcesOf(dev, "aws_vpc_endpoint")).map((e) =>
+      e.service_name.split(".").slice(-2).join("."),
+    );
+    expect(services).toEqual(
+      expect.arrayContaining(["codeartifact.api", "codeartifact.repositories"]),
+    );
   });
 
   test("the endpoints the server needs are added even to an explicit endpoint list", () => {
@@ -771,7 +840,11 @@ describe("MLflow outputs", () => {
   test("the private tracking URI, the tunnel command and the database endpoint", () => {
     const [instance] = findResource(on, "aws_instance", () => true);
     const [db] = findResource(on, "aws_db_instance", () => true);
-    const [certificate, parameter] = findResource(on, "aws_ssm_parameter", () => true);
+    const [certificate, parameter] = findResource(
+      on,
+      "aws_ssm_parameter",
+      (p) => p.name === "/platform/mlops-dev/mlflow/tls-certificate",
+    );
     expect(parameter).toEqual({
       name: "/platform/mlops-dev/mlflow/tls-certificate",
       description: "TLS certificate of the MLflow tracking server (PEM): what clients trust",
@@ -901,9 +974,73 @@ describe("bad MLflow mode config", () => {
 });
 
 describe("bad MLflow server config", () => {
-  test("on without an internet route or a package index", () => {
-    expect(problemsOf((c) => (c.accounts.dev.mlflow = { server: { enabled: true } }))).toEqual([
-      "accounts.dev.mlflow.server.enabled: needs a package index to install MLflow, and the VPC has no internet route (vpc.natGateways is none): set vpc.natGateways or mlflow.server.pipIndexUrl",
+  // Every network the config allows, with and without the package repository and an index: the
+  // server boots (it reaches an index) or the config is refused with the fix.
+  test.each([
+    ["no NAT, CodeArtifact (the default)", "none", undefined, undefined, []],
+    ["no NAT, CodeArtifact on", "none", true, undefined, []],
+    [
+      "no NAT, CodeArtifact off",
+      "none",
+      false,
+      undefined,
+      [
+        "accounts.dev.mlflow.server.enabled: needs a package index it can reach to install MLflow at boot, and the VPC has no NAT route (vpc.natGateways is none) while packages.codeArtifact is false: set packages.codeArtifact to true, or use a new VPC with natGateways (for PyPI or mlflow.server.pipIndexUrl)",
+      ],
+    ],
+    [
+      "no NAT, CodeArtifact off, an index",
+      "none",
+      false,
+      "https://pypi.example/simple",
+      [
+        "accounts.dev.mlflow.server.enabled: needs a package index it can reach to install MLflow at boot, and the VPC has no NAT route (vpc.natGateways is none) while packages.codeArtifact is false: set packages.codeArtifact to true, or use a new VPC with natGateways (for PyPI or mlflow.server.pipIndexUrl)",
+      ],
+    ],
+    [
+      "no NAT, CodeArtifact by default, an index",
+      "none",
+      undefined,
+      "https://pypi.example/simple",
+      [
+        'accounts.dev.mlflow.server.pipIndexUrl: "https://pypi.example/simple" cannot be combined with the platform\'s package repository (packages.codeArtifact, on by default without NAT): the server installs MLflow from it; remove pipIndexUrl, or set packages.codeArtifact: false and give the VPC NAT gateways',
+      ],
+    ],
+    ["NAT, PyPI (the default)", "single", undefined, undefined, []],
+    ["NAT, an index", "one-per-az", undefined, "https://pypi.example/simple", []],
+    ["NAT, CodeArtifact on", "single", true, undefined, []],
+  ] as const)("%s", (_, natGateways, codeArtifact, pipIndexUrl, problems) => {
+    expect(
+      problemsOf((c) => {
+        c.accounts.dev.vpc.natGateways = natGateways;
+        if (codeArtifact !== undefined) c.accounts.dev.packages = { codeArtifact };
+        c.accounts.dev.mlflow = {
+          server: { enabled: true, ...(pipIndexUrl ? { pipIndexUrl } : {}) },
+        };
+      }),
+    ).toEqual(problems);
+  });
+
+  test("an existing VPC: the package repository, or refused (its routes are not the platform's)", () => {
+    const existing = (c: any) => {
+      c.accounts.dev.vpc = {
+        cidr: "10.10.0.0/16",
+        existing: {
+          vpcId: "vpc-0abc12345def67890",
+          privateSubnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"],
+          privateRouteTableIds: ["rtb-0aaa1111", "rtb-0bbb2222"],
+        },
+      };
+      c.accounts.dev.mlflow = { server: { enabled: true } };
+    };
+    expect(problemsOf(existing)).toEqual([]);
+    expect(
+      problemsOf((c) => {
+        existing(c);
+        c.accounts.dev.packages = { codeArtifact: false };
+      }),
+    ).toEqual([
+      "accounts.dev.mlflow.server.enabled: needs a package index it can reach to install MLflow at boot, and the server's security group reaches no index outside an existing VPC while packages.codeArtifact is false: set packages.codeArtifact to true, or use a new VPC with natGateways (for PyPI or mlflow.server.pipIndexUrl)",
     ]);
   });
 

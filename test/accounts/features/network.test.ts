@@ -285,6 +285,9 @@ describe("interface endpoints", () => {
         "com.amazonaws.eu-west-1.ecr.dkr",
         "com.amazonaws.eu-west-1.servicecatalog",
         "com.amazonaws.eu-west-1.secretsmanager",
+        // No NAT: the platform's package repository (packages.codeArtifact) and its endpoints.
+        "com.amazonaws.eu-west-1.codeartifact.api",
+        "com.amazonaws.eu-west-1.codeartifact.repositories",
       ]),
     );
   });
