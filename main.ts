@@ -9,7 +9,7 @@
 import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { loadPlatformConfig, PlatformConfigError } from "./accounts/config/loader";
-import { defaultOutdir, RulePackError, synthesizePlatform } from "./accounts/synthesize";
+import { defaultOutdir, RulePackError, synthesizePlatform } from "./synthesis/synthesize";
 import { formatReport } from "./modules/rules/engine";
 import { escapeForTerminal } from "./accounts/config/raw-input";
 import { PLATFORM_ACCOUNTS_ENV, selectedAccounts } from "./accounts/platform";

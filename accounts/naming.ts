@@ -1,6 +1,7 @@
 import type { AwsEnvironment } from "../modules/core/aws-environment";
 import type { PlatformConfig } from "./config/schema/platform";
 import { regionPartition } from "./config/regions";
+import { AWS_LIMITS } from "../modules/core/limits";
 
 /**
  * Deterministic names of everything the platform creates, computed from config alone.
@@ -32,9 +33,9 @@ export const BUCKET_PURPOSES: Readonly<Record<AccountType, readonly string[]>> =
 };
 
 /** S3 bucket names: 3 to 63 characters, lowercase letters, digits and hyphens. */
-export const S3_BUCKET_NAME_MAX = 63;
+export const S3_BUCKET_NAME_MAX = AWS_LIMITS.s3.bucketNameChars;
 /** IAM role names: at most 64 characters. */
-export const IAM_ROLE_NAME_MAX = 64;
+export const IAM_ROLE_NAME_MAX = AWS_LIMITS.iam.roleNameChars;
 
 /**
  * Studio users with their own execution role, per AWS account: each adds a role and four

@@ -5,6 +5,7 @@
  * test/pinned-addresses.json, and a test fails when they change.
  */
 
+import type { SynthesizedStack } from "../synthesis/read-synthesized";
 /** Resource types whose destruction loses data or makes data unreadable. */
 export const DATA_BEARING_RESOURCE_TYPES: readonly string[] = [
   "aws_s3_bucket",
@@ -18,11 +19,6 @@ export const DATA_BEARING_RESOURCE_TYPES: readonly string[] = [
   "aws_cloudwatch_log_group",
   "aws_sagemaker_model_package_group",
 ];
-
-/** Synthesized stack JSON, as far as this module reads it. */
-export interface SynthesizedStack {
-  resource?: Record<string, Record<string, unknown>>;
-}
 
 /** `type.name` of every data-bearing resource in a synthesized stack, sorted. */
 export function dataBearingAddresses(stack: SynthesizedStack): string[] {

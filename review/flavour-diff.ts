@@ -1,4 +1,4 @@
-import type { SynthesizedStack } from "./address-stability";
+import type { SynthesizedStack } from "../synthesis/read-synthesized";
 
 /**
  * What may differ between the cdktf and the CDK Terrain flavour's output for one config: the

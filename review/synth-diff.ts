@@ -1,4 +1,5 @@
-import { DATA_BEARING_RESOURCE_TYPES, type SynthesizedStack } from "./address-stability";
+import { DATA_BEARING_RESOURCE_TYPES } from "./address-stability";
+import type { SynthesizedStack } from "../synthesis/read-synthesized";
 
 /**
  * What changed between two synthesis outputs, per stack: every addressable part of the stack

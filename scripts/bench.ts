@@ -17,7 +17,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { readSynthesizedStacks } from "../review/read-synthesized";
+import { readSynthesizedStacks } from "../synthesis/read-synthesized";
 import { generatedPlatform } from "./generated-platform";
 
 /** The documented targets (docs/performance.md). */

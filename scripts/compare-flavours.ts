@@ -5,7 +5,7 @@
  *
  *   node dist/scripts/compare-flavours.js <cdktf.out of one> <cdktf.out of the other>
  */
-import { readSynthesizedStacks } from "../review/read-synthesized";
+import { readSynthesizedStacks } from "../synthesis/read-synthesized";
 import { flavourDifferences } from "../review/flavour-diff";
 
 function main(argv: string[]): number {

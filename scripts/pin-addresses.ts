@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { dataBearingAddresses, type AddressPins } from "../review/address-stability";
 import { parsePlatformConfig } from "../accounts/config/loader";
 import { exampleConfig } from "../accounts/config/example";
-import { readSynthesizedStacks } from "../review/read-synthesized";
-import { synthesizePlatform } from "../accounts/synthesize";
+import { readSynthesizedStacks } from "../synthesis/read-synthesized";
+import { synthesizePlatform } from "../synthesis/synthesize";
 
 export const PIN_FILE = join(__dirname, "..", "..", "test", "pinned-addresses.json");
 

@@ -14,7 +14,7 @@ import { buildSync } from "esbuild";
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { readSynthesizedStacks } from "../review/read-synthesized";
+import { readSynthesizedStacks } from "../synthesis/read-synthesized";
 import { diffStacks, formatDiff } from "../review/synth-diff";
 
 function run(

@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { readSynthesizedStacks } from "../review/read-synthesized";
+import { readSynthesizedStacks } from "../synthesis/read-synthesized";
 import { formatReport, scanStacks } from "../modules/rules/engine";
 
 async function main(): Promise<number> {

@@ -22,7 +22,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { loadPlatformConfig } from "../accounts/config/loader";
-import { synthesizePlatform } from "../accounts/synthesize";
+import { synthesizePlatform } from "../synthesis/synthesize";
 import { awsProviderVersion } from "../modules/terraform-export/render-module";
 
 const ROOT = resolve(__dirname, "..", "..");

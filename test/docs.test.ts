@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { loadPlatformConfig, PlatformConfigError } from "../accounts/config/loader";
-import { synthesizePlatform } from "../accounts/synthesize";
+import { synthesizePlatform } from "../synthesis/synthesize";
 import { formatReport } from "../modules/rules/engine";
 import { RULE_PACK } from "../modules/rules/pack";
 import { exampleInput, parse, REPO_ROOT } from "./helpers";
@@ -46,7 +46,7 @@ describe("documentation", () => {
     expect(missing).toEqual([]);
   });
 
-  test("the layout names every source folder and every script and review file", () => {
+  test("the layout names every source folder and every script, synthesis and review file", () => {
     const layout = /```\nmain\.ts[\s\S]*?```/.exec(read("docs/development.md"))![0];
     const names = [
       ...readdirSync(join(REPO_ROOT, "modules")),
@@ -59,6 +59,7 @@ describe("documentation", () => {
       ...readdirSync(join(REPO_ROOT, "review")).map((f) =>
         f.replace(/\.ts$/, "").replace(/-/g, " "),
       ),
+      ...readdirSync(join(REPO_ROOT, "synthesis")).map((f) => f.replace(/\.ts$/, "")),
     ];
     const missing = names.filter(
       (n) => !layout.includes(n) && !layout.replace(/-/g, " ").includes(n),

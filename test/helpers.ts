@@ -2,7 +2,7 @@ import { parsePlatformConfig, readConfigFile } from "../accounts/config/loader";
 import type { PlatformConfig, PlatformConfigInput } from "../accounts/config/schema/platform";
 import { exampleConfig } from "../accounts/config/example";
 import { buildPlatform, type PlatformStacks } from "../accounts/platform";
-import { withoutTokenStackTracesSync } from "../accounts/synthesize";
+import { withoutTokenStackTracesSync } from "../synthesis/synthesize";
 import { join, resolve } from "node:path";
 import { readdirSync } from "node:fs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";

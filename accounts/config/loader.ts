@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import type { core } from "zod";
-import { platformConfigSchema, type PlatformConfig } from "./schema/platform";
+import { platformConfigSchema } from "./platform-schema";
+import type { PlatformConfig } from "./schema/platform";
 import { exampleConfig } from "./example";
 import {
   bracketsTooDeep,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { platformConfigSchema } from "./schema/platform";
+import { platformConfigSchema } from "./platform-schema";
 import { regionSchema } from "./schema/common";
 
 /**

@@ -1,10 +1,5 @@
 import { KmsKey } from "../../modules/kms/kms-key";
-import {
-  MlflowServer,
-  mlflowCertificateParameterName,
-  mlflowServerDnsName,
-} from "../../modules/mlflow/mlflow-server";
-import { arn } from "../../modules/core/aws-environment";
+import { MlflowServer } from "../../modules/mlflow/mlflow-server";
 import { MlflowServerRole } from "../../modules/mlflow/mlflow-server-role";
 import type { DataScienceAccountConfig } from "../config/schema/platform";
 import type { PlatformStack } from "../stacks/platform-stack";
@@ -123,35 +118,6 @@ function addManagedMlflow(
     },
   });
   return managed;
-}
-
-/**
- * What MLflow clients of the account set (Studio apps at start): the tracking URI and, for the
- * self-hosted server, the certificate parameter; from config alone, so Studio can be set up
- * before the server exists. Undefined without MLflow.
- */
-export function mlflowClientSettings(
-  stack: PlatformStack,
-): { trackingUri: string; certificateParameter?: string } | undefined {
-  const names = stack.names;
-  const mlflow = (stack.account as DataScienceAccountConfig).mlflow;
-  switch (mlflowMode(mlflow)) {
-    case "ec2":
-      return {
-        trackingUri: `https://${mlflowServerDnsName(names.stem)}:${mlflow.server.port}`,
-        certificateParameter: mlflowCertificateParameterName(names.stem),
-      };
-    case "managed":
-      return {
-        trackingUri: arn(
-          names.environment,
-          "sagemaker",
-          `mlflow-tracking-server/${names.mlflowTrackingServerName}`,
-        ),
-      };
-    default:
-      return undefined;
-  }
 }
 
 /** Who uses the tracking server: every Studio execution role, the pipeline role, the personas. */

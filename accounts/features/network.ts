@@ -1,7 +1,7 @@
 import { parsePrivateVpcBlock } from "../../modules/network/cidr";
 import { KmsKey } from "../../modules/kms/kms-key";
 import { SecureVpc, type SecureVpcProps } from "../../modules/network/secure-vpc";
-import { accountInterfaceEndpoints } from "../config/schema/endpoints";
+import { accountInterfaceEndpoints } from "../config/derived";
 import { DEFAULT_AVAILABILITY_ZONES, subnetPrefixLength } from "../config/schema/network";
 import type { PlatformStack } from "../stacks/platform-stack";
 

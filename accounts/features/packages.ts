@@ -1,6 +1,6 @@
 import { PackageRepository } from "../../modules/packages/package-repository";
 import type { DataScienceAccountConfig } from "../config/schema/platform";
-import { usesCodeArtifact } from "../config/schema/packages";
+import { usesCodeArtifact } from "../config/derived";
 import type { PlatformStack } from "../stacks/platform-stack";
 import type { DataScienceData } from "./data";
 import type { DataScienceMlflow } from "./mlflow";

@@ -25,7 +25,7 @@ import { tagModelArtifacts } from "../../modules/sagemaker/promotion";
 import { StudioDomain } from "../../modules/sagemaker/studio-domain";
 import { StudioLifecycleConfigs } from "../../modules/sagemaker/studio-app-setup";
 import type { PackageRepository } from "../../modules/packages/package-repository";
-import { mlflowClientSettings } from "./mlflow";
+import { mlflowClientSettings } from "./mlflow-clients";
 import type { DataScienceData } from "./data";
 import type { AccountNetwork } from "./network";
 import type { DataScienceAccountConfig } from "../config/schema/platform";

@@ -1,4 +1,5 @@
 import { Fn, Lazy, Token } from "../core/cdktf";
+import { AWS_LIMITS } from "../core/limits";
 
 /**
  * IAM policy documents as typed data. Policies are rendered to JSON by the construct that owns
@@ -150,8 +151,8 @@ export function estimatedPolicySize(rendered: string): number {
 }
 
 /** Resource policy size quotas: S3 bucket policies 20 KB, KMS key policies 32 KB. */
-export const BUCKET_POLICY_MAX_CHARS = 20_480;
-export const KEY_POLICY_MAX_CHARS = 32_768;
+export const BUCKET_POLICY_MAX_CHARS = AWS_LIMITS.s3.bucketPolicyChars;
+export const KEY_POLICY_MAX_CHARS = AWS_LIMITS.kms.keyPolicyChars;
 
 export class ResourcePolicy {
   private readonly list: PolicyEntry[] = [];

@@ -12,6 +12,7 @@ import {
   type PolicyEntry,
   type PolicyStatement,
 } from "./iam-policy";
+import { AWS_LIMITS } from "../core/limits";
 
 /** Something resources can grant access to: a role whose policy the platform writes. */
 export interface Grantee {
@@ -80,7 +81,7 @@ class InlinePolicies extends NamedPolicies {
 }
 
 /** IAM's size limit of a customer managed policy, whitespace excluded. */
-export const MANAGED_POLICY_MAX_CHARS = 6144;
+export const MANAGED_POLICY_MAX_CHARS = AWS_LIMITS.iam.managedPolicyChars;
 /** IAM's default quota on a role's trust policy ("Role trust policy length"), whitespace excluded. */
 export const TRUST_POLICY_MAX_CHARS = 2048;
 

@@ -3,9 +3,11 @@ import { SagemakerModelPackageGroupPolicy } from "@cdktf/provider-aws/lib/sagema
 import { Construct } from "constructs";
 import { arn, type AwsEnvironment } from "../core/aws-environment";
 import { estimatedPolicySize, renderPolicy, type PolicyStatement } from "../iam/iam-policy";
+import { AWS_LIMITS } from "../core/limits";
 
 /** SageMaker's limit on a model package group's resource policy (PutModelPackageGroupPolicy). */
-export const MODEL_PACKAGE_GROUP_POLICY_MAX_CHARS = 20_480;
+export const MODEL_PACKAGE_GROUP_POLICY_MAX_CHARS =
+  AWS_LIMITS.sagemaker.modelPackageGroupPolicyChars;
 
 export interface ModelRegistryProps {
   readonly environment: AwsEnvironment;

@@ -2,9 +2,7 @@ import { createHash } from "node:crypto";
 import { SagemakerStudioLifecycleConfig } from "@cdktf/provider-aws/lib/sagemaker-studio-lifecycle-config";
 import { Construct } from "constructs";
 import { Token } from "../core/cdktf";
-
-/** SageMaker's quota on a lifecycle configuration's content (base64). */
-export const LIFECYCLE_CONTENT_MAX_CHARS = 16384;
+import { AWS_LIMITS } from "../core/limits";
 
 /** What a Studio app is set up with when it starts. */
 export interface StudioAppSetupProps {
@@ -119,9 +117,9 @@ export class StudioLifecycleConfigs extends Construct {
       throw new Error(`${this.node.path}: the set-up script must be known at synthesis`);
     }
     const content = Buffer.from(this.script, "utf8").toString("base64");
-    if (content.length > LIFECYCLE_CONTENT_MAX_CHARS) {
+    if (content.length > AWS_LIMITS.sagemaker.lifecycleConfigContentChars) {
       throw new Error(
-        `${this.node.path}: the set-up script is ${content.length} characters in base64; SageMaker allows ${LIFECYCLE_CONTENT_MAX_CHARS}`,
+        `${this.node.path}: the set-up script is ${content.length} characters in base64; SageMaker allows ${AWS_LIMITS.sagemaker.lifecycleConfigContentChars}`,
       );
     }
     const hash = createHash("sha256").update(content).digest("hex").slice(0, 8);

@@ -2,6 +2,7 @@ import { SagemakerDomain } from "@cdktf/provider-aws/lib/sagemaker-domain";
 import { SagemakerUserProfile } from "@cdktf/provider-aws/lib/sagemaker-user-profile";
 import { Construct } from "constructs";
 import { STUDIO_USER_TAG } from "../iam/persona-trust";
+import { AWS_LIMITS } from "../core/limits";
 
 export interface StudioUserProfile {
   readonly name: string;
@@ -57,7 +58,7 @@ function appSettings(lifecycleConfigArn: string | undefined, idleMinutes: number
       idleSettings: {
         lifecycleManagement: "ENABLED",
         idleTimeoutInMinutes: idleMinutes,
-        minIdleTimeoutInMinutes: 60,
+        minIdleTimeoutInMinutes: AWS_LIMITS.sagemaker.idleTimeoutMinutes.min,
         maxIdleTimeoutInMinutes: idleMinutes,
       },
     },
@@ -112,9 +113,10 @@ export class StudioDomain extends Construct {
     this.domainId = this.domain.id;
 
     const idle = props.apps?.idleShutdownMinutes ?? 120;
-    if (!Number.isInteger(idle) || idle < 60 || idle > 525600) {
+    const range = AWS_LIMITS.sagemaker.idleTimeoutMinutes;
+    if (!Number.isInteger(idle) || idle < range.min || idle > range.max) {
       throw new Error(
-        `${this.node.path}: idleShutdownMinutes is ${idle}; SageMaker takes whole minutes from 60 to 525600`,
+        `${this.node.path}: idleShutdownMinutes is ${idle}; SageMaker takes whole minutes from ${range.min} to ${range.max}`,
       );
     }
     const lifecycle = props.apps?.lifecycleConfigArns;

@@ -27,6 +27,7 @@ import {
   type NetworkOrigin,
 } from "./bucket-consumers";
 import { lifecycleRules, type BucketLifecycleProps } from "./bucket-lifecycle";
+import { AWS_LIMITS } from "../core/limits";
 
 /**
  * How objects are encrypted: SSE-KMS with a customer managed key (and the S3 bucket key), or,
@@ -138,10 +139,13 @@ export class SecureBucket extends Construct {
     if (
       lockDays !== undefined &&
       !Token.isUnresolved(lockDays) &&
-      (!Number.isInteger(lockDays) || lockDays < 1 || lockDays > 36500)
+      (!Number.isInteger(lockDays) ||
+        lockDays < AWS_LIMITS.s3.objectLockRetentionDays.min ||
+        lockDays > AWS_LIMITS.s3.objectLockRetentionDays.max)
     ) {
+      const { min, max } = AWS_LIMITS.s3.objectLockRetentionDays;
       throw new Error(
-        `${this.node.path}: objectLock.retentionDays is ${lockDays}; must be a whole number from 1 to 36500`,
+        `${this.node.path}: objectLock.retentionDays is ${lockDays}; must be a whole number from ${min} to ${max}`,
       );
     }
 

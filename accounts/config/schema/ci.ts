@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { strictObject } from "../zod";
-import type { ConfigIssues, PlatformConfig } from "./platform";
 
 /**
  * CI without long-lived keys: a GitHub OIDC provider and plan/apply roles in every account.
@@ -35,15 +34,3 @@ export const ciSchema = strictObject({
       ),
   }).describe("GitHub Actions: the repository and branch whose workflows plan and apply."),
 });
-
-export function checkCi(config: PlatformConfig, ctx: ConfigIssues): void {
-  for (const name of Object.keys(config.ci?.github.environments ?? {})) {
-    if (!(name in config.accounts)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["ci", "github", "environments", name],
-        message: `names no account; accounts: ${Object.keys(config.accounts).join(", ")}`,
-      });
-    }
-  }
-}

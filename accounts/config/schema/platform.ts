@@ -1,21 +1,17 @@
 import { z } from "zod";
-import { accountNameSchema, accountSchema, checkAccounts, checkNames } from "./accounts";
-import { checkDatasetAccess, checkReplicas } from "./buckets";
-import { checkArns } from "./arns";
-import { checkCi, ciSchema } from "./ci";
+import { accountNameSchema, accountSchema } from "./accounts";
+import { ciSchema } from "./ci";
 import { iamRoleNameSchema, NAME_PATTERN, regionSchema } from "./common";
-import { checkMlflowServer } from "./mlflow";
-import { checkNetworks } from "./network";
-import { checkStudio } from "./sagemaker";
 import { stateSchema } from "./state";
-import { checkTags, tagKeySchema, tagValueSchema } from "./tags";
+import { tagKeySchema, tagValueSchema } from "./tags";
 import { strictObject, type IssueSink } from "../zod";
 
 /**
- * The platform config schema. The TypeScript example (`../example.ts`) and any JSON or YAML file
- * named by PLATFORM_CONFIG go through this one schema: this file holds the top level and joins
- * the sections, one file each in this folder, each with its own cross-field checks. Every object
- * is strict: an unknown key (usually a typo) is an error that names the allowed keys.
+ * The platform config's fields: this file holds the top level and joins the sections, one file
+ * each in this folder, each with the shape and range of its fields. What relates fields to each
+ * other is in `../checks/` (one file per section), and `../platform-schema.ts` puts the two
+ * together once. Every object is strict: an unknown key (usually a typo) is an error that names
+ * the allowed keys.
  */
 
 export const DEFAULT_DEPLOY_ROLE_NAME = "terraform-deploy";
@@ -31,7 +27,7 @@ const prefixSchema = z
   .min(2, { error: "must be at least 2 characters" })
   .max(20, { error: "must be at most 20 characters" });
 
-const platformShape = strictObject({
+export const platformShape = strictObject({
   prefix: prefixSchema.describe("Starts every resource name; short, lowercase."),
   region: regionSchema.describe("The one AWS region the platform runs in."),
   tags: z
@@ -67,17 +63,3 @@ export type AccountConfigInput = PlatformConfigInput["accounts"][string];
 
 /** What the cross-field checks of every section report their problems to. */
 export type ConfigIssues = IssueSink<PlatformConfig>;
-
-/** The full schema: field rules plus the rules that relate fields to each other. */
-export const platformConfigSchema = platformShape.superRefine((config, ctx) => {
-  checkAccounts(config, ctx);
-  checkNetworks(config, ctx);
-  checkNames(config, ctx);
-  checkTags(config, ctx);
-  checkDatasetAccess(config, ctx);
-  checkReplicas(config, ctx);
-  checkStudio(config, ctx);
-  checkMlflowServer(config, ctx);
-  checkCi(config, ctx);
-  checkArns(config, ctx);
-});

@@ -6,6 +6,9 @@ import { bucketGrantStatements } from "../../storage/bucket-grants";
 import { ARCHIVE_SCHEDULE, DEFAULT_NONCURRENT_ARCHIVE_DAYS } from "../../storage/bucket-lifecycle";
 import type { ModuleDefinition, ModuleInputs } from "../module-definition";
 import { kmsKeyArn, matches, nullOrMatches, roleArns, wholeNumberBetween } from "../validations";
+import { AWS_LIMITS } from "../../core/limits";
+
+const S3_DAYS_MAX = AWS_LIMITS.s3.lifecycleDays.max;
 
 export const secureBucketModule: ModuleDefinition = {
   name: "secure-bucket",
@@ -88,14 +91,14 @@ export const secureBucketModule: ModuleDefinition = {
       type: "number",
       description: "Days a superseded object version is kept before it expires.",
       default: 90,
-      validation: [wholeNumberBetween("noncurrent_version_expiration_days", 1, 36500)],
+      validation: [wholeNumberBetween("noncurrent_version_expiration_days", 1, S3_DAYS_MAX)],
     },
     {
       name: "abort_incomplete_multipart_upload_days",
       type: "number",
       description: "Days before an unfinished multipart upload is aborted and its parts deleted.",
       default: 7,
-      validation: [wholeNumberBetween("abort_incomplete_multipart_upload_days", 1, 36500)],
+      validation: [wholeNumberBetween("abort_incomplete_multipart_upload_days", 1, S3_DAYS_MAX)],
     },
     {
       name: "noncurrent_version_archive_days",
@@ -104,7 +107,7 @@ export const secureBucketModule: ModuleDefinition = {
         "Days after an object version is superseded when it moves to GLACIER Flexible Retrieval (restore before reading); less than noncurrent_version_expiration_days.",
       default: DEFAULT_NONCURRENT_ARCHIVE_DAYS,
       validation: [
-        wholeNumberBetween("noncurrent_version_archive_days", 0, 36500),
+        wholeNumberBetween("noncurrent_version_archive_days", 0, S3_DAYS_MAX),
         {
           condition: "var.noncurrent_version_archive_days < var.noncurrent_version_expiration_days",
           message:
@@ -125,7 +128,9 @@ export const secureBucketModule: ModuleDefinition = {
       description:
         "With archive_current_versions: days after creation when current objects move to STANDARD_IA.",
       default: ARCHIVE_SCHEDULE.standardIaDays,
-      validation: [wholeNumberBetween("standard_ia_days", 30, 36500)],
+      validation: [
+        wholeNumberBetween("standard_ia_days", AWS_LIMITS.s3.standardIaMinDays, S3_DAYS_MAX),
+      ],
     },
     {
       name: "glacier_days",
@@ -134,7 +139,7 @@ export const secureBucketModule: ModuleDefinition = {
         "With archive_current_versions: days after creation when current objects move to GLACIER.",
       default: ARCHIVE_SCHEDULE.glacierDays,
       validation: [
-        wholeNumberBetween("glacier_days", 60, 36500),
+        wholeNumberBetween("glacier_days", 60, S3_DAYS_MAX),
         {
           condition: "var.glacier_days >= var.standard_ia_days + 30",
           message:
@@ -149,7 +154,7 @@ export const secureBucketModule: ModuleDefinition = {
         "With archive_current_versions: days after creation when current objects move to DEEP_ARCHIVE.",
       default: ARCHIVE_SCHEDULE.deepArchiveDays,
       validation: [
-        wholeNumberBetween("deep_archive_days", 150, 36500),
+        wholeNumberBetween("deep_archive_days", 150, S3_DAYS_MAX),
         {
           condition: "var.deep_archive_days >= var.glacier_days + 90",
           message:

@@ -15,7 +15,7 @@ import type { z } from "zod";
 import { exampleConfig } from "../../../accounts/config/example";
 import { parsePlatformConfig } from "../../../accounts/config/loader";
 import { configRows } from "../../../accounts/config/reference";
-import { platformConfigSchema } from "../../../accounts/config/schema/platform";
+import { platformConfigSchema } from "../../../accounts/config/platform-schema";
 import {
   EXAMPLE_YAML_FILE,
   generatedDocs,

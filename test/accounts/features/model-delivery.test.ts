@@ -22,7 +22,7 @@ import {
 import { buildPlatform } from "../../../accounts/platform";
 import { TerraformStack, Testing } from "../../../modules/core/cdktf";
 import { generatedPlatform } from "../../../scripts/generated-platform";
-import { MAX_TARGETS_PER_DATA_SCIENCE_ACCOUNT } from "../../../accounts/config/schema/accounts";
+import { MAX_TARGETS_PER_DATA_SCIENCE_ACCOUNT } from "../../../accounts/config/checks/accounts";
 import { EXACT_TARGET_ROLES_MAX } from "../../../accounts/features/cross-account";
 import { iamRoleNamePattern } from "../../../modules/rules/iam/role-name-pattern";
 import { loadCatalogue, scanStack } from "../../../modules/rules/engine";

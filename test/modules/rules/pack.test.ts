@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildPlatform } from "../../../accounts/platform";
-import { readSynthesizedStacks } from "../../../review/read-synthesized";
+import { readSynthesizedStacks } from "../../../synthesis/read-synthesized";
 import {
   RulePackError,
   synthesizeAtomically,
   synthesizePlatform,
-} from "../../../accounts/synthesize";
+} from "../../../synthesis/synthesize";
 import { ActionCatalogue } from "../../../modules/rules/catalogue";
 import { formatReport, loadCatalogue, scanStack, scanStacks } from "../../../modules/rules/engine";
 import { RULE_IDS, RULE_PACK } from "../../../modules/rules/pack";

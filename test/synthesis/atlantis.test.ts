@@ -1,5 +1,5 @@
 import { parse as parseYaml } from "yaml";
-import { atlantisConfig } from "../../review/atlantis";
+import { atlantisConfig } from "../../synthesis/atlantis";
 import { exampleInput, parse } from "../helpers";
 
 const SOURCES = [

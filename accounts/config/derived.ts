@@ -1,3 +1,8 @@
+/**
+ * What the config implies that several places need (the cross-field checks and the stacks):
+ * whether an account's VPC has NAT egress, whether it gets the package path, which interface
+ * endpoints it gets.
+ */
 import {
   DATA_SCIENCE_ENDPOINTS,
   DEPLOYMENT_TARGET_ENDPOINTS,
@@ -5,10 +10,9 @@ import {
   MLFLOW_SERVER_ENDPOINTS,
   PACKAGE_REPOSITORY_ENDPOINTS,
   type InterfaceEndpointId,
-} from "../../../modules/network/vpc-endpoint-catalogue";
-import { mlflowMode } from "./mlflow";
-import { usesCodeArtifact } from "./packages";
-import type { AccountConfig } from "./platform";
+} from "../../modules/network/vpc-endpoint-catalogue";
+import { mlflowMode } from "./schema/mlflow";
+import type { AccountConfig } from "./schema/platform";
 
 /**
  * The interface endpoints an account's VPC gets: the configured list or the account type's
@@ -35,4 +39,19 @@ export function accountInterfaceEndpoints(account: AccountConfig): InterfaceEndp
  */
 export function otherInterfacesPerSubnet(account: AccountConfig): number {
   return account.type === "data-science" ? 8 : 4;
+}
+
+/** Whether the account's VPC is new and routes to the internet through NAT. */
+export function hasNatEgress(account: AccountConfig): boolean {
+  return account.vpc.existing === undefined && account.vpc.natGateways !== "none";
+}
+
+/**
+ * Whether the data science account gets the CodeArtifact package path: as configured, else
+ * wherever the VPC has no NAT (an existing VPC counts as internet-free: its routes are not the
+ * platform's to know).
+ */
+export function usesCodeArtifact(account: AccountConfig): boolean {
+  if (account.type !== "data-science") return false;
+  return account.packages.codeArtifact ?? !hasNatEgress(account);
 }

@@ -1,6 +1,6 @@
 import { list } from "../modules/rules/helpers";
 import { accountOf } from "../modules/core/aws-environment";
-import type { SynthesizedStack } from "./address-stability";
+import type { SynthesizedStack } from "./read-synthesized";
 
 /**
  * A picture of what one synthesized stack deploys, as a Mermaid flowchart (GitHub and most

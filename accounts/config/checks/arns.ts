@@ -1,5 +1,5 @@
 import { regionPartition } from "../regions";
-import type { ConfigIssues, PlatformConfig } from "./platform";
+import type { ConfigIssues, PlatformConfig } from "../schema/platform";
 
 /**
  * ARNs in the config must be of the platform's partition (an `aws-cn` ARN in an `aws` platform

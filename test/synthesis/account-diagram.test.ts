@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { accountDiagram } from "../../review/account-diagram";
+import { accountDiagram } from "../../synthesis/account-diagram";
 import { FIXTURES, parse, REPO_ROOT, synthPlatform } from "../helpers";
 
 const example = synthPlatform().json;

@@ -1,6 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { SynthesizedStack } from "./address-stability";
+
+/** Synthesized stack JSON (a stack's `cdk.tf.json`), as far as the readers here read it. */
+export interface SynthesizedStack {
+  resource?: Record<string, Record<string, unknown>>;
+}
 
 /** Stack id → synthesized Terraform JSON, read from a synthesis output folder. */
 export function readSynthesizedStacks(outdir: string): Record<string, SynthesizedStack> {

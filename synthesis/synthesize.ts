@@ -12,11 +12,11 @@ import {
 import { basename, dirname, join, resolve } from "node:path";
 import { App } from "../modules/core/cdktf";
 import { scanStacks, type ScanReport } from "../modules/rules/engine";
-import type { PlatformConfig } from "./config/schema/platform";
-import { buildPlatform } from "./platform";
-import { readSynthesizedStacks } from "../review/read-synthesized";
-import { ATLANTIS_FILE, atlantisConfig } from "../review/atlantis";
-import { accountDiagram, DIAGRAM_FILE } from "../review/account-diagram";
+import type { PlatformConfig } from "../accounts/config/schema/platform";
+import { buildPlatform } from "../accounts/platform";
+import { readSynthesizedStacks } from "./read-synthesized";
+import { ATLANTIS_FILE, atlantisConfig } from "./atlantis";
+import { accountDiagram, DIAGRAM_FILE } from "./account-diagram";
 
 /** Where synthesis writes: CDKTF_OUTDIR when the cdktf CLI runs the app, cdktf.out otherwise. */
 export function defaultOutdir(env: NodeJS.ProcessEnv = process.env): string {
@@ -150,7 +150,7 @@ async function synthesizeInto<T>(
       writeFileSync(join(staging, file), content);
     onPhaseEnd("synth");
     const stacks = readSynthesizedStacks(staging);
-    // A picture of what each stack deploys, beside it (review/account-diagram.ts).
+    // A picture of what each stack deploys, beside it (synthesis/account-diagram.ts).
     for (const [id, stack] of Object.entries(stacks)) {
       writeFileSync(join(staging, "stacks", id, DIAGRAM_FILE), accountDiagram(id, stack));
     }

@@ -15,10 +15,10 @@ import {
   OutputLockedError,
   synthesizeAtomically,
   synthesizePlatform,
-} from "../../accounts/synthesize";
+} from "../../synthesis/synthesize";
 import { TerraformStack } from "../../modules/core/cdktf";
 import { selectedAccounts } from "../../accounts/platform";
-import { accountDiagram, DIAGRAM_FILE } from "../../review/account-diagram";
+import { accountDiagram, DIAGRAM_FILE } from "../../synthesis/account-diagram";
 import { exampleInput, parse } from "../helpers";
 
 describe("synthesis", () => {

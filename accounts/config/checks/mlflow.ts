@@ -1,0 +1,60 @@
+import { mlflowMode } from "../schema/mlflow";
+import { hasNatEgress, usesCodeArtifact } from "../derived";
+import type { ConfigIssues, PlatformConfig } from "../schema/platform";
+
+export function checkMlflowServer(config: PlatformConfig, ctx: ConfigIssues): void {
+  for (const [name, account] of Object.entries(config.accounts)) {
+    if (account.type !== "data-science") continue;
+    const path = ["accounts", name, "mlflow"];
+    const mode = mlflowMode(account.mlflow);
+    if (account.mlflow.server.enabled && mode !== "ec2") {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "server", "enabled"],
+        message: `cannot be true with mlflow.mode "${mode}"; use mode: ec2 alone`,
+      });
+    }
+    if (mode === "none") continue;
+    if (account.mlflow.databaseSecretArn !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "databaseSecretArn"],
+        message:
+          mode === "ec2"
+            ? "cannot be combined with mlflow mode ec2: the server uses the secret of its own database"
+            : "cannot be combined with mlflow mode managed: SageMaker manages the server's metadata store",
+      });
+    }
+    const ssoDomain = (account.sagemaker?.domains ?? []).findIndex((d) => d.authMode === "SSO");
+    if (mode === "managed" && ssoDomain >= 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "mode"],
+        message: `"managed" cannot be combined with a Studio domain in authMode SSO (sagemaker.domains[${ssoDomain}]): AWS does not support keeping the managed tracking server's access to the VPC in IAM Identity Center mode, which this platform requires; use mode ec2, or authMode IAM`,
+      });
+    }
+    if (mode !== "ec2") continue;
+    // The server installs MLflow at boot: only combinations where pip reaches an index boot.
+    const fromCodeArtifact = usesCodeArtifact(account);
+    const pipIndexUrl = account.mlflow.server.pipIndexUrl;
+    if (fromCodeArtifact && pipIndexUrl !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "server", "pipIndexUrl"],
+        input: pipIndexUrl,
+        message:
+          "cannot be combined with the platform's package repository (packages.codeArtifact, on by default without NAT): the server installs MLflow from it; remove pipIndexUrl, or set packages.codeArtifact: false and give the VPC NAT gateways",
+      });
+    } else if (!fromCodeArtifact && !hasNatEgress(account)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "server", "enabled"],
+        message: `needs a package index it can reach to install MLflow at boot, and ${
+          account.vpc.existing === undefined
+            ? "the VPC has no NAT route (vpc.natGateways is none)"
+            : "the server's security group reaches no index outside an existing VPC"
+        } while packages.codeArtifact is false: set packages.codeArtifact to true, or use a new VPC with natGateways (for PyPI or mlflow.server.pipIndexUrl)`,
+      });
+    }
+  }
+}
