@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import { extname, join } from "node:path";
 import type { core } from "zod";
 import { platformConfigSchema } from "./platform-schema";
@@ -7,6 +7,9 @@ import { exampleConfig } from "./example";
 import {
   bracketsTooDeep,
   decodeConfigText,
+  firstProblems,
+  longLineProblem,
+  MAX_CONFIG_BYTES,
   MAX_CONFIG_DEPTH,
   duplicateKeys,
   parseYamlDocument,
@@ -112,20 +115,16 @@ export function readConfigFile(path: string): unknown {
       `${PLATFORM_CONFIG_ENV}: "${path}" must end in .json, .yaml or .yml`,
     ]);
   }
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new PlatformConfigError(path, [
-      `${PLATFORM_CONFIG_ENV}: cannot read "${path}": ${(error as Error).message}`,
-    ]);
-  }
+  const bytes = readAtMost(path, MAX_CONFIG_BYTES + 1);
   const decoded = decodeConfigText(bytes);
   if (decoded.text === undefined) throw new PlatformConfigError(path, decoded.problems);
   const text = decoded.text;
-  if (bracketsTooDeep(text)) {
+  const longLine = longLineProblem(text);
+  if (longLine !== undefined) throw new PlatformConfigError(path, [longLine]);
+  const tooDeep = bracketsTooDeep(text);
+  if (tooDeep !== undefined) {
     throw new PlatformConfigError(path, [
-      `nests brackets deeper than ${MAX_CONFIG_DEPTH * 2} levels; a platform config needs fewer than ${MAX_CONFIG_DEPTH}`,
+      `line ${tooDeep.line}, column ${tooDeep.column}: brackets nest deeper than ${MAX_CONFIG_DEPTH * 2} levels there; a platform config nests at most ${MAX_CONFIG_DEPTH}`,
     ]);
   }
   if (extension === ".json") {
@@ -151,7 +150,7 @@ export function readConfigFile(path: string): unknown {
       ? "not valid YAML: it holds more than one document (a second ---); a platform config is one"
       : `not valid YAML: ${e.message.split("\n")[0].replace(/:$/, "")}`,
   );
-  if (problems.length > 0) throw new PlatformConfigError(path, problems);
+  if (problems.length > 0) throw new PlatformConfigError(path, firstProblems(problems));
   const duplicates = duplicateKeys(document, lines, "YAML");
   if (duplicates.length > 0) throw new PlatformConfigError(path, duplicates);
   try {
@@ -159,6 +158,50 @@ export function readConfigFile(path: string): unknown {
     return document.toJS({ maxAliasCount: 100 });
   } catch (error) {
     throw new PlatformConfigError(path, [`not valid YAML: ${(error as Error).message}`]);
+  }
+}
+
+/**
+ * At most `limit` bytes of a file, read in chunks: a file larger than the config cap (or an endless
+ * one such as /dev/zero, or a pipe) costs the cap, never its size. A regular file's size is
+ * checked first, so a huge one is refused without reading it.
+ */
+function readAtMost(path: string, limit: number): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    throw new PlatformConfigError(path, [
+      `${PLATFORM_CONFIG_ENV}: cannot read "${path}": ${(error as Error).message}`,
+    ]);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) {
+      throw new PlatformConfigError(path, [
+        `${PLATFORM_CONFIG_ENV}: "${path}" is a folder; name the config file`,
+      ]);
+    }
+    if (stat.isFile() && stat.size > MAX_CONFIG_BYTES) {
+      throw new PlatformConfigError(path, [
+        `is ${stat.size} bytes; a platform config is at most ${MAX_CONFIG_BYTES} bytes`,
+      ]);
+    }
+    const buffer = Buffer.alloc(limit);
+    let read = 0;
+    while (read < limit) {
+      const n = readSync(fd, buffer, read, limit - read, null);
+      if (n === 0) break;
+      read += n;
+    }
+    return buffer.subarray(0, read);
+  } catch (error) {
+    if (error instanceof PlatformConfigError) throw error;
+    throw new PlatformConfigError(path, [
+      `${PLATFORM_CONFIG_ENV}: cannot read "${path}": ${(error as Error).message}`,
+    ]);
+  } finally {
+    closeSync(fd);
   }
 }
 

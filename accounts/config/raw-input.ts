@@ -13,6 +13,42 @@ export const MAX_CONFIG_BYTES = 256 * 1024;
 /** Deeper than any config the schema accepts (about 8 levels); bounds recursion. */
 export const MAX_CONFIG_DEPTH = 32;
 
+/**
+ * The longest line a config may have (the longest real one, a role ARN list on one line, is a few
+ * hundred characters). YAML's error recovery is super-linear on a long line of bad syntax (a
+ * 255 KiB line took minutes): refusing long lines first bounds parse time, not just size.
+ */
+export const MAX_CONFIG_LINE_CHARS = 4096;
+
+/** Parse errors shown before the rest are counted: the first ones are what to fix. */
+export const MAX_PARSE_PROBLEMS = 5;
+
+/** The first line longer than MAX_CONFIG_LINE_CHARS, as a problem, or undefined. */
+export function longLineProblem(text: string): string | undefined {
+  let start = 0;
+  let line = 1;
+  while (start <= text.length) {
+    const end = text.indexOf("\n", start);
+    const stop = end === -1 ? text.length : end;
+    if (stop - start > MAX_CONFIG_LINE_CHARS) {
+      return `line ${line} is ${stop - start} characters long; a platform config's lines are at most ${MAX_CONFIG_LINE_CHARS}`;
+    }
+    if (end === -1) break;
+    start = end + 1;
+    line++;
+  }
+  return undefined;
+}
+
+/** At most MAX_PARSE_PROBLEMS problems, then one line counting the others. */
+export function firstProblems(problems: string[]): string[] {
+  if (problems.length <= MAX_PARSE_PROBLEMS) return problems;
+  return [
+    ...problems.slice(0, MAX_PARSE_PROBLEMS),
+    `... and ${problems.length - MAX_PARSE_PROBLEMS} more problems of the same file; fix the ones above first`,
+  ];
+}
+
 /** Keys that name JavaScript object internals: a map keyed by one is dropped or misread. */
 const RESERVED_KEYS = new Set([
   "__proto__",
@@ -21,15 +57,20 @@ const RESERVED_KEYS = new Set([
 ]);
 
 /**
- * `text` with every character that could move the cursor, change colours, reorder text or start
- * a new line shown as a `\uXXXX` escape instead: C0 and C1 controls, DEL, line and paragraph
- * separators and bidirectional overrides. A message can then never forge another line.
+ * `text` with every character that could move the cursor, change colours, reorder text, start
+ * a new line or hide itself shown as a `\uXXXX` escape instead: C0 and C1 controls, DEL, line and
+ * paragraph separators, bidirectional marks and overrides, zero-width and other invisible
+ * formatting characters. A message can then never forge another line, and a key that holds one is
+ * refused (`rawInputProblems`).
  */
 export function escapeForTerminal(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  // One Unicode rule: controls (Cc), format characters (Cf: zero-width spaces and joiners, word
+  // joiners, soft hyphens, bidirectional marks and overrides, tag characters, the BOM) and line
+  // and paragraph separators (Zl, Zp).
+  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => {
+    const code = c.codePointAt(0)!;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
 }
 
 /** `text` cut to `max` characters, saying how long it was. */
@@ -45,7 +86,7 @@ export function decodeConfigText(bytes: Buffer): { text?: string; problems: stri
   if (bytes.length > MAX_CONFIG_BYTES) {
     return {
       problems: [
-        `is ${bytes.length} bytes; a platform config is at most ${MAX_CONFIG_BYTES} bytes`,
+        `is more than ${MAX_CONFIG_BYTES} bytes; a platform config is at most ${MAX_CONFIG_BYTES} bytes`,
       ],
     };
   }
@@ -144,23 +185,32 @@ export function rawInputProblems(raw: unknown): string[] {
  * text before a parser sees it, so a file of nested brackets costs a scan, not seconds and
  * hundreds of megabytes of parsing (and no parser's stack overflow).
  */
-export function bracketsTooDeep(text: string, max = MAX_CONFIG_DEPTH * 2): boolean {
+export function bracketsTooDeep(
+  text: string,
+  max = MAX_CONFIG_DEPTH * 2,
+): { line: number; column: number } | undefined {
   let depth = 0;
   let quote: string | undefined;
+  let line = 1;
+  let lineStart = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
+    if (c === "\n") {
+      line++;
+      lineStart = i + 1;
+    }
     if (quote !== undefined) {
       if (c === "\\" && quote === '"') i++;
       else if (c === quote) quote = undefined;
     } else if (c === '"' || c === "'") {
       quote = c;
     } else if (c === "[" || c === "{") {
-      if (++depth > max) return true;
+      if (++depth > max) return { line, column: i - lineStart + 1 };
     } else if (c === "]" || c === "}") {
       depth = Math.max(0, depth - 1);
     }
   }
-  return false;
+  return undefined;
 }
 
 /**

@@ -421,7 +421,7 @@ export class SecureBucket extends Construct {
     for (const prefix of prefixes ?? []) {
       if (!Token.isUnresolved(prefix) && !S3_PREFIX.test(prefix)) {
         throw new Error(
-          `${this.node.path}: prefix "${prefix}" must be path segments each ending in "/", such as "datasets/"`,
+          `${this.node.path}: prefix "${prefix}" must be path segments each ending in "/", such as "datasets/", without "*" (a policy would read it as a wildcard)`,
         );
       }
     }

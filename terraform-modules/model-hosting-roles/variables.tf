@@ -82,8 +82,8 @@ variable "model_artifacts_prefix" {
   default     = "models/"
 
   validation {
-    condition     = can(regex("^([A-Za-z0-9!_.*'()-]+\\/)+$", var.model_artifacts_prefix))
-    error_message = "model_artifacts_prefix is \"${var.model_artifacts_prefix}\"; it must be path segments each ending in \"/\", such as models/."
+    condition     = can(regex("^([A-Za-z0-9!_.'()-]+\\/)+$", var.model_artifacts_prefix))
+    error_message = "model_artifacts_prefix is \"${var.model_artifacts_prefix}\"; it must be path segments each ending in \"/\", such as models/, without \"*\" (a policy would read it as a wildcard)."
   }
 }
 

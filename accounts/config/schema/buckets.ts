@@ -135,7 +135,8 @@ export const datasetAccessSchema = strictObject({
   prefixes: z
     .array(
       z.string().regex(S3_PREFIX, {
-        error: 'must be path segments each ending in "/", such as "datasets/"',
+        error:
+          'must be path segments each ending in "/", such as "datasets/", of letters, digits and ! _ . \' ( ) - (no "*": a policy would read it as a wildcard)',
       }),
     )
     .min(1)

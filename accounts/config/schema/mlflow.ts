@@ -84,6 +84,12 @@ export const mlflowSchema = strictObject({
       .describe("The tracking port (TLS) Studio and jobs reach the server on."),
     pipIndexUrl: z
       .url({ protocol: /^https$/, error: "must be an https URL" })
+      // Credentials in the URL would be written into the instance's user data (readable by
+      // anyone who may describe the launch template) and into Terraform state.
+      .refine((url) => !/^https:\/\/[^/?#]*@/.test(url), {
+        error:
+          "must not hold credentials (user:token@): they would be written into the server's user data and Terraform state; use the platform's package repository (packages.codeArtifact), whose token the server fetches with its role",
+      })
       .optional()
       .describe(
         "Package index for pip (a mirror URL) reached through NAT when packages.codeArtifact is false. Default: the platform's CodeArtifact repository without NAT, PyPI through NAT.",

@@ -27,8 +27,11 @@ const userProfileSchema = strictObject({
     ),
   ssoUserName: z
     .string()
-    .min(1)
-    .max(128)
+    // Identity Center user names: letters, digits and + = , . @ _ - (no spaces, no control
+    // characters, which it refuses at apply).
+    .regex(/^[\p{L}\p{N}+=,.@_-]{1,128}$/u, {
+      error: "must be 1 to 128 letters, digits or + = , . @ _ - (an IAM Identity Center user name)",
+    })
     .optional()
     .describe("IAM Identity Center user name; required with authMode SSO, not allowed with IAM."),
 });
@@ -143,7 +146,8 @@ export const sagemakerSchema = strictObject({
   modelArtifactsPrefix: z
     .string()
     .regex(S3_PREFIX, {
-      error: 'must be path segments each ending in "/", such as "models/"',
+      error:
+        'must be path segments each ending in "/", such as "models/", of letters, digits and ! _ . \' ( ) - (no "*": a policy would read it as a wildcard)',
     })
     .default("models/")
     .describe(

@@ -53,6 +53,27 @@ export const stateSchema = strictObject({
   noncurrentVersionsRetained: intBetween(1, 100)
     .default(10)
     .describe("Superseded state versions kept regardless of age."),
+}).superRefine((state, ctx) => {
+  // With HCP Terraform the S3 backend is not used: its settings would be silently ignored.
+  if (state.hcpTerraform === undefined) return;
+  if (state.bootstrapBackend === "s3") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["bootstrapBackend"],
+      input: state.bootstrapBackend,
+      message:
+        "cannot be combined with hcpTerraform: every stack's state is in HCP Terraform from its first apply; remove bootstrapBackend",
+    });
+  }
+  if (state.locking === "dynamodb") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["locking"],
+      input: state.locking,
+      message:
+        "cannot be combined with hcpTerraform: HCP Terraform locks its workspaces itself; remove locking",
+    });
+  }
 });
 
 /** Whether the bootstrap stacks' own state is remote (so CI and Atlantis may plan them). */

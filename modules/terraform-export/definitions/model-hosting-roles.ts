@@ -99,7 +99,7 @@ export const modelHostingRolesModule: ModuleDefinition = {
         matches(
           "model_artifacts_prefix",
           S3_PREFIX,
-          'path segments each ending in "/", such as models/',
+          'path segments each ending in "/", such as models/, without "*" (a policy would read it as a wildcard)',
         ),
       ],
     },

@@ -1,4 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -409,7 +417,10 @@ describe("bad config fixtures", () => {
       "accounts.dev.datasetAccess[3]: grants ARGO the data bucket again (see datasetAccess[2]); list all its prefixes in one entry",
     ],
     "dataset-prefix-without-slash.yaml": [
-      'accounts.dev.datasetAccess[0].prefixes[0]: "datasets" must be path segments each ending in "/", such as "datasets/"',
+      'accounts.dev.datasetAccess[0].prefixes[0]: "datasets" must be path segments each ending in "/", such as "datasets/", of letters, digits and ! _ . \' ( ) - (no "*": a policy would read it as a wildcard)',
+    ],
+    "dataset-prefix-wildcard.yaml": [
+      'accounts.dev.datasetAccess[0].prefixes[0]: "datasets*/" must be path segments each ending in "/", such as "datasets/", of letters, digits and ! _ . \' ( ) - (no "*": a policy would read it as a wildcard)',
     ],
     "duplicate-key.yaml": [
       'not valid YAML: the key "prefix" is repeated in one mapping at line 15, column 1; keys must be unique',
@@ -559,20 +570,61 @@ describe("bad config fixtures", () => {
       expect(problemsOf(big)).toEqual([
         "is 262145 bytes; a platform config is at most 262144 bytes",
       ]);
-      const limit = write("limit.json", `{"prefix":"${"x".repeat(262_144 - 13)}"}`);
+      // Exactly the cap, in lines of the allowed length, is read and parsed.
+      const head = `{"prefix":"${"x".repeat(1000)}"`;
+      const limit = write("limit.json", `${head}${"\n".repeat(262_144 - head.length - 1)}}`);
       expect(problemsOf(limit)[0]).toBe(
         `prefix: "${"x".repeat(76)}... must be at most 20 characters`,
+      );
+    });
+
+    test("a huge sparse file is refused by its size, and an endless one after the cap, quickly", () => {
+      const sparse = join(dir, "sparse.yaml");
+      writeFileSync(sparse, "");
+      truncateSync(sparse, 1_200_000_000);
+      const before = process.memoryUsage().rss;
+      expect(problemsOf(sparse)).toEqual([
+        "is 1200000000 bytes; a platform config is at most 262144 bytes",
+      ]);
+      expect(process.memoryUsage().rss - before).toBeLessThan(50_000_000);
+      const endless = join(dir, "zero.yaml");
+      symlinkSync("/dev/zero", endless);
+      const started = Date.now();
+      expect(problemsOf(endless)).toEqual([
+        "is more than 262144 bytes; a platform config is at most 262144 bytes",
+      ]);
+      expect(Date.now() - started).toBeLessThan(2000);
+    });
+
+    test("one long line of bad YAML is refused before the parser, in bounded time", () => {
+      const line = "a: [b: {c: ][".repeat(7_500); // 97,500 characters of errors on one line
+      const started = Date.now();
+      expect(problemsOf(write("long.yaml", `prefix: ml\n${line}\n`))).toEqual([
+        "line 2 is 97500 characters long; a platform config's lines are at most 4096",
+      ]);
+      expect(Date.now() - started).toBeLessThan(1000);
+      // A line of exactly the cap is fine (it fails later, on its content).
+      const ok = problemsOf(write("cap.yaml", `prefix: ${"x".repeat(4096 - 8)}\n`));
+      expect(ok[0]).toMatch(/^prefix: "x+\.\.\. must be at most 20 characters$/);
+    });
+
+    test("many YAML errors: the first five and a count, not a flood", () => {
+      const bad = Array.from({ length: 400 }, (_, i) => `k${i}: v: w`).join("\n");
+      const problems = problemsOf(write("flood.yaml", bad));
+      expect(problems).toHaveLength(6);
+      expect(problems[5]).toMatch(
+        /^\.\.\. and \d+ more problems of the same file; fix the ones above first$/,
       );
     });
 
     test("a huge unknown key is shown cut to 80 characters, with its length", () => {
       const file = write(
         "long-key.json",
-        JSON.stringify({ ...exampleInput(), [`x${"y".repeat(10_000)}`]: 1 }),
+        JSON.stringify({ ...exampleInput(), [`x${"y".repeat(4_000)}`]: 1 }, null, 1),
       );
       const [line] = problemsOf(file);
       expect(line.length).toBeLessThan(400);
-      expect(line).toContain(`unknown key "x${"y".repeat(76)}... (10001 characters)"`);
+      expect(line).toContain(`unknown key "x${"y".repeat(76)}... (4001 characters)"`);
     });
 
     test("a duplicate key in JSON is refused, at any depth; YAML refuses it too", () => {
@@ -584,7 +636,11 @@ describe("bad config fixtures", () => {
     test("brackets nested past any config are refused by a scan, before a parser recurses", () => {
       const deep = write("deep.json", `${"[".repeat(65)}${"]".repeat(65)}`);
       expect(problemsOf(deep)).toEqual([
-        "nests brackets deeper than 64 levels; a platform config needs fewer than 32",
+        "line 1, column 65: brackets nest deeper than 64 levels there; a platform config nests at most 32",
+      ]);
+      const deepLater = write("deep-later.yaml", `prefix: ml\ntags: ${"[".repeat(70)}\n`);
+      expect(problemsOf(deepLater)).toEqual([
+        "line 2, column 71: brackets nest deeper than 64 levels there; a platform config nests at most 32",
       ]);
       const quoted = write("quoted.json", JSON.stringify({ prefix: "[".repeat(100) }));
       expect(problemsOf(quoted)[0]).toMatch(/^prefix: /); // brackets inside a string are text
@@ -598,6 +654,23 @@ describe("bad config fixtures", () => {
       );
       expect(problemsOf(file)).toEqual([
         'not valid YAML: the key "t7" is repeated in one mapping at line 12004, column 3; keys must be unique',
+      ]);
+    });
+
+    test.each([
+      ["zero-width space", "\u200b", "\\u200b"],
+      ["zero-width joiner", "\u200d", "\\u200d"],
+      ["word joiner", "\u2060", "\\u2060"],
+      ["invisible separator", "\u2063", "\\u2063"],
+      ["Arabic letter mark", "\u061c", "\\u061c"],
+      ["soft hyphen", "\u00ad", "\\u00ad"],
+      ["tag character", "\u{e0041}", "\\u{e0041}"],
+    ])("a key holding a %s is refused, the character shown escaped", (_, char, shown) => {
+      const input = exampleInput() as any;
+      input.tags = { [`team${char}`]: "ml" };
+      const file = write("invisible.json", JSON.stringify(input));
+      expect(problemsOf(file)).toEqual([
+        `tags: the key "team${shown}" holds control or invisible formatting characters; rename it`,
       ]);
     });
 
@@ -690,6 +763,56 @@ describe("bad config fixtures", () => {
 });
 
 describe("config rules", () => {
+  test("settings that would be silently ignored, or leak, are refused: one line each", () => {
+    expect(
+      problemsWith((c) => {
+        c.state = {
+          hcpTerraform: { organization: "acme-ml" },
+          bootstrapBackend: "s3",
+          locking: "dynamodb",
+        };
+        c.accounts.dev.vpc.natGateways = "single";
+        c.accounts.dev.mlflow = {
+          server: { enabled: true, pipIndexUrl: "https://aws:s3cr3t@pypi.acme.example/simple/" },
+        };
+        c.accounts.dev.sagemaker.domains = [
+          {
+            authMode: "SSO",
+            userProfiles: [
+              { name: "alice", persona: "data-scientist", ssoUserName: "alice\u001b[2J" },
+            ],
+          },
+        ];
+      }),
+    ).toEqual([
+      'state.bootstrapBackend: "s3" cannot be combined with hcpTerraform: every stack\'s state is in HCP Terraform from its first apply; remove bootstrapBackend',
+      'state.locking: "dynamodb" cannot be combined with hcpTerraform: HCP Terraform locks its workspaces itself; remove locking',
+      'accounts.dev.sagemaker.domains[0].userProfiles[0].ssoUserName: "alice\\u001b[2J" must be 1 to 128 letters, digits or + = , . @ _ - (an IAM Identity Center user name)',
+      "accounts.dev.mlflow.server.pipIndexUrl: \"https://aws:s3cr3t@pypi.acme.example/simple/\" must not hold credentials (user:token@): they would be written into the server's user data and Terraform state; use the platform's package repository (packages.codeArtifact), whose token the server fetches with its role",
+    ]);
+    // Their other side: an e-mail style user name and a plain index URL are taken.
+    expect(
+      problemsWith((c) => {
+        c.accounts.dev.vpc.natGateways = "single";
+        c.accounts.dev.mlflow = {
+          server: { enabled: true, pipIndexUrl: "https://pypi.acme.example/simple/" },
+        };
+        c.accounts.dev.sagemaker.domains = [
+          {
+            authMode: "SSO",
+            userProfiles: [
+              {
+                name: "alice",
+                persona: "data-scientist",
+                ssoUserName: "alice.o-neil+ml@acme.example",
+              },
+            ],
+          },
+        ];
+      }),
+    ).toEqual([]);
+  });
+
   function problems(mutate: (input: any) => void): readonly string[] {
     const input = exampleInput() as any;
     mutate(input);
