@@ -150,7 +150,8 @@ export function addDataScienceData(stack: PlatformStack, network: AccountNetwork
         `dvc remote add -d platform ${dvcUrl}`,
         `dvc remote modify platform region ${names.region}`,
       ].join("\n"),
-      description: "Commands that point a DVC project at the platform's data bucket",
+      description:
+        "Commands that point a DVC project at the platform's data bucket; DVC must run inside the VPC (Studio, jobs): the bucket refuses requests from outside its S3 endpoint",
     },
   });
   return { dataKey, studioKey, dataBucket, modelBucket, mlflowBucket };

@@ -218,7 +218,7 @@ function addMlflowServer(
     },
     mlflow_tunnel_command: {
       value: `aws ssm start-session --target ${server.instance.id} --document-name AWS-StartPortForwardingSession --parameters '${forward}'`,
-      description: `Opens http://localhost:${server.port} to the server through Session Manager (no SSH, no open port)`,
+      description: `Opens https://localhost:${server.port} to the server through Session Manager (no SSH, no open port; trust the certificate as mlflow_client_setup does)`,
     },
     mlflow_boot_status_command: {
       value: `aws ssm get-parameter --region ${names.region} --name ${server.bootStatusParameter.name} --query Parameter.Value --output text`,

@@ -13,7 +13,9 @@ const userProfileSchema = strictObject({
       error:
         "must be 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit (SageMaker's rule)",
     })
-    .describe("Studio user profile name."),
+    .describe(
+      "Studio user profile name. The person's sessions must carry the principal tag `studio-user` with this value (an Identity Center attribute for access control, a SAML PrincipalTag attribute, or an IAM tag): a session opens only the profile named by its tag.",
+    ),
   persona: z
     .enum(["data-scientist", "team-admin"], {
       error: 'must be "data-scientist" or "team-admin"',
