@@ -142,23 +142,58 @@ export class MlflowServer extends Construct {
       vpc: [{ vpcId: net.vpcId }],
     });
     this.dnsName = mlflowServerDnsName(props.name, props.privateZoneName);
-    const db = props.database ?? {};
     this.port = props.port ?? 5000;
 
-    // --- Network -------------------------------------------------------------------------
-    this.serverSecurityGroup = new SecurityGroup(this, "server-security-group", {
+    const groups = this.createSecurityGroups(props);
+    this.serverSecurityGroup = groups.server;
+    this.databaseSecurityGroup = groups.database;
+    this.grantKeyUse(props);
+    this.database = this.createBackendStore(props, groups.database.id);
+    const secretArn = this.database.masterUserSecret.get(0).secretArn;
+    props.role.readDatabaseSecret(secretArn, { keyArn: props.key.keyArn, environment: env });
+    const parameters = this.createParameters(props);
+    this.certificateParameter = parameters.certificate;
+    this.bootStatusParameter = parameters.bootStatus;
+    const server = this.createServer(props, {
+      secretArn,
+      serverGroupId: groups.server.id,
+      certificate: parameters.certificateName,
+      bootStatus: parameters.bootStatusName,
+    });
+    this.launchTemplate = server.launchTemplate;
+    this.instance = server.instance;
+
+    // --- A stable name ---------------------------------------------------------------------
+    // The record follows the instance: a replaced server (new MLflow version, image, launch
+    // template) keeps the clients' tracking URI.
+    new Route53Record(this, "dns-record", {
+      zoneId: this.privateZone.zoneId,
+      name: this.dnsName,
+      type: "A",
+      ttl: 60,
+      records: [this.instance.privateIp],
+    });
+  }
+
+  /** The server's and the database's security groups, and their rules. */
+  private createSecurityGroups(props: MlflowServerProps): {
+    server: SecurityGroup;
+    database: SecurityGroup;
+  } {
+    const net = props.network;
+    const serverGroup = new SecurityGroup(this, "server-security-group", {
       name: `${props.name}-mlflow-server`,
       description: "MLflow tracking server: the tracking port from ML workloads only",
       vpcId: net.vpcId,
       tags: { Name: `${props.name}-mlflow-server` },
     });
-    this.databaseSecurityGroup = new SecurityGroup(this, "database-security-group", {
+    const databaseGroup = new SecurityGroup(this, "database-security-group", {
       name: `${props.name}-mlflow-database`,
       description: "MLflow backend store: PostgreSQL from the MLflow server only",
       vpcId: net.vpcId,
       tags: { Name: `${props.name}-mlflow-database` },
     });
-    const server = this.serverSecurityGroup.id;
+    const server = serverGroup.id;
     const rules: [string, "ingress" | "egress", Record<string, unknown>][] = [
       [
         "server-from-workloads",
@@ -197,7 +232,7 @@ export class MlflowServer extends Construct {
           description: "PostgreSQL to the backend store",
           fromPort: DB_PORT,
           toPort: DB_PORT,
-          referencedSecurityGroupId: this.databaseSecurityGroup.id,
+          referencedSecurityGroupId: databaseGroup.id,
         },
       ],
     ];
@@ -219,15 +254,19 @@ export class MlflowServer extends Construct {
       new Rule(this, ruleId, { securityGroupId: server, ipProtocol: "tcp", ...rule });
     }
     new VpcSecurityGroupIngressRule(this, "database-from-server", {
-      securityGroupId: this.databaseSecurityGroup.id,
+      securityGroupId: databaseGroup.id,
       description: "PostgreSQL from the MLflow server",
       ipProtocol: "tcp",
       fromPort: DB_PORT,
       toPort: DB_PORT,
       referencedSecurityGroupId: server,
     });
+    return { server: serverGroup, database: databaseGroup };
+  }
 
-    // --- Keys ----------------------------------------------------------------------------
+  /** What the deploy role and the server may do with the MLflow key. */
+  private grantKeyUse(props: MlflowServerProps): void {
+    const env = props.environment;
     // Terraform (the deploy role) launches the volume, the database and its secret; the services
     // make grants on the key for those resources only.
     props.key.grantThroughService(
@@ -250,8 +289,13 @@ export class MlflowServer extends Construct {
       "secretsmanager",
       env,
     );
+  }
 
-    // --- Backend store -------------------------------------------------------------------
+  /** The PostgreSQL backend store: subnets, SSL-only parameters, log groups, the instance. */
+  private createBackendStore(props: MlflowServerProps, databaseGroupId: string): DbInstance {
+    const env = props.environment;
+    const net = props.network;
+    const db = props.database ?? {};
     const subnetGroup = new DbSubnetGroup(this, "database-subnets", {
       name: `${props.name}-mlflow`,
       description: "Private subnets of the MLflow backend store",
@@ -278,7 +322,7 @@ export class MlflowServer extends Construct {
       throw new Error(
         `${this.node.path}: backupRetentionDays is ${backupDays}; must be at least 7`,
       );
-    this.database = new DbInstance(this, "database", {
+    return new DbInstance(this, "database", {
       identifier: props.databaseIdentifier,
       engine: "postgres",
       engineVersion,
@@ -294,7 +338,7 @@ export class MlflowServer extends Construct {
       iamDatabaseAuthenticationEnabled: true,
       dbSubnetGroupName: subnetGroup.name,
       parameterGroupName: parameters.name,
-      vpcSecurityGroupIds: [this.databaseSecurityGroup.id],
+      vpcSecurityGroupIds: [databaseGroupId],
       publiclyAccessible: false,
       multiAz: db.multiAz ?? false,
       backupRetentionPeriod: backupDays,
@@ -316,15 +360,21 @@ export class MlflowServer extends Construct {
       dependsOn: logGroups,
       lifecycle: { preventDestroy: true },
     });
-    const secretArn = this.database.masterUserSecret.get(0).secretArn;
-    props.role.readDatabaseSecret(secretArn, { keyArn: props.key.keyArn, environment: env });
+  }
 
-    // --- TLS -----------------------------------------------------------------------------
+  /** The parameters the server writes: its certificate and how its boot went. */
+  private createParameters(props: MlflowServerProps): {
+    certificate: SsmParameter;
+    bootStatus: SsmParameter;
+    certificateName: string;
+    bootStatusName: string;
+  } {
+    const net = props.network;
     // The server makes its own key and self-signed certificate at boot (the key never leaves the
     // instance, nor enters Terraform state) and publishes the certificate here; Terraform owns
     // the parameter, the server its value.
     const certificateName = mlflowCertificateParameterName(props.name);
-    this.certificateParameter = new SsmParameter(this, "certificate", {
+    const certificate = new SsmParameter(this, "certificate", {
       name: certificateName,
       description: "TLS certificate of the MLflow tracking server (PEM): what clients trust",
       type: "String",
@@ -336,12 +386,12 @@ export class MlflowServer extends Construct {
       Sid: "PublishItsCertificate",
       Effect: "Allow",
       Action: "ssm:PutParameter",
-      Resource: this.certificateParameter.arn,
+      Resource: certificate.arn,
     });
     // The boot reports how it went (`ok ...`, or `failed ...` with the step): an apply succeeds
     // whether or not the server starts, so this is where an operator looks.
     const bootStatusName = mlflowBootStatusParameterName(props.name);
-    this.bootStatusParameter = new SsmParameter(this, "boot-status", {
+    const bootStatus = new SsmParameter(this, "boot-status", {
       name: bootStatusName,
       description: "How the MLflow server's last boot went: ok, or failed and at which step",
       type: "String",
@@ -353,21 +403,29 @@ export class MlflowServer extends Construct {
       Sid: "ReportItsBoot",
       Effect: "Allow",
       Action: "ssm:PutParameter",
-      Resource: this.bootStatusParameter.arn,
+      Resource: bootStatus.arn,
     });
     if (props.packages.from !== "codeartifact" && !net.internetEgress) {
       throw new Error(
         `${this.node.path}: the server installs MLflow from ${props.packages.from === "pypi" ? "PyPI" : props.packages.url} at boot, and the VPC has no internet egress: give it the platform's package repository (packages.codeArtifact) or NAT`,
       );
     }
+    return { certificate, bootStatus, certificateName, bootStatusName };
+  }
 
-    // --- Server --------------------------------------------------------------------------
+  /** The launch template (image, instance profile, IMDSv2, encrypted volume, boot script) and the instance. */
+  private createServer(
+    props: MlflowServerProps,
+    names: { secretArn: string; serverGroupId: string; certificate: string; bootStatus: string },
+  ): { launchTemplate: LaunchTemplate; instance: Instance } {
+    const env = props.environment;
+    const net = props.network;
     const imageId =
       props.amiId ??
       new DataAwsSsmParameter(this, "ami", {
         name: amazonLinuxAmiParameter(props.instanceType ?? "t3.medium"),
       }).value;
-    this.launchTemplate = new LaunchTemplate(this, "launch-template", {
+    const launchTemplate = new LaunchTemplate(this, "launch-template", {
       name: `${props.name}-mlflow-server`,
       description: "MLflow tracking server",
       imageId,
@@ -401,43 +459,33 @@ export class MlflowServer extends Construct {
             mlflowUserData({
               mlflowVersion: props.mlflowVersion,
               packages: props.packages,
-              bootStatusParameter: bootStatusName,
+              bootStatusParameter: names.bootStatus,
               port: this.port,
               artifactRoot: props.artifactRoot,
               region: env.region,
-              certificateParameter: certificateName,
+              certificateParameter: names.certificate,
               dnsName: this.dnsName,
             }),
           ),
-          [secretArn, this.database.address],
+          [names.secretArn, this.database.address],
         ),
       ),
       tagSpecifications: [
         { resourceType: "instance", tags: { Name: `${props.name}-mlflow-server` } },
       ],
     });
-    this.instance = new Instance(this, "instance", {
+    const instance = new Instance(this, "instance", {
       launchTemplate: {
-        id: this.launchTemplate.id,
-        version: Token.asString(this.launchTemplate.latestVersion),
+        id: launchTemplate.id,
+        version: Token.asString(launchTemplate.latestVersion),
       },
       subnetId: net.subnetIds[0],
-      vpcSecurityGroupIds: [server],
+      vpcSecurityGroupIds: [names.serverGroupId],
       associatePublicIpAddress: false,
       monitoring: true,
       tags: { Name: `${props.name}-mlflow-server` },
     });
-
-    // --- A stable name ---------------------------------------------------------------------
-    // The record follows the instance: a replaced server (new MLflow version, image, launch
-    // template) keeps the clients' tracking URI.
-    new Route53Record(this, "dns-record", {
-      zoneId: this.privateZone.zoneId,
-      name: this.dnsName,
-      type: "A",
-      ttl: 60,
-      records: [this.instance.privateIp],
-    });
+    return { launchTemplate, instance };
   }
 }
 
