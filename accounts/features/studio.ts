@@ -1,5 +1,6 @@
 import { viaService } from "../../modules/core/aws-environment";
 import { IamRole, type Grantee } from "../../modules/iam/iam-role";
+import type { PolicyStatement } from "../../modules/iam/iam-policy";
 import { KMS_ENCRYPT_DECRYPT_ACTIONS } from "../../modules/kms/kms-key";
 import { ModelRegistry } from "../../modules/sagemaker/model-registry";
 import { personaTrust, type Persona } from "../../modules/iam/persona-trust";
@@ -143,45 +144,13 @@ export function addStudio(
   // What no build-duty role may do, whatever else it is given.
   const buildDutyLimits = [...denyModelApproval(), ...denyLeavingTheBuildDuty(sageMakerRoleArns)];
 
-  // What every JupyterLab and Code Editor app starts with: the package index and MLflow.
-  const mlflowClient = mlflowClientSettings(stack);
-  const appSetup =
-    domainConfig === undefined || (packages === undefined && mlflowClient === undefined)
-      ? undefined
-      : new StudioLifecycleConfigs(stack, "studio-app-setup", {
-          namePrefix: names.stem,
-          packageIndex: packages && {
-            tokenCommand: packages.tokenCommand,
-            url: packages.pipIndexUrl,
-          },
-          mlflow: mlflowClient && { ...mlflowClient, region: names.region },
-        });
   const domain =
     domainConfig === undefined
       ? undefined
-      : new StudioDomain(stack, "studio", {
-          apps: {
-            lifecycleConfigArns: appSetup && {
-              jupyterLab: appSetup.jupyterLabArn,
-              codeEditor: appSetup.codeEditorArn,
-            },
-            idleShutdownMinutes: domainConfig.idleShutdownMinutes,
-          },
-          domainName: names.studioDomainName,
-          authMode: domainConfig.authMode,
-          vpcId: network.vpc.vpcId,
-          subnetIds,
-          securityGroupIds,
-          kmsKeyArn: data.studioKey.keyArn,
-          defaultExecutionRoleArn: studioExecutionRole.roleArn,
-          userProfiles: domainConfig.userProfiles.map((p) => ({
-            name: p.name,
-            ssoUserName: p.ssoUserName,
-            executionRoleArn: (
-              userExecutionRoles[p.name] ??
-              (p.persona === "team-admin" ? teamAdminExecutionRole : studioExecutionRole)
-            ).roleArn,
-          })),
+      : addStudioDomain(stack, network, data, packages, {
+          studioExecutionRole,
+          teamAdminExecutionRole,
+          userExecutionRoles,
         });
 
   // The buckets: each shared role by its ARN, the per-user roles together by their pattern (each
@@ -197,15 +166,144 @@ export function addStudio(
     data.modelBucket.grantReadWrite(grantee);
     data.mlflowBucket.grantReadWrite(grantee);
   }
+  addExecutionRolePolicies(stack, data, executionRoles, {
+    guardrails: [...guardrails, ...buildDutyLimits],
+    domain,
+    network: { subnetIds, securityGroupIds },
+  });
+  grantKeysToSageMaker(
+    stack,
+    data,
+    grantees.map((g) => g.principalArn),
+  );
+
+  const personaRoles = addPersonaRoles(stack, data, {
+    guardrails,
+    buildDutyLimits,
+    domain,
+    sageMakerRoleArns,
+  });
+
+  const registry = new ModelRegistry(stack, "model-registry", {
+    environment: env,
+    groupNames: config.modelPackageGroups,
+    // The targets' roles create models from approved versions: both may read the registry.
+    readers: registryReaders(stack),
+  });
+
+  const projects = config.projects
+    ? new SageMakerProjects(stack, "sagemaker-projects", {
+        environment: env,
+        sageMakerRoleArns,
+        network: { subnetIds, securityGroupIds },
+      })
+    : undefined;
+
+  addStudioOutputs(stack, {
+    studioExecutionRole,
+    teamAdminExecutionRole,
+    pipelineExecutionRole,
+    personaRoles,
+    domain,
+  });
+
+  return {
+    studioExecutionRole,
+    teamAdminExecutionRole,
+    pipelineExecutionRole,
+    userExecutionRoles,
+    personaRoles,
+    domain,
+    registry,
+    projects,
+  };
+}
+
+/**
+ * The VpcOnly Studio domain and its user profiles, each with its execution role (dedicated, or its
+ * persona's) and the apps' set-up (package index, MLflow) and idle shutdown.
+ */
+function addStudioDomain(
+  stack: PlatformStack,
+  network: AccountNetwork,
+  data: DataScienceData,
+  packages: PackageRepository | undefined,
+  roles: Pick<
+    DataScienceStudio,
+    "studioExecutionRole" | "teamAdminExecutionRole" | "userExecutionRoles"
+  >,
+): StudioDomain {
+  const names = stack.names;
+  const domainConfig = (stack.account as DataScienceAccountConfig).sagemaker.domains[0];
+  const subnetIds = network.vpc.privateSubnetIds;
+  const securityGroupIds = [network.vpc.workloadSecurityGroup.id];
+  const { studioExecutionRole, teamAdminExecutionRole, userExecutionRoles } = roles;
+  // What every JupyterLab and Code Editor app starts with: the package index and MLflow.
+  const mlflowClient = mlflowClientSettings(stack);
+  const appSetup =
+    packages === undefined && mlflowClient === undefined
+      ? undefined
+      : new StudioLifecycleConfigs(stack, "studio-app-setup", {
+          namePrefix: names.stem,
+          packageIndex: packages && {
+            tokenCommand: packages.tokenCommand,
+            url: packages.pipIndexUrl,
+          },
+          mlflow: mlflowClient && { ...mlflowClient, region: names.region },
+        });
+  return new StudioDomain(stack, "studio", {
+    apps: {
+      lifecycleConfigArns: appSetup && {
+        jupyterLab: appSetup.jupyterLabArn,
+        codeEditor: appSetup.codeEditorArn,
+      },
+      idleShutdownMinutes: domainConfig.idleShutdownMinutes,
+    },
+    domainName: names.studioDomainName,
+    authMode: domainConfig.authMode,
+    vpcId: network.vpc.vpcId,
+    subnetIds,
+    securityGroupIds,
+    kmsKeyArn: data.studioKey.keyArn,
+    defaultExecutionRoleArn: studioExecutionRole.roleArn,
+    userProfiles: domainConfig.userProfiles.map((p) => ({
+      name: p.name,
+      ssoUserName: p.ssoUserName,
+      executionRoleArn: (
+        userExecutionRoles[p.name] ??
+        (p.persona === "team-admin" ? teamAdminExecutionRole : studioExecutionRole)
+      ).roleArn,
+    })),
+  });
+}
+
+/**
+ * What every execution role does: SageMaker work, its container's runtime (logs, metrics, images,
+ * network interfaces), the roles it may pass, Studio apps of its own profile, the guardrails and
+ * build-duty limits, and the volume and output keys through SageMaker and EC2.
+ */
+function addExecutionRolePolicies(
+  stack: PlatformStack,
+  data: DataScienceData,
+  executionRoles: [IamRole, { studio: boolean; passes: string[] }][],
+  shared: {
+    guardrails: PolicyStatement[];
+    domain?: StudioDomain;
+    network: { subnetIds: string[]; securityGroupIds: string[] };
+  },
+): void {
+  const env = stack.names.environment;
   for (const [role, { studio, passes }] of executionRoles) {
     for (const s of sageMakerWorkStatements(env)) role.addToPolicy(s, "sagemaker");
-    const network = { subnetIds, securityGroupIds };
-    for (const s of sageMakerRuntimeStatements(env, network, { images: "any-of-the-region" }))
+    for (const s of sageMakerRuntimeStatements(env, shared.network, {
+      images: "any-of-the-region",
+    }))
       role.addToPolicy(s, "runtime");
     role.addToPolicy(passSageMakerRoles(passes), "runtime");
-    if (studio && domain)
-      for (const s of studioAppStatements(env, domain.domainId)) role.addToPolicy(s, "runtime");
-    for (const s of [...guardrails, ...buildDutyLimits]) role.addToPolicy(s, GUARDRAILS_POLICY);
+    if (studio && shared.domain)
+      for (const s of studioAppStatements(env, shared.domain.domainId))
+        role.addToPolicy(s, "runtime");
+    for (const s of shared.guardrails) role.addToPolicy(s, GUARDRAILS_POLICY);
     // Volumes (studio key, through SageMaker and EBS) and job output (data key, through SageMaker).
     role.addToPrincipalPolicy({
       Sid: "UseTheVolumeAndOutputKeys",
@@ -219,7 +317,20 @@ export function addStudio(
       },
     });
   }
-  const executionArns = grantees.map((g) => g.principalArn);
+}
+
+/**
+ * Key use for SageMaker: the execution roles' volumes (studio key, through SageMaker and EC2) and
+ * job output (data key, through SageMaker), and the grants the deploy role needs to create the
+ * domain (SageMaker and EFS).
+ */
+function grantKeysToSageMaker(
+  stack: PlatformStack,
+  data: DataScienceData,
+  executionArns: string[],
+): void {
+  const names = stack.names;
+  const env = names.environment;
   data.studioKey.grantThroughService(
     "SageMakerVolumes",
     executionArns,
@@ -254,7 +365,27 @@ export function addStudio(
     ["sagemaker", "elasticfilesystem"],
     env,
   );
+}
 
+/**
+ * The persona roles (data scientist, team admin, admin, model approver): each trusted by the
+ * configured identity, each with the guardrails; the build personas open Studio and are kept in
+ * their duty; the approver sets approvals and tags artifacts, and nothing else.
+ */
+function addPersonaRoles(
+  stack: PlatformStack,
+  data: DataScienceData,
+  shared: {
+    guardrails: PolicyStatement[];
+    buildDutyLimits: PolicyStatement[];
+    domain?: StudioDomain;
+    sageMakerRoleArns: string[];
+  },
+): Record<Persona, IamRole> {
+  const names = stack.names;
+  const env = names.environment;
+  const config = (stack.account as DataScienceAccountConfig).sagemaker;
+  const { guardrails, buildDutyLimits, domain, sageMakerRoleArns } = shared;
   const personaRole = (
     persona: Persona,
     id: string,
@@ -331,22 +462,29 @@ export function addStudio(
   );
   // Approvers tag artifacts from their desks, not from the VPC; their policy allows only that.
   data.modelBucket.addVpcEndpointExemption(names.modelApproverRoleArn);
+  return personaRoles;
+}
 
-  const registry = new ModelRegistry(stack, "model-registry", {
-    environment: env,
-    groupNames: config.modelPackageGroups,
-    // The targets' roles create models from approved versions: both may read the registry.
-    readers: registryReaders(stack),
-  });
-
-  const projects = config.projects
-    ? new SageMakerProjects(stack, "sagemaker-projects", {
-        environment: env,
-        sageMakerRoleArns,
-        network: { subnetIds, securityGroupIds },
-      })
-    : undefined;
-
+/** The roles, registry groups and Studio domain people and pipelines need to know. */
+function addStudioOutputs(
+  stack: PlatformStack,
+  studio: Pick<
+    DataScienceStudio,
+    | "studioExecutionRole"
+    | "teamAdminExecutionRole"
+    | "pipelineExecutionRole"
+    | "personaRoles"
+    | "domain"
+  >,
+): void {
+  const config = (stack.account as DataScienceAccountConfig).sagemaker;
+  const {
+    studioExecutionRole,
+    teamAdminExecutionRole,
+    pipelineExecutionRole,
+    personaRoles,
+    domain,
+  } = studio;
   const outputs: Record<string, { value: unknown; description: string }> = {
     sagemaker_role_arns: {
       value: {
@@ -373,17 +511,6 @@ export function addStudio(
     };
   }
   stack.addOutputs(outputs);
-
-  return {
-    studioExecutionRole,
-    teamAdminExecutionRole,
-    pipelineExecutionRole,
-    userExecutionRoles,
-    personaRoles,
-    domain,
-    registry,
-    projects,
-  };
 }
 
 /** The targets' model execution and deployment roles, which read the registry. */
