@@ -9,7 +9,7 @@ import {
 } from "../../modules/mlflow/managed-tracking-server";
 import { mlflowMode } from "../config/schema/mlflow";
 import type { DataScienceData } from "./data";
-import type { DataScienceStudio } from "./studio";
+import { studioWorkRoles, type DataScienceStudio } from "./studio";
 import type { PackageRepository } from "../../modules/packages/package-repository";
 import type { AccountNetwork } from "./network";
 
@@ -122,15 +122,7 @@ function addManagedMlflow(
 
 /** Who uses the tracking server: every Studio execution role, the pipeline role, the personas. */
 function trackingClients(studio: DataScienceStudio) {
-  return [
-    studio.studioExecutionRole,
-    studio.teamAdminExecutionRole,
-    studio.pipelineExecutionRole,
-    ...Object.values(studio.userExecutionRoles),
-    studio.personaRoles.dataScientist,
-    studio.personaRoles.teamAdmin,
-    studio.personaRoles.admin,
-  ];
+  return [...studioWorkRoles(studio), studio.personaRoles.admin];
 }
 
 /**

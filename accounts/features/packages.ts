@@ -4,7 +4,7 @@ import { usesCodeArtifact } from "../config/derived";
 import type { PlatformStack } from "../stacks/platform-stack";
 import type { DataScienceData } from "./data";
 import type { DataScienceMlflow } from "./mlflow";
-import type { DataScienceStudio } from "./studio";
+import { studioWorkRoles, type DataScienceStudio } from "./studio";
 
 /**
  * The account's private package path (`packages.codeArtifact`, on by default without NAT): a
@@ -50,15 +50,7 @@ export function allowPackageUse(
   mlflow: DataScienceMlflow,
 ): void {
   if (packages === undefined) return;
-  const installers = [
-    studio.studioExecutionRole,
-    studio.teamAdminExecutionRole,
-    studio.pipelineExecutionRole,
-    ...Object.values(studio.userExecutionRoles),
-    studio.personaRoles.dataScientist,
-    studio.personaRoles.teamAdmin,
-    mlflow.serverRole.role,
-  ];
+  const installers = [...studioWorkRoles(studio), mlflow.serverRole.role];
   for (const role of installers) {
     for (const s of packages.readStatements()) role.addToPolicy(s, "packages");
   }

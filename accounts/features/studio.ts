@@ -513,6 +513,21 @@ function addStudioOutputs(
   stack.addOutputs(outputs);
 }
 
+/**
+ * The roles that do the build duty's work: every Studio execution role (shared and per user), the
+ * pipeline role, and the data scientist and team admin personas.
+ */
+export function studioWorkRoles(studio: DataScienceStudio): IamRole[] {
+  return [
+    studio.studioExecutionRole,
+    studio.teamAdminExecutionRole,
+    studio.pipelineExecutionRole,
+    ...Object.values(studio.userExecutionRoles),
+    studio.personaRoles.dataScientist,
+    studio.personaRoles.teamAdmin,
+  ];
+}
+
 /** The targets' model execution and deployment roles, which read the registry. */
 function registryReaders(
   stack: PlatformStack,

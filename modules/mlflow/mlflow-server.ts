@@ -373,38 +373,48 @@ export class MlflowServer extends Construct {
     // The server makes its own key and self-signed certificate at boot (the key never leaves the
     // instance, nor enters Terraform state) and publishes the certificate here; Terraform owns
     // the parameter, the server its value.
+    // A parameter Terraform creates and the server alone writes (PutParameter on it only).
+    const written = (
+      id: string,
+      sid: string,
+      name: string,
+      description: string,
+      pending: string,
+    ) => {
+      const parameter = new SsmParameter(this, id, {
+        name,
+        description,
+        type: "String",
+        tier: "Standard",
+        value: pending,
+        lifecycle: { ignoreChanges: ["value"] },
+      });
+      props.role.role.addToPolicy({
+        Sid: sid,
+        Effect: "Allow",
+        Action: "ssm:PutParameter",
+        Resource: parameter.arn,
+      });
+      return parameter;
+    };
     const certificateName = mlflowCertificateParameterName(props.name);
-    const certificate = new SsmParameter(this, "certificate", {
-      name: certificateName,
-      description: "TLS certificate of the MLflow tracking server (PEM): what clients trust",
-      type: "String",
-      tier: "Standard",
-      value: "pending: the MLflow server publishes its certificate when it starts",
-      lifecycle: { ignoreChanges: ["value"] },
-    });
-    props.role.role.addToPolicy({
-      Sid: "PublishItsCertificate",
-      Effect: "Allow",
-      Action: "ssm:PutParameter",
-      Resource: certificate.arn,
-    });
+    const certificate = written(
+      "certificate",
+      "PublishItsCertificate",
+      certificateName,
+      "TLS certificate of the MLflow tracking server (PEM): what clients trust",
+      "pending: the MLflow server publishes its certificate when it starts",
+    );
     // The boot reports how it went (`ok ...`, or `failed ...` with the step): an apply succeeds
     // whether or not the server starts, so this is where an operator looks.
     const bootStatusName = mlflowBootStatusParameterName(props.name);
-    const bootStatus = new SsmParameter(this, "boot-status", {
-      name: bootStatusName,
-      description: "How the MLflow server's last boot went: ok, or failed and at which step",
-      type: "String",
-      tier: "Standard",
-      value: "pending: the MLflow server reports here when its boot ends",
-      lifecycle: { ignoreChanges: ["value"] },
-    });
-    props.role.role.addToPolicy({
-      Sid: "ReportItsBoot",
-      Effect: "Allow",
-      Action: "ssm:PutParameter",
-      Resource: bootStatus.arn,
-    });
+    const bootStatus = written(
+      "boot-status",
+      "ReportItsBoot",
+      bootStatusName,
+      "How the MLflow server's last boot went: ok, or failed and at which step",
+      "pending: the MLflow server reports here when its boot ends",
+    );
     if (props.packages.from !== "codeartifact" && !net.internetEgress) {
       throw new Error(
         `${this.node.path}: the server installs MLflow from ${props.packages.from === "pypi" ? "PyPI" : props.packages.url} at boot, and the VPC has no internet egress: give it the platform's package repository (packages.codeArtifact) or NAT`,
