@@ -169,9 +169,18 @@ function intendedFor(stack: string, intended: ReadonlySet<string>): Set<string> 
   );
 }
 
-/** Reads the reviewed plan file the apply job downloaded; undefined when there is none. */
+/**
+ * Reads the reviewed plan file the apply job downloaded; undefined when none was named. A file
+ * named but absent is its own error: the artifact was not downloaded, which is not the same as
+ * a change that never went through a pull request.
+ */
 export function readReviewedPlan(file: string | undefined): ReviewedPlan | undefined {
-  if (file === undefined || !existsSync(file)) return undefined;
+  if (file === undefined) return undefined;
+  if (!existsSync(file)) {
+    throw new Error(
+      `${file} does not exist: the pull request's reviewed plan was not downloaded here (ci.js reviewed-run <account> finds its plan-<account> artifact and says why it cannot)`,
+    );
+  }
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, "utf8"));

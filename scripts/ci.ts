@@ -145,6 +145,9 @@ async function main([command, name, ...options]: string[]): Promise<number> {
     env: stateHostToken(config),
   };
   const at = options.indexOf("--reviewed");
+  if (at >= 0 && (options[at + 1] === undefined || options[at + 1].startsWith("--"))) {
+    throw new Error("--reviewed needs the reviewed plan file: --reviewed <reviewed-plan.json>");
+  }
   const result =
     command === "plan"
       ? planStack(dir, entry.stack, entry.planRoleArn, runOptions)

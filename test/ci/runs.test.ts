@@ -267,7 +267,11 @@ describe("apply run", () => {
     expect(() => readReviewedPlan(file)).toThrow(
       `${file} is not a reviewed plan of format 2 (written by an older version of the plan job, or not by it): re-run the pull request's plan workflow`,
     );
-    expect(readReviewedPlan(join(work, "none.json"))).toBeUndefined();
+    expect(readReviewedPlan(undefined)).toBeUndefined();
+    // Named but absent: the artifact was not downloaded, which the apply says as such.
+    expect(() => readReviewedPlan(join(work, "none.json"))).toThrow(
+      `${join(work, "none.json")} does not exist: the pull request's reviewed plan was not downloaded here (ci.js reviewed-run <account> finds its plan-<account> artifact and says why it cannot)`,
+    );
   });
 
   test("refuses undeclared data loss even when reviewed, naming the file; applies it once declared intended", () => {
