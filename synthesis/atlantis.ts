@@ -17,6 +17,7 @@ const SOURCES = [
   "cdk.tf.json",
   "../../../platform.yaml",
   "../../../main.ts",
+  "../../../synthesis/**/*.ts",
   "../../../accounts/**/*.ts",
   "../../../modules/**/*.ts",
   "../../../package-lock.json",
