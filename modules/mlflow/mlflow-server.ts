@@ -135,6 +135,12 @@ export class MlflowServer extends Construct {
     super(scope, id);
     const env = props.environment;
     const net = props.network;
+    // Only a package source the network reaches: checked before anything is built.
+    if (props.packages.from !== "codeartifact" && !net.internetEgress) {
+      throw new Error(
+        `${this.node.path}: the server installs MLflow from ${props.packages.from === "pypi" ? "PyPI" : props.packages.url} at boot, and the VPC has no internet egress: give it the platform's package repository (packages.codeArtifact) or NAT`,
+      );
+    }
     const zoneName = mlflowPrivateZoneName(props.name, props.privateZoneName);
     this.privateZone = new Route53Zone(this, "private-zone", {
       name: zoneName,
@@ -369,7 +375,6 @@ export class MlflowServer extends Construct {
     certificateName: string;
     bootStatusName: string;
   } {
-    const net = props.network;
     // The server makes its own key and self-signed certificate at boot (the key never leaves the
     // instance, nor enters Terraform state) and publishes the certificate here; Terraform owns
     // the parameter, the server its value.
@@ -415,11 +420,6 @@ export class MlflowServer extends Construct {
       "How the MLflow server's last boot went: ok, or failed and at which step",
       "pending: the MLflow server reports here when its boot ends",
     );
-    if (props.packages.from !== "codeartifact" && !net.internetEgress) {
-      throw new Error(
-        `${this.node.path}: the server installs MLflow from ${props.packages.from === "pypi" ? "PyPI" : props.packages.url} at boot, and the VPC has no internet egress: give it the platform's package repository (packages.codeArtifact) or NAT`,
-      );
-    }
     return { certificate, bootStatus, certificateName, bootStatusName };
   }
 
