@@ -74,17 +74,52 @@ export async function findReviewedRun(
   return { pullRequest: pull.number, runId: run.id };
 }
 
-/** Posts a comment on the pull request of the event. */
+/**
+ * The hidden first line that marks a comment as the one for `key` (a stack's plan, the plan
+ * scope), so a new push updates it instead of adding another.
+ */
+export function commentMarker(key: string): string {
+  return `<!-- mlops-platform:${key} -->`;
+}
+
+/**
+ * Posts the comment for `key` on the pull request, or updates the one posted for it before: a
+ * pull request pushed to ten times shows each stack's latest plan once, not ten times. Returns
+ * whether it updated. Only a comment of `author` (the workflow token's bot) is updated: a
+ * comment anybody else wrote with the same marker is not taken for the plan's.
+ */
 export async function postComment(
   api: GithubApi,
   repository: string,
   pullRequest: number,
   body: string,
-): Promise<void> {
+  key?: string,
+  author = "github-actions[bot]",
+): Promise<"created" | "updated"> {
+  const marked = key === undefined ? body : `${commentMarker(key)}\n${body}`;
+  if (key !== undefined) {
+    for (let page = 1; page <= 30; page++) {
+      const comments = (await api(
+        `/repos/${repository}/issues/${pullRequest}/comments?per_page=100&page=${page}`,
+      )) as { id: number; body?: string; user?: { login?: string } }[];
+      const mine = comments.find(
+        (c) => c.user?.login === author && c.body?.startsWith(commentMarker(key)),
+      );
+      if (mine !== undefined) {
+        await api(`/repos/${repository}/issues/comments/${mine.id}`, {
+          method: "PATCH",
+          body: JSON.stringify({ body: marked }),
+        });
+        return "updated";
+      }
+      if (comments.length < 100) break;
+    }
+  }
   await api(`/repos/${repository}/issues/${pullRequest}/comments`, {
     method: "POST",
-    body: JSON.stringify({ body }),
+    body: JSON.stringify({ body: marked }),
   });
+  return "created";
 }
 
 interface WorkflowRun {

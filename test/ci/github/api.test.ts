@@ -1,4 +1,10 @@
-import { findReviewedRun, waitTurn, type GithubApi } from "../../../ci/github/api";
+import {
+  commentMarker,
+  findReviewedRun,
+  postComment,
+  waitTurn,
+  type GithubApi,
+} from "../../../ci/github/api";
 
 const api =
   (answers: Record<string, unknown>): GithubApi =>
@@ -183,5 +189,55 @@ describe("the apply queue: merges apply one at a time, in order, none dropped", 
     ).rejects.toThrow(
       "apply run #5 still waits for earlier apply runs #2 after 2 minutes: finish or cancel them",
     );
+  });
+});
+
+describe("one comment per stack, updated on each push", () => {
+  /** An API that holds comments, records the calls and answers pages of 100. */
+  function comments(existing: { id: number; body: string; user: { login: string } }[]) {
+    const calls: string[] = [];
+    const fake: GithubApi = async (path, init) => {
+      calls.push(`${init?.method ?? "GET"} ${path}${init ? ` ${init.body}` : ""}`);
+      const page = Number(/[?&]page=(\d+)/.exec(path)?.[1] ?? 1);
+      return init ? {} : existing.slice((page - 1) * 100, page * 100);
+    };
+    return { calls, fake };
+  }
+  const bot = { login: "github-actions[bot]" };
+  const list = (page: number) => `GET /repos/o/r/issues/5/comments?per_page=100&page=${page}`;
+
+  test("the first push creates the comment with its marker", async () => {
+    const { calls, fake } = comments([{ id: 1, body: "LGTM", user: { login: "alice" } }]);
+    expect(await postComment(fake, "o/r", 5, "plan of dev", "plan:dev")).toBe("created");
+    expect(calls).toEqual([
+      list(1),
+      `POST /repos/o/r/issues/5/comments ${JSON.stringify({ body: `${commentMarker("plan:dev")}\nplan of dev` })}`,
+    ]);
+  });
+
+  test("a later push updates the bot's comment for that key, found on a later page", async () => {
+    const filler = Array.from({ length: 100 }, (_, i) => ({
+      id: 100 + i,
+      body: `${commentMarker("plan:prod")}\nold prod`,
+      user: bot,
+    }));
+    const { calls, fake } = comments([
+      ...filler,
+      { id: 7, body: `${commentMarker("plan:dev")}\nold dev`, user: bot },
+    ]);
+    expect(await postComment(fake, "o/r", 5, "new dev", "plan:dev")).toBe("updated");
+    expect(calls).toEqual([
+      list(1),
+      list(2),
+      `PATCH /repos/o/r/issues/comments/7 ${JSON.stringify({ body: `${commentMarker("plan:dev")}\nnew dev` })}`,
+    ]);
+  });
+
+  test("somebody else's comment with the same marker is not taken for the plan's", async () => {
+    const { calls, fake } = comments([
+      { id: 9, body: `${commentMarker("plan:dev")}\nforged`, user: { login: "mallory" } },
+    ]);
+    expect(await postComment(fake, "o/r", 5, "dev", "plan:dev")).toBe("created");
+    expect(calls.at(-1)).toMatch(/^POST /);
   });
 });
