@@ -2,20 +2,30 @@
  * The GitHub workflows' steps, runnable anywhere:
  *
  *   node dist/scripts/ci.js stacks              JSON matrix of the stacks CI plans and applies
- *   node dist/scripts/ci.js matrices            the workflows' matrices, one job per account (its
- *                                               stacks in apply order), as shard-N=<json> lines
+ *   node dist/scripts/ci.js scope --base <ref>  which stacks the change from <ref> to the working
+ *                                               tree plans, and why (synthesizes the base unless
+ *                                               shared files changed); writes cdktf.out/plan-scope.json
+ *   node dist/scripts/ci.js matrices [--scope <plan-scope.json>] [--base <ref>]
+ *                                               the workflows' matrices, one job per account (its
+ *                                               stacks in apply order), as shard-N=<json> lines; with
+ *                                               --scope only its planned stacks; with --base too
+ *                                               (apply) exit 1 when the push changes a stack the
+ *                                               scope did not plan
+ *   node dist/scripts/ci.js comment-scope [<plan-scope.json>]
+ *                                               posts (or updates) the scope comment on the pull request
  *   node dist/scripts/ci.js check-workflows     exit 1 when apply.yml does not run for ci.github.branch
  *   node dist/scripts/ci.js plan <stack>        init/validate/plan as the plan role; writes plan.txt,
  *                                               plan.json, plan-summary.txt, reviewed-plan.json;
  *                                               exit 1 on undeclared data loss
- *   node dist/scripts/ci.js comment <stack>     posts the summary on the pull request (GITHUB_TOKEN,
- *                                               GITHUB_REPOSITORY, GITHUB_EVENT_PATH); prints it otherwise
+ *   node dist/scripts/ci.js comment <stack>     posts the summary on the pull request, or updates the
+ *                                               stack's earlier one (GITHUB_TOKEN, GITHUB_REPOSITORY,
+ *                                               GITHUB_EVENT_PATH); prints it otherwise
  *   node dist/scripts/ci.js wait-turn           (apply) waits until earlier apply runs of the branch
  *                                               completed (GITHUB_RUN_ID): merges apply in order
- *   node dist/scripts/ci.js reviewed-run <account>
+ *   node dist/scripts/ci.js reviewed-run <account> | --artifact <name>
  *                                               (on a merge commit) the pull request's plan run, as
- *                                               `run-id=<id>`, once its plan-<account> artifact is
- *                                               known to be there and unexpired
+ *                                               `run-id=<id>`, once its plan-<account> (or the named)
+ *                                               artifact is known to be there and unexpired
  *   node dist/scripts/ci.js apply <stack> [--reviewed <reviewed-plan.json>]
  *                                               plans as the deploy role, refuses a plan whose content
  *                                               differs from the reviewed one or loses data undeclared,
@@ -31,12 +41,20 @@
  * holds its placeholder account ids, is never planned or applied: `stacks` then lists none (so
  * the workflows skip their jobs) and `plan`/`apply` refuse, saying where the config goes.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { loadPlatformConfig, placeholderProblems } from "../accounts/config/loader";
 import type { PlatformConfig } from "../accounts/config/schema/platform";
 import { findReviewedRun, githubApi, postComment, waitTurn } from "../ci/github/api";
-import { planComment } from "../ci/github/comment";
+import { planComment, scopeComment } from "../ci/github/comment";
+import {
+  parsePlanScope,
+  PLAN_SCOPE_FILE,
+  scopedAccounts,
+  unreviewedStacks,
+  type PlanScope,
+} from "../ci/plan-scope";
+import { scopeFromGit } from "../ci/scope-from-git";
 import { ciMatrices } from "../ci/github/matrices";
 import { APPLY_WORKFLOW, applyWorkflowProblems } from "../ci/github/workflows";
 import {
@@ -62,6 +80,52 @@ function stateHostToken(config: PlatformConfig): Record<string, string> {
   return { [terraformTokenVariable(hcp.hostname)]: token };
 }
 
+/** The value after `--flag`, undefined without the flag; throws when the flag has no value. */
+function option(args: readonly string[], flag: string, what: string): string | undefined {
+  const at = args.indexOf(flag);
+  if (at < 0) return undefined;
+  const value = args[at + 1];
+  if (value === undefined || value.startsWith("--")) throw new Error(`${flag} needs ${what}`);
+  return value;
+}
+
+const outdir = () => process.env.CDKTF_OUTDIR || "cdktf.out";
+const repositoryRoot = resolve(__dirname, "..", "..");
+
+function readScope(file: string): PlanScope {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new Error(
+      `${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "not found (was the plan-scope artifact downloaded?)" : (error as Error).message}`,
+    );
+  }
+  return parsePlanScope(json, file);
+}
+
+/** The pull request number of the event, when there is one. */
+function pullRequestNumber(): number | undefined {
+  const eventPath = process.env.GITHUB_EVENT_PATH;
+  return eventPath
+    ? (JSON.parse(readFileSync(eventPath, "utf8")).pull_request?.number as number | undefined)
+    : undefined;
+}
+
+/** Posts a comment on the event's pull request (updating the one for `key`), or prints it. */
+async function comment(body: string, key: string): Promise<void> {
+  const repository = process.env.GITHUB_REPOSITORY;
+  const number = pullRequestNumber();
+  if (!process.env.GITHUB_TOKEN || !repository || number === undefined) {
+    process.stdout.write(
+      `${body}\n(no GITHUB_TOKEN, GITHUB_REPOSITORY or pull request event: printed, not posted)\n`,
+    );
+    return;
+  }
+  const done = await postComment(githubApi(), repository, number, body, key);
+  process.stderr.write(`ci: comment ${key} ${done}\n`);
+}
+
 async function main([command, name, ...options]: string[]): Promise<number> {
   const { config, source } = loadPlatformConfig(process.env);
   const placeholders = placeholderProblems(config, source);
@@ -73,9 +137,64 @@ async function main([command, name, ...options]: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify({ include })}\n`);
     return 0;
   }
+  if (command === "scope") {
+    const args = [name, ...options].filter((a) => a !== undefined);
+    const baseRef = option(args, "--base", "the base commit: --base <ref>");
+    if (baseRef === undefined) throw new Error("usage: ci.js scope --base <ref>");
+    const scope = scopeFromGit({
+      root: repositoryRoot,
+      baseRef,
+      outdir: outdir(),
+      configSource: source,
+      ciStacks: placeholders.length > 0 ? [] : stacks.map((s) => s.stack),
+      log: (line) => process.stderr.write(`ci scope: ${line}\n`),
+    });
+    const file = join(outdir(), PLAN_SCOPE_FILE);
+    writeFileSync(file, `${JSON.stringify(scope, null, 1)}\n`);
+    process.stdout.write(`${scopeComment(scope)}\n`);
+    process.stderr.write(
+      `ci scope: ${scope.planned.length} of ${stacks.length} stacks planned; ${file}\n`,
+    );
+    return 0;
+  }
+  if (command === "comment-scope") {
+    await comment(scopeComment(readScope(name ?? join(outdir(), PLAN_SCOPE_FILE))), "plan-scope");
+    return 0;
+  }
   if (command === "matrices") {
+    const args = [name, ...options].filter((a) => a !== undefined);
     for (const problem of placeholders) process.stderr.write(`ci: no accounts: ${problem}\n`);
-    const matrices = ciMatrices(placeholders.length > 0 ? [] : ciAccounts(config));
+    let accounts = placeholders.length > 0 ? [] : ciAccounts(config);
+    const scopeFile = option(args, "--scope", "the plan scope file: --scope <plan-scope.json>");
+    const baseRef = option(args, "--base", "the commit before the push: --base <ref>");
+    if (scopeFile !== undefined) {
+      const reviewed = readScope(scopeFile);
+      if (baseRef !== undefined) {
+        const now = scopeFromGit({
+          root: repositoryRoot,
+          baseRef,
+          outdir: outdir(),
+          configSource: source,
+          ciStacks: stacks.map((s) => s.stack),
+          log: (line) => process.stderr.write(`ci matrices: ${line}\n`),
+        });
+        const unreviewed = unreviewedStacks(reviewed, now);
+        if (unreviewed.length > 0) {
+          for (const stack of unreviewed) {
+            const why = now.planned.find((p) => p.stack === stack)!.because;
+            process.stderr.write(
+              `ci matrices: NOT APPLIED: this push changes ${stack} (${why}), which its pull request did not plan: re-run the pull request's plan on the current base, or open a pull request for it\n`,
+            );
+          }
+          return 1;
+        }
+      }
+      accounts = scopedAccounts(accounts, reviewed);
+      process.stderr.write(
+        `ci matrices: ${accounts.length} account(s) of the scope in ${scopeFile}\n`,
+      );
+    }
+    const matrices = ciMatrices(accounts);
     matrices.forEach((m, i) => process.stdout.write(`shard-${i}=${JSON.stringify(m)}\n`));
     return 0;
   }
@@ -97,12 +216,13 @@ async function main([command, name, ...options]: string[]): Promise<number> {
     return 0;
   }
   if (command === "reviewed-run") {
-    if (name === undefined) throw new Error("usage: ci.js reviewed-run <account>");
+    const artifact = name === "--artifact" ? options[0] : name && `plan-${name}`;
+    if (!artifact) throw new Error("usage: ci.js reviewed-run <account> | --artifact <name>");
     const found = await findReviewedRun(
       githubApi(),
       required("GITHUB_REPOSITORY"),
       required("GITHUB_SHA"),
-      { artifact: `plan-${name}` },
+      { artifact },
     );
     if ("problem" in found) {
       process.stderr.write(`ci reviewed-run: NOT APPLIED: ${found.problem}\n`);
@@ -119,44 +239,30 @@ async function main([command, name, ...options]: string[]): Promise<number> {
   const entry = stacks.find((s) => s.stack === name);
   if (entry === undefined || !["plan", "comment", "apply"].includes(command)) {
     process.stderr.write(
-      `usage: ci.js stacks | matrices | check-workflows | wait-turn | reviewed-run <account> | plan|comment <stack> | apply <stack> [--reviewed <file>]; stacks: ${stacks.map((s) => s.stack).join(", ") || "(no ci in config)"}\n`,
+      `usage: ci.js stacks | scope --base <ref> | matrices [--scope <file> [--base <ref>]] | comment-scope [<file>] | check-workflows | wait-turn | reviewed-run <account> | plan|comment <stack> | apply <stack> [--reviewed <file>]; stacks: ${stacks.map((s) => s.stack).join(", ") || "(no ci in config)"}\n`,
     );
     return 2;
   }
-  const dir = join(process.env.CDKTF_OUTDIR || "cdktf.out", "stacks", entry.stack);
+  const dir = join(outdir(), "stacks", entry.stack);
   if (command === "comment") {
-    const body = planComment(entry.stack, dir, entry.account);
-    const repository = process.env.GITHUB_REPOSITORY;
-    const eventPath = process.env.GITHUB_EVENT_PATH;
-    const number = eventPath
-      ? (JSON.parse(readFileSync(eventPath, "utf8")).pull_request?.number as number | undefined)
-      : undefined;
-    if (!process.env.GITHUB_TOKEN || !repository || number === undefined) {
-      process.stdout.write(
-        `${body}\n(no GITHUB_TOKEN, GITHUB_REPOSITORY or pull request event: printed, not posted)\n`,
-      );
-      return 0;
-    }
-    await postComment(githubApi(), repository, number, body);
+    await comment(planComment(entry.stack, dir, entry.account), `plan:${entry.stack}`);
     return 0;
   }
+  const lockFile = join(repositoryRoot, ".terraform.lock.hcl");
   const runOptions = {
     intended: readIntendedDataLoss(INTENDED_DATA_LOSS),
     env: stateHostToken(config),
+    lockFile: existsSync(lockFile) ? lockFile : undefined,
   };
-  const at = options.indexOf("--reviewed");
-  if (at >= 0 && (options[at + 1] === undefined || options[at + 1].startsWith("--"))) {
-    throw new Error("--reviewed needs the reviewed plan file: --reviewed <reviewed-plan.json>");
-  }
+  const reviewedFile = option(
+    options,
+    "--reviewed",
+    "the reviewed plan file: --reviewed <reviewed-plan.json>",
+  );
   const result =
     command === "plan"
       ? planStack(dir, entry.stack, entry.planRoleArn, runOptions)
-      : applyStack(
-          dir,
-          entry.stack,
-          readReviewedPlan(at >= 0 ? options[at + 1] : undefined),
-          runOptions,
-        );
+      : applyStack(dir, entry.stack, readReviewedPlan(reviewedFile), runOptions);
   process.stdout.write(`${result.report}\n`);
   return result.ok ? 0 : 1;
 }
