@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   formatPlanSummary,
@@ -55,6 +55,21 @@ export interface RunOptions {
   readonly intended?: ReadonlySet<string>;
   /** Environment for terraform (the state host's token). @default none */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The repository's committed dependency lock file (`.terraform.lock.hcl` at the root, made with
+   * `terraform providers lock`): copied into the stack before init, which then installs only
+   * packages whose checksums it lists (`-lockfile=readonly`), from the plugin cache or the
+   * registry. @default none: init picks the newest provider the stack's constraint allows
+   */
+  readonly lockFile?: string;
+}
+
+/** init's arguments: with a committed lock file, copied in and read-only. */
+function initArgs(stackDir: string, lockFile: string | undefined, more: string[] = []): string[] {
+  const args = ["init", "-input=false", "-no-color", ...more];
+  if (lockFile === undefined) return args;
+  copyFileSync(lockFile, join(stackDir, ".terraform.lock.hcl"));
+  return [...args, "-lockfile=readonly"];
 }
 
 /** How a pull request declares a data-bearing destruction intended: the file and its line. */
@@ -76,7 +91,7 @@ export function planStack(
   planRoleArn: string,
   options: RunOptions = {},
 ): RunResult {
-  const { bin = "terraform", intended = new Set<string>(), env } = options;
+  const { bin = "terraform", intended = new Set<string>(), env, lockFile } = options;
   const backend = stackBackend(stackDir);
   const backendConfig: string[] = [];
   if (backend === "s3") {
@@ -87,7 +102,7 @@ export function planStack(
     backendConfig.push("-backend-config=plan.s3.tfbackend");
   }
   const steps: [string, string[]][] = [
-    ["init", ["init", "-input=false", "-no-color", ...backendConfig]],
+    ["init", initArgs(stackDir, lockFile, backendConfig)],
     ["validate", ["validate", "-no-color"]],
     [
       "plan",
@@ -205,9 +220,9 @@ export function applyStack(
   reviewed: ReviewedPlan | undefined,
   options: RunOptions = {},
 ): RunResult {
-  const { bin = "terraform", intended = new Set<string>(), env } = options;
+  const { bin = "terraform", intended = new Set<string>(), env, lockFile } = options;
   const steps: [string, string[]][] = [
-    ["init", ["init", "-input=false", "-no-color"]],
+    ["init", initArgs(stackDir, lockFile)],
     ["plan", ["plan", "-input=false", "-no-color", "-lock-timeout=5m", "-out=apply.tfplan"]],
   ];
   for (const [name, args] of steps) {

@@ -120,6 +120,23 @@ describe("plan run", () => {
     expect(stackBackend(dir)).toBe("local");
   });
 
+  test("a committed lock file is copied into the stack and init may not change it, for plan and apply", () => {
+    fakeTerraform();
+    const lockFile = join(work, "committed.lock.hcl");
+    writeFileSync(lockFile, 'provider "registry.terraform.io/hashicorp/aws" {}\n');
+    const dir = stackDir("updates");
+    planStack(dir, "staging", role, { bin: fake, lockFile });
+    expect(calls()[0]).toBe(
+      "init -input=false -no-color -backend-config=plan.s3.tfbackend -lockfile=readonly",
+    );
+    expect(readFileSync(join(dir, ".terraform.lock.hcl"), "utf8")).toBe(
+      readFileSync(lockFile, "utf8"),
+    );
+    writeFileSync(log, "");
+    applyStack(dir, "staging", undefined, { bin: fake, lockFile });
+    expect(calls()[0]).toBe("init -input=false -no-color -lockfile=readonly");
+  });
+
   test("a plan JSON over any spawn buffer (3 MiB) is streamed to its file and read from there", () => {
     fakeTerraform();
     const dir = stackDir("creates");
