@@ -11,6 +11,8 @@
  * load, config, construct tree, synth, rule pack, write), reported by main.ts through
  * SYNTH_BREAKDOWN.
  *
+ *   npm run bench -- --ci        the plan workflow at 200 targets instead (scripts/bench-ci.ts)
+ *
  * Exits 1 when a target below is missed, naming it.
  */
 import { spawnSync } from "node:child_process";
@@ -18,6 +20,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { readSynthesizedStacks } from "../synthesis/read-synthesized";
+import { benchCi } from "./bench-ci";
 import { generatedPlatform } from "./generated-platform";
 
 /** The documented targets (docs/performance.md). */
@@ -127,6 +130,7 @@ function table(header: string[], rows: string[][]): string {
 }
 
 function main(): number {
+  if (process.argv.includes("--ci")) return benchCi();
   const runsFlag = process.argv.indexOf("--runs");
   const runs = runsFlag >= 0 ? Number(process.argv[runsFlag + 1]) : 5;
   const scenarios: Scenario[] = [
