@@ -51,7 +51,15 @@ function showAt(root: string, ref: string, file: string): string {
 
 export function scopeFromGit(input: ScopeFromGit): PlanScope {
   const { root, baseRef, log = () => undefined } = input;
-  const resolve = (ref: string) => git(root, ["rev-parse", "--verify", `${ref}^{commit}`]).trim();
+  const resolve = (ref: string) => {
+    try {
+      return git(root, ["rev-parse", "--verify", `${ref}^{commit}`]).trim();
+    } catch {
+      throw new Error(
+        `--base ${ref}: not a commit in this repository (a shallow clone may lack it: fetch-depth)`,
+      );
+    }
+  };
   const baseSha = resolve(baseRef);
   const headSha = resolve("HEAD");
   const configFile = isAbsolute(input.configSource)
