@@ -45,7 +45,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadPlatformConfig, placeholderProblems } from "../accounts/config/loader";
 import type { PlatformConfig } from "../accounts/config/schema/platform";
-import { findReviewedRun, githubApi, postComment, waitTurn } from "../ci/github/api";
+import { commentOnPullRequest, findReviewedRun, githubApi, waitTurn } from "../ci/github/api";
 import { planComment, scopeComment } from "../ci/github/comment";
 import {
   parsePlanScope,
@@ -104,28 +104,6 @@ function readScope(file: string): PlanScope {
   return parsePlanScope(json, file);
 }
 
-/** The pull request number of the event, when there is one. */
-function pullRequestNumber(): number | undefined {
-  const eventPath = process.env.GITHUB_EVENT_PATH;
-  return eventPath
-    ? (JSON.parse(readFileSync(eventPath, "utf8")).pull_request?.number as number | undefined)
-    : undefined;
-}
-
-/** Posts a comment on the event's pull request (updating the one for `key`), or prints it. */
-async function comment(body: string, key: string): Promise<void> {
-  const repository = process.env.GITHUB_REPOSITORY;
-  const number = pullRequestNumber();
-  if (!process.env.GITHUB_TOKEN || !repository || number === undefined) {
-    process.stdout.write(
-      `${body}\n(no GITHUB_TOKEN, GITHUB_REPOSITORY or pull request event: printed, not posted)\n`,
-    );
-    return;
-  }
-  const done = await postComment(githubApi(), repository, number, body, key);
-  process.stderr.write(`ci: comment ${key} ${done}\n`);
-}
-
 async function main([command, name, ...options]: string[]): Promise<number> {
   const { config, source } = loadPlatformConfig(process.env);
   const placeholders = placeholderProblems(config, source);
@@ -158,7 +136,10 @@ async function main([command, name, ...options]: string[]): Promise<number> {
     return 0;
   }
   if (command === "comment-scope") {
-    await comment(scopeComment(readScope(name ?? join(outdir(), PLAN_SCOPE_FILE))), "plan-scope");
+    await commentOnPullRequest(
+      scopeComment(readScope(name ?? join(outdir(), PLAN_SCOPE_FILE))),
+      "plan-scope",
+    );
     return 0;
   }
   if (command === "matrices") {
@@ -245,7 +226,7 @@ async function main([command, name, ...options]: string[]): Promise<number> {
   }
   const dir = join(outdir(), "stacks", entry.stack);
   if (command === "comment") {
-    await comment(planComment(entry.stack, dir, entry.account), `plan:${entry.stack}`);
+    await commentOnPullRequest(planComment(entry.stack, dir, entry.account), `plan:${entry.stack}`);
     return 0;
   }
   const lockFile = join(repositoryRoot, ".terraform.lock.hcl");

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 /**
  * What the workflows ask GitHub's REST API: the pull request a merge came from and its plan run
  * (with the reviewed plan's artifact, which expires), the pull request comment, and the apply
@@ -183,4 +185,30 @@ export async function waitTurn(
     );
     await sleep(pollMs);
   }
+}
+
+/**
+ * Posts (or updates) the comment for `key` on the pull request of the workflow's event
+ * (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH); without them, prints it and says so.
+ */
+export async function commentOnPullRequest(
+  body: string,
+  key: string,
+  env: NodeJS.ProcessEnv = process.env,
+  out: (text: string) => void = (text) => process.stdout.write(text),
+): Promise<void> {
+  const repository = env.GITHUB_REPOSITORY;
+  const number = env.GITHUB_EVENT_PATH
+    ? (JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8")).pull_request?.number as
+        | number
+        | undefined)
+    : undefined;
+  if (!env.GITHUB_TOKEN || !repository || number === undefined) {
+    out(
+      `${body}\n(no GITHUB_TOKEN, GITHUB_REPOSITORY or pull request event: printed, not posted)\n`,
+    );
+    return;
+  }
+  const done = await postComment(githubApi(env.GITHUB_TOKEN), repository, number, body, key);
+  process.stderr.write(`comment ${key} ${done}\n`);
 }
