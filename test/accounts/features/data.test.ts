@@ -22,7 +22,7 @@ import {
   synthWith,
 } from "../../helpers";
 import type { PolicyDocument } from "../../../modules/iam/iam-policy";
-import { decide } from "../../policy-simulator";
+import { decide } from "../../iam-simulate";
 
 const example = synthPlatform();
 const ACCOUNT_IDS: Record<string, string> = {
@@ -528,7 +528,7 @@ describe("dataset access grants", () => {
     expect(resourcesOf(dev, "aws_iam_role")).not.toHaveProperty("flyte-workers");
   });
 
-  test("the data key lets the granted role decrypt, through S3 only, naming it by condition", () => {
+  test("the data key lets the granted role decrypt, through S3 only, naming it by condition", async () => {
     // The account principal narrowed to the exact role: a role that does not exist yet does not
     // fail the apply (MalformedPolicyDocumentException), and a recreated one still matches.
     const [, key] = keyByAlias(dev, "alias/acme-ml-dev-data");
@@ -548,8 +548,18 @@ describe("dataset access grants", () => {
         StringLikeIfExists: { "kms:EncryptionContext:aws:s3:arn": [DATA_ARN, `${DATA_ARN}/*`] },
       },
     });
-    // The key policy alone decides key use (it does not delegate to IAM).
+    // The key policy names the account narrowed to the role: AWS then also needs the role's own
+    // policy (the one the platform attaches) to allow the use, and the key policy must allow it.
     const keyPolicy = policyOf(key);
+    const [keyId] = keyByAlias(dev, "alias/acme-ml-dev-data");
+    const KEY = "arn:aws:kms:eu-central-1:111111111111:key/data";
+    const identity = JSON.parse(
+      JSON.stringify(roleGrant("flyte-workers").policy)
+        .split(`\${aws_kms_key.${keyId}.arn}`)
+        .join(KEY)
+        .split(`\${aws_s3_bucket.${bucketByName(dev, DATA_ARN.split(":::")[1]).name}.arn}`)
+        .join(DATA_ARN),
+    );
     const decrypt = (
       principalArn: string,
       via = "s3.eu-central-1.amazonaws.com",
@@ -559,31 +569,34 @@ describe("dataset access grants", () => {
         {
           principalArn,
           action: "kms:Decrypt",
-          resource: "*",
+          resource: KEY,
           context: {
             "kms:ViaService": via,
             "kms:CallerAccount": "111111111111",
             "kms:EncryptionContext:aws:s3:arn": object,
           },
         },
-        { resource: keyPolicy, resourceAccount: "111111111111" },
+        { resource: keyPolicy, identity: [identity], resourceAccount: "111111111111" },
       );
-    expect(decrypt("arn:aws:iam::111111111111:role/flyte-workers")).toBe("allowed");
+    expect(await decrypt("arn:aws:iam::111111111111:role/flyte-workers")).toBe("allowed");
     // With an S3 Bucket Key, S3 names the bucket instead of the object.
-    expect(decrypt("arn:aws:iam::111111111111:role/flyte-workers", undefined, DATA_ARN)).toBe(
+    expect(await decrypt("arn:aws:iam::111111111111:role/flyte-workers", undefined, DATA_ARN)).toBe(
       "allowed",
     );
     // The same key serves the model and MLflow buckets: not for this grant.
     expect(
-      decrypt(
+      await decrypt(
         "arn:aws:iam::111111111111:role/flyte-workers",
         undefined,
         "arn:aws:s3:::acme-ml-dev-models-111111111111-eu-central-1/argo/model.tar.gz",
       ),
     ).toBe("implicit deny");
-    expect(decrypt("arn:aws:iam::111111111111:role/flyte-workers-2")).toBe("implicit deny");
+    expect(await decrypt("arn:aws:iam::111111111111:role/flyte-workers-2")).toBe("implicit deny");
     expect(
-      decrypt("arn:aws:iam::111111111111:role/flyte-workers", "ec2.eu-central-1.amazonaws.com"),
+      await decrypt(
+        "arn:aws:iam::111111111111:role/flyte-workers",
+        "ec2.eu-central-1.amazonaws.com",
+      ),
     ).toBe("implicit deny");
   });
 
@@ -700,21 +713,27 @@ describe("dataset consumers: who can reach what, from where", () => {
   const THEIR_VPC = { vpce: "vpce-0ffffffffffffffff", vpc: "vpc-0fedcba9876543210" };
   const OURS = { vpce: OUR_VPCE, vpc: OUR_VPC };
 
-  test("a consumer of another account reads its prefixes from its own network, and only them", () => {
+  test("a consumer of another account reads its prefixes from its own network, and only them", async () => {
     const id = [flyteIdentity()];
-    expect(s3(FLYTE, "s3:GetObject", DATA, "datasets/a.parquet", THEIR_VPCE, id)).toBe("allowed");
-    expect(s3(FLYTE, "s3:GetObject", DATA, "datasets/a.parquet", THEIR_VPC, id)).toBe("allowed");
+    expect(await s3(FLYTE, "s3:GetObject", DATA, "datasets/a.parquet", THEIR_VPCE, id)).toBe(
+      "allowed",
+    );
+    expect(await s3(FLYTE, "s3:GetObject", DATA, "datasets/a.parquet", THEIR_VPC, id)).toBe(
+      "allowed",
+    );
     expect(
-      s3(FLYTE, "s3:ListBucket", DATA, undefined, THEIR_VPCE, id, { "s3:prefix": "datasets/" }),
+      await s3(FLYTE, "s3:ListBucket", DATA, undefined, THEIR_VPCE, id, {
+        "s3:prefix": "datasets/",
+      }),
     ).toBe("allowed");
     // Outside its prefixes, or writing: nothing allows it (both sides must).
-    expect(s3(FLYTE, "s3:GetObject", DATA, "dvc/files/md5/ab", THEIR_VPCE, id)).toBe(
+    expect(await s3(FLYTE, "s3:GetObject", DATA, "dvc/files/md5/ab", THEIR_VPCE, id)).toBe(
       "implicit deny",
     );
     expect(
-      s3(FLYTE, "s3:ListBucket", DATA, undefined, THEIR_VPCE, id, { "s3:prefix": "dvc/" }),
+      await s3(FLYTE, "s3:ListBucket", DATA, undefined, THEIR_VPCE, id, { "s3:prefix": "dvc/" }),
     ).toBe("implicit deny");
-    expect(s3(FLYTE, "s3:PutObject", DATA, "datasets/a.parquet", THEIR_VPCE, id)).toBe(
+    expect(await s3(FLYTE, "s3:PutObject", DATA, "datasets/a.parquet", THEIR_VPCE, id)).toBe(
       "implicit deny",
     );
     // Even if its own account grants it everything.
@@ -722,21 +741,21 @@ describe("dataset consumers: who can reach what, from where", () => {
       Version: "2012-10-17",
       Statement: [{ Sid: "All", Effect: "Allow", Action: "s3:*", Resource: "*" }],
     };
-    expect(s3(FLYTE, "s3:PutObject", DATA, "datasets/a.parquet", THEIR_VPCE, [admin])).toBe(
+    expect(await s3(FLYTE, "s3:PutObject", DATA, "datasets/a.parquet", THEIR_VPCE, [admin])).toBe(
       "implicit deny",
     );
     // The model bucket is not granted: its VPC-endpoint rule still holds for the consumer.
-    expect(s3(FLYTE, "s3:GetObject", MODELS, "model.tar.gz", THEIR_VPCE, [admin])).toBe(
+    expect(await s3(FLYTE, "s3:GetObject", MODELS, "model.tar.gz", THEIR_VPCE, [admin])).toBe(
       "explicit deny",
     );
   });
 
-  test("an unlisted network origin is denied explicitly, this account's endpoint included", () => {
+  test("an unlisted network origin is denied explicitly, this account's endpoint included", async () => {
     const id = [flyteIdentity()];
-    expect(s3(FLYTE, "s3:GetObject", DATA, "datasets/a", {}, id)).toBe("explicit deny");
-    expect(s3(FLYTE, "s3:GetObject", DATA, "datasets/a", OURS, id)).toBe("explicit deny");
+    expect(await s3(FLYTE, "s3:GetObject", DATA, "datasets/a", {}, id)).toBe("explicit deny");
+    expect(await s3(FLYTE, "s3:GetObject", DATA, "datasets/a", OURS, id)).toBe("explicit deny");
     expect(
-      s3(
+      await s3(
         FLYTE,
         "s3:GetObject",
         DATA,
@@ -747,56 +766,58 @@ describe("dataset consumers: who can reach what, from where", () => {
     ).toBe("explicit deny");
   });
 
-  test("another role of the consumer's account gets nothing, whatever its own policy says", () => {
+  test("another role of the consumer's account gets nothing, whatever its own policy says", async () => {
     const admin: PolicyDocument = {
       Version: "2012-10-17",
       Statement: [{ Sid: "All", Effect: "Allow", Action: "s3:*", Resource: "*" }],
     };
     const other = "arn:aws:iam::444455556666:role/someone-else";
-    expect(s3(other, "s3:GetObject", DATA, "datasets/a", THEIR_VPCE, [admin])).toBe(
+    expect(await s3(other, "s3:GetObject", DATA, "datasets/a", THEIR_VPCE, [admin])).toBe(
       "explicit deny",
     );
   });
 
-  test("the key lets the consumer decrypt through S3 only, and never encrypt", () => {
+  test("the key lets the consumer decrypt through S3 only, and never encrypt", async () => {
     const key = (principalArn: string, action: string, context: Record<string, string>) =>
       decide(
         { principalArn, action, resource: KEY_ARN, context },
         { resource: keyPolicy(), identity: [flyteIdentity()], resourceAccount: "111111111111" },
       );
     const viaS3 = { "kms:ViaService": S3, "kms:CallerAccount": "444455556666" };
-    expect(key(FLYTE, "kms:Decrypt", viaS3)).toBe("allowed");
-    expect(key(FLYTE, "kms:GenerateDataKey", viaS3)).toBe("implicit deny");
-    expect(key(FLYTE, "kms:Decrypt", { "kms:CallerAccount": "444455556666" })).toBe(
+    expect(await key(FLYTE, "kms:Decrypt", viaS3)).toBe("allowed");
+    expect(await key(FLYTE, "kms:GenerateDataKey", viaS3)).toBe("implicit deny");
+    expect(await key(FLYTE, "kms:Decrypt", { "kms:CallerAccount": "444455556666" })).toBe(
       "implicit deny",
     );
-    expect(key("arn:aws:iam::444455556666:role/someone-else", "kms:Decrypt", viaS3)).toBe(
+    expect(await key("arn:aws:iam::444455556666:role/someone-else", "kms:Decrypt", viaS3)).toBe(
       "implicit deny",
     );
   });
 
-  test("a consumer of this account in another VPC writes its prefixes from there only", () => {
+  test("a consumer of this account in another VPC writes its prefixes from there only", async () => {
     const id = [inlinePolicyOf("argo-training")];
     const argoVpc = { vpce: "vpce-0ffffffffffffffff", vpc: "vpc-0a1b2c3d4e5f60718" };
-    expect(s3(ARGO, "s3:PutObject", MODELS, "argo/run-1/model.tar.gz", argoVpc, id)).toBe(
+    expect(await s3(ARGO, "s3:PutObject", MODELS, "argo/run-1/model.tar.gz", argoVpc, id)).toBe(
       "allowed",
     );
-    expect(s3(ARGO, "s3:PutObject", MODELS, "other/model.tar.gz", argoVpc, id)).toBe(
+    expect(await s3(ARGO, "s3:PutObject", MODELS, "other/model.tar.gz", argoVpc, id)).toBe(
       "implicit deny",
     );
-    expect(s3(ARGO, "s3:PutObject", MODELS, "argo/run-1/model.tar.gz", OURS, id)).toBe(
+    expect(await s3(ARGO, "s3:PutObject", MODELS, "argo/run-1/model.tar.gz", OURS, id)).toBe(
       "explicit deny",
     );
-    expect(s3(ARGO, "s3:PutObject", MODELS, "argo/run-1/model.tar.gz", {}, id)).toBe(
+    expect(await s3(ARGO, "s3:PutObject", MODELS, "argo/run-1/model.tar.gz", {}, id)).toBe(
       "explicit deny",
     );
   });
 
-  test("a consumer without a network origin stays behind this account's VPC endpoint", () => {
+  test("a consumer without a network origin stays behind this account's VPC endpoint", async () => {
     const id = [inlinePolicyOf("flyte-workers")];
-    expect(s3(LOCAL, "s3:GetObject", DATA, "dvc/files/md5/ab", OURS, id)).toBe("allowed");
-    expect(s3(LOCAL, "s3:PutObject", DATA, "dvc/files/md5/ab", OURS, id)).toBe("implicit deny");
-    expect(s3(LOCAL, "s3:GetObject", DATA, "dvc/files/md5/ab", THEIR_VPCE, id)).toBe(
+    expect(await s3(LOCAL, "s3:GetObject", DATA, "dvc/files/md5/ab", OURS, id)).toBe("allowed");
+    expect(await s3(LOCAL, "s3:PutObject", DATA, "dvc/files/md5/ab", OURS, id)).toBe(
+      "implicit deny",
+    );
+    expect(await s3(LOCAL, "s3:GetObject", DATA, "dvc/files/md5/ab", THEIR_VPCE, id)).toBe(
       "explicit deny",
     );
   });
