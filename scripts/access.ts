@@ -15,13 +15,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { commentOnPullRequest } from "../ci/github/api";
-import {
-  accessDiff,
-  formatAccessDiff,
-  INTENDED_ACCESS,
-  readIntendedAccess,
-  undeclaredGrants,
-} from "../review/access/diff";
+import { INTENDED_ACCESS, reviewAccess } from "../review/access/diff";
 import { accessTable, type AccessTable } from "../review/access/evaluate";
 import { checkInvariants } from "../review/access/invariants";
 import { accessModel } from "../review/access/model";
@@ -35,16 +29,17 @@ async function tableOf(outdir: string): Promise<AccessTable> {
   return accessTable(accessModel(readSynthesizedStacks(outdir)));
 }
 
-async function diffAgainst(base: string, head: AccessTable, comment: boolean): Promise<number> {
+async function diffAgainst(base: string, head: string, comment: boolean): Promise<number> {
   const baseStacks = withWorktree(root, base, (worktree, scratch) => {
     process.stderr.write(`access: synthesizing ${base} ...\n`);
     synthesizeCheckout(worktree, join(scratch, "out"), baseConfig(root, worktree));
     return readSynthesizedStacks(join(scratch, "out"));
   });
-  const baseTable = await accessTable(accessModel(baseStacks));
-  const changes = accessDiff(baseTable, head);
-  const undeclared = undeclaredGrants(changes, readIntendedAccess(join(root, INTENDED_ACCESS)));
-  const text = [formatAccessDiff(changes), ...undeclared].join("\n");
+  const { text, undeclared } = await reviewAccess(
+    baseStacks,
+    readSynthesizedStacks(head),
+    join(root, INTENDED_ACCESS),
+  );
   process.stdout.write(`${text}\n`);
   if (comment)
     await commentOnPullRequest(
@@ -71,12 +66,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${outdir}/stacks does not exist; run npm run synth first\n`);
     return 1;
   }
+  if (base !== undefined) return diffAgainst(base, outdir, argv.includes("--comment"));
   const started = Date.now();
   const table = await tableOf(outdir);
   process.stderr.write(
     `access: ${table.principals.length} principals, ${table.capabilities.length} capabilities, ${table.cells.length} allowed in ${Date.now() - started} ms\n`,
   );
-  if (base !== undefined) return diffAgainst(base, table, argv.includes("--comment"));
   if (argv.includes("--check")) {
     const results = checkInvariants(table);
     process.stdout.write(`${formatInvariants(results)}\n`);

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
-import type { AccessCell, AccessTable } from "./evaluate";
+import type { SynthesizedStack } from "../../synthesis/read-synthesized";
+import { accessTable, type AccessCell, type AccessTable } from "./evaluate";
+import { accessModel } from "./model";
 
 /**
  * What a change grants and revokes: the access tables of the base and the head compared cell by
@@ -10,6 +12,7 @@ import type { AccessCell, AccessTable } from "./evaluate";
  */
 
 export const INTENDED_ACCESS = "intended-access.txt";
+const OUTSIDE_ANY_ENDPOINT = "outside any VPC endpoint";
 
 export interface AccessChange {
   readonly change: "grant" | "revoke";
@@ -53,6 +56,9 @@ export function accessDiff(base: AccessTable, head: AccessTable): AccessChange[]
   }
   for (const [key, cell] of before) {
     const now = after.get(key);
+    // Allowed from outside any endpoint is allowed from anywhere: an endpoint no longer asked
+    // about (its condition removed) is not a revoke.
+    if (now?.contexts.includes(OUTSIDE_ANY_ENDPOINT)) continue;
     add(
       "revoke",
       cell,
@@ -95,4 +101,21 @@ export function undeclaredGrants(
       (c) =>
         `NOT DECLARED: ${c.label} may ${c.capability} [${c.contexts.join(", ")}]; if intended, add the line "${c.key}" to ${INTENDED_ACCESS} in this pull request`,
     );
+}
+
+/**
+ * The access review of a change between two syntheses: the diff as text, and the grants that
+ * `intendedFile` does not declare (each a line that fails the gate).
+ */
+export async function reviewAccess(
+  base: Record<string, SynthesizedStack>,
+  head: Record<string, SynthesizedStack>,
+  intendedFile: string,
+): Promise<{ readonly text: string; readonly undeclared: readonly string[] }> {
+  const changes = accessDiff(
+    await accessTable(accessModel(base)),
+    await accessTable(accessModel(head)),
+  );
+  const undeclared = undeclaredGrants(changes, readIntendedAccess(intendedFile));
+  return { text: [formatAccessDiff(changes), ...undeclared].join("\n"), undeclared };
 }

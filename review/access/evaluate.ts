@@ -339,7 +339,16 @@ function withHops(
 export async function accessTable(model: AccessModel): Promise<AccessTable> {
   const caps = capabilities(model);
   const cells = withHops(await directCells(model, caps), model, caps);
-  const principalOrder = new Map(model.principals.map((p, i) => [p.arn, i]));
+  // One order whatever order the stacks were read in: by account, roles before external
+  // principals, then by name.
+  const principals = [...model.principals].sort(
+    (a, b) =>
+      a.account.localeCompare(b.account) ||
+      a.kind.localeCompare(b.kind) ||
+      a.label.localeCompare(b.label) ||
+      a.arn.localeCompare(b.arn),
+  );
+  const principalOrder = new Map(principals.map((p, i) => [p.arn, i]));
   const capabilityOrder = new Map(caps.map((c, i) => [c.id, i]));
   cells.sort(
     (a, b) =>
@@ -348,12 +357,14 @@ export async function accessTable(model: AccessModel): Promise<AccessTable> {
   );
   return {
     format: ACCESS_FORMAT,
-    accounts: [...model.accounts].map(([account, stacks]) => ({
-      account,
-      stacks: [...stacks].sort(),
-      internet: model.internet.get(account) ?? "",
-    })),
-    principals: model.principals.map((p) => ({
+    accounts: [...model.accounts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([account, stacks]) => ({
+        account,
+        stacks: [...stacks].sort(),
+        internet: model.internet.get(account) ?? "",
+      })),
+    principals: principals.map((p) => ({
       arn: p.arn,
       label: p.label,
       account: p.account,

@@ -31,7 +31,10 @@ const DUTIES: [RegExp, Duty][] = [
   [/-model-execution$/, "run-models"],
   [/-ci-plan$/, "ci-plan"],
   [/-ci-apply$/, "ci-apply"],
-  [/-mlflow-(server|tracking)$/, "mlflow"],
+  [/-mlflow-server$/, "mlflow"],
+  // The managed MLflow server's role: assumed by SageMaker alone, which reaches the bucket from
+  // AWS's network (the bucket policy exempts the role from the endpoint rule by name).
+  [/-mlflow-tracking$/, "other"],
 ];
 
 export function dutyOf(label: string): Duty {
