@@ -53,7 +53,13 @@ export interface Capability {
 }
 
 const TLS = { "aws:SecureTransport": "true", "s3:TlsVersion": "1.3" };
-/** A request through no VPC endpoint: from the internet, or a VPC without one. */
+/** A request of a capability no network condition can limit (assume, pass, approve...). */
+const ANYWHERE: RequestContext = {
+  name: "anywhere",
+  variables: { ...TLS, "aws:SourceIp": "203.0.113.10" },
+};
+
+/** An S3 request through no VPC endpoint: from the internet, or a VPC without one. */
 export const OUTSIDE: RequestContext = {
   name: "outside any VPC endpoint",
   variables: { ...TLS, "aws:SourceIp": "203.0.113.10" },
@@ -197,7 +203,7 @@ export function capabilities(model: AccessModel): Capability[] {
         kind: "decrypt",
         action: "kms:Decrypt",
         resource: r.arn,
-        contexts: [OUTSIDE],
+        contexts: [ANYWHERE],
         variables: { "kms:ResourceAliases": aliasesOf(r) },
       });
     } else if (r.kind === "role") {
@@ -213,7 +219,7 @@ export function capabilities(model: AccessModel): Capability[] {
           kind: "pass",
           action: "iam:PassRole",
           resource: r.arn,
-          contexts: [OUTSIDE],
+          contexts: [ANYWHERE],
           variables: { "iam:PassedToService": service },
         });
       out.push({
@@ -223,7 +229,7 @@ export function capabilities(model: AccessModel): Capability[] {
         kind: "assume",
         action: "sts:AssumeRole",
         resource: r.arn,
-        contexts: [OUTSIDE],
+        contexts: [ANYWHERE],
         variables: externalIds.length > 0 ? { "sts:ExternalId": externalIds[0] } : {},
       });
       if (CI_ROLE.test(r.name))
@@ -234,7 +240,7 @@ export function capabilities(model: AccessModel): Capability[] {
           kind: "change-role",
           action: "iam:UpdateAssumeRolePolicy",
           resource: r.arn,
-          contexts: [OUTSIDE],
+          contexts: [ANYWHERE],
         });
     } else if (r.kind === "model-package-group") {
       out.push({
@@ -243,7 +249,7 @@ export function capabilities(model: AccessModel): Capability[] {
         kind: "approve",
         action: "sagemaker:UpdateModelPackage",
         resource: `arn:aws:sagemaker:${r.region}:${r.account}:model-package/${r.name}/1`,
-        contexts: [OUTSIDE],
+        contexts: [ANYWHERE],
         variables: { "sagemaker:ModelApprovalStatus": "Approved" },
       });
     } else if (r.kind === "secret") {
@@ -253,7 +259,7 @@ export function capabilities(model: AccessModel): Capability[] {
         kind: "read-secret",
         action: "secretsmanager:GetSecretValue",
         resource: r.arn,
-        contexts: [OUTSIDE],
+        contexts: [ANYWHERE],
       });
     }
   }

@@ -344,7 +344,7 @@ export async function accessTable(model: AccessModel): Promise<AccessTable> {
   const principals = [...model.principals].sort(
     (a, b) =>
       a.account.localeCompare(b.account) ||
-      a.kind.localeCompare(b.kind) ||
+      Number(a.kind !== "role") - Number(b.kind !== "role") ||
       a.label.localeCompare(b.label) ||
       a.arn.localeCompare(b.arn),
   );

@@ -202,10 +202,10 @@ describe("the access table", () => {
       "Account 222222222222 (staging, staging-bootstrap)\n  internet from its VPCs: none: no NAT or internet gateway",
     );
     expect(text).toContain(
-      "    may assume role/mlops-staging-model-deployment [outside any VPC endpoint]\n      decided by dev:aws_iam_policy.model-deployer-role_policy-deployment_CB53D05D#AssumeTheTargetsDeploymentRoles, staging:aws_iam_role.model-hosting_deployment-role_A2DC4CC5#DataScienceDeployerOnly",
+      "    may assume role/mlops-staging-model-deployment [anywhere]\n      decided by dev:aws_iam_policy.model-deployer-role_policy-deployment_CB53D05D#AssumeTheTargetsDeploymentRoles, staging:aws_iam_role.model-hosting_deployment-role_A2DC4CC5#DataScienceDeployerOnly",
     );
     expect(formatAccessMarkdown(exampleTable)).toContain(
-      "| `mlops-dev-model-approver` | `approve a version of churn-prediction` | outside any VPC endpoint | `dev:aws_iam_policy.model-approver-role_policy-permissions_E3FE93EA#ApproveModelVersions` |",
+      "| `mlops-dev-model-approver` | `approve a version of churn-prediction` | anywhere | `dev:aws_iam_policy.model-approver-role_policy-permissions_E3FE93EA#ApproveModelVersions` |",
     );
   });
 
@@ -415,11 +415,11 @@ describe("the access diff and its gate", () => {
     const key = `${arn(DEV, "mlops-dev-data-scientist")} may pass role/mlops-dev-pipeline-execution`;
     expect(changes.filter((c) => c.change === "grant").map((c) => c.key)).toContain(key);
     expect(formatAccessDiff(changes)).toContain(
-      "+ mlops-dev-data-scientist may pass role/mlops-dev-pipeline-execution [outside any VPC endpoint]: dev:aws_iam_policy.",
+      "+ mlops-dev-data-scientist may pass role/mlops-dev-pipeline-execution [anywhere]: dev:aws_iam_policy.",
     );
     const undeclared = undeclaredGrants(changes, new Set());
     expect(undeclared).toContain(
-      `NOT DECLARED: mlops-dev-data-scientist may pass role/mlops-dev-pipeline-execution [outside any VPC endpoint]; if intended, add the line "${key}" to intended-access.txt in this pull request`,
+      `NOT DECLARED: mlops-dev-data-scientist may pass role/mlops-dev-pipeline-execution [anywhere]; if intended, add the line "${key}" to intended-access.txt in this pull request`,
     );
     const declared = new Set(changes.filter((c) => c.change === "grant").map((c) => c.key));
     expect(undeclaredGrants(changes, declared)).toEqual([]);
