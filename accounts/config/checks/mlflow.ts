@@ -1,11 +1,44 @@
-import { mlflowMode } from "../schema/mlflow";
+import { mlflowMode, mlflowSchema } from "../schema/mlflow";
 import { hasNatEgress, usesCodeArtifact } from "../derived";
 import type { ConfigIssues, PlatformConfig } from "../schema/platform";
+
+/** The settings of each mode, at their defaults: what a config that sets nothing there has. */
+const DEFAULTS = mlflowSchema.parse({});
+
+/**
+ * Settings of a mode the account does not use, set away from their defaults: they would be
+ * silently ignored, so they are errors (the value may have been meant for the chosen mode).
+ */
+function unusedModeSettings(
+  mlflow: PlatformConfig["accounts"][string] & { type: "data-science" },
+  path: string[],
+  ctx: ConfigIssues,
+): void {
+  const mode = mlflowMode(mlflow.mlflow);
+  const sections = [
+    ["server", "ec2", mlflow.mlflow.server, DEFAULTS.server],
+    ["managed", "managed", mlflow.mlflow.managed, DEFAULTS.managed],
+  ] as const;
+  for (const [section, owner, value, defaults] of sections) {
+    if (mode === owner) continue;
+    for (const [key, setting] of Object.entries(value)) {
+      if (key === "enabled") continue; // checked above, with its own message
+      const fallback = (defaults as Record<string, unknown>)[key];
+      if (JSON.stringify(setting) === JSON.stringify(fallback)) continue;
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, section, key],
+        message: `is set, but mlflow.mode is "${mode}", which does not use ${section} settings (they would be ignored): remove it, or set mlflow.mode: ${owner}`,
+      });
+    }
+  }
+}
 
 export function checkMlflowServer(config: PlatformConfig, ctx: ConfigIssues): void {
   for (const [name, account] of Object.entries(config.accounts)) {
     if (account.type !== "data-science") continue;
     const path = ["accounts", name, "mlflow"];
+    unusedModeSettings(account, path, ctx);
     const mode = mlflowMode(account.mlflow);
     if (account.mlflow.server.enabled && mode !== "ec2") {
       ctx.addIssue({

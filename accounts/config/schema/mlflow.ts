@@ -15,7 +15,7 @@ export const mlflowSchema = strictObject({
     .enum(MLFLOW_MODES, { error: 'must be "none", "ec2" or "managed"' })
     .optional()
     .describe(
-      "The tracking server: `none` (default; its role only, for a server run elsewhere), `ec2` (self-hosted: a private EC2 instance with a PostgreSQL backend store, settings under `server`), or `managed` (SageMaker's managed MLflow tracking server, settings under `managed`). `server.enabled: true` is the older spelling of `ec2`.",
+      "The tracking server: `none` (default; its role only, for a server run elsewhere), `ec2` (self-hosted: a private EC2 instance with a PostgreSQL backend store, settings under `server`), or `managed` (SageMaker's managed MLflow tracking server, settings under `managed`). `server.enabled: true` is the older spelling of `ec2`. Settings of a mode not chosen are refused, since they would be ignored.",
     ),
   managed: strictObject({
     size: z

@@ -207,21 +207,27 @@ describe("good config fixtures", () => {
       "accounts.dev.mlflow.server.port",
       1024,
       65535,
-      (c: any, v: number) => (c.accounts.dev.mlflow = { server: { port: v } }),
+      (c: any, v: number) => (c.accounts.dev.mlflow = { mode: "ec2", server: { port: v } }),
     ],
     [
       "accounts.dev.mlflow.server.database.backupRetentionDays",
       7,
       35,
       (c: any, v: number) =>
-        (c.accounts.dev.mlflow = { server: { database: { backupRetentionDays: v } } }),
+        (c.accounts.dev.mlflow = {
+          mode: "ec2",
+          server: { database: { backupRetentionDays: v } },
+        }),
     ],
     [
       "accounts.dev.mlflow.server.database.allocatedStorageGb",
       20,
       16384,
       (c: any, v: number) =>
-        (c.accounts.dev.mlflow = { server: { database: { allocatedStorageGb: v } } }),
+        (c.accounts.dev.mlflow = {
+          mode: "ec2",
+          server: { database: { allocatedStorageGb: v } },
+        }),
     ],
     [
       "accounts.dev.buckets.models.objectLockRetentionDays",

@@ -896,6 +896,37 @@ describe("MLflow outputs", () => {
 });
 
 describe("bad MLflow mode config", () => {
+  test("settings of a mode the account does not use are errors, one per setting; defaults are not", () => {
+    expect(
+      problemsOf((c) => {
+        c.accounts.dev.mlflow = {
+          mode: "managed",
+          server: { instanceType: "m7i.large", port: 5000, database: { multiAz: true } },
+        };
+      }),
+    ).toEqual([
+      'accounts.dev.mlflow.server.instanceType: is set, but mlflow.mode is "managed", which does not use server settings (they would be ignored): remove it, or set mlflow.mode: ec2',
+      'accounts.dev.mlflow.server.database: is set, but mlflow.mode is "managed", which does not use server settings (they would be ignored): remove it, or set mlflow.mode: ec2',
+    ]);
+    expect(
+      problemsOf((c) => {
+        c.accounts.dev.mlflow = { managed: { size: "Large" } };
+      }),
+    ).toEqual([
+      'accounts.dev.mlflow.managed.size: is set, but mlflow.mode is "none", which does not use managed settings (they would be ignored): remove it, or set mlflow.mode: managed',
+    ]);
+    // The chosen mode's settings, and the other mode's at their defaults, are fine.
+    expect(
+      problemsOf((c) => {
+        c.accounts.dev.mlflow = {
+          mode: "managed",
+          managed: { size: "Large" },
+          server: { port: 5000 },
+        };
+      }),
+    ).toEqual([]);
+  });
+
   test("two modes at once, a database with the managed server, bad managed settings", () => {
     expect(
       problemsOf((c) => {
