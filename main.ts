@@ -64,7 +64,7 @@ async function main(): Promise<number> {
       accounts: selection.accounts,
     });
     clock.write();
-    process.stdout.write(`Rule pack report\n${formatReport(report)}\n`);
+    process.stdout.write(`Rule pack report\n${formatReport(report, { suppressions: "count" })}\n`);
     process.stdout.write(
       `Synthesized ${stacks.length} stacks from ${loaded.source} into ${outdir}/stacks: ${stacks.join(", ")}\n`,
     );

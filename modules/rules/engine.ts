@@ -114,13 +114,24 @@ export async function scanStacks(stacks: Record<string, StackJson>): Promise<Sca
   };
 }
 
+export interface ReportOptions {
+  /**
+   * `list` shows each suppression with its reason (`npm run scan`); `count` only counts them per
+   * stack, for the synthesis the team runs every day, and says where the reasons are.
+   * @default "list"
+   */
+  readonly suppressions?: "list" | "count";
+}
+
 /** The report people read: a line per stack, then each finding and each suppression. */
-export function formatReport(report: ScanReport): string {
+export function formatReport(report: ScanReport, options: ReportOptions = {}): string {
   const lines: string[] = [];
+  let suppressedTotal = 0;
   for (const s of report.stacks) {
     const open = s.findings.filter((f) => f.suppressedBecause === undefined);
     const count = (level: string) => open.filter((f) => f.level === level).length;
     const suppressed = s.findings.length - open.length;
+    suppressedTotal += suppressed;
     lines.push(
       `${s.stackId}: ${s.resourceCount} resources, ${count("error")} errors, ${count("warning")} warnings, ${suppressed} suppressed`,
     );
@@ -129,9 +140,14 @@ export function formatReport(report: ScanReport): string {
         `  ${f.level.toUpperCase()} ${f.ruleId} ${f.address}${f.path ? ` (${f.path})` : ""}: ${f.message}`,
       );
     }
+    if (options.suppressions === "count") continue;
     for (const f of s.findings.filter((x) => x.suppressedBecause !== undefined)) {
       lines.push(`  SUPPRESSED ${f.ruleId} ${f.address}: ${f.suppressedBecause}`);
     }
   }
+  if (options.suppressions === "count" && suppressedTotal > 0)
+    lines.push(
+      `${suppressedTotal} suppressed findings, each with its reason: npm run scan (or the rule pack's SARIF)`,
+    );
   return lines.join("\n");
 }

@@ -311,6 +311,16 @@ describe("the default platform", () => {
     expect(text).toMatch(/^dev-bootstrap: \d+ resources, 0 errors, 0 warnings, 3 suppressed$/m);
   });
 
+  test("synthesis counts the suppressions and says where the reasons are; scan lists them", () => {
+    const counted = formatReport(report, { suppressions: "count" });
+    expect(counted).not.toContain("SUPPRESSED");
+    expect(counted).toMatch(/^dev-bootstrap: \d+ resources, 0 errors, 0 warnings, 3 suppressed$/m);
+    expect(counted.split("\n").at(-1)).toBe(
+      "9 suppressed findings, each with its reason: npm run scan (or the rule pack's SARIF)",
+    );
+    expect(formatReport(report).match(/^ {2}SUPPRESSED /gm)).toHaveLength(9);
+  });
+
   test("npm run scan's engine gives the same report over the written output", async () => {
     const again = await scanStacks(readSynthesizedStacks(join(work, "platform")));
     expect(formatReport(again)).toBe(formatReport(report));
