@@ -50,7 +50,7 @@ export function firstProblems(problems: string[]): string[] {
 }
 
 /** Keys that name JavaScript object internals: a map keyed by one is dropped or misread. */
-const RESERVED_KEYS = new Set([
+export const RESERVED_KEYS: ReadonlySet<string> = new Set([
   "__proto__",
   "prototype",
   ...Object.getOwnPropertyNames(Object.prototype),

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { platformConfigSchema } from "./platform-schema";
-import { regionSchema } from "./schema/common";
+import { RESERVED_KEYS } from "./raw-input";
+import { REGION_CODE } from "./regions";
+import { PRIVATE_CIDR_PATTERN } from "./schema/network";
+import { MAX_CONFIG_TAGS, RESERVED_TAG_KEYS } from "./schema/tags";
 
 /**
  * The config's JSON Schema and its reference page, both generated from the zod schema (field
@@ -33,6 +36,9 @@ type JsonSchema = {
   items?: JsonSchema;
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  maxProperties?: number;
+  uniqueItems?: boolean;
   [key: string]: unknown;
 };
 
@@ -43,14 +49,8 @@ export function configJsonSchema(): JsonSchema {
     target: "draft-7",
     io: "input",
     unrepresentable: "any",
-    override: (ctx) => {
-      // The loader checks regions against the AWS SDK's list; editors get the shape.
-      if (ctx.zodSchema === regionSchema) {
-        ctx.jsonSchema.type = "string";
-        ctx.jsonSchema.pattern = "^[a-z]{2}(-[a-z]+)+-\\d{1,2}$";
-      }
-    },
   }) as JsonSchema;
+  withLoaderRules(schema);
   return {
     $schema: schema.$schema,
     $id: "config.schema.json",
@@ -59,6 +59,62 @@ export function configJsonSchema(): JsonSchema {
       "The platform config (platform.yaml, or the file PLATFORM_CONFIG names). Generated from the zod schema in accounts/config/schema by `npm run config -- docs`; the loader also checks what JSON Schema cannot say (CIDR overlaps, names derived from the prefix, cross-account references).",
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$schema")),
   };
+}
+
+/** `text` as a pattern that matches it whatever the case of its letters. */
+const anyCase = (text: string) =>
+  text.replace(/[a-z]/g, (c) => `[${c.toUpperCase()}${c}]`).replace(/\./g, "\\.");
+
+/** Adds `rule` to a schema's `propertyNames`, keeping what is there. */
+function keyRule(node: JsonSchema, rule: JsonSchema): void {
+  const existing = node.propertyNames;
+  node.propertyNames = existing === undefined ? rule : { allOf: [existing, rule] };
+}
+
+/**
+ * The rules the loader checks that JSON Schema can say too, added to the generated schema so an
+ * editor refuses what the loader refuses (the rules zod keeps in refinements do not reach
+ * `toJSONSchema`): region codes, the VPC block's shape (RFC 1918, /16 to /28), map keys that name
+ * JavaScript object internals, account names ending in `-bootstrap`, reserved and too many tags,
+ * lists that must not repeat, and the VPC fields that only a new (or only an existing) VPC takes. What the loader alone checks
+ * (cross-field rules, derived names, published regions) is listed in docs/configuring.md.
+ */
+function withLoaderRules(node: JsonSchema, key?: string): void {
+  if (key === "region" || key === "replicaRegion") {
+    node.pattern = REGION_CODE.source;
+  }
+  if ((key === "availabilityZones" || key === "interfaceEndpoints") && node.type === "array") {
+    node.uniqueItems = true;
+  }
+  if (node.type === "object" && typeof node.additionalProperties === "object") {
+    keyRule(node, { not: { enum: [...RESERVED_KEYS] } });
+    if (key === "accounts") keyRule(node, { not: { pattern: "-bootstrap$" } });
+    if (key === "tags" || key === "defaultTags") {
+      node.maxProperties = MAX_CONFIG_TAGS;
+      keyRule(node, {
+        not: { pattern: `^(${RESERVED_TAG_KEYS.map(anyCase).join("|")})$|^${anyCase("aws:")}` },
+      });
+    }
+  }
+  const properties = node.properties;
+  if (properties?.cidr !== undefined && properties.existing !== undefined) {
+    properties.cidr.pattern = PRIVATE_CIDR_PATTERN;
+    node.allOf = [
+      {
+        if: { required: ["existing"] },
+        then: { properties: { natGateways: { const: "none" } } },
+      },
+      {
+        if: { not: { required: ["existing"] } },
+        then: { properties: { manageDefaultSecurityGroup: { const: true } } },
+      },
+    ];
+  }
+  for (const [name, child] of Object.entries(properties ?? {})) withLoaderRules(child, name);
+  // Alternatives are the same field (a number of zones, or a list of them).
+  for (const list of [node.anyOf, node.oneOf]) list?.forEach((c) => withLoaderRules(c, key));
+  if (typeof node.additionalProperties === "object") withLoaderRules(node.additionalProperties);
+  if (node.items !== undefined) withLoaderRules(node.items);
 }
 
 /** One field of the reference: where it is, what it takes, its default, what it does. */

@@ -1,7 +1,7 @@
 import { partition } from "@aws-sdk/util-endpoints";
 
 /** Shape of a commercial, GovCloud, China or ISO region code: `eu-west-1`, `us-gov-west-1`. */
-const REGION_CODE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+export const REGION_CODE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /**
  * Whether `region` is a region AWS publishes. The list comes from the AWS SDK's own partition

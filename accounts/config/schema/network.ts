@@ -37,6 +37,17 @@ const existingVpcSchema = strictObject({
     .describe("The route tables of those subnets; the S3 gateway endpoint is attached to each."),
 });
 
+const OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+
+/**
+ * A private (RFC 1918) IPv4 block of a size AWS allows for a VPC (/16 to /28), as a pattern: what
+ * the JSON Schema says of `vpc.cidr`. The loader parses the block (modules/network/cidr.ts) and
+ * also refuses host bits, which no pattern says.
+ */
+export const PRIVATE_CIDR_PATTERN =
+  `^(10\\.${OCTET}\\.${OCTET}|172\\.(1[6-9]|2[0-9]|3[01])\\.${OCTET}|192\\.168\\.${OCTET})` +
+  `\\.${OCTET}\\/(1[6-9]|2[0-8])$`;
+
 export const vpcSchema = strictObject({
   cidr: z
     .string()
