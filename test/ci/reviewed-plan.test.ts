@@ -110,6 +110,12 @@ describe("the reviewed plan: the plan's content", () => {
     expect(planDifferences(reviewed, reviewedPlan("prod", plan()))[0]).toBe(
       '  stack: reviewed "dev", now "prod"',
     );
+    // A reviewed change that is no longer planned is a difference too.
+    const full = plan();
+    const fewer = { ...full, resource_changes: full.resource_changes!.slice(1) };
+    expect(planDifferences(reviewed, reviewedPlan("dev", fewer))).toEqual([
+      "  - update aws_sagemaker_user_profile.alice: reviewed, no longer planned",
+    ]);
   });
 
   test("many differences on one address are cut after eight lines, counted", () => {

@@ -52,6 +52,16 @@ export const iamPassRoleScoped: ResourceRule = {
         stack: withStatement({ Sid: "Pass", Effect: "Allow", Action: "iam:*", Resource: "*" }),
         findings: ["aws_iam_policy.p: allows iam:PassRole on every role"],
       },
+      {
+        // IAM action names are case-insensitive: the rule must be too.
+        stack: withStatement({
+          Sid: "Pass",
+          Effect: "Allow",
+          Action: "IAM:passrole",
+          Resource: "arn:aws:iam::111111111111:role/r",
+        }),
+        findings: ["aws_iam_policy.p: allows iam:PassRole without iam:PassedToService"],
+      },
     ],
   },
 };

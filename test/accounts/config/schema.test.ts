@@ -930,6 +930,10 @@ describe("config rules", () => {
     expect(problems((c) => (c.tags = { "aws:owner": "x" }))).toEqual([
       'tags.aws:owner: the name "aws:owner" must not start with "aws:" (reserved by AWS)',
     ]);
+    // In any case: AWS reserves the prefix whatever the case of its letters.
+    expect(problems((c) => (c.tags = { "AWS:Owner": "x" }))).toEqual([
+      'tags.AWS:Owner: the name "AWS:Owner" must not start with "aws:" (reserved by AWS)',
+    ]);
   });
 
   test("a CI environment for an account that does not exist", () => {
