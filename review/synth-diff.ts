@@ -107,7 +107,7 @@ export function formatDiff(diffs: StackDiff[]): string {
     for (const a of d.changed) lines.push(`  ~ ${a}`);
     for (const a of d.dataBearingMoves) {
       lines.push(
-        `  DATA-BEARING ADDRESS CHANGED: ${a} is gone, so Terraform would destroy it. Keep the construct id, or add a moved block (resource.moveFromId("${a}")).`,
+        `  DATA-BEARING ADDRESS CHANGED: ${a} is gone, so Terraform would destroy it. From a code change: keep the construct id, or add a moved block (resource.moveFromId("${a}")). From a config change (an account, bucket or user renamed or removed): keep the old name, or, if the data is to go, declare "<stack>:${a}" in intended-data-loss.txt.`,
       );
     }
   }

@@ -37,6 +37,13 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(
           `review: ${base} has no platform.yaml; its code is synthesized with this checkout's ${config}, so the review compares like with like\n`,
         );
+      const configs = {
+        base: config ?? process.env.PLATFORM_CONFIG ?? "its own platform.yaml, else the example",
+        head: process.env.PLATFORM_CONFIG || "platform.yaml, else the example",
+      };
+      process.stdout.write(
+        `Compared: ${base} synthesized with ${configs.base}; the working tree with ${configs.head}\n`,
+      );
       process.stderr.write(`review: building and synthesizing ${base} ...\n`);
       synthesizeCheckout(worktree, join(scratch, "base-out"), config);
       process.stderr.write("review: building and synthesizing the working tree ...\n");

@@ -39,7 +39,7 @@ describe("synthesis diff", () => {
       },
     ]);
     expect(formatDiff(diffs)).toContain(
-      '  DATA-BEARING ADDRESS CHANGED: aws_s3_bucket.b is gone, so Terraform would destroy it. Keep the construct id, or add a moved block (resource.moveFromId("aws_s3_bucket.b")).',
+      '  DATA-BEARING ADDRESS CHANGED: aws_s3_bucket.b is gone, so Terraform would destroy it. From a code change: keep the construct id, or add a moved block (resource.moveFromId("aws_s3_bucket.b")). From a config change (an account, bucket or user renamed or removed): keep the old name, or, if the data is to go, declare "<stack>:aws_s3_bucket.b" in intended-data-loss.txt.',
     );
   });
 
