@@ -87,6 +87,31 @@ describe("the picture of an account", () => {
     ]);
   });
 
+  test("an account trusted only with MFA says so; without the condition it does not", () => {
+    const trusting = (condition?: object) => {
+      const json = structuredClone(example);
+      const role = Object.values(json.prod.resource!.aws_iam_role).find((r: any) =>
+        String(r.name).endsWith("-model-deployment"),
+      ) as any;
+      role.assume_role_policy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::444455556666:root" },
+            Action: "sts:AssumeRole",
+            ...(condition ? { Condition: condition } : {}),
+          },
+        ],
+      });
+      return edges(chart("prod", json)).filter((e) => e.includes("444455556666"));
+    };
+    expect(trusting({ Bool: { "aws:MultiFactorAuthPresent": "true" } })).toEqual([
+      "account 444455556666 with MFA -assumes-> mlops-prod-model-deployment",
+    ]);
+    expect(trusting()).toEqual(["account 444455556666 -assumes-> mlops-prod-model-deployment"]);
+  });
+
   test("every node is declared once and every edge joins declared nodes", () => {
     const full = synthPlatform(
       parse(parseYaml(readFileSync(join(FIXTURES, "configs/good/full.yaml"), "utf8"))),

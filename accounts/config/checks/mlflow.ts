@@ -25,6 +25,9 @@ function unusedModeSettings(
       if (key === "enabled") continue; // checked above, with its own message
       const fallback = (defaults as Record<string, unknown>)[key];
       if (JSON.stringify(setting) === JSON.stringify(fallback)) continue;
+      // A setting already refused for its value gets that one line, not a second.
+      const at = [...path, section, key];
+      if (ctx.issues.some((i) => at.every((part, n) => i.path?.[n] === part))) continue;
       ctx.addIssue({
         code: "custom",
         path: [...path, section, key],

@@ -915,6 +915,12 @@ describe("bad MLflow mode config", () => {
     ).toEqual([
       'accounts.dev.mlflow.managed.size: is set, but mlflow.mode is "none", which does not use managed settings (they would be ignored): remove it, or set mlflow.mode: managed',
     ]);
+    // A setting refused for its value gets that one line, not a second.
+    expect(
+      problemsOf((c) => {
+        c.accounts.dev.mlflow = { server: { port: 99999 } };
+      }),
+    ).toEqual(["accounts.dev.mlflow.server.port: 99999 must be a whole number from 1024 to 65535"]);
     // The chosen mode's settings, and the other mode's at their defaults, are fine.
     expect(
       problemsOf((c) => {
@@ -1092,7 +1098,10 @@ describe("bad MLflow server config", () => {
   test("fewer than 7 days of backups, a loose version, a plain-http index", () => {
     expect(
       problemsOf((c) => {
+        c.accounts.dev.vpc.natGateways = "single";
+        c.accounts.dev.packages = { codeArtifact: false };
         c.accounts.dev.mlflow = {
+          mode: "ec2",
           server: {
             mlflowVersion: "2.17",
             pipIndexUrl: "http://pypi.example/simple",

@@ -165,3 +165,51 @@ describe("IamRole guards", () => {
     );
   });
 });
+
+describe("IamRole managed policies: IAM's limits, both sides", () => {
+  const read = (i: number): PolicyStatement => ({
+    Sid: `Read${i}`,
+    Effect: "Allow",
+    Action: "s3:GetObject",
+    Resource: `arn:aws:s3:::bucket-${i}/*`,
+  });
+  const problemsOf = (build: (role: IamRole) => void) => {
+    const stack = moduleTestStack();
+    const role = new IamRole(stack, "role", {
+      roleName: "r",
+      description: "d",
+      trustStatements: [trustOfSize(300)],
+    });
+    build(role);
+    return stack.node.findAll().flatMap((c) => c.node.validate());
+  };
+
+  test("ten named policies are attached; an eleventh is refused, naming the role and the limit", () => {
+    const named = (count: number) => (role: IamRole) => {
+      for (let i = 0; i < count; i++) role.addToPolicy(read(i), `policy${i}`);
+    };
+    expect(problemsOf(named(10))).toEqual([]);
+    expect(problemsOf(named(11))).toEqual(["role r has 11 policies; IAM attaches at most 10"]);
+  });
+
+  test("a policy at IAM's 6,144 characters is taken; over it is refused, saying what to do", () => {
+    const grow = (until: number) => (role: IamRole) => {
+      const statements: PolicyStatement[] = [];
+      for (let i = 0; estimatedPolicySize(renderPolicy([...statements, read(i)])) <= until; i++)
+        statements.push(read(i));
+      statements.forEach((s) => role.addToPolicy(s, "big"));
+      return estimatedPolicySize(renderPolicy(statements));
+    };
+    expect(problemsOf((role) => grow(6144)(role))).toEqual([]);
+    const over = problemsOf((role) => {
+      grow(6144)(role);
+      role.addToPolicy(read(999), "big");
+    });
+    expect(over).toHaveLength(1);
+    const [, size] =
+      /^policy r-big is about (\d+) characters; IAM allows 6144 per managed policy: split its statements into another named policy$/.exec(
+        over[0],
+      )!;
+    expect(Number(size)).toBeGreaterThan(6144);
+  });
+});
