@@ -14,6 +14,10 @@
  *   node dist/scripts/ci.js comment-scope [<plan-scope.json>]
  *                                               posts (or updates) the scope comment on the pull request
  *   node dist/scripts/ci.js check-workflows     exit 1 when apply.yml does not run for ci.github.branch
+ *   node dist/scripts/ci.js drift <dir>         (drift.yml) the scheduled plans downloaded into <dir>
+ *                                               (plan-<account>/<stack>/plan-summary.txt): opens,
+ *                                               updates or closes one issue per drifted account
+ *                                               (GITHUB_TOKEN); prints each account's state otherwise
  *   node dist/scripts/ci.js plan <stack>        init/validate/plan as the plan role; writes plan.txt,
  *                                               plan.json, plan-summary.txt, reviewed-plan.json;
  *                                               exit 1 on undeclared data loss
@@ -47,6 +51,7 @@ import { loadPlatformConfig, placeholderProblems } from "../accounts/config/load
 import type { PlatformConfig } from "../accounts/config/schema/platform";
 import { commentOnPullRequest, findReviewedRun, githubApi, waitTurn } from "../ci/github/api";
 import { planComment, scopeComment } from "../ci/github/comment";
+import { driftState, readAccountPlans, syncDriftIssues } from "../ci/github/drift";
 import {
   parsePlanScope,
   PLAN_SCOPE_FILE,
@@ -179,6 +184,23 @@ async function main([command, name, ...options]: string[]): Promise<number> {
     matrices.forEach((m, i) => process.stdout.write(`shard-${i}=${JSON.stringify(m)}\n`));
     return 0;
   }
+  if (command === "drift") {
+    if (name === undefined)
+      throw new Error("usage: ci.js drift <dir of downloaded plan artifacts>");
+    const plans = readAccountPlans(
+      name,
+      ciAccounts(config).map((a) => a.account),
+    );
+    const { GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_SERVER_URL, GITHUB_RUN_ID } = process.env;
+    if (!GITHUB_TOKEN || !GITHUB_REPOSITORY) {
+      for (const plan of plans) process.stdout.write(`${plan.account}: ${driftState(plan)}\n`);
+      return 0;
+    }
+    const runUrl = `${GITHUB_SERVER_URL ?? "https://github.com"}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID ?? "?"}`;
+    const actions = await syncDriftIssues(githubApi(), GITHUB_REPOSITORY, plans, runUrl);
+    for (const line of actions) process.stderr.write(`ci drift: ${line}\n`);
+    return 0;
+  }
   if (command === "check-workflows") {
     const problems = applyWorkflowProblems(config, readFileSync(APPLY_WORKFLOW, "utf8"));
     for (const problem of problems) process.stderr.write(`ci check-workflows: ${problem}\n`);
@@ -220,7 +242,7 @@ async function main([command, name, ...options]: string[]): Promise<number> {
   const entry = stacks.find((s) => s.stack === name);
   if (entry === undefined || !["plan", "comment", "apply"].includes(command)) {
     process.stderr.write(
-      `usage: ci.js stacks | scope --base <ref> | matrices [--scope <file> [--base <ref>]] | comment-scope [<file>] | check-workflows | wait-turn | reviewed-run <account> | plan|comment <stack> | apply <stack> [--reviewed <file>]; stacks: ${stacks.map((s) => s.stack).join(", ") || "(no ci in config)"}\n`,
+      `usage: ci.js stacks | scope --base <ref> | drift <dir> | matrices [--scope <file> [--base <ref>]] | comment-scope [<file>] | check-workflows | wait-turn | reviewed-run <account> | plan|comment <stack> | apply <stack> [--reviewed <file>]; stacks: ${stacks.map((s) => s.stack).join(", ") || "(no ci in config)"}\n`,
     );
     return 2;
   }

