@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { accountDiagram } from "../../synthesis/account-diagram";
-import { FIXTURES, parse, REPO_ROOT, synthPlatform } from "../helpers";
+import { FIXTURES, goodFixture, parse, REPO_ROOT, synthPlatform } from "../helpers";
 
 const example = synthPlatform().json;
 
@@ -75,6 +75,7 @@ describe("the picture of an account", () => {
 
   test("who may assume each role, other accounts named", () => {
     expect(edges(chart("prod"))).toEqual([
+      "1 log group -encrypted by-> key alias/mlops-prod-logs",
       "role mlops-dev-model-deployer (account 111111111111) -assumes-> mlops-prod-model-deployment",
       "service sagemaker.amazonaws.com -assumes-> mlops-prod-model-execution",
       "service vpc-flow-logs.amazonaws.com -assumes-> mlops-prod-vpc-flow-logs",
@@ -85,6 +86,36 @@ describe("the picture of an account", () => {
       "token.actions.githubusercontent.com (repo:example-org/mlops-platform:pull_request, repo:example-org/mlops-platform:pull_request:ref:refs/pull/*/merge) -assumes-> mlops-dev-ci-plan",
       "mlops-dev-ci-plan -assumes-> mlops-dev-ci-plan",
     ]);
+  });
+
+  test("what runs as which role, where MLflow keeps its data, and other accounts' reads", () => {
+    const full = synthPlatform(
+      parse(parseYaml(readFileSync(join(FIXTURES, "configs/good/full.yaml"), "utf8"))),
+    ).json;
+    const dev = edges(chart("dev", full));
+    expect(dev).toEqual(
+      expect.arrayContaining([
+        "MLflow server (EC2, TLS) -runs as-> acme-ml-dev-mlflow-server",
+        "MLflow server (EC2, TLS) -backend store-> PostgreSQL acme-ml-dev-mlflow",
+        "PostgreSQL acme-ml-dev-mlflow -encrypted by-> key alias/acme-ml-dev-mlflow",
+        "Studio acme-ml-dev (SSO, VpcOnly, 2 user profiles) -encrypted by-> key alias/acme-ml-dev-studio",
+        "role flyte-production-workers (account 444455556666) -reads-> acme-ml-dev-data-111111111111-eu-central-1",
+        "role acme-ml-staging-model-execution (account 222222222222) -reads-> acme-ml-dev-models-111111111111-eu-central-1",
+      ]),
+    );
+    // Principals of its own account that a bucket policy names are not drawn as readers.
+    expect(
+      dev.filter(
+        (e) => / -(reads|writes|reads and writes)-> /.test(e) && !/account \d{12}/.test(e),
+      ),
+    ).toEqual([]);
+    const managed = edges(chart("dev", synthPlatform(goodFixture("managed-mlflow.yaml")).json));
+    expect(managed).toEqual(
+      expect.arrayContaining([
+        "MLflow lab-dev (managed) -runs as-> lab-dev-mlflow-tracking",
+        "MLflow lab-dev (managed) -artifacts in-> lab-dev-mlflow-123456789012-eu-west-1",
+      ]),
+    );
   });
 
   test("an account trusted only with MFA says so; without the condition it does not", () => {
