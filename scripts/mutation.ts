@@ -129,6 +129,20 @@ export const MUTATIONS: readonly Mutation[] = [
     tests: ["test/synthesis/account-diagram.test.ts"],
   },
   {
+    id: "rule pack: a role's inline_policy blocks not read",
+    file: "modules/rules/helpers.ts",
+    from: "for (const inline of list(c.inline_policy)) texts.push((inline as { policy?: unknown }).policy);",
+    to: "",
+    tests: ["test/modules/rules/pack.test.ts"],
+  },
+  {
+    id: "rule pack: inline role policies (aws_iam_role_policy) not read",
+    file: "modules/rules/helpers.ts",
+    from: '      "aws_iam_role_policy",\n      "aws_iam_user_policy",',
+    to: '      "aws_iam_user_policy",',
+    tests: ["test/modules/rules/pack.test.ts"],
+  },
+  {
     id: "plan scope: shared code no longer plans everything",
     file: "ci/plan-scope.ts",
     from: "if (shared.length > 0) {",

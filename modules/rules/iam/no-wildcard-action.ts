@@ -28,6 +28,21 @@ export const iamNoWildcardAction: ResourceRule = {
         }),
         findings: ['aws_iam_policy.p: allows Action "*"'],
       },
+      {
+        // An inline role policy (aws_iam_role_policy) is read too.
+        stack: roleStack((j) => {
+          j.resource.aws_iam_role_policy = {
+            inline: {
+              role: "${aws_iam_role.r.name}",
+              policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Sid: "All", Effect: "Allow", Action: "*", Resource: "*" }],
+              }),
+            },
+          };
+        }),
+        findings: ['aws_iam_role_policy.inline: allows Action "*"'],
+      },
     ],
   },
 };
