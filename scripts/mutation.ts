@@ -105,7 +105,7 @@ export const MUTATIONS: readonly Mutation[] = [
     file: "modules/mlflow/mlflow-server.ts",
     from: "if (backupDays < 7)",
     to: "if (backupDays < 1)",
-    tests: ["test/modules/mlflow", "test/accounts/features/mlflow.test.ts"],
+    tests: ["test/modules/mlflow/mlflow-server.test.ts"],
   },
   {
     id: "config: the approver's permission set may be a builder's",

@@ -46,3 +46,18 @@ describe("the MLflow server's AMI follows the instance type's architecture", () 
     );
   });
 });
+
+describe("the MLflow database's backups", () => {
+  test("the construct refuses fewer than 7 days even when a caller skips the config's check", () => {
+    const build = (days: number) => {
+      const input = exampleInput() as any;
+      input.accounts.dev.vpc.natGateways = "single";
+      input.accounts.dev.mlflow = { mode: "ec2" };
+      const config = parse(input) as any;
+      config.accounts.dev.mlflow.server.database.backupRetentionDays = days;
+      return () => synthPlatform(config, ["dev"]);
+    };
+    expect(build(3)).toThrow("backupRetentionDays is 3; must be at least 7");
+    expect(build(7)).not.toThrow();
+  });
+});
