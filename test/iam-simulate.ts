@@ -38,14 +38,28 @@ export async function simulate(
 ): Promise<SimulatedDecision> {
   const account = request.principal.split(":")[4];
   const resource = (await takesResource(request.action)) ? request.resource : "*";
+  // The library drops colon-named variable keys (kms:EncryptionContext:aws:s3:arn): both sides
+  // go through the access review's stand-in, so IfExists tests of it are not passed vacuously.
+  const statements = (list: readonly unknown[]) => withSimulatableKeys(list as never[], "simulate");
+  const context = Object.fromEntries(
+    Object.entries(request.context ?? {}).map(([k, v]) => [
+      k.toLowerCase() === ENCRYPTION_CONTEXT_KEY.toLowerCase() ? ENCRYPTION_CONTEXT_STAND_IN : k,
+      v,
+    ]),
+  );
   const result = await runSimulation(
     {
       identityPolicies: [
-        { name: "identity", policy: { Version: "2012-10-17", Statement: policies.identity } },
+        {
+          name: "identity",
+          policy: { Version: "2012-10-17", Statement: statements(policies.identity) },
+        },
       ],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      resourcePolicy: policies.resource as never,
+      resourcePolicy: (policies.resource
+        ? { ...policies.resource, Statement: statements([policies.resource.Statement].flat()) }
+        : undefined) as never,
       request: {
         action: request.action,
         principal: request.principal,
@@ -53,7 +67,7 @@ export async function simulate(
         contextVariables: {
           "aws:PrincipalArn": request.principal,
           "aws:PrincipalAccount": account,
-          ...request.context,
+          ...context,
         },
       },
     },
