@@ -76,6 +76,17 @@ export async function findReviewedRun(
   return { pullRequest: pull.number, runId: run.id };
 }
 
+/** GitHub refuses a comment body over 65,536 characters (HTTP 422). */
+export const COMMENT_MAX_CHARS = 65_536;
+const CUT_NOTE = "\n... (cut at GitHub's comment limit: the whole text is in the job log)";
+
+/** A comment body within GitHub's limit: the head kept, the cut said. */
+export function withinCommentLimit(body: string): string {
+  return body.length <= COMMENT_MAX_CHARS
+    ? body
+    : `${body.slice(0, COMMENT_MAX_CHARS - CUT_NOTE.length)}${CUT_NOTE}`;
+}
+
 /**
  * The hidden first line that marks a comment as the one for `key` (a stack's plan, the plan
  * scope), so a new push updates it instead of adding another.
@@ -98,7 +109,7 @@ export async function postComment(
   key?: string,
   author = "github-actions[bot]",
 ): Promise<"created" | "updated"> {
-  const marked = key === undefined ? body : `${commentMarker(key)}\n${body}`;
+  const marked = withinCommentLimit(key === undefined ? body : `${commentMarker(key)}\n${body}`);
   if (key !== undefined) {
     for (let page = 1; page <= 30; page++) {
       const comments = (await api(

@@ -1,5 +1,6 @@
 import {
   commentMarker,
+  COMMENT_MAX_CHARS,
   findReviewedRun,
   postComment,
   waitTurn,
@@ -240,4 +241,21 @@ describe("one comment per stack, updated on each push", () => {
     expect(await postComment(fake, "o/r", 5, "dev", "plan:dev")).toBe("created");
     expect(calls.at(-1)).toMatch(/^POST /);
   });
+});
+
+test("a comment over GitHub's 65,536 characters is cut to fit, saying so; one at the limit is kept", async () => {
+  const posted: string[] = [];
+  const fake: GithubApi = async (_path, init) => {
+    if (init) posted.push(JSON.parse(init.body).body);
+    return [];
+  };
+  const marker = `${commentMarker("access")}\n`;
+  await postComment(fake, "o/r", 5, "x".repeat(COMMENT_MAX_CHARS - marker.length), "access");
+  await postComment(fake, "o/r", 5, "x".repeat(200_000), "access");
+  expect(posted.map((b) => b.length)).toEqual([COMMENT_MAX_CHARS, COMMENT_MAX_CHARS]);
+  expect(posted[0].endsWith("x")).toBe(true);
+  expect(
+    posted[1].endsWith("(cut at GitHub's comment limit: the whole text is in the job log)"),
+  ).toBe(true);
+  expect(posted[1].startsWith(marker)).toBe(true);
 });
