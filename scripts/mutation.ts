@@ -101,6 +101,13 @@ export const MUTATIONS: readonly Mutation[] = [
     tests: ["test/modules/iam/iam-role.test.ts"],
   },
   {
+    id: "IAM: a Terraform reference counted at its own length in a policy's size",
+    file: "modules/iam/iam-policy.ts",
+    from: 'rendered.replace(/\\$\\{[^}]*\\}/g, "x".repeat(100))',
+    to: "rendered",
+    tests: ["test/modules/iam/iam-role.test.ts"],
+  },
+  {
     id: "MLflow: a database kept one day of backups passes",
     file: "modules/mlflow/mlflow-server.ts",
     from: "if (backupDays < 7)",

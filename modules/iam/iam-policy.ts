@@ -138,11 +138,6 @@ export function assertNoUnconditionedWildcard(statement: PolicyStatement, owner:
 }
 
 /**
- * The statements of a resource policy (key policy, bucket policy, ...) that grows while the
- * construct tree is built and renders when Terraform JSON is written. Refuses a statement that
- * allows every principal without a condition.
- */
-/**
  * The size AWS will count for a rendered policy: whitespace excluded, each Terraform reference
  * counted as the longest ARN it can stand for.
  */
@@ -154,6 +149,11 @@ export function estimatedPolicySize(rendered: string): number {
 export const BUCKET_POLICY_MAX_CHARS = AWS_LIMITS.s3.bucketPolicyChars;
 export const KEY_POLICY_MAX_CHARS = AWS_LIMITS.kms.keyPolicyChars;
 
+/**
+ * The statements of a resource policy (key policy, bucket policy, ...) that grows while the
+ * construct tree is built and renders when Terraform JSON is written. Refuses a statement that
+ * allows every principal without a condition.
+ */
 export class ResourcePolicy {
   private readonly list: PolicyEntry[] = [];
 

@@ -21,6 +21,18 @@ function trustOfSize(size: number): PolicyStatement {
   return statement("r".repeat(size - base));
 }
 
+describe("estimatedPolicySize", () => {
+  test("counts a Terraform reference as the 100 characters of the longest ARN it can stand for, whitespace not at all", () => {
+    expect(estimatedPolicySize('{"Resource": "${aws_s3_bucket.data.arn}"}')).toBe(
+      '{"Resource":""}'.length + 100,
+    );
+    expect(estimatedPolicySize('{"Resource": "${a}/${b}"}')).toBe('{"Resource":"/"}'.length + 200);
+    expect(estimatedPolicySize('{"Resource": "arn:aws:s3:::b"}')).toBe(
+      '{"Resource":"arn:aws:s3:::b"}'.length,
+    );
+  });
+});
+
 describe("IamRole trust policy size", () => {
   const role = (size: number) =>
     new IamRole(moduleTestStack(), "role", {
