@@ -49,11 +49,34 @@ function typeName(value: unknown): string {
   return typeof value === "object" ? "a mapping" : `a ${typeof value}`;
 }
 
+/** "a mapping", naming the keys an object schema takes (required ones first) when it is one. */
+function mappingOf(schema: unknown): string {
+  const shape = (schema as { _zod?: { def?: { shape?: Record<string, core.$ZodType> } } })._zod?.def
+    ?.shape;
+  if (shape === undefined) return "a mapping";
+  const keys = Object.entries(shape);
+  // optin is set for a field that may be left out (optional, or with a default).
+  const required = keys.filter(([, field]) => field._zod.optin === undefined).map(([k]) => k);
+  const optional = keys.filter(([, field]) => field._zod.optin !== undefined).map(([k]) => k);
+  const parts = [
+    ...(required.length > 0 ? [`with ${required.join(", ")}`] : []),
+    ...(optional.length > 0
+      ? [`${required.length > 0 ? "and " : ""}optionally ${optional.join(", ")}`]
+      : []),
+  ];
+  return parts.length > 0 ? `a mapping ${parts.join(" ")}` : "a mapping";
+}
+
 /** Per-parse messages for the checks that carry no message of their own. */
 const errorMap: core.$ZodErrorMap = (issue) => {
   if (issue.code === "invalid_type") {
     if (issue.input === undefined) return "is required";
-    const expected = issue.expected === "object" ? "a mapping" : `a ${issue.expected}`;
+    const expected =
+      issue.expected === "object"
+        ? mappingOf(issue.inst)
+        : issue.expected === "record"
+          ? "a mapping"
+          : `a ${issue.expected}`;
     const hint = issue.expected === "string" && typeof issue.input === "number" ? "; quote it" : "";
     return `must be ${expected}, not ${typeName(issue.input)}${hint}`;
   }

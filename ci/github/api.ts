@@ -12,11 +12,21 @@ export type GithubApi = (path: string, init?: { method: string; body: string }) 
 export function githubApi(token: string | undefined = process.env.GITHUB_TOKEN): GithubApi {
   return async (path, init) => {
     if (!token) throw new Error("GITHUB_TOKEN is not set");
-    const response = await fetch(`https://api.github.com${path}`, {
-      method: init?.method ?? "GET",
-      body: init?.body,
-      headers: { Authorization: `Bearer ${token}`, Accept: "application/vnd.github+json" },
-    });
+    const url = `https://api.github.com${path}`;
+    const method = init?.method ?? "GET";
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        body: init?.body,
+        headers: { Authorization: `Bearer ${token}`, Accept: "application/vnd.github+json" },
+      });
+    } catch (error) {
+      // fetch says only "fetch failed"; the reason (DNS, refused, TLS) is its cause.
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (error as Error).message;
+      throw new Error(`${method} ${url} failed before GitHub answered: ${why}`);
+    }
     if (!response.ok)
       throw new Error(`GitHub answered ${response.status} for ${path}: ${await response.text()}`);
     return response.json();

@@ -489,7 +489,13 @@ describe("bad config fixtures", () => {
       'prefix: "ml\\u202eved" must be lowercase letters and digits in hyphen-separated words, starting with a letter (it starts every bucket name)',
     ],
     "empty.yaml": ["is empty; a platform config is a mapping with prefix, region and accounts"],
-    "top-level-list.json": ["(top level): must be a mapping, not a list"],
+    "top-level-list.json": [
+      "(top level): must be a mapping with prefix, region, accounts and optionally tags, deployRoleName, state, ci, not a list",
+    ],
+    "accounts-as-list.yaml": ["accounts: must be a mapping, not a list"],
+    "user-profile-as-name.yaml": [
+      'accounts.research.sagemaker.domains[0].userProfiles[0]: "alice" must be a mapping with name, persona and optionally dedicatedExecutionRole, ssoUserName, not a string',
+    ],
     "json-with-comments.json": ["not valid JSON: Expected property name or '}' (line 2, column 3)"],
     "trailing-comma.json": [
       "not valid JSON: Expected double-quoted property name (line 1, column 40)",

@@ -2,6 +2,7 @@ import {
   commentMarker,
   COMMENT_MAX_CHARS,
   findReviewedRun,
+  githubApi,
   postComment,
   waitTurn,
   type GithubApi,
@@ -258,4 +259,44 @@ test("a comment over GitHub's 65,536 characters is cut to fit, saying so; one at
     posted[1].endsWith("(cut at GitHub's comment limit: the whole text is in the job log)"),
   ).toBe(true);
   expect(posted[1].startsWith(marker)).toBe(true);
+});
+
+describe("GitHub's REST API", () => {
+  const realFetch = global.fetch;
+  afterEach(() => {
+    global.fetch = realFetch;
+  });
+
+  test("a request that never reaches GitHub names the method, the URL and the reason", async () => {
+    global.fetch = (async () => {
+      throw Object.assign(new TypeError("fetch failed"), {
+        cause: Object.assign(new Error("getaddrinfo ENOTFOUND api.github.com"), {
+          code: "ENOTFOUND",
+        }),
+      });
+    }) as typeof fetch;
+    await expect(githubApi("t")("/repos/o/r/issues/7/comments")).rejects.toThrow(
+      "GET https://api.github.com/repos/o/r/issues/7/comments failed before GitHub answered: ENOTFOUND",
+    );
+  });
+
+  test("an answer that is not OK names the status, the path and GitHub's words", async () => {
+    global.fetch = (async () =>
+      new Response('{"message":"Not Found"}', { status: 404 })) as typeof fetch;
+    await expect(
+      githubApi("t")("/repos/o/r/issues/7/comments", { method: "POST", body: "{}" }),
+    ).rejects.toThrow(
+      'GitHub answered 404 for /repos/o/r/issues/7/comments: {"message":"Not Found"}',
+    );
+  });
+
+  test("without a token nothing is sent", async () => {
+    let called = false;
+    global.fetch = (async () => {
+      called = true;
+      return new Response("{}");
+    }) as typeof fetch;
+    await expect(githubApi("")("/x")).rejects.toThrow("GITHUB_TOKEN is not set");
+    expect(called).toBe(false);
+  });
 });
