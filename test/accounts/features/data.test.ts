@@ -922,17 +922,33 @@ describe("dataset consumers: who can reach what, from where", () => {
     ]);
   });
 
-  test("the README shows the policy this consumer's account attaches, as the stack writes it", () => {
+  test("the README's consumer example is what the example config with its datasetAccess writes", () => {
     const readme = readFileSync(join(__dirname, "../../../README.md"), "utf8");
-    const block = /What account 444455556666 attaches[\s\S]*?```hcl\n([\s\S]*?)```/.exec(
-      readme,
+    const section = readme.slice(readme.indexOf("## Sharing datasets with other accounts"));
+    const yamlBlock = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    const hclBlock = /What account 444455556666 attaches[\s\S]*?```hcl\n([\s\S]*?)```/.exec(
+      section,
     )![1];
-    const json = /policy = jsonencode\(([\s\S]*)\)\n\s*\}/.exec(block)![1];
-    const shown = JSON.parse(
-      json.replace("arn:aws:kms:eu-central-1:111111111111:key/<data key id>", KEY_ARN),
+    const stacks = synthWith((input) => {
+      Object.assign(input.accounts.dev, parseYaml(yamlBlock));
+    });
+    const written = stacks.dev.output!.dataset_consumer_policies.value[FLYTE].terraform as string;
+    // The stack names the bucket and key by reference; the README writes them out.
+    const buckets = resourcesOf(stacks.dev, "aws_s3_bucket");
+    const resolvedText = written
+      .replace(/\$\{aws_s3_bucket\.([^}.]+)\.arn\}/g, (_, id: string) => {
+        return `arn:aws:s3:::${buckets[id].bucket}`;
+      })
+      .replace(
+        /\$\{aws_kms_key\.[^}.]+\.arn\}/g,
+        "arn:aws:kms:eu-west-1:111111111111:key/<data key id>",
+      );
+    expect(resolvedText).not.toContain("${");
+    // The README puts each statement on a line of its own.
+    expect(hclBlock.replace(/\n\s+\{"Sid"/g, '{"Sid"')).toBe(resolvedText);
+    expect(section).toContain(
+      `--policy-name ${stacks.dev.output!.dataset_consumer_policies.value[FLYTE].policy_name} --policy-document`,
     );
-    expect(shown).toEqual(flyteIdentity());
-    expect(block).toContain('role   = "flyte-production-workers"');
   });
 
   test("the consumer's account gets its policy as Terraform too", () => {
