@@ -1,6 +1,7 @@
 import { SagemakerServicecatalogPortfolioStatus } from "@cdktf/provider-aws/lib/sagemaker-servicecatalog-portfolio-status";
 import { Construct } from "constructs";
 import { arn, type AwsEnvironment } from "../core/aws-environment";
+import type { PolicyStatement } from "../iam/iam-policy";
 import { IamRole } from "../iam/iam-role";
 import { sageMakerWorkStatements } from "./permissions";
 import {
@@ -70,152 +71,180 @@ export class SageMakerProjects extends Construct {
       ],
     });
 
-    // The ARN written out (not a reference) so reviewers read which role may be passed.
-    const useRoleArn = `arn:${env.partition}:iam::${env.accountId}:role/service-role/${USE_ROLE_NAME}`;
-    const projectBuckets = [
-      `arn:${env.partition}:s3:::sagemaker-project-*`,
-      `arn:${env.partition}:s3:::sagemaker-project-*/*`,
-    ];
-    const repositories = arn(env, "codecommit", "sagemaker-*");
-    const buildProjects = arn(env, "codebuild", "project/sagemaker-*");
-    const pipelines = arn(env, "codepipeline", "sagemaker-*");
-    const rules = arn(env, "events", "rule/sagemaker-*");
-
-    for (const s of [
-      {
-        Sid: "ProvisionTemplateStacks",
-        Action: [
-          "cloudformation:CreateStack",
-          "cloudformation:DeleteStack",
-          "cloudformation:DescribeStackEvents",
-          "cloudformation:DescribeStacks",
-          "cloudformation:GetTemplateSummary",
-          "cloudformation:SetStackPolicy",
-          "cloudformation:UpdateStack",
-        ],
-        Resource: arn(env, "cloudformation", "stack/SC-*"),
-      },
-      {
-        Sid: "CreateProjectResources",
-        Action: [
-          "codebuild:BatchGetProjects",
-          "codebuild:CreateProject",
-          "codebuild:DeleteProject",
-          "codebuild:UpdateProject",
-          "codecommit:CreateRepository",
-          "codecommit:DeleteRepository",
-          "codecommit:GetRepository",
-          "codecommit:TagResource",
-          "codepipeline:CreatePipeline",
-          "codepipeline:DeletePipeline",
-          "codepipeline:GetPipeline",
-          "codepipeline:GetPipelineState",
-          "codepipeline:TagResource",
-          "codepipeline:UpdatePipeline",
-          "events:DeleteRule",
-          "events:DescribeRule",
-          "events:PutRule",
-          "events:PutTargets",
-          "events:RemoveTargets",
-        ],
-        Resource: [repositories, buildProjects, pipelines, rules],
-      },
-      {
-        Sid: "CreateProjectBuckets",
-        Action: [
-          "s3:CreateBucket",
-          "s3:DeleteBucket",
-          "s3:PutBucketOwnershipControls",
-          "s3:PutBucketPolicy",
-          "s3:PutBucketPublicAccessBlock",
-          "s3:PutBucketTagging",
-          "s3:PutBucketVersioning",
-          "s3:PutEncryptionConfiguration",
-        ],
-        Resource: projectBuckets.slice(0, 1),
-      },
-      {
-        Sid: "PassTheUseRole",
-        Action: "iam:PassRole",
-        Resource: useRoleArn,
-        Condition: {
-          StringEquals: {
-            "iam:PassedToService": [
-              "codebuild.amazonaws.com",
-              "codepipeline.amazonaws.com",
-              "events.amazonaws.com",
-              "sagemaker.amazonaws.com",
-            ],
-          },
-        },
-      },
-    ]) {
-      this.launchRole.addToPolicy({ Effect: "Allow", ...s });
-    }
-
-    for (const s of [
-      {
-        Sid: "ProjectArtifacts",
-        Action: [
-          "s3:GetBucketLocation",
-          "s3:GetObject",
-          "s3:GetObjectVersion",
-          "s3:ListBucket",
-          "s3:PutObject",
-        ],
-        Resource: projectBuckets,
-      },
-      {
-        Sid: "BuildAndRunPipelines",
-        Action: [
-          "codebuild:BatchGetBuilds",
-          "codebuild:StartBuild",
-          "codecommit:GetBranch",
-          "codecommit:GetCommit",
-          "codecommit:GetUploadArchiveStatus",
-          "codecommit:UploadArchive",
-          "codepipeline:StartPipelineExecution",
-        ],
-        Resource: [repositories, buildProjects, pipelines],
-      },
-      {
-        Sid: "BuildLogs",
-        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: [
-          arn(env, "logs", "log-group:/aws/codebuild/sagemaker-*"),
-          arn(env, "logs", "log-group:/aws/codebuild/sagemaker-*:log-stream:*"),
-        ],
-      },
-      {
-        Sid: "DeployStacks",
-        Action: [
-          "cloudformation:CreateChangeSet",
-          "cloudformation:CreateStack",
-          "cloudformation:DeleteChangeSet",
-          "cloudformation:DeleteStack",
-          "cloudformation:DescribeChangeSet",
-          "cloudformation:DescribeStacks",
-          "cloudformation:ExecuteChangeSet",
-          "cloudformation:UpdateStack",
-        ],
-        Resource: arn(env, "cloudformation", "stack/sagemaker-*"),
-      },
-      {
-        Sid: "PassSageMakerRoles",
-        Action: "iam:PassRole",
-        Resource: [useRoleArn, ...props.sageMakerRoleArns],
-        Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
-      },
-    ]) {
-      this.useRole.addToPolicy({ Effect: "Allow", ...s });
+    const resources = projectResources(env);
+    for (const s of launchStatements(env, resources)) this.launchRole.addToPolicy(s);
+    for (const s of useStatements(env, resources, props.sageMakerRoleArns)) {
+      this.useRole.addToPolicy(s);
     }
     for (const s of sageMakerWorkStatements(env)) this.useRole.addToPolicy(s);
     for (const s of [
       ...sageMakerGuardrails(props.network),
       ...denyModelApproval(),
-      ...denyLeavingTheBuildDuty([useRoleArn, ...props.sageMakerRoleArns]),
+      ...denyLeavingTheBuildDuty([resources.useRoleArn, ...props.sageMakerRoleArns]),
     ]) {
       this.useRole.addToPolicy(s, "guardrails");
     }
   }
+}
+
+/** What the project templates create, all named by SageMaker `sagemaker-*`. */
+interface ProjectResources {
+  readonly useRoleArn: string;
+  readonly projectBuckets: string[];
+  readonly repositories: string;
+  readonly buildProjects: string;
+  readonly pipelines: string;
+  readonly rules: string;
+}
+
+function projectResources(env: AwsEnvironment): ProjectResources {
+  return {
+    // The ARN written out (not a reference) so reviewers read which role may be passed.
+    useRoleArn: `arn:${env.partition}:iam::${env.accountId}:role/service-role/${USE_ROLE_NAME}`,
+    projectBuckets: [
+      `arn:${env.partition}:s3:::sagemaker-project-*`,
+      `arn:${env.partition}:s3:::sagemaker-project-*/*`,
+    ],
+    repositories: arn(env, "codecommit", "sagemaker-*"),
+    buildProjects: arn(env, "codebuild", "project/sagemaker-*"),
+    pipelines: arn(env, "codepipeline", "sagemaker-*"),
+    rules: arn(env, "events", "rule/sagemaker-*"),
+  };
+}
+
+/** The launch role: provision the templates' stacks and the resources they create; pass the use role. */
+function launchStatements(env: AwsEnvironment, r: ProjectResources): PolicyStatement[] {
+  const { useRoleArn, projectBuckets, repositories, buildProjects, pipelines, rules } = r;
+  return [
+    {
+      Sid: "ProvisionTemplateStacks",
+      Action: [
+        "cloudformation:CreateStack",
+        "cloudformation:DeleteStack",
+        "cloudformation:DescribeStackEvents",
+        "cloudformation:DescribeStacks",
+        "cloudformation:GetTemplateSummary",
+        "cloudformation:SetStackPolicy",
+        "cloudformation:UpdateStack",
+      ],
+      Resource: arn(env, "cloudformation", "stack/SC-*"),
+    },
+    {
+      Sid: "CreateProjectResources",
+      Action: [
+        "codebuild:BatchGetProjects",
+        "codebuild:CreateProject",
+        "codebuild:DeleteProject",
+        "codebuild:UpdateProject",
+        "codecommit:CreateRepository",
+        "codecommit:DeleteRepository",
+        "codecommit:GetRepository",
+        "codecommit:TagResource",
+        "codepipeline:CreatePipeline",
+        "codepipeline:DeletePipeline",
+        "codepipeline:GetPipeline",
+        "codepipeline:GetPipelineState",
+        "codepipeline:TagResource",
+        "codepipeline:UpdatePipeline",
+        "events:DeleteRule",
+        "events:DescribeRule",
+        "events:PutRule",
+        "events:PutTargets",
+        "events:RemoveTargets",
+      ],
+      Resource: [repositories, buildProjects, pipelines, rules],
+    },
+    {
+      Sid: "CreateProjectBuckets",
+      Action: [
+        "s3:CreateBucket",
+        "s3:DeleteBucket",
+        "s3:PutBucketOwnershipControls",
+        "s3:PutBucketPolicy",
+        "s3:PutBucketPublicAccessBlock",
+        "s3:PutBucketTagging",
+        "s3:PutBucketVersioning",
+        "s3:PutEncryptionConfiguration",
+      ],
+      Resource: projectBuckets.slice(0, 1),
+    },
+    {
+      Sid: "PassTheUseRole",
+      Action: "iam:PassRole",
+      Resource: useRoleArn,
+      Condition: {
+        StringEquals: {
+          "iam:PassedToService": [
+            "codebuild.amazonaws.com",
+            "codepipeline.amazonaws.com",
+            "events.amazonaws.com",
+            "sagemaker.amazonaws.com",
+          ],
+        },
+      },
+    },
+  ].map((s) => ({ Effect: "Allow", ...s }));
+}
+
+/** The use role: run the projects' builds and pipelines, deploy their stacks, pass SageMaker roles. */
+function useStatements(
+  env: AwsEnvironment,
+  r: ProjectResources,
+  sageMakerRoleArns: string[],
+): PolicyStatement[] {
+  const { useRoleArn, projectBuckets, repositories, buildProjects, pipelines } = r;
+  return [
+    {
+      Sid: "ProjectArtifacts",
+      Action: [
+        "s3:GetBucketLocation",
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+        "s3:ListBucket",
+        "s3:PutObject",
+      ],
+      Resource: projectBuckets,
+    },
+    {
+      Sid: "BuildAndRunPipelines",
+      Action: [
+        "codebuild:BatchGetBuilds",
+        "codebuild:StartBuild",
+        "codecommit:GetBranch",
+        "codecommit:GetCommit",
+        "codecommit:GetUploadArchiveStatus",
+        "codecommit:UploadArchive",
+        "codepipeline:StartPipelineExecution",
+      ],
+      Resource: [repositories, buildProjects, pipelines],
+    },
+    {
+      Sid: "BuildLogs",
+      Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: [
+        arn(env, "logs", "log-group:/aws/codebuild/sagemaker-*"),
+        arn(env, "logs", "log-group:/aws/codebuild/sagemaker-*:log-stream:*"),
+      ],
+    },
+    {
+      Sid: "DeployStacks",
+      Action: [
+        "cloudformation:CreateChangeSet",
+        "cloudformation:CreateStack",
+        "cloudformation:DeleteChangeSet",
+        "cloudformation:DeleteStack",
+        "cloudformation:DescribeChangeSet",
+        "cloudformation:DescribeStacks",
+        "cloudformation:ExecuteChangeSet",
+        "cloudformation:UpdateStack",
+      ],
+      Resource: arn(env, "cloudformation", "stack/sagemaker-*"),
+    },
+    {
+      Sid: "PassSageMakerRoles",
+      Action: "iam:PassRole",
+      Resource: [useRoleArn, ...sageMakerRoleArns],
+      Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
+    },
+  ].map((s) => ({ Effect: "Allow", ...s }));
 }
