@@ -9,6 +9,43 @@ export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 /** The apply role's session: 6 hours, the longest GitHub job (apply-accounts.yml asks for it). */
 export const APPLY_SESSION_SECONDS = 21_600;
 
+/** Describe/Get/List of the services the platform uses: the metadata Terraform refreshes. */
+const PLAN_METADATA_ACTIONS = [
+  "codeartifact:DescribeDomain",
+  "codeartifact:DescribeRepository",
+  "codeartifact:GetDomainPermissionsPolicy",
+  "codeartifact:GetRepositoryPermissionsPolicy",
+  "codeartifact:ListTagsForResource",
+  "dynamodb:DescribeContinuousBackups",
+  "dynamodb:DescribeTable",
+  "dynamodb:DescribeTimeToLive",
+  "dynamodb:ListTagsOfResource",
+  "ec2:Describe*",
+  "iam:Get*",
+  "iam:List*",
+  "kms:Describe*",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListAliases",
+  "kms:ListResourceTags",
+  "logs:Describe*",
+  "logs:ListTagsForResource",
+  "rds:Describe*",
+  "rds:ListTagsForResource",
+  "route53:GetHostedZone",
+  "route53:ListResourceRecordSets",
+  "route53:ListTagsForResource",
+  "sagemaker:Describe*",
+  "sagemaker:GetModelPackageGroupPolicy",
+  "sagemaker:GetSagemakerServicecatalogPortfolioStatus",
+  "sagemaker:List*",
+  "secretsmanager:DescribeSecret",
+  "servicequotas:GetAWSDefaultServiceQuota",
+  "servicequotas:GetRequestedServiceQuotaChange",
+  "servicequotas:GetServiceQuota",
+  "sts:GetCallerIdentity",
+];
+
 /** Token subjects a role trusts: exact values, or patterns (`StringLike`). */
 interface StringCondition {
   readonly like: boolean;
@@ -122,113 +159,7 @@ export class GithubCiRoles extends Construct {
       ],
     });
 
-    const stateArn = `arn:${env.partition}:s3:::${props.state.bucketName}`;
-    const plan: PolicyStatement[] = [
-      {
-        // Describe/Get/List of the services the platform uses: metadata Terraform refreshes.
-        Sid: "ReadPlatformMetadata",
-        Effect: "Allow",
-        Action: [
-          "codeartifact:DescribeDomain",
-          "codeartifact:DescribeRepository",
-          "codeartifact:GetDomainPermissionsPolicy",
-          "codeartifact:GetRepositoryPermissionsPolicy",
-          "codeartifact:ListTagsForResource",
-          "dynamodb:DescribeContinuousBackups",
-          "dynamodb:DescribeTable",
-          "dynamodb:DescribeTimeToLive",
-          "dynamodb:ListTagsOfResource",
-          "ec2:Describe*",
-          "iam:Get*",
-          "iam:List*",
-          "kms:Describe*",
-          "kms:GetKeyPolicy",
-          "kms:GetKeyRotationStatus",
-          "kms:ListAliases",
-          "kms:ListResourceTags",
-          "logs:Describe*",
-          "logs:ListTagsForResource",
-          "rds:Describe*",
-          "rds:ListTagsForResource",
-          "route53:GetHostedZone",
-          "route53:ListResourceRecordSets",
-          "route53:ListTagsForResource",
-          "sagemaker:Describe*",
-          "sagemaker:GetModelPackageGroupPolicy",
-          "sagemaker:GetSagemakerServicecatalogPortfolioStatus",
-          "sagemaker:List*",
-          "secretsmanager:DescribeSecret",
-          "servicequotas:GetAWSDefaultServiceQuota",
-          "servicequotas:GetRequestedServiceQuotaChange",
-          "servicequotas:GetServiceQuota",
-          "sts:GetCallerIdentity",
-        ],
-        Resource: "*",
-      },
-      {
-        // AWS's public parameters (the latest AMI ids). Their ARNs have no account; `*` matches
-        // that, and SSM refuses parameter names starting with "aws" in any account.
-        Sid: "ReadPublicAwsParameters",
-        Effect: "Allow",
-        Action: ["ssm:GetParameter", "ssm:GetParameters"],
-        Resource: `arn:${env.partition}:ssm:${env.region}:*:parameter/aws/service/*`,
-      },
-      {
-        // The platform's own parameters, under its path only; never another parameter of the
-        // account, whose SecureString values decrypt with the AWS managed key.
-        Sid: "ReadPlatformParameters",
-        Effect: "Allow",
-        Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"],
-        Resource: `arn:${env.partition}:ssm:${env.region}:${env.accountId}:parameter${props.parameterPath}*`,
-      },
-      {
-        // Parameter metadata (names, types, tiers; never values), which refresh reads.
-        Sid: "DescribeParameters",
-        Effect: "Allow",
-        Action: "ssm:DescribeParameters",
-        Resource: "*",
-      },
-      {
-        Sid: "ReadPlatformBucketConfiguration",
-        Effect: "Allow",
-        Action: [
-          "s3:GetAccelerateConfiguration",
-          "s3:GetBucket*",
-          "s3:GetEncryptionConfiguration",
-          "s3:GetLifecycleConfiguration",
-          "s3:GetReplicationConfiguration",
-          "s3:ListBucket",
-        ],
-        Resource: props.bucketArnPattern,
-      },
-      {
-        Sid: "ReadTheState",
-        Effect: "Allow",
-        Action: "s3:GetObject",
-        Resource: `${stateArn}/${props.state.objectPattern}`,
-      },
-      {
-        Sid: "LockTheState",
-        Effect: "Allow",
-        Action: ["s3:DeleteObject", "s3:PutObject"],
-        Resource: `${stateArn}/${props.state.objectPattern}.tflock`,
-      },
-    ];
-    if (props.state.lockTableArn !== undefined) {
-      plan.push({
-        Sid: "LockTheStateTable",
-        Effect: "Allow",
-        Action: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
-        Resource: props.state.lockTableArn,
-      });
-    }
-    plan.push({
-      Sid: "AssumeItselfForTerraform",
-      Effect: "Allow",
-      Action: "sts:AssumeRole",
-      Resource: planRoleArn,
-    });
-    for (const s of plan) this.planRole.addToPolicy(s);
+    for (const s of planStatements(props, planRoleArn)) this.planRole.addToPolicy(s);
 
     this.applyRole.addToPolicy({
       Sid: "AssumeTheDeployRoleOnly",
@@ -239,4 +170,86 @@ export class GithubCiRoles extends Construct {
       Resource: props.deployRoleArn,
     });
   }
+}
+
+/**
+ * The plan role's statements: AWS metadata Terraform refreshes (never data), AWS's public and the
+ * platform's own parameters, the platform buckets' configuration, the state and its lock, and
+ * itself (Terraform assumes the role the stack names).
+ */
+function planStatements(props: GithubCiRolesProps, planRoleArn: string): PolicyStatement[] {
+  const env = props.environment;
+  const stateArn = `arn:${env.partition}:s3:::${props.state.bucketName}`;
+  const plan: PolicyStatement[] = [
+    {
+      // Describe/Get/List of the services the platform uses: metadata Terraform refreshes.
+      Sid: "ReadPlatformMetadata",
+      Effect: "Allow",
+      Action: PLAN_METADATA_ACTIONS,
+      Resource: "*",
+    },
+    {
+      // AWS's public parameters (the latest AMI ids). Their ARNs have no account; `*` matches
+      // that, and SSM refuses parameter names starting with "aws" in any account.
+      Sid: "ReadPublicAwsParameters",
+      Effect: "Allow",
+      Action: ["ssm:GetParameter", "ssm:GetParameters"],
+      Resource: `arn:${env.partition}:ssm:${env.region}:*:parameter/aws/service/*`,
+    },
+    {
+      // The platform's own parameters, under its path only; never another parameter of the
+      // account, whose SecureString values decrypt with the AWS managed key.
+      Sid: "ReadPlatformParameters",
+      Effect: "Allow",
+      Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"],
+      Resource: `arn:${env.partition}:ssm:${env.region}:${env.accountId}:parameter${props.parameterPath}*`,
+    },
+    {
+      // Parameter metadata (names, types, tiers; never values), which refresh reads.
+      Sid: "DescribeParameters",
+      Effect: "Allow",
+      Action: "ssm:DescribeParameters",
+      Resource: "*",
+    },
+    {
+      Sid: "ReadPlatformBucketConfiguration",
+      Effect: "Allow",
+      Action: [
+        "s3:GetAccelerateConfiguration",
+        "s3:GetBucket*",
+        "s3:GetEncryptionConfiguration",
+        "s3:GetLifecycleConfiguration",
+        "s3:GetReplicationConfiguration",
+        "s3:ListBucket",
+      ],
+      Resource: props.bucketArnPattern,
+    },
+    {
+      Sid: "ReadTheState",
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: `${stateArn}/${props.state.objectPattern}`,
+    },
+    {
+      Sid: "LockTheState",
+      Effect: "Allow",
+      Action: ["s3:DeleteObject", "s3:PutObject"],
+      Resource: `${stateArn}/${props.state.objectPattern}.tflock`,
+    },
+  ];
+  if (props.state.lockTableArn !== undefined) {
+    plan.push({
+      Sid: "LockTheStateTable",
+      Effect: "Allow",
+      Action: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
+      Resource: props.state.lockTableArn,
+    });
+  }
+  plan.push({
+    Sid: "AssumeItselfForTerraform",
+    Effect: "Allow",
+    Action: "sts:AssumeRole",
+    Resource: planRoleArn,
+  });
+  return plan;
 }
