@@ -121,6 +121,20 @@ function endpointPresence(ids: readonly InterfaceEndpointId[]): [InterfaceEndpoi
   ]);
 }
 
+/** What the internet path of a new VPC is built from. */
+interface InternetPath {
+  readonly name: string;
+  readonly vpcId: string;
+  readonly zones: string[];
+  readonly mode: NatGatewayMode;
+  readonly nat: Presence;
+  /** The zone count when it is a plan-time value (a module variable); undefined when known. */
+  readonly plannedCount: number | undefined;
+  readonly zonePresence: (i: number) => Presence;
+  readonly subnetCidr: (i: number) => string;
+  readonly privateRouteTables: RouteTable[];
+}
+
 /**
  * The platform's network: private subnets without public IPs, no internet route unless NAT is
  * asked for, an S3 gateway endpoint limited to the platform's buckets, interface endpoints with
@@ -146,7 +160,6 @@ export class SecureVpc extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureVpcProps) {
     super(scope, id);
-    const env = props.environment;
     if ("existing" in props.network) {
       const existing = props.network.existing;
       this.vpcId = existing.vpcId;
@@ -184,6 +197,39 @@ export class SecureVpc extends Construct {
     });
 
     const endpoints = endpointPresence(props.interfaceEndpoints);
+    this.s3GatewayEndpoint = this.createS3GatewayEndpoint(props, endpoints);
+    this.endpointSecurityGroup = new SecurityGroup(this, "endpoint-security-group", {
+      name: `${props.name}-vpc-endpoints`,
+      description: "Interface VPC endpoints: HTTPS from inside the VPC only",
+      vpcId: this.vpcId,
+      tags: { Name: `${props.name}-vpc-endpoints` },
+    });
+    new VpcSecurityGroupIngressRule(this, "endpoint-https-from-vpc", {
+      securityGroupId: this.endpointSecurityGroup.id,
+      description: "HTTPS to AWS service endpoints from the VPC",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: this.cidr,
+    });
+
+    for (const [endpoint, presence] of endpoints) {
+      this.interfaceEndpoints[endpoint] = this.createInterfaceEndpoint(props, endpoint, presence);
+    }
+
+    this.workloadSecurityGroup = this.createWorkloadSecurityGroup(props.name);
+  }
+
+  /**
+   * The S3 gateway endpoint of the private route tables, with the policy that lets the VPC reach
+   * the platform's buckets, the buckets it reads, and the AWS-owned buckets its interface
+   * endpoints' services need; nothing else.
+   */
+  private createS3GatewayEndpoint(
+    props: SecureVpcProps,
+    endpoints: [InterfaceEndpointId, Presence][],
+  ): VpcEndpoint {
+    const env = props.environment;
     const statements: (PolicyEntry | ReturnType<typeof s3EndpointPolicyStatements>[number])[] =
       s3EndpointPolicyStatements({
         partition: env.partition,
@@ -211,7 +257,7 @@ export class SecureVpc extends Construct {
         });
       }
     }
-    this.s3GatewayEndpoint = new VpcEndpoint(this, "s3-endpoint", {
+    return new VpcEndpoint(this, "s3-endpoint", {
       vpcId: this.vpcId,
       serviceName: `${serviceNamePrefix(env.dnsSuffix)}.${env.region}.s3`,
       vpcEndpointType: "Gateway",
@@ -219,70 +265,56 @@ export class SecureVpc extends Construct {
       policy: renderPolicy(statements),
       tags: { Name: `${props.name}-s3` },
     });
+  }
 
-    this.endpointSecurityGroup = new SecurityGroup(this, "endpoint-security-group", {
-      name: `${props.name}-vpc-endpoints`,
-      description: "Interface VPC endpoints: HTTPS from inside the VPC only",
+  /** One interface endpoint in the private subnets, checked at plan against the zones it is offered in. */
+  private createInterfaceEndpoint(
+    props: SecureVpcProps,
+    endpoint: InterfaceEndpointId,
+    presence: Presence,
+  ): VpcEndpoint {
+    const env = props.environment;
+    const serviceName = interfaceServiceName(endpoint, env.region, env.dnsSuffix);
+    // The service looked up at plan: a region without it fails the plan (no such service),
+    // and a zone of the VPC it is not offered in fails the endpoint's precondition, naming the
+    // config fields, instead of CreateVpcEndpoint failing at apply.
+    // (Endpoints chosen by a module variable are counted; their check is the caller's.)
+    const service =
+      presence === true
+        ? new DataAwsVpcEndpointService(this, `endpoint-${endpoint}-service`, {
+            serviceName,
+            serviceType: "Interface",
+          })
+        : undefined;
+    const offered = service?.availabilityZones ?? [];
+    const missing =
+      this.zones === undefined || service === undefined
+        ? undefined
+        : Fn.setsubtract(this.zones, offered);
+    const vpcEndpoint = new VpcEndpoint(this, `endpoint-${endpoint}`, {
       vpcId: this.vpcId,
-      tags: { Name: `${props.name}-vpc-endpoints` },
-    });
-    new VpcSecurityGroupIngressRule(this, "endpoint-https-from-vpc", {
-      securityGroupId: this.endpointSecurityGroup.id,
-      description: "HTTPS to AWS service endpoints from the VPC",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: this.cidr,
-    });
-
-    for (const [endpoint, presence] of endpoints) {
-      const serviceName = interfaceServiceName(endpoint, env.region, env.dnsSuffix);
-      // The service looked up at plan: a region without it fails the plan (no such service),
-      // and a zone of the VPC it is not offered in fails the endpoint's precondition, naming the
-      // config fields, instead of CreateVpcEndpoint failing at apply.
-      // (Endpoints chosen by a module variable are counted; their check is the caller's.)
-      const service =
-        presence === true
-          ? new DataAwsVpcEndpointService(this, `endpoint-${endpoint}-service`, {
-              serviceName,
-              serviceType: "Interface",
-            })
-          : undefined;
-      const offered = service?.availabilityZones ?? [];
-      const missing =
-        this.zones === undefined || service === undefined
+      serviceName,
+      vpcEndpointType: "Interface",
+      subnetIds: this.privateSubnetIds,
+      securityGroupIds: [this.endpointSecurityGroup.id],
+      privateDnsEnabled: true,
+      tags: { Name: `${props.name}-${endpoint}` },
+      lifecycle:
+        missing === undefined
           ? undefined
-          : Fn.setsubtract(this.zones, offered);
-      this.interfaceEndpoints[endpoint] = new VpcEndpoint(this, `endpoint-${endpoint}`, {
-        vpcId: this.vpcId,
-        serviceName,
-        vpcEndpointType: "Interface",
-        subnetIds: this.privateSubnetIds,
-        securityGroupIds: [this.endpointSecurityGroup.id],
-        privateDnsEnabled: true,
-        tags: { Name: `${props.name}-${endpoint}` },
-        lifecycle:
-          missing === undefined
-            ? undefined
-            : {
-                precondition: [
-                  {
-                    // (An empty zone list only comes from a stand-in provider; AWS fails the
-                    // lookup of a service that does not exist.)
-                    // (Op.lt, not Op.eq: cdktf renders a literal 0 operand as "undefined".)
-                    condition: Op.or(
-                      Op.lt(Fn.lengthOf(offered), 1),
-                      Op.lt(Fn.lengthOf(missing), 1),
-                    ),
-                    errorMessage: `${props.interfaceEndpointsSource ?? "interfaceEndpoints"}: ${endpoint} (${serviceName}) is not offered in ${Fn.join(", ", Fn.tolist(missing))}, a zone of the VPC; choose ${this.zonesSource} the service offers (${Fn.join(", ", offered)}), or leave the endpoint out`,
-                  },
-                ],
-              },
-      });
-      existsWhen(this.interfaceEndpoints[endpoint], presence);
-    }
-
-    this.workloadSecurityGroup = this.createWorkloadSecurityGroup(props.name);
+          : {
+              precondition: [
+                {
+                  // (An empty zone list only comes from a stand-in provider; AWS fails the
+                  // lookup of a service that does not exist.)
+                  // (Op.lt, not Op.eq: cdktf renders a literal 0 operand as "undefined".)
+                  condition: Op.or(Op.lt(Fn.lengthOf(offered), 1), Op.lt(Fn.lengthOf(missing), 1)),
+                  errorMessage: `${props.interfaceEndpointsSource ?? "interfaceEndpoints"}: ${endpoint} (${serviceName}) is not offered in ${Fn.join(", ", Fn.tolist(missing))}, a zone of the VPC; choose ${this.zonesSource} the service offers (${Fn.join(", ", offered)}), or leave the endpoint out`,
+                },
+              ],
+            },
+    });
+    return existsWhen(vpcEndpoint, presence);
   }
 
   private createVpc(
@@ -339,92 +371,16 @@ export class SecureVpc extends Construct {
 
     const nat = natPresence(mode);
     if (nat !== false) {
-      const internetGateway = existsWhen(
-        new InternetGateway(this, "internet-gateway", { vpcId: vpc.id, tags: { Name: name } }),
+      this.createInternetPath({
+        name,
+        vpcId: vpc.id,
+        zones,
+        mode,
         nat,
-      );
-      // The public route table is the only one with a route to the internet gateway.
-      const publicRouteTable = existsWhen(
-        new RouteTable(this, "public-route-table", {
-          vpcId: vpc.id,
-          tags: { Name: `${name}-public` },
-        }),
-        nat,
-      );
-      existsWhen(
-        new Route(this, "public-default-route", {
-          routeTableId: attributeOf(publicRouteTable, "id"),
-          destinationCidrBlock: ANY_IPV4,
-          gatewayId: attributeOf(internetGateway, "id"),
-        }),
-        nat,
-      );
-      const publicSubnetIndex = (i: number): number =>
-        !plannedCount ? zones.length + i : i === 0 ? count : Token.asNumber(Op.add(count, i));
-      const publicSubnets = zones.map((zone, i) => {
-        const presence = both(nat, zonePresence(i));
-        const subnet = existsWhen(
-          new Subnet(this, `public-subnet-${i}`, {
-            vpcId: vpc.id,
-            // After the private subnets: index count + i.
-            cidrBlock: subnetCidr(publicSubnetIndex(i)),
-            availabilityZone: zone,
-            // NAT gateways get Elastic IPs; nothing else in a public subnet gets a public IP.
-            mapPublicIpOnLaunch: false,
-            tags: { Name: `${name}-public-${i}`, tier: "public" },
-          }),
-          presence,
-        );
-        existsWhen(
-          new RouteTableAssociation(this, `public-route-table-association-${i}`, {
-            subnetId: attributeOf(subnet, "id"),
-            routeTableId: attributeOf(publicRouteTable, "id"),
-          }),
-          presence,
-        );
-        return subnet;
-      });
-      const plannedMode = Token.isUnresolved(mode);
-      // A planned mode makes a NAT gateway per zone slot: the first for "single" and
-      // "one-per-az", the others for "one-per-az" only.
-      const natPresenceOf = (i: number): Presence =>
-        plannedMode ? both(zonePresence(i), i === 0 ? nat : when(Op.eq(mode, "one-per-az"))) : true;
-      const natCount = !plannedMode && mode === "single" ? 1 : zones.length;
-      const natGateways = publicSubnets.slice(0, natCount).map((subnet, i) => {
-        const eip = existsWhen(
-          new Eip(this, `nat-eip-${i}`, { domain: "vpc", tags: { Name: `${name}-nat-${i}` } }),
-          natPresenceOf(i),
-        );
-        return existsWhen(
-          new NatGateway(this, `nat-gateway-${i}`, {
-            subnetId: attributeOf(subnet, "id"),
-            allocationId: attributeOf(eip, "allocation_id"),
-            tags: { Name: `${name}-nat-${i}` },
-            dependsOn: [internetGateway],
-          }),
-          natPresenceOf(i),
-        );
-      });
-      privateRouteTables.forEach((table, i) => {
-        // Route i uses NAT gateway 0 with "single", its own with "one-per-az".
-        const natGatewayId =
-          plannedMode && i > 0
-            ? Token.asString(
-                Fn.conditional(
-                  Op.eq(mode, "single"),
-                  attributeOf(natGateways[0], "id"),
-                  attributeOf(natGateways[i], "id"),
-                ),
-              )
-            : attributeOf(natGateways[mode === "single" ? 0 : i], "id");
-        existsWhen(
-          new Route(this, `private-default-route-${i}`, {
-            routeTableId: attributeOf(table, "id"),
-            destinationCidrBlock: ANY_IPV4,
-            natGatewayId,
-          }),
-          both(nat, zonePresence(i)),
-        );
+        plannedCount: plannedCount ? count : undefined,
+        zonePresence,
+        subnetCidr,
+        privateRouteTables,
       });
     }
 
@@ -433,6 +389,115 @@ export class SecureVpc extends Construct {
       privateSubnetIds: attributesOf(privateSubnets, "id"),
       privateRouteTableIds: attributesOf(privateRouteTables, "id"),
     };
+  }
+
+  /**
+   * The way out for a VPC with NAT: an internet gateway, public subnets with the only route to
+   * it, NAT gateways (one, or one per zone) and each private route table's default route.
+   */
+  private createInternetPath(path: InternetPath): void {
+    const {
+      name,
+      vpcId,
+      zones,
+      mode,
+      nat,
+      plannedCount,
+      zonePresence,
+      subnetCidr,
+      privateRouteTables,
+    } = path;
+    const internetGateway = existsWhen(
+      new InternetGateway(this, "internet-gateway", { vpcId, tags: { Name: name } }),
+      nat,
+    );
+    // The public route table is the only one with a route to the internet gateway.
+    const publicRouteTable = existsWhen(
+      new RouteTable(this, "public-route-table", {
+        vpcId,
+        tags: { Name: `${name}-public` },
+      }),
+      nat,
+    );
+    existsWhen(
+      new Route(this, "public-default-route", {
+        routeTableId: attributeOf(publicRouteTable, "id"),
+        destinationCidrBlock: ANY_IPV4,
+        gatewayId: attributeOf(internetGateway, "id"),
+      }),
+      nat,
+    );
+    const publicSubnetIndex = (i: number): number =>
+      plannedCount === undefined
+        ? zones.length + i
+        : i === 0
+          ? plannedCount
+          : Token.asNumber(Op.add(plannedCount, i));
+    const publicSubnets = zones.map((zone, i) => {
+      const presence = both(nat, zonePresence(i));
+      const subnet = existsWhen(
+        new Subnet(this, `public-subnet-${i}`, {
+          vpcId,
+          // After the private subnets: index count + i.
+          cidrBlock: subnetCidr(publicSubnetIndex(i)),
+          availabilityZone: zone,
+          // NAT gateways get Elastic IPs; nothing else in a public subnet gets a public IP.
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `${name}-public-${i}`, tier: "public" },
+        }),
+        presence,
+      );
+      existsWhen(
+        new RouteTableAssociation(this, `public-route-table-association-${i}`, {
+          subnetId: attributeOf(subnet, "id"),
+          routeTableId: attributeOf(publicRouteTable, "id"),
+        }),
+        presence,
+      );
+      return subnet;
+    });
+    const plannedMode = Token.isUnresolved(mode);
+    // A planned mode makes a NAT gateway per zone slot: the first for "single" and
+    // "one-per-az", the others for "one-per-az" only.
+    const natPresenceOf = (i: number): Presence =>
+      plannedMode ? both(zonePresence(i), i === 0 ? nat : when(Op.eq(mode, "one-per-az"))) : true;
+    const natCount = !plannedMode && mode === "single" ? 1 : zones.length;
+    const natGateways = publicSubnets.slice(0, natCount).map((subnet, i) => {
+      const eip = existsWhen(
+        new Eip(this, `nat-eip-${i}`, { domain: "vpc", tags: { Name: `${name}-nat-${i}` } }),
+        natPresenceOf(i),
+      );
+      return existsWhen(
+        new NatGateway(this, `nat-gateway-${i}`, {
+          subnetId: attributeOf(subnet, "id"),
+          allocationId: attributeOf(eip, "allocation_id"),
+          tags: { Name: `${name}-nat-${i}` },
+          dependsOn: [internetGateway],
+        }),
+        natPresenceOf(i),
+      );
+    });
+    privateRouteTables.forEach((table, i) => {
+      // Route i uses NAT gateway 0 with "single", its own with "one-per-az".
+      const natGatewayId =
+        plannedMode && i > 0
+          ? Token.asString(
+              Fn.conditional(
+                Op.eq(mode, "single"),
+                attributeOf(natGateways[0], "id"),
+                attributeOf(natGateways[i], "id"),
+              ),
+            )
+          : attributeOf(natGateways[mode === "single" ? 0 : i], "id");
+      existsWhen(
+        new Route(this, `private-default-route-${i}`, {
+          routeTableId: attributeOf(table, "id"),
+          destinationCidrBlock: ANY_IPV4,
+          natGatewayId,
+        }),
+        both(nat, zonePresence(i)),
+      );
+    });
   }
 
   /**
