@@ -4,12 +4,15 @@ import { RegionalScope } from "../../modules/core/regional-scope";
 import { KmsKey } from "../../modules/kms/kms-key";
 import { SecureBucket, type SecureBucketProps } from "../../modules/storage/secure-bucket";
 import { bucketLifecycle, type BucketConfig } from "../config/schema/buckets";
-import type { DataScienceAccountConfig } from "../config/schema/platform";
 import { deploymentTargetsOf, targetRoles } from "./cross-account";
 import { addDatasetAccess } from "./dataset-access";
 import type { AccountNetwork } from "./network";
 import { mlflowMode } from "../config/schema/mlflow";
-import type { PlatformStack } from "../stacks/platform-stack";
+import type {
+  DataScienceStack,
+  DeploymentTargetStack,
+  PlatformStack,
+} from "../stacks/platform-stack";
 
 /** A customer managed key of the account, administered by its deploy role. */
 function accountKey(stack: PlatformStack, id: string, alias: string, description: string): KmsKey {
@@ -31,10 +34,13 @@ export interface DataScienceData {
 }
 
 /** Keys, buckets, dataset consumers and the DVC remote of the data science account. */
-export function addDataScienceData(stack: PlatformStack, network: AccountNetwork): DataScienceData {
+export function addDataScienceData(
+  stack: DataScienceStack,
+  network: AccountNetwork,
+): DataScienceData {
   const names = stack.names;
   const env = names.environment;
-  const account = stack.account as DataScienceAccountConfig;
+  const account = stack.account;
   const accessLogs = { targetBucketName: names.accessLogBucketName };
   const vpcEndpointId = network.vpc.s3GatewayEndpoint.id;
 
@@ -221,7 +227,7 @@ export interface DeploymentTargetData {
 }
 
 /** Keys of a deployment target account. */
-export function addDeploymentTargetData(stack: PlatformStack): DeploymentTargetData {
+export function addDeploymentTargetData(stack: DeploymentTargetStack): DeploymentTargetData {
   const names = stack.names;
   const endpointKey = accountKey(
     stack,

@@ -3,8 +3,7 @@ import { renderPolicy, type PolicyStatement } from "../../modules/iam/iam-policy
 import { accountOf } from "../../modules/core/aws-environment";
 import type { SecureBucket } from "../../modules/storage/secure-bucket";
 import { datasetConsumerArn } from "../config/schema/buckets";
-import type { DataScienceAccountConfig } from "../config/schema/platform";
-import type { PlatformStack } from "../stacks/platform-stack";
+import type { DataScienceStack } from "../stacks/platform-stack";
 
 /** A role of another account and the statements its account must attach to it. */
 interface OtherAccountConsumer {
@@ -21,11 +20,11 @@ interface OtherAccountConsumer {
  * account's VPC endpoint.
  */
 export function addDatasetAccess(
-  stack: PlatformStack,
+  stack: DataScienceStack,
   buckets: { readonly data: SecureBucket; readonly models: SecureBucket },
 ): void {
   const names = stack.names;
-  const account = stack.account as DataScienceAccountConfig;
+  const account = stack.account;
   const sameAccount = new Map<string, ExistingRole>();
   const otherAccounts = new Map<string, OtherAccountConsumer>();
   for (const grant of account.datasetAccess ?? []) {

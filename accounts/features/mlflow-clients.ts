@@ -4,8 +4,7 @@ import {
   mlflowServerDnsName,
 } from "../../modules/mlflow/mlflow-server";
 import { mlflowMode } from "../config/schema/mlflow";
-import type { DataScienceAccountConfig } from "../config/schema/platform";
-import type { PlatformStack } from "../stacks/platform-stack";
+import type { DataScienceStack } from "../stacks/platform-stack";
 
 /**
  * What MLflow clients of the account set (Studio apps at start): the tracking URI and, for the
@@ -13,10 +12,10 @@ import type { PlatformStack } from "../stacks/platform-stack";
  * before the server exists. Undefined without MLflow.
  */
 export function mlflowClientSettings(
-  stack: PlatformStack,
+  stack: DataScienceStack,
 ): { trackingUri: string; certificateParameter?: string } | undefined {
   const names = stack.names;
-  const mlflow = (stack.account as DataScienceAccountConfig).mlflow;
+  const mlflow = stack.account.mlflow;
   switch (mlflowMode(mlflow)) {
     case "ec2":
       return {

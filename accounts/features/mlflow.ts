@@ -1,8 +1,7 @@
 import { KmsKey } from "../../modules/kms/kms-key";
 import { MlflowServer } from "../../modules/mlflow/mlflow-server";
 import { MlflowServerRole } from "../../modules/mlflow/mlflow-server-role";
-import type { DataScienceAccountConfig } from "../config/schema/platform";
-import type { PlatformStack } from "../stacks/platform-stack";
+import type { DataScienceStack } from "../stacks/platform-stack";
 import {
   ManagedTrackingServer,
   useManagedTrackingServer,
@@ -30,7 +29,7 @@ export interface DataScienceMlflow {
  * endpoint. Both modes use the same artifact bucket. Each with the outputs people need.
  */
 export function addMlflow(
-  stack: PlatformStack,
+  stack: DataScienceStack,
   network: AccountNetwork,
   data: DataScienceData,
   studio: DataScienceStudio,
@@ -38,7 +37,7 @@ export function addMlflow(
 ): DataScienceMlflow {
   const names = stack.names;
   const env = names.environment;
-  const account = stack.account as DataScienceAccountConfig;
+  const account = stack.account;
   const serverRole = new MlflowServerRole(stack, "mlflow-server", {
     environment: env,
     roleName: names.mlflowServerRoleName,
@@ -83,13 +82,13 @@ export function addMlflow(
  * the platform's MLflow interface endpoint, and only this server.
  */
 function addManagedMlflow(
-  stack: PlatformStack,
+  stack: DataScienceStack,
   network: AccountNetwork,
   data: DataScienceData,
   studio: DataScienceStudio,
 ): ManagedTrackingServer {
   const names = stack.names;
-  const config = (stack.account as DataScienceAccountConfig).mlflow.managed;
+  const config = stack.account.mlflow.managed;
   const managed = new ManagedTrackingServer(stack, "mlflow-managed", {
     environment: names.environment,
     name: names.mlflowTrackingServerName,
@@ -130,13 +129,13 @@ function trackingClients(studio: DataScienceStudio) {
  * secret), the server and its backend store, and the outputs people need to reach it.
  */
 function addMlflowServer(
-  stack: PlatformStack,
+  stack: DataScienceStack,
   network: AccountNetwork,
   role: MlflowServerRole,
   studio: DataScienceStudio,
   packages: PackageRepository | undefined,
 ): MlflowServer {
-  const config = (stack.account as DataScienceAccountConfig).mlflow.server;
+  const config = stack.account.mlflow.server;
   const names = stack.names;
   const key = new KmsKey(stack, "mlflow-key", {
     alias: names.mlflowKeyAlias,

@@ -1,6 +1,5 @@
 import { viaService } from "../../modules/core/aws-environment";
 import type { DataScienceData } from "./data";
-import type { DataScienceAccountConfig } from "../config/schema/platform";
 import { deploymentTargetsOf, targetRoles } from "./cross-account";
 import { IamRole } from "../../modules/iam/iam-role";
 import { s3BucketContext } from "../../modules/kms/kms-key";
@@ -12,7 +11,7 @@ import {
   approvedArtifactsOnly,
   denyApprovalTagExceptApprover,
 } from "../../modules/sagemaker/promotion";
-import type { PlatformStack } from "../stacks/platform-stack";
+import type { DataScienceStack } from "../stacks/platform-stack";
 
 /**
  * The data science side of model delivery, the deploy duty of the promotion path (docs/architecture.md, "Model
@@ -24,10 +23,10 @@ import type { PlatformStack } from "../stacks/platform-stack";
  * role ARN, and only artifacts the approver tagged Approved. Every name comes from config
  * through the same helpers the targets use, so a change in config changes both sides at once.
  */
-export function addModelDelivery(stack: PlatformStack, data: DataScienceData): IamRole {
+export function addModelDelivery(stack: DataScienceStack, data: DataScienceData): IamRole {
   const names = stack.names;
   const env = names.environment;
-  const account = stack.account as DataScienceAccountConfig;
+  const account = stack.account;
   const targets = deploymentTargetsOf(stack.config, stack.accountName);
   const deploymentRoles = targetRoles(stack.config, stack.accountName, "model-deployment");
   const modelReaders = targetRoles(stack.config, stack.accountName, "model-execution");

@@ -2,23 +2,25 @@ import { TerraformOutput } from "../../modules/core/cdktf";
 import type { KmsKey } from "../../modules/kms/kms-key";
 import { ModelHostingRoles } from "../../modules/sagemaker/model-hosting-roles";
 import type { AccountNetwork } from "./network";
-import type {
-  DataScienceAccountConfig,
-  DeploymentTargetAccountConfig,
-} from "../config/schema/platform";
+import type { DataScienceAccountConfig } from "../config/schema/platform";
 import type { AccountNames } from "../naming";
-import type { PlatformStack } from "../stacks/platform-stack";
+import { accountOfKind, type DeploymentTargetStack } from "../stacks/platform-stack";
 
 /** The model execution and deployment roles of a deployment target, and their outputs. */
 export function addModelHosting(
-  stack: PlatformStack,
+  stack: DeploymentTargetStack,
   network: AccountNetwork,
   endpointKey: KmsKey,
   dataScience: AccountNames,
 ): ModelHostingRoles {
   const names = stack.names;
-  const account = stack.account as DeploymentTargetAccountConfig;
-  const source = stack.config.accounts[account.dataScienceAccount] as DataScienceAccountConfig;
+  const account = stack.account;
+  const source = accountOfKind<DataScienceAccountConfig>(
+    stack.config,
+    account.dataScienceAccount,
+    ["data-science"],
+    `accounts.${stack.accountName}.dataScienceAccount`,
+  );
   const hosting = new ModelHostingRoles(stack, "model-hosting", {
     environment: names.environment,
     executionRoleName: names.modelExecutionRoleName,

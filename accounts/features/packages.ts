@@ -1,7 +1,6 @@
 import { PackageRepository } from "../../modules/packages/package-repository";
-import type { DataScienceAccountConfig } from "../config/schema/platform";
 import { usesCodeArtifact } from "../config/derived";
-import type { PlatformStack } from "../stacks/platform-stack";
+import type { DataScienceStack } from "../stacks/platform-stack";
 import type { DataScienceData } from "./data";
 import type { DataScienceMlflow } from "./mlflow";
 import { studioWorkRoles, type DataScienceStudio } from "./studio";
@@ -12,10 +11,10 @@ import { studioWorkRoles, type DataScienceStudio } from "./studio";
  * `pypi-store`, the team's packages in `packages`. Undefined when packages come from elsewhere.
  */
 export function addPackages(
-  stack: PlatformStack,
+  stack: DataScienceStack,
   data: DataScienceData,
 ): PackageRepository | undefined {
-  if (!usesCodeArtifact(stack.account as DataScienceAccountConfig)) return undefined;
+  if (!usesCodeArtifact(stack.account)) return undefined;
   const names = stack.names;
   const repository = new PackageRepository(stack, "packages", {
     environment: names.environment,

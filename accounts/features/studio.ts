@@ -29,9 +29,8 @@ import type { PackageRepository } from "../../modules/packages/package-repositor
 import { mlflowClientSettings } from "./mlflow-clients";
 import type { DataScienceData } from "./data";
 import type { AccountNetwork } from "./network";
-import type { DataScienceAccountConfig } from "../config/schema/platform";
 import { deploymentTargetsOf, targetRoles } from "./cross-account";
-import type { PlatformStack } from "../stacks/platform-stack";
+import type { DataScienceStack } from "../stacks/platform-stack";
 
 export interface DataScienceStudio {
   readonly studioExecutionRole: IamRole;
@@ -53,94 +52,28 @@ const GUARDRAILS_POLICY = "guardrails";
  * SageMaker projects.
  */
 export function addStudio(
-  stack: PlatformStack,
+  stack: DataScienceStack,
   network: AccountNetwork,
   data: DataScienceData,
   packages?: PackageRepository,
 ): DataScienceStudio {
   const names = stack.names;
   const env = names.environment;
-  const config = (stack.account as DataScienceAccountConfig).sagemaker;
+  const config = stack.account.sagemaker;
   const domainConfig = config.domains[0];
   const subnetIds = network.vpc.privateSubnetIds;
   const securityGroupIds = [network.vpc.workloadSecurityGroup.id];
   const guardrails = sageMakerGuardrails({ subnetIds, securityGroupIds });
 
-  const executionRole = (id: string, roleName: string, description: string): IamRole =>
-    new IamRole(stack, id, {
-      roleName,
-      description,
-      trustStatements: [sageMakerServiceTrust(env)],
-      grantPolicyName: "data",
-    });
-
-  const studioExecutionRole = executionRole(
-    "studio-execution-role",
-    names.studioExecutionRoleName,
-    "Studio apps of data scientists and the jobs they start",
-  );
-  const teamAdminExecutionRole = executionRole(
-    "team-admin-execution-role",
-    names.teamAdminExecutionRoleName,
-    "Studio apps of team administrators: build, never approve",
-  );
-  const pipelineExecutionRole = executionRole(
-    "pipeline-execution-role",
-    names.pipelineExecutionRoleName,
-    "SageMaker pipelines: train and register model versions, never approve or deploy",
-  );
-  const userExecutionRoles: Record<string, IamRole> = {};
-  for (const profile of domainConfig?.userProfiles ?? []) {
-    if (!profile.dedicatedExecutionRole) continue;
-    userExecutionRoles[profile.name] = executionRole(
-      `user-${profile.name}-execution-role`,
-      names.userExecutionRoleName(profile.name),
-      `Studio apps of ${profile.name} (${profile.persona})`,
-    );
-  }
-
-  // Dedicated per-user roles are named in every policy by one pattern of their names, never one
-  // ARN each, so no policy grows with the number of Studio users. The pattern matches exactly
-  // them: only the platform names roles `<prefix>-<account>-user-*` (a config check keeps other
-  // accounts' names clear of it).
-  const userRoles = Object.values(userExecutionRoles);
-  const studioUsers: Grantee | undefined =
-    userRoles.length === 0
-      ? undefined
-      : {
-          principalArn: names.userExecutionRoleArnPattern,
-          grantLabel: "StudioUsers",
-          addToPrincipalPolicy: (s) => userRoles.forEach((r) => r.addToPrincipalPolicy(s)),
-        };
-
-  // The roles SageMaker may be handed: never any other role, never to another service.
-  const sageMakerRoleArns = [
-    names.roleArn(names.studioExecutionRoleName),
-    names.roleArn(names.teamAdminExecutionRoleName),
-    names.roleArn(names.pipelineExecutionRoleName),
-    ...(studioUsers ? [studioUsers.principalArn] : []),
-  ];
-
-  // What each execution role may hand SageMaker: a Studio user's dedicated role only itself and
-  // the shared roles (never another user's, which would act in that user's name); the shared
-  // Studio roles only the shared roles; pipelines any of them, since a pipeline's steps run as
-  // the role of whoever defined them.
-  const sharedRoleArns = sageMakerRoleArns.filter((a) => a !== studioUsers?.principalArn);
-  const executionRoles: [IamRole, { studio: boolean; passes: string[] }][] = [
-    [studioExecutionRole, { studio: true, passes: sharedRoleArns }],
-    [teamAdminExecutionRole, { studio: true, passes: sharedRoleArns }],
-    [pipelineExecutionRole, { studio: false, passes: sageMakerRoleArns }],
-    ...Object.keys(userExecutionRoles).map(
-      (profile) =>
-        [
-          userExecutionRoles[profile],
-          {
-            studio: true,
-            passes: [...sharedRoleArns, names.roleArn(names.userExecutionRoleName(profile))],
-          },
-        ] as [IamRole, { studio: boolean; passes: string[] }],
-    ),
-  ];
+  const {
+    studioExecutionRole,
+    teamAdminExecutionRole,
+    pipelineExecutionRole,
+    userExecutionRoles,
+    studioUsers,
+    sageMakerRoleArns,
+    executionRoles,
+  } = addExecutionRoles(stack, domainConfig);
   // What no build-duty role may do, whatever else it is given.
   const buildDutyLimits = [...denyModelApproval(), ...denyLeavingTheBuildDuty(sageMakerRoleArns)];
 
@@ -219,12 +152,122 @@ export function addStudio(
   };
 }
 
+/** The execution roles, what SageMaker may be handed, and what each role may hand it. */
+interface ExecutionRoles {
+  readonly studioExecutionRole: IamRole;
+  readonly teamAdminExecutionRole: IamRole;
+  readonly pipelineExecutionRole: IamRole;
+  readonly userExecutionRoles: Record<string, IamRole>;
+  /** The dedicated per-user roles together, by the pattern of their names; none without any. */
+  readonly studioUsers?: Grantee;
+  /** Every role SageMaker may be handed. */
+  readonly sageMakerRoleArns: string[];
+  /** Each role, whether Studio apps run as it, and the roles it may pass to SageMaker. */
+  readonly executionRoles: [IamRole, { studio: boolean; passes: string[] }][];
+}
+
+/**
+ * The SageMaker execution roles: Studio for data scientists, Studio for team administrators,
+ * pipelines, and a dedicated one per user profile that asks for it.
+ */
+function addExecutionRoles(
+  stack: DataScienceStack,
+  domainConfig: DataScienceStack["account"]["sagemaker"]["domains"][number] | undefined,
+): ExecutionRoles {
+  const names = stack.names;
+  const env = names.environment;
+  const executionRole = (id: string, roleName: string, description: string): IamRole =>
+    new IamRole(stack, id, {
+      roleName,
+      description,
+      trustStatements: [sageMakerServiceTrust(env)],
+      grantPolicyName: "data",
+    });
+
+  const studioExecutionRole = executionRole(
+    "studio-execution-role",
+    names.studioExecutionRoleName,
+    "Studio apps of data scientists and the jobs they start",
+  );
+  const teamAdminExecutionRole = executionRole(
+    "team-admin-execution-role",
+    names.teamAdminExecutionRoleName,
+    "Studio apps of team administrators: build, never approve",
+  );
+  const pipelineExecutionRole = executionRole(
+    "pipeline-execution-role",
+    names.pipelineExecutionRoleName,
+    "SageMaker pipelines: train and register model versions, never approve or deploy",
+  );
+  const userExecutionRoles: Record<string, IamRole> = {};
+  for (const profile of domainConfig?.userProfiles ?? []) {
+    if (!profile.dedicatedExecutionRole) continue;
+    userExecutionRoles[profile.name] = executionRole(
+      `user-${profile.name}-execution-role`,
+      names.userExecutionRoleName(profile.name),
+      `Studio apps of ${profile.name} (${profile.persona})`,
+    );
+  }
+
+  // Dedicated per-user roles are named in every policy by one pattern of their names, never one
+  // ARN each, so no policy grows with the number of Studio users. The pattern matches exactly
+  // them: only the platform names roles `<prefix>-<account>-user-*` (a config check keeps other
+  // accounts' names clear of it).
+  const userRoles = Object.values(userExecutionRoles);
+  const studioUsers: Grantee | undefined =
+    userRoles.length === 0
+      ? undefined
+      : {
+          principalArn: names.userExecutionRoleArnPattern,
+          grantLabel: "StudioUsers",
+          addToPrincipalPolicy: (s) => userRoles.forEach((r) => r.addToPrincipalPolicy(s)),
+        };
+
+  // The roles SageMaker may be handed: never any other role, never to another service.
+  const sageMakerRoleArns = [
+    names.roleArn(names.studioExecutionRoleName),
+    names.roleArn(names.teamAdminExecutionRoleName),
+    names.roleArn(names.pipelineExecutionRoleName),
+    ...(studioUsers ? [studioUsers.principalArn] : []),
+  ];
+
+  // What each execution role may hand SageMaker: a Studio user's dedicated role only itself and
+  // the shared roles (never another user's, which would act in that user's name); the shared
+  // Studio roles only the shared roles; pipelines any of them, since a pipeline's steps run as
+  // the role of whoever defined them.
+  const sharedRoleArns = sageMakerRoleArns.filter((a) => a !== studioUsers?.principalArn);
+  const executionRoles: [IamRole, { studio: boolean; passes: string[] }][] = [
+    [studioExecutionRole, { studio: true, passes: sharedRoleArns }],
+    [teamAdminExecutionRole, { studio: true, passes: sharedRoleArns }],
+    [pipelineExecutionRole, { studio: false, passes: sageMakerRoleArns }],
+    ...Object.keys(userExecutionRoles).map(
+      (profile) =>
+        [
+          userExecutionRoles[profile],
+          {
+            studio: true,
+            passes: [...sharedRoleArns, names.roleArn(names.userExecutionRoleName(profile))],
+          },
+        ] as [IamRole, { studio: boolean; passes: string[] }],
+    ),
+  ];
+  return {
+    studioExecutionRole,
+    teamAdminExecutionRole,
+    pipelineExecutionRole,
+    userExecutionRoles,
+    studioUsers,
+    sageMakerRoleArns,
+    executionRoles,
+  };
+}
+
 /**
  * The VpcOnly Studio domain and its user profiles, each with its execution role (dedicated, or its
  * persona's) and the apps' set-up (package index, MLflow) and idle shutdown.
  */
 function addStudioDomain(
-  stack: PlatformStack,
+  stack: DataScienceStack,
   network: AccountNetwork,
   data: DataScienceData,
   packages: PackageRepository | undefined,
@@ -234,7 +277,7 @@ function addStudioDomain(
   >,
 ): StudioDomain {
   const names = stack.names;
-  const domainConfig = (stack.account as DataScienceAccountConfig).sagemaker.domains[0];
+  const domainConfig = stack.account.sagemaker.domains[0];
   const subnetIds = network.vpc.privateSubnetIds;
   const securityGroupIds = [network.vpc.workloadSecurityGroup.id];
   const { studioExecutionRole, teamAdminExecutionRole, userExecutionRoles } = roles;
@@ -283,7 +326,7 @@ function addStudioDomain(
  * build-duty limits, and the volume and output keys through SageMaker and EC2.
  */
 function addExecutionRolePolicies(
-  stack: PlatformStack,
+  stack: DataScienceStack,
   data: DataScienceData,
   executionRoles: [IamRole, { studio: boolean; passes: string[] }][],
   shared: {
@@ -325,7 +368,7 @@ function addExecutionRolePolicies(
  * domain (SageMaker and EFS).
  */
 function grantKeysToSageMaker(
-  stack: PlatformStack,
+  stack: DataScienceStack,
   data: DataScienceData,
   executionArns: string[],
 ): void {
@@ -373,7 +416,7 @@ function grantKeysToSageMaker(
  * their duty; the approver sets approvals and tags artifacts, and nothing else.
  */
 function addPersonaRoles(
-  stack: PlatformStack,
+  stack: DataScienceStack,
   data: DataScienceData,
   shared: {
     guardrails: PolicyStatement[];
@@ -384,7 +427,7 @@ function addPersonaRoles(
 ): Record<Persona, IamRole> {
   const names = stack.names;
   const env = names.environment;
-  const config = (stack.account as DataScienceAccountConfig).sagemaker;
+  const config = stack.account.sagemaker;
   const { guardrails, buildDutyLimits, domain, sageMakerRoleArns } = shared;
   const personaRole = (
     persona: Persona,
@@ -443,7 +486,7 @@ function addPersonaRoles(
   const approver = personaRoles.modelApprover;
   approver.addToPolicy(approveModelVersions(env));
   for (const s of readTheRegistry(env)) approver.addToPolicy(s);
-  const modelPrefix = (stack.account as DataScienceAccountConfig).sagemaker.modelArtifactsPrefix;
+  const modelPrefix = stack.account.sagemaker.modelArtifactsPrefix;
   for (const s of tagModelArtifacts(data.modelBucket.bucketArn, modelPrefix))
     approver.addToPolicy(s);
   approver.addToPolicy(
@@ -467,7 +510,7 @@ function addPersonaRoles(
 
 /** The roles, registry groups and Studio domain people and pipelines need to know. */
 function addStudioOutputs(
-  stack: PlatformStack,
+  stack: DataScienceStack,
   studio: Pick<
     DataScienceStudio,
     | "studioExecutionRole"
@@ -477,7 +520,7 @@ function addStudioOutputs(
     | "domain"
   >,
 ): void {
-  const config = (stack.account as DataScienceAccountConfig).sagemaker;
+  const config = stack.account.sagemaker;
   const {
     studioExecutionRole,
     teamAdminExecutionRole,
@@ -530,7 +573,7 @@ export function studioWorkRoles(studio: DataScienceStudio): IamRole[] {
 
 /** The targets' model execution and deployment roles, which read the registry. */
 function registryReaders(
-  stack: PlatformStack,
+  stack: DataScienceStack,
 ): { accountIds: string[]; principalArns: string[] } | undefined {
   if (deploymentTargetsOf(stack.config, stack.accountName).length === 0) return undefined;
   const execution = targetRoles(stack.config, stack.accountName, "model-execution");

@@ -27,7 +27,7 @@ export class BootstrapStack extends PlatformStack {
   readonly ci?: GithubCiRoles;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
-    super(scope, id, props);
+    super(scope, id, props, ["data-science", "deployment-target"]);
     const names = this.names;
     const locking = this.config.state.locking;
 

@@ -9,13 +9,14 @@ import { addPackages, allowPackageUse } from "../features/packages";
 import type { PackageRepository } from "../../modules/packages/package-repository";
 import { addAccountNetwork, type AccountNetwork } from "../features/network";
 import { addStudio, type DataScienceStudio } from "../features/studio";
+import type { DataScienceAccountConfig } from "../config/schema/platform";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 /**
  * The data science account (dev): where data scientists work and models are trained,
  * registered and stored.
  */
-export class DataScienceAccountStack extends PlatformStack {
+export class DataScienceAccountStack extends PlatformStack<DataScienceAccountConfig> {
   readonly network: AccountNetwork;
   readonly data: DataScienceData;
   readonly studio: DataScienceStudio;
@@ -26,10 +27,7 @@ export class DataScienceAccountStack extends PlatformStack {
   readonly modelDeployer: IamRole;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
-    super(scope, id, props);
-    if (this.account.type !== "data-science") {
-      throw new Error(`${id}: DataScienceAccountStack needs an account of type "data-science"`);
-    }
+    super(scope, id, props, ["data-science"]);
     this.useAccountStateBackend();
     this.network = addAccountNetwork(this);
     this.data = addDataScienceData(this, this.network);

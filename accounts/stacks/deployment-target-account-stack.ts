@@ -7,13 +7,14 @@ import { addSageMakerQuotas } from "../features/quotas";
 import type { ModelHostingRoles } from "../../modules/sagemaker/model-hosting-roles";
 import { namingInput } from "../naming";
 import { AccountNames } from "../naming";
+import type { DeploymentTargetAccountConfig } from "../config/schema/platform";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 /**
  * A deployment target account (staging, prod): hosts models trained in the data science
  * account, deployed by that account's pipeline.
  */
-export class DeploymentTargetAccountStack extends PlatformStack {
+export class DeploymentTargetAccountStack extends PlatformStack<DeploymentTargetAccountConfig> {
   /** Names in the data science account this account takes models from. */
   readonly dataScienceNames: AccountNames;
   readonly network: AccountNetwork;
@@ -21,12 +22,7 @@ export class DeploymentTargetAccountStack extends PlatformStack {
   readonly hosting: ModelHostingRoles;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
-    super(scope, id, props);
-    if (this.account.type !== "deployment-target") {
-      throw new Error(
-        `${id}: DeploymentTargetAccountStack needs an account of type "deployment-target"`,
-      );
-    }
+    super(scope, id, props, ["deployment-target"]);
     this.dataScienceNames = new AccountNames(
       namingInput(this.config, this.account.dataScienceAccount),
     );

@@ -9,7 +9,12 @@ import {
   TerraformVariable,
 } from "../../modules/core/cdktf";
 import { stackAwsProviderConstraint } from "../../modules/core/aws-provider-version";
-import { type AccountConfig, type PlatformConfig } from "../config/schema/platform";
+import {
+  type AccountConfig,
+  type DataScienceAccountConfig,
+  type DeploymentTargetAccountConfig,
+  type PlatformConfig,
+} from "../config/schema/platform";
 import { namingInput } from "../naming";
 import { AccountNames } from "../naming";
 
@@ -24,6 +29,38 @@ export function requiredTerraformVersion(config: PlatformConfig): string {
   // 1.6.1 brought the nested assume_role block and KMS aliases back to the S3 backend.
   return config.state.locking === "lockfile" ? ">= 1.10.0" : ">= 1.6.1";
 }
+
+/** Whether an account is of one of `kinds`, the kinds of `A` (narrows its type to `A`). */
+export function isAccountOf<A extends AccountConfig>(
+  account: AccountConfig,
+  kinds: readonly A["type"][],
+): account is A {
+  return kinds.some((kind) => kind === account.type);
+}
+
+/**
+ * The config of account `name`, when it is of one of `kinds`; an error naming `who`, the account
+ * and the kinds otherwise (the loader's checks make that a programming error, not a config one).
+ */
+export function accountOfKind<A extends AccountConfig>(
+  config: PlatformConfig,
+  name: string,
+  kinds: readonly A["type"][],
+  who: string,
+): A {
+  const account = config.accounts[name];
+  if (account === undefined || !isAccountOf<A>(account, kinds)) {
+    throw new Error(
+      `${who} needs an account of type ${kinds.map((k) => `"${k}"`).join(" or ")}; accounts.${name} is ${account === undefined ? "missing" : `"${account.type}"`}`,
+    );
+  }
+  return account;
+}
+
+/** A stack of the data science account. */
+export type DataScienceStack = PlatformStack<DataScienceAccountConfig>;
+/** A stack of a deployment target account. */
+export type DeploymentTargetStack = PlatformStack<DeploymentTargetAccountConfig>;
 
 /** Tags every resource of an account gets through the provider. */
 export function defaultTags(config: PlatformConfig, accountName: string): Record<string, string> {
@@ -40,21 +77,35 @@ export function defaultTags(config: PlatformConfig, accountName: string): Record
  * and refuses to act in any other account, the platform's default tags, and the Terraform
  * version the state settings need. Every stack of the platform extends it.
  */
-export abstract class PlatformStack extends TerraformStack {
+export abstract class PlatformStack<
+  A extends AccountConfig = AccountConfig,
+> extends TerraformStack {
   readonly config: PlatformConfig;
   readonly accountName: string;
-  readonly account: AccountConfig;
+  /** The account's config, of a kind this stack is for (checked when the stack is made). */
+  readonly account: A;
   readonly names: AccountNames;
   readonly provider: AwsProvider;
   /** The role the provider assumes: the deploy role, or another for a run (CI plans). */
   readonly roleArnVariable: TerraformVariable;
   private readonly regionalProviders = new Map<string, AwsProvider>();
 
-  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+  /** @param kinds the kinds of account this stack is for; another fails here, naming them. */
+  constructor(
+    scope: Construct,
+    id: string,
+    props: PlatformStackProps,
+    kinds: readonly A["type"][],
+  ) {
     super(scope, id);
     this.config = props.config;
     this.accountName = props.accountName;
-    this.account = props.config.accounts[props.accountName];
+    this.account = accountOfKind<A>(
+      props.config,
+      props.accountName,
+      kinds,
+      `${id}: ${new.target.name}`,
+    );
     this.names = new AccountNames(namingInput(props.config, props.accountName));
     this.roleArnVariable = new TerraformVariable(this, "aws_role_arn", {
       type: "string",

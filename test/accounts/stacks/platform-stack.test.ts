@@ -5,6 +5,9 @@ import {
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing } from "../../../modules/core/cdktf";
 import { buildPlatform } from "../../../accounts/platform";
+import { accountOfKind } from "../../../accounts/stacks/platform-stack";
+import { DataScienceAccountStack } from "../../../accounts/stacks/data-science-account-stack";
+import { DeploymentTargetAccountStack } from "../../../accounts/stacks/deployment-target-account-stack";
 import {
   exampleInput,
   parse,
@@ -282,5 +285,39 @@ describe("no stack reads another stack's state", () => {
     const stack: StackJson = example.json[stackId];
     expect(stack.data?.terraform_remote_state).toBeUndefined();
     expect(JSON.stringify(stack)).not.toContain("terraform_remote_state");
+  });
+});
+
+describe("a stack is typed by its account's kind, checked when it is made", () => {
+  const config = parse(exampleInput());
+
+  test("the account of the kind asked for is returned, narrowed", () => {
+    const dev = accountOfKind(config, "dev", ["data-science"], "here");
+    expect(dev.type).toBe("data-science");
+    expect(accountOfKind(config, "prod", ["data-science", "deployment-target"], "here").type).toBe(
+      "deployment-target",
+    );
+  });
+
+  test("another kind, or no such account, is an error naming who asked, the account and the kinds", () => {
+    expect(() => accountOfKind(config, "staging", ["data-science"], "x")).toThrow(
+      'x needs an account of type "data-science"; accounts.staging is "deployment-target"',
+    );
+    expect(() => accountOfKind(config, "qa", ["deployment-target"], "x")).toThrow(
+      'x needs an account of type "deployment-target"; accounts.qa is missing',
+    );
+  });
+
+  test("each account stack refuses an account of the other kind", () => {
+    expect(
+      () => new DataScienceAccountStack(testApp(), "s", { config, accountName: "staging" }),
+    ).toThrow(
+      's: DataScienceAccountStack needs an account of type "data-science"; accounts.staging is "deployment-target"',
+    );
+    expect(
+      () => new DeploymentTargetAccountStack(testApp(), "d", { config, accountName: "dev" }),
+    ).toThrow(
+      'd: DeploymentTargetAccountStack needs an account of type "deployment-target"; accounts.dev is "data-science"',
+    );
   });
 });
