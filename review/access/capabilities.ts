@@ -138,64 +138,11 @@ export function capabilities(model: AccessModel): Capability[] {
     ...model.principals.flatMap((p) => p.identity),
     ...model.resources.flatMap((r) => (r.policy ? [r.policy] : [])),
   ];
-  const tagged = (bucket: PlatformResource) =>
-    allPolicies.some(
-      (p) =>
-        JSON.stringify(p.statements).includes(bucket.arn) &&
-        JSON.stringify(p.statements).includes("s3:RequestObjectTag/model-approval"),
-    );
   const out: Capability[] = [];
   for (const r of model.resources) {
     const base = { account: r.account, resourcePolicy: r.policy, variables: {} };
     if (r.kind === "bucket") {
-      const key = r.keyArn ? keys.get(r.keyArn) : undefined;
-      for (const prefix of prefixes(r, allPolicies)) {
-        const objectArn = `${r.arn}/${prefix}object`;
-        const keyUse = r.keyArn
-          ? { arn: r.keyArn, policy: key?.policy, objectArn, aliases: aliasesOf(key) }
-          : undefined;
-        const encryption: Record<string, string> = r.keyArn
-          ? {
-              "s3:x-amz-server-side-encryption": "aws:kms",
-              "s3:x-amz-server-side-encryption-aws-kms-key-id": r.keyArn,
-            }
-          : {};
-        const owner = { "s3:ResourceAccount": r.account };
-        const kinds: [CapabilityKind, string, Record<string, string | string[]>][] = [
-          ["read", "s3:GetObject", owner],
-          ["write", "s3:PutObject", { ...owner, ...encryption }],
-        ];
-        if (tagged(r))
-          kinds.push(
-            [
-              "read-approved",
-              "s3:GetObject",
-              { ...owner, "s3:ExistingObjectTag/model-approval": "Approved" },
-            ],
-            [
-              "tag-approved",
-              "s3:PutObjectTagging",
-              {
-                ...owner,
-                "s3:RequestObjectTagKeys": ["model-approval"],
-                "s3:RequestObjectTag/model-approval": "Approved",
-              },
-            ],
-          );
-        for (const [kind, action, variables] of kinds) {
-          out.push({
-            ...base,
-            id: `${kind} s3://${r.name}/${prefix}`,
-            kind,
-            action,
-            resource: objectArn,
-            key: kind === "tag-approved" ? undefined : keyUse,
-            bucket: r,
-            contexts: [],
-            variables,
-          });
-        }
-      }
+      out.push(...bucketCapabilities(r, keys, allPolicies));
     } else if (r.kind === "key") {
       out.push({
         ...base,
@@ -207,41 +154,7 @@ export function capabilities(model: AccessModel): Capability[] {
         variables: { "kms:ResourceAliases": aliasesOf(r) },
       });
     } else if (r.kind === "role") {
-      const service = (r.trust?.statements ?? [])
-        .flatMap((s) => strings((s.Principal as { Service?: unknown } | undefined)?.Service))
-        .at(0);
-      const externalIds = conditionValues(r.trust, "sts:ExternalId");
-      if (service !== undefined)
-        out.push({
-          ...base,
-          resourcePolicy: undefined,
-          id: `pass role/${r.name}`,
-          kind: "pass",
-          action: "iam:PassRole",
-          resource: r.arn,
-          contexts: [ANYWHERE],
-          variables: { "iam:PassedToService": service },
-        });
-      out.push({
-        ...base,
-        resourcePolicy: r.trust,
-        id: `assume role/${r.name}`,
-        kind: "assume",
-        action: "sts:AssumeRole",
-        resource: r.arn,
-        contexts: [ANYWHERE],
-        variables: externalIds.length > 0 ? { "sts:ExternalId": externalIds[0] } : {},
-      });
-      if (CI_ROLE.test(r.name))
-        out.push({
-          ...base,
-          resourcePolicy: undefined,
-          id: `change role/${r.name}`,
-          kind: "change-role",
-          action: "iam:UpdateAssumeRolePolicy",
-          resource: r.arn,
-          contexts: [ANYWHERE],
-        });
+      out.push(...roleCapabilities(r));
     } else if (r.kind === "model-package-group") {
       out.push({
         ...base,
@@ -269,4 +182,110 @@ export function capabilities(model: AccessModel): Capability[] {
   return out
     .map((c) => (count.get(c.id)! > 1 ? { ...c, id: `${c.id} in ${c.account}` } : c))
     .sort((a, b) => a.account.localeCompare(b.account) || a.id.localeCompare(b.id));
+}
+
+/** What may be done to a bucket's objects, per prefix: read, write, and the approval tag's read and write. */
+function bucketCapabilities(
+  r: PlatformResource,
+  keys: Map<string, PlatformResource>,
+  allPolicies: readonly Policy[],
+): Capability[] {
+  const out: Capability[] = [];
+  const base = { account: r.account, resourcePolicy: r.policy, variables: {} };
+  const tagged = allPolicies.some(
+    (p) =>
+      JSON.stringify(p.statements).includes(r.arn) &&
+      JSON.stringify(p.statements).includes("s3:RequestObjectTag/model-approval"),
+  );
+  const key = r.keyArn ? keys.get(r.keyArn) : undefined;
+  for (const prefix of prefixes(r, allPolicies)) {
+    const objectArn = `${r.arn}/${prefix}object`;
+    const keyUse = r.keyArn
+      ? { arn: r.keyArn, policy: key?.policy, objectArn, aliases: aliasesOf(key) }
+      : undefined;
+    const encryption: Record<string, string> = r.keyArn
+      ? {
+          "s3:x-amz-server-side-encryption": "aws:kms",
+          "s3:x-amz-server-side-encryption-aws-kms-key-id": r.keyArn,
+        }
+      : {};
+    const owner = { "s3:ResourceAccount": r.account };
+    const kinds: [CapabilityKind, string, Record<string, string | string[]>][] = [
+      ["read", "s3:GetObject", owner],
+      ["write", "s3:PutObject", { ...owner, ...encryption }],
+    ];
+    if (tagged)
+      kinds.push(
+        [
+          "read-approved",
+          "s3:GetObject",
+          { ...owner, "s3:ExistingObjectTag/model-approval": "Approved" },
+        ],
+        [
+          "tag-approved",
+          "s3:PutObjectTagging",
+          {
+            ...owner,
+            "s3:RequestObjectTagKeys": ["model-approval"],
+            "s3:RequestObjectTag/model-approval": "Approved",
+          },
+        ],
+      );
+    for (const [kind, action, variables] of kinds) {
+      out.push({
+        ...base,
+        id: `${kind} s3://${r.name}/${prefix}`,
+        kind,
+        action,
+        resource: objectArn,
+        key: kind === "tag-approved" ? undefined : keyUse,
+        bucket: r,
+        contexts: [],
+        variables,
+      });
+    }
+  }
+  return out;
+}
+
+/** What may be done with a role: pass it to its service, assume it, and change a CI role's trust. */
+function roleCapabilities(r: PlatformResource): Capability[] {
+  const out: Capability[] = [];
+  const base = { account: r.account, resourcePolicy: r.policy, variables: {} };
+  const service = (r.trust?.statements ?? [])
+    .flatMap((s) => strings((s.Principal as { Service?: unknown } | undefined)?.Service))
+    .at(0);
+  const externalIds = conditionValues(r.trust, "sts:ExternalId");
+  if (service !== undefined)
+    out.push({
+      ...base,
+      resourcePolicy: undefined,
+      id: `pass role/${r.name}`,
+      kind: "pass",
+      action: "iam:PassRole",
+      resource: r.arn,
+      contexts: [ANYWHERE],
+      variables: { "iam:PassedToService": service },
+    });
+  out.push({
+    ...base,
+    resourcePolicy: r.trust,
+    id: `assume role/${r.name}`,
+    kind: "assume",
+    action: "sts:AssumeRole",
+    resource: r.arn,
+    contexts: [ANYWHERE],
+    variables: externalIds.length > 0 ? { "sts:ExternalId": externalIds[0] } : {},
+  });
+  if (CI_ROLE.test(r.name))
+    out.push({
+      ...base,
+      resourcePolicy: undefined,
+      id: `change role/${r.name}`,
+      kind: "change-role",
+      action: "iam:UpdateAssumeRolePolicy",
+      resource: r.arn,
+      contexts: [ANYWHERE],
+    });
+  return out;
 }
