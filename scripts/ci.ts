@@ -109,132 +109,157 @@ function readScope(file: string): PlanScope {
   return parsePlanScope(json, file);
 }
 
-async function main([command, name, ...options]: string[]): Promise<number> {
-  const { config, source } = loadPlatformConfig(process.env);
-  const placeholders = placeholderProblems(config, source);
-  process.stderr.write(`ci: platform config from ${source}\n`);
-  const stacks = ciStacks(config);
-  if (command === "stacks") {
-    for (const problem of placeholders) process.stderr.write(`ci: no stacks: ${problem}\n`);
-    const include = placeholders.length > 0 ? [] : stacks;
-    process.stdout.write(`${JSON.stringify({ include })}\n`);
-    return 0;
-  }
-  if (command === "scope") {
-    const args = [name, ...options].filter((a) => a !== undefined);
-    const baseRef = option(args, "--base", "the base commit: --base <ref>");
-    if (baseRef === undefined) throw new Error("usage: ci.js scope --base <ref>");
-    const scope = scopeFromGit({
-      root: repositoryRoot,
-      baseRef,
-      outdir: outdir(),
-      configSource: source,
-      ciStacks: placeholders.length > 0 ? [] : stacks.map((s) => s.stack),
-      log: (line) => process.stderr.write(`ci scope: ${line}\n`),
-    });
-    const file = join(outdir(), PLAN_SCOPE_FILE);
-    writeFileSync(file, `${JSON.stringify(scope, null, 1)}\n`);
-    process.stdout.write(`${scopeComment(scope)}\n`);
-    process.stderr.write(
-      `ci scope: ${scope.planned.length} of ${stacks.length} stacks planned; ${file}\n`,
-    );
-    return 0;
-  }
-  if (command === "comment-scope") {
-    await commentOnPullRequest(
-      scopeComment(readScope(name ?? join(outdir(), PLAN_SCOPE_FILE))),
-      "plan-scope",
-    );
-    return 0;
-  }
-  if (command === "matrices") {
-    const args = [name, ...options].filter((a) => a !== undefined);
-    for (const problem of placeholders) process.stderr.write(`ci: no accounts: ${problem}\n`);
-    let accounts = placeholders.length > 0 ? [] : ciAccounts(config);
-    const scopeFile = option(args, "--scope", "the plan scope file: --scope <plan-scope.json>");
-    const baseRef = option(args, "--base", "the commit before the push: --base <ref>");
-    if (scopeFile !== undefined) {
-      const reviewed = readScope(scopeFile);
-      if (baseRef !== undefined) {
-        const now = scopeFromGit({
-          root: repositoryRoot,
-          baseRef,
-          outdir: outdir(),
-          configSource: source,
-          ciStacks: stacks.map((s) => s.stack),
-          log: (line) => process.stderr.write(`ci matrices: ${line}\n`),
-        });
-        const unreviewed = unreviewedStacks(reviewed, now);
-        if (unreviewed.length > 0) {
-          for (const stack of unreviewed) {
-            const why = now.planned.find((p) => p.stack === stack)!.because;
-            process.stderr.write(
-              `ci matrices: NOT APPLIED: this push changes ${stack} (${why}), which its pull request did not plan: re-run the pull request's plan on the current base, or open a pull request for it\n`,
-            );
-          }
-          return 1;
+/** What every command starts from: the config, where it came from, and the stacks CI runs. */
+interface Context {
+  readonly config: PlatformConfig;
+  readonly source: string;
+  /** Placeholder values (account ids, repository) that keep CI from running any stack. */
+  readonly placeholders: readonly string[];
+  readonly stacks: ReturnType<typeof ciStacks>;
+}
+
+/** `stacks`: the stacks CI plans and applies, as a JSON matrix. */
+function stacksCommand(ctx: Context): number {
+  const { placeholders, stacks } = ctx;
+  for (const problem of placeholders) process.stderr.write(`ci: no stacks: ${problem}\n`);
+  const include = placeholders.length > 0 ? [] : stacks;
+  process.stdout.write(`${JSON.stringify({ include })}\n`);
+  return 0;
+}
+
+/** `scope --base <ref>`: the stacks a change plans, and why; writes the plan-scope file. */
+function scopeCommand(ctx: Context, args: string[]): number {
+  const { source, placeholders, stacks } = ctx;
+  const baseRef = option(args, "--base", "the base commit: --base <ref>");
+  if (baseRef === undefined) throw new Error("usage: ci.js scope --base <ref>");
+  const scope = scopeFromGit({
+    root: repositoryRoot,
+    baseRef,
+    outdir: outdir(),
+    configSource: source,
+    ciStacks: placeholders.length > 0 ? [] : stacks.map((s) => s.stack),
+    log: (line) => process.stderr.write(`ci scope: ${line}\n`),
+  });
+  const file = join(outdir(), PLAN_SCOPE_FILE);
+  writeFileSync(file, `${JSON.stringify(scope, null, 1)}\n`);
+  process.stdout.write(`${scopeComment(scope)}\n`);
+  process.stderr.write(
+    `ci scope: ${scope.planned.length} of ${stacks.length} stacks planned; ${file}\n`,
+  );
+  return 0;
+}
+
+/** `comment-scope [<file>]`: the scope as the pull request's comment. */
+async function commentScopeCommand(_ctx: Context, [file]: string[]): Promise<number> {
+  await commentOnPullRequest(
+    scopeComment(readScope(file ?? join(outdir(), PLAN_SCOPE_FILE))),
+    "plan-scope",
+  );
+  return 0;
+}
+
+/** `matrices [--scope <file> [--base <ref>]]`: the plan/apply matrices, of the reviewed scope when given; refuses a push that changes a stack its pull request did not plan. */
+function matricesCommand(ctx: Context, args: string[]): number {
+  const { config, source, placeholders, stacks } = ctx;
+  for (const problem of placeholders) process.stderr.write(`ci: no accounts: ${problem}\n`);
+  let accounts = placeholders.length > 0 ? [] : ciAccounts(config);
+  const scopeFile = option(args, "--scope", "the plan scope file: --scope <plan-scope.json>");
+  const baseRef = option(args, "--base", "the commit before the push: --base <ref>");
+  if (scopeFile !== undefined) {
+    const reviewed = readScope(scopeFile);
+    if (baseRef !== undefined) {
+      const now = scopeFromGit({
+        root: repositoryRoot,
+        baseRef,
+        outdir: outdir(),
+        configSource: source,
+        ciStacks: stacks.map((s) => s.stack),
+        log: (line) => process.stderr.write(`ci matrices: ${line}\n`),
+      });
+      const unreviewed = unreviewedStacks(reviewed, now);
+      if (unreviewed.length > 0) {
+        for (const stack of unreviewed) {
+          const why = now.planned.find((p) => p.stack === stack)!.because;
+          process.stderr.write(
+            `ci matrices: NOT APPLIED: this push changes ${stack} (${why}), which its pull request did not plan: re-run the pull request's plan on the current base, or open a pull request for it\n`,
+          );
         }
+        return 1;
       }
-      accounts = scopedAccounts(accounts, reviewed);
-      process.stderr.write(
-        `ci matrices: ${accounts.length} account(s) of the scope in ${scopeFile}\n`,
-      );
     }
-    const matrices = ciMatrices(accounts);
-    matrices.forEach((m, i) => process.stdout.write(`shard-${i}=${JSON.stringify(m)}\n`));
-    return 0;
-  }
-  if (command === "drift") {
-    if (name === undefined)
-      throw new Error("usage: ci.js drift <dir of downloaded plan artifacts>");
-    const plans = readAccountPlans(
-      name,
-      ciAccounts(config).map((a) => a.account),
-    );
-    const { GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_SERVER_URL, GITHUB_RUN_ID } = process.env;
-    if (!GITHUB_TOKEN || !GITHUB_REPOSITORY) {
-      for (const plan of plans) process.stdout.write(`${plan.account}: ${driftState(plan)}\n`);
-      return 0;
-    }
-    const runUrl = `${GITHUB_SERVER_URL ?? "https://github.com"}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID ?? "?"}`;
-    const actions = await syncDriftIssues(githubApi(), GITHUB_REPOSITORY, plans, runUrl);
-    for (const line of actions) process.stderr.write(`ci drift: ${line}\n`);
-    return 0;
-  }
-  if (command === "check-workflows") {
-    const problems = applyWorkflowProblems(config, readFileSync(APPLY_WORKFLOW, "utf8"));
-    for (const problem of problems) process.stderr.write(`ci check-workflows: ${problem}\n`);
-    return problems.length > 0 ? 1 : 0;
-  }
-  if (command === "wait-turn") {
-    const waited = await waitTurn(
-      githubApi(),
-      required("GITHUB_REPOSITORY"),
-      Number(required("GITHUB_RUN_ID")),
-      { log: (line) => process.stderr.write(`ci wait-turn: ${line}\n`) },
-    );
+    accounts = scopedAccounts(accounts, reviewed);
     process.stderr.write(
-      `ci wait-turn: ${waited.length === 0 ? "no earlier apply run was in progress" : `earlier runs ${waited.map((n) => `#${n}`).join(", ")} completed`}\n`,
+      `ci matrices: ${accounts.length} account(s) of the scope in ${scopeFile}\n`,
     );
+  }
+  const matrices = ciMatrices(accounts);
+  matrices.forEach((m, i) => process.stdout.write(`shard-${i}=${JSON.stringify(m)}\n`));
+  return 0;
+}
+
+/** `drift <dir>`: one issue per drifted account, closed when clean. */
+async function driftCommand(ctx: Context, [dir]: string[]): Promise<number> {
+  const { config } = ctx;
+  if (dir === undefined) throw new Error("usage: ci.js drift <dir of downloaded plan artifacts>");
+  const plans = readAccountPlans(
+    dir,
+    ciAccounts(config).map((a) => a.account),
+  );
+  const { GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_SERVER_URL, GITHUB_RUN_ID } = process.env;
+  if (!GITHUB_TOKEN || !GITHUB_REPOSITORY) {
+    for (const plan of plans) process.stdout.write(`${plan.account}: ${driftState(plan)}\n`);
     return 0;
   }
-  if (command === "reviewed-run") {
-    const artifact = name === "--artifact" ? options[0] : name && `plan-${name}`;
-    if (!artifact) throw new Error("usage: ci.js reviewed-run <account> | --artifact <name>");
-    const found = await findReviewedRun(
-      githubApi(),
-      required("GITHUB_REPOSITORY"),
-      required("GITHUB_SHA"),
-      { artifact },
-    );
-    if ("problem" in found) {
-      process.stderr.write(`ci reviewed-run: NOT APPLIED: ${found.problem}\n`);
-      return 1;
-    }
-    process.stderr.write(`ci: reviewed in pull request #${found.pullRequest}\n`);
-    process.stdout.write(`run-id=${found.runId}\n`);
-    return 0;
+  const runUrl = `${GITHUB_SERVER_URL ?? "https://github.com"}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID ?? "?"}`;
+  const actions = await syncDriftIssues(githubApi(), GITHUB_REPOSITORY, plans, runUrl);
+  for (const line of actions) process.stderr.write(`ci drift: ${line}\n`);
+  return 0;
+}
+
+/** `check-workflows`: apply.yml agrees with the config. */
+function checkWorkflowsCommand(ctx: Context): number {
+  const { config } = ctx;
+  const problems = applyWorkflowProblems(config, readFileSync(APPLY_WORKFLOW, "utf8"));
+  for (const problem of problems) process.stderr.write(`ci check-workflows: ${problem}\n`);
+  return problems.length > 0 ? 1 : 0;
+}
+
+/** `wait-turn`: waits for every earlier apply run of the branch. */
+async function waitTurnCommand(): Promise<number> {
+  const waited = await waitTurn(
+    githubApi(),
+    required("GITHUB_REPOSITORY"),
+    Number(required("GITHUB_RUN_ID")),
+    { log: (line) => process.stderr.write(`ci wait-turn: ${line}\n`) },
+  );
+  process.stderr.write(
+    `ci wait-turn: ${waited.length === 0 ? "no earlier apply run was in progress" : `earlier runs ${waited.map((n) => `#${n}`).join(", ")} completed`}\n`,
+  );
+  return 0;
+}
+
+/** `reviewed-run <account> | --artifact <name>`: the plan run that reviewed this merge, its artifact present. */
+async function reviewedRunCommand(_ctx: Context, [name, ...options]: string[]): Promise<number> {
+  const artifact = name === "--artifact" ? options[0] : name && `plan-${name}`;
+  if (!artifact) throw new Error("usage: ci.js reviewed-run <account> | --artifact <name>");
+  const found = await findReviewedRun(
+    githubApi(),
+    required("GITHUB_REPOSITORY"),
+    required("GITHUB_SHA"),
+    { artifact },
+  );
+  if ("problem" in found) {
+    process.stderr.write(`ci reviewed-run: NOT APPLIED: ${found.problem}\n`);
+    return 1;
   }
+  process.stderr.write(`ci: reviewed in pull request #${found.pullRequest}\n`);
+  process.stdout.write(`run-id=${found.runId}\n`);
+  return 0;
+}
+
+/** `plan|comment <stack>`, `apply <stack> [--reviewed <file>]`: one stack's run. */
+async function stackCommand(ctx: Context, [command, name, ...options]: string[]): Promise<number> {
+  const { config, placeholders, stacks } = ctx;
   if (placeholders.length > 0 && (command === "plan" || command === "apply")) {
     for (const problem of placeholders) process.stderr.write(`ci ${command}: ${problem}\n`);
     return 1;
@@ -268,6 +293,26 @@ async function main([command, name, ...options]: string[]): Promise<number> {
       : applyStack(dir, entry.stack, readReviewedPlan(reviewedFile), runOptions);
   process.stdout.write(`${result.report}\n`);
   return result.ok ? 0 : 1;
+}
+
+const COMMANDS: Record<string, (ctx: Context, args: string[]) => number | Promise<number>> = {
+  stacks: (ctx) => stacksCommand(ctx),
+  scope: scopeCommand,
+  "comment-scope": commentScopeCommand,
+  matrices: matricesCommand,
+  drift: driftCommand,
+  "check-workflows": (ctx) => checkWorkflowsCommand(ctx),
+  "wait-turn": () => waitTurnCommand(),
+  "reviewed-run": reviewedRunCommand,
+};
+
+async function main(args: string[]): Promise<number> {
+  const { config, source } = loadPlatformConfig(process.env);
+  const placeholders = placeholderProblems(config, source);
+  process.stderr.write(`ci: platform config from ${source}\n`);
+  const ctx: Context = { config, source, placeholders, stacks: ciStacks(config) };
+  const command = COMMANDS[args[0]];
+  return command === undefined ? stackCommand(ctx, args) : command(ctx, args.slice(1));
 }
 
 main(process.argv.slice(2)).then(
