@@ -1,3 +1,4 @@
+import { iamArn, roleArn } from "../modules/core/aws-environment";
 import type { AwsEnvironment } from "../modules/core/aws-environment";
 import type { PlatformConfig } from "./config/schema/platform";
 import { regionPartition } from "./config/regions";
@@ -123,7 +124,7 @@ export class AccountNames {
   }
 
   roleArn(roleName: string): string {
-    return `arn:${this.partition}:iam::${this.input.accountId}:role/${roleName}`;
+    return roleArn(this.partition, this.input.accountId, roleName);
   }
 
   get deployRoleArn(): string {
@@ -294,7 +295,11 @@ export class AccountNames {
 
   /** The account's GitHub Actions OIDC provider (one per account and URL). */
   get githubOidcProviderArn(): string {
-    return `arn:${this.partition}:iam::${this.input.accountId}:oidc-provider/token.actions.githubusercontent.com`;
+    return iamArn(
+      this.partition,
+      this.input.accountId,
+      "oidc-provider/token.actions.githubusercontent.com",
+    );
   }
 
   /** Plans pull requests: read-only, reads and locks state. */

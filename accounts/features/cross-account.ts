@@ -1,3 +1,4 @@
+import { roleArn } from "../../modules/core/aws-environment";
 import { type PlatformConfig } from "../config/schema/platform";
 import { AccountNames, namingInput, targetRoleNamePattern, type TargetRoleKind } from "../naming";
 
@@ -49,7 +50,7 @@ export function targetRoles(
     accountIds: [...new Set(targets.map((t) => t.accountId))],
     arns:
       targets.length > EXACT_TARGET_ROLES_MAX
-        ? [`arn:${partition}:iam::*:role/${targetRoleNamePattern(config.prefix, kind)}`]
+        ? [roleArn(partition, "*", targetRoleNamePattern(config.prefix, kind))]
         : targets.map((t) => t.roleArn(t.targetRoleName(kind))),
   };
 }

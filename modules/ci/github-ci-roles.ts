@@ -1,3 +1,4 @@
+import { accountRoot, iamArn, roleArn } from "../core/aws-environment";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { Construct } from "constructs";
 import type { AwsEnvironment } from "../core/aws-environment";
@@ -98,7 +99,7 @@ export class GithubCiRoles extends Construct {
   constructor(scope: Construct, id: string, props: GithubCiRolesProps) {
     super(scope, id);
     const env = props.environment;
-    this.providerArn = `arn:${env.partition}:iam::${env.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+    this.providerArn = iamArn(env.partition, env.accountId, `oidc-provider/${GITHUB_OIDC_HOST}`);
     if (props.createOidcProvider) {
       const provider = new IamOpenidConnectProvider(this, "github-oidc", {
         url: `https://${GITHUB_OIDC_HOST}`,
@@ -119,7 +120,7 @@ export class GithubCiRoles extends Construct {
         ...(subject.like ? { StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: subject.values } } : {}),
       },
     });
-    const planRoleArn = `arn:${env.partition}:iam::${env.accountId}:role/${props.planRoleName}`;
+    const planRoleArn = roleArn(env.partition, env.accountId, props.planRoleName);
 
     this.planRole = new IamRole(this, "plan-role", {
       roleName: props.planRoleName,
@@ -138,7 +139,7 @@ export class GithubCiRoles extends Construct {
           // that is this role itself (-var aws_role_arn), so it must trust itself, by exact ARN.
           Sid: "ItselfForTerraform",
           Effect: "Allow",
-          Principal: { AWS: `arn:${env.partition}:iam::${env.accountId}:root` },
+          Principal: { AWS: accountRoot(env.partition, env.accountId) },
           Action: "sts:AssumeRole",
           Condition: { ArnEquals: { "aws:PrincipalArn": planRoleArn } },
         },

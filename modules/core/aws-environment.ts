@@ -22,6 +22,24 @@ export function arn(
   return `arn:${env.partition}:${service}:${region}:${env.accountId}:${resource}`;
 }
 
+/**
+ * An IAM ARN: `arn:<partition>:iam::<account>:<resource>` (IAM is global, so no region). The one
+ * place the platform spells IAM ARNs.
+ */
+export function iamArn(partition: string, account: string, resource: string): string {
+  return `arn:${partition}:iam::${account}:${resource}`;
+}
+
+/** The account principal: `arn:<partition>:iam::<account>:root`. */
+export function accountRoot(partition: string, account: string): string {
+  return iamArn(partition, account, "root");
+}
+
+/** A role's ARN: `arn:<partition>:iam::<account>:role<path><name>` (path `/` by default). */
+export function roleArn(partition: string, account: string, name: string, path = "/"): string {
+  return iamArn(partition, account, `role${path}${name}`);
+}
+
 /** A statement id from any name: letters and digits only. */
 export function sid(...parts: string[]): string {
   return parts
@@ -40,5 +58,5 @@ export function accountOf(arn: string): string {
 /** The account principal of an ARN's account: `arn:<partition>:iam::<account>:root`. */
 export function accountRootOf(arn: string): string {
   const [, partition, , , account] = arn.split(":");
-  return `arn:${partition}:iam::${account}:root`;
+  return accountRoot(partition, account);
 }

@@ -1,4 +1,4 @@
-import { accountOf, type AwsEnvironment } from "../core/aws-environment";
+import { accountOf, type AwsEnvironment, accountRoot, iamArn } from "../core/aws-environment";
 import { iamPolicyVariable, type PolicyStatement } from "./iam-policy";
 
 export type Persona = "dataScientist" | "teamAdmin" | "admin" | "modelApprover";
@@ -32,7 +32,7 @@ export function personaTrust(
   identity: PersonaIdentity,
   persona: Persona,
 ): PolicyStatement[] {
-  const root = (account: string) => `arn:${env.partition}:iam::${account}:root`;
+  const root = (account: string) => accountRoot(env.partition, account);
   const onlyTheStudioUserTag = {
     "ForAllValues:StringEquals": { "aws:TagKeys": [STUDIO_USER_TAG] },
   };
@@ -52,7 +52,7 @@ export function personaTrust(
       // let set "Approver" admit the role of a set "Approver_DataScience". Nobody but Identity
       // Center can create roles under the aws-reserved path.
       const role = `AWSReservedSSO_${identity.permissionSets[persona]}_${"?".repeat(16)}`;
-      const base = `arn:${env.partition}:iam::${env.accountId}:role/aws-reserved/sso.amazonaws.com/`;
+      const base = iamArn(env.partition, env.accountId, "role/aws-reserved/sso.amazonaws.com/");
       const who = { ArnLike: { "aws:PrincipalArn": [`${base}${role}`, `${base}*/${role}`] } };
       return [
         {

@@ -4,7 +4,13 @@ import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { Token } from "../core/cdktf";
 import { mapList } from "../core/token-lists";
-import { accountOf, accountRootOf, viaService, type AwsEnvironment } from "../core/aws-environment";
+import {
+  accountOf,
+  accountRootOf,
+  viaService,
+  type AwsEnvironment,
+  accountRoot,
+} from "../core/aws-environment";
 import { KEY_POLICY_MAX_CHARS, ResourcePolicy, type PolicyStatement } from "../iam/iam-policy";
 
 /**
@@ -64,7 +70,7 @@ function throughService(
       throw new Error(`${sid}: ${arn} is not a role of this account (${env.accountId})`);
     }
   }
-  return statement(`arn:${env.partition}:iam::${env.accountId}:root`, {
+  return statement(accountRoot(env.partition, env.accountId), {
     ...condition,
     ...(patterns
       ? { ArnLike: { "aws:PrincipalArn": principalArns } }

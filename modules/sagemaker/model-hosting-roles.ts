@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { arn, viaService, type AwsEnvironment } from "../core/aws-environment";
+import { arn, viaService, type AwsEnvironment, accountRoot } from "../core/aws-environment";
 import type { PolicyStatement } from "../iam/iam-policy";
 import { IamRole } from "../iam/iam-role";
 import { Fn, Op, Token } from "../core/cdktf";
@@ -141,7 +141,7 @@ function deployerTrust(props: ModelHostingRolesProps): PolicyStatement {
   return {
     Sid: "DataScienceDeployerOnly",
     Effect: "Allow",
-    Principal: { AWS: `arn:${props.environment.partition}:iam::${source.accountId}:root` },
+    Principal: { AWS: accountRoot(props.environment.partition, source.accountId) },
     Action: "sts:AssumeRole",
     Condition: {
       ArnEquals: { "aws:PrincipalArn": source.deployerRoleArn },

@@ -1,7 +1,7 @@
 import { SagemakerModelPackageGroup } from "@cdktf/provider-aws/lib/sagemaker-model-package-group";
 import { SagemakerModelPackageGroupPolicy } from "@cdktf/provider-aws/lib/sagemaker-model-package-group-policy";
 import { Construct } from "constructs";
-import { arn, type AwsEnvironment } from "../core/aws-environment";
+import { arn, type AwsEnvironment, accountRoot } from "../core/aws-environment";
 import { estimatedPolicySize, renderPolicy, type PolicyStatement } from "../iam/iam-policy";
 import { AWS_LIMITS } from "../core/limits";
 
@@ -47,7 +47,7 @@ export class ModelRegistry extends Construct {
       this.groups[name] = group;
       if (accounts.length === 0) continue;
       const principal = {
-        AWS: accounts.map((a) => `arn:${props.environment.partition}:iam::${a}:root`),
+        AWS: accounts.map((a) => accountRoot(props.environment.partition, a)),
       };
       const condition = { ArnLike: { "aws:PrincipalArn": props.readers!.principalArns } };
       const statements: PolicyStatement[] = [

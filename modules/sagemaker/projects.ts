@@ -1,6 +1,6 @@
 import { SagemakerServicecatalogPortfolioStatus } from "@cdktf/provider-aws/lib/sagemaker-servicecatalog-portfolio-status";
 import { Construct } from "constructs";
-import { arn, type AwsEnvironment } from "../core/aws-environment";
+import { arn, type AwsEnvironment, roleArn } from "../core/aws-environment";
 import type { PolicyStatement } from "../iam/iam-policy";
 import { IamRole } from "../iam/iam-role";
 import { sageMakerWorkStatements } from "./permissions";
@@ -100,7 +100,7 @@ interface ProjectResources {
 function projectResources(env: AwsEnvironment): ProjectResources {
   return {
     // The ARN written out (not a reference) so reviewers read which role may be passed.
-    useRoleArn: `arn:${env.partition}:iam::${env.accountId}:role/service-role/${USE_ROLE_NAME}`,
+    useRoleArn: roleArn(env.partition, env.accountId, USE_ROLE_NAME, "/service-role/"),
     projectBuckets: [
       `arn:${env.partition}:s3:::sagemaker-project-*`,
       `arn:${env.partition}:s3:::sagemaker-project-*/*`,

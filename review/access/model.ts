@@ -1,3 +1,4 @@
+import { roleArn as iamRoleArn } from "../../modules/core/aws-environment";
 import { createHash } from "node:crypto";
 import type { SynthesizedStack } from "../../synthesis/read-synthesized";
 
@@ -129,7 +130,7 @@ function standInId(prefix: string, info: StackInfo, name: string): string {
 /** The ARN AWS gives a role: `arn:aws:iam::<account>:role<path><name>`. */
 export function roleArn(info: StackInfo, role: Json): string {
   const path = (role.path as string | undefined) ?? "/";
-  return `arn:${info.partition}:iam::${info.account}:role${path}${role.name}`;
+  return iamRoleArn(info.partition, info.account, role.name, path);
 }
 
 /** The value AWS would give a Terraform reference, or the reference as plain text. */

@@ -1,3 +1,4 @@
+import { roleArn } from "../../../modules/core/aws-environment";
 import { z } from "zod";
 import { S3_PREFIX } from "../../../modules/core/patterns";
 import {
@@ -178,7 +179,5 @@ export function datasetConsumerArn(
   partition: string,
   accountId: string,
 ): string {
-  return principal.startsWith("arn:")
-    ? principal
-    : `arn:${partition}:iam::${accountId}:role/${principal}`;
+  return principal.startsWith("arn:") ? principal : roleArn(partition, accountId, principal);
 }
