@@ -1,4 +1,5 @@
 import { iamArn, roleArn } from "../modules/core/aws-environment";
+import { PERSONA_IDS, PERSONAS, type Persona } from "../modules/iam/personas";
 import type { AwsEnvironment } from "../modules/core/aws-environment";
 import type { PlatformConfig } from "./config/schema/platform";
 import { regionPartition } from "./config/regions";
@@ -203,13 +204,14 @@ export class AccountNames {
     return kind === "model-execution" ? this.modelExecutionRoleName : this.modelDeploymentRoleName;
   }
 
-  personaRoleName(persona: "data-scientist" | "team-admin" | "admin" | "model-approver"): string {
-    return `${this.stem}-${persona === "admin" ? "ds-admin" : persona}`;
+  /** A persona's role: `<prefix>-<account>-<its role name in PERSONAS>`. */
+  personaRoleName(persona: Persona): string {
+    return `${this.stem}-${PERSONAS[persona].roleName}`;
   }
 
   /** The approve duty: the only principal that sets model versions to Approved or Rejected. */
   get modelApproverRoleArn(): string {
-    return this.roleArn(this.personaRoleName("model-approver"));
+    return this.roleArn(this.personaRoleName("modelApprover"));
   }
 
   /**
@@ -388,10 +390,7 @@ export function ownedNames(names: AccountNames): OwnedName[] {
             names.studioExecutionRoleName,
             names.teamAdminExecutionRoleName,
             names.pipelineExecutionRoleName,
-            names.personaRoleName("data-scientist"),
-            names.personaRoleName("team-admin"),
-            names.personaRoleName("admin"),
-            names.personaRoleName("model-approver"),
+            ...PERSONA_IDS.map((persona) => names.personaRoleName(persona)),
             names.modelDeployerRoleName,
             names.mlflowServerRoleName,
             names.mlflowTrackingRoleName,

@@ -4,6 +4,7 @@ import type { PolicyStatement } from "../../modules/iam/iam-policy";
 import { KMS_ENCRYPT_DECRYPT_ACTIONS } from "../../modules/kms/kms-key";
 import { ModelRegistry } from "../../modules/sagemaker/model-registry";
 import { personaTrust, type Persona } from "../../modules/iam/persona-trust";
+import { perPersona, PERSONA_IDS, PERSONAS, type PersonaSpec } from "../../modules/iam/personas";
 import {
   denyLeavingTheBuildDuty,
   denyModelApproval,
@@ -429,58 +430,27 @@ function addPersonaRoles(
   const env = names.environment;
   const config = stack.account.sagemaker;
   const { guardrails, buildDutyLimits, domain, sageMakerRoleArns } = shared;
-  const personaRole = (
-    persona: Persona,
-    id: string,
-    roleName: string,
-    description: string,
-  ): IamRole => {
-    const role = new IamRole(stack, id, {
-      roleName,
-      description,
+  const personaRoles = perPersona((persona): IamRole => {
+    const spec: PersonaSpec = PERSONAS[persona];
+    const role = new IamRole(stack, spec.constructId, {
+      roleName: names.personaRoleName(persona),
+      description: spec.description,
       trustStatements: personaTrust(env, config.identity, persona),
       maxSessionDuration: 3600 * 8,
     });
     for (const s of guardrails) role.addToPolicy(s, GUARDRAILS_POLICY);
+    if (spec.duty === "build") {
+      // Build personas open Studio and are kept in their duty.
+      for (const s of buildDutyLimits) role.addToPolicy(s, GUARDRAILS_POLICY);
+      if (domain) for (const s of openStudio(env, domain.domainId)) role.addToPolicy(s);
+    }
+    if (spec.managesProfiles) {
+      if (domain) role.addToPolicy(manageUserProfiles(env, domain.domainId));
+      role.addToPolicy(passSageMakerRoles(sageMakerRoleArns));
+    }
+    if (spec.administersDomain && domain) role.addToPolicy(administerDomain(env, domain.domainId));
     return role;
-  };
-  const buildPersona = (...args: Parameters<typeof personaRole>): IamRole => {
-    const role = personaRole(...args);
-    for (const s of buildDutyLimits) role.addToPolicy(s, GUARDRAILS_POLICY);
-    if (domain) for (const s of openStudio(env, domain.domainId)) role.addToPolicy(s);
-    return role;
-  };
-  const personaRoles: Record<Persona, IamRole> = {
-    dataScientist: buildPersona(
-      "dataScientist",
-      "data-scientist-role",
-      names.personaRoleName("data-scientist"),
-      "Data scientists: open their own Studio profile, register (never approve) model versions",
-    ),
-    teamAdmin: buildPersona(
-      "teamAdmin",
-      "team-admin-role",
-      names.personaRoleName("team-admin"),
-      "Data science team administrators: manage user profiles; never approve model versions",
-    ),
-    admin: buildPersona(
-      "admin",
-      "ds-admin-role",
-      names.personaRoleName("admin"),
-      "Data science administrators: manage the Studio domain; never approve model versions",
-    ),
-    modelApprover: personaRole(
-      "modelApprover",
-      "model-approver-role",
-      names.personaRoleName("model-approver"),
-      "Model approvers: the only ones who set model versions to Approved or Rejected",
-    ),
-  };
-  for (const role of [personaRoles.teamAdmin, personaRoles.admin]) {
-    if (domain) role.addToPolicy(manageUserProfiles(env, domain.domainId));
-    role.addToPolicy(passSageMakerRoles(sageMakerRoleArns));
-  }
-  if (domain) personaRoles.admin.addToPolicy(administerDomain(env, domain.domainId));
+  });
 
   // The approve duty: set the approval of versions and of their artifacts; nothing else.
   const approver = personaRoles.modelApprover;
@@ -534,10 +504,9 @@ function addStudioOutputs(
         studio_execution: studioExecutionRole.roleArn,
         team_admin_execution: teamAdminExecutionRole.roleArn,
         pipeline_execution: pipelineExecutionRole.roleArn,
-        data_scientist: personaRoles.dataScientist.roleArn,
-        team_admin: personaRoles.teamAdmin.roleArn,
-        ds_admin: personaRoles.admin.roleArn,
-        model_approver: personaRoles.modelApprover.roleArn,
+        ...Object.fromEntries(
+          PERSONA_IDS.map((persona) => [PERSONAS[persona].output, personaRoles[persona].roleArn]),
+        ),
       },
       description: "SageMaker execution and persona roles",
     },

@@ -1,7 +1,9 @@
 import { accountOf, type AwsEnvironment, accountRoot, iamArn } from "../core/aws-environment";
 import { iamPolicyVariable, type PolicyStatement } from "./iam-policy";
 
-export type Persona = "dataScientist" | "teamAdmin" | "admin" | "modelApprover";
+import type { Persona } from "./personas";
+
+export type { Persona } from "./personas";
 
 /** Who may assume the persona roles. */
 export type PersonaIdentity =

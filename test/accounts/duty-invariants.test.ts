@@ -39,8 +39,8 @@ describe.each(configs)("%s: no build duty reaches approval or a target", (_, loa
         ...profiles
           .filter((p) => p.dedicatedExecutionRole)
           .map((p) => names.userExecutionRoleName(p.name)),
-        names.personaRoleName("data-scientist"),
-        names.personaRoleName("team-admin"),
+        names.personaRoleName("dataScientist"),
+        names.personaRoleName("teamAdmin"),
         "AmazonSageMakerServiceCatalogProductsUseRole",
         names.mlflowServerRoleName,
         names.mlflowTrackingRoleName,

@@ -1,3 +1,4 @@
+import { PERSONA_IDS } from "../../../modules/iam/personas";
 import { regionPartition } from "../regions";
 import type { ConfigIssues, PlatformConfig } from "../schema/platform";
 
@@ -48,7 +49,7 @@ export function checkArns(config: PlatformConfig, ctx: ConfigIssues): void {
       });
     }
     if (identity?.kind === "roles") {
-      for (const persona of ["dataScientist", "teamAdmin", "admin", "modelApprover"] as const) {
+      for (const persona of PERSONA_IDS) {
         identity[persona].forEach((arn, i) =>
           check(arn, [...base, "sagemaker", "identity", persona, i]),
         );

@@ -1,3 +1,4 @@
+import { personasOf } from "../../../modules/iam/personas";
 import { z } from "zod";
 import {
   AccountNames,
@@ -8,7 +9,7 @@ import {
 import type { ConfigIssues, PlatformConfig } from "../schema/platform";
 import type { identitySchema } from "../schema/sagemaker";
 
-/** The approve duty must name other principals than the build duty (data scientists, team admins). */
+/** The approve duty must name other principals than every persona of the build duty. */
 function checkSeparateApprovers(
   identity: z.output<typeof identitySchema>,
   path: (string | number)[],
@@ -16,7 +17,7 @@ function checkSeparateApprovers(
 ): void {
   if (identity.kind === "iam-identity-center") {
     const sets = identity.permissionSets;
-    for (const builder of ["dataScientist", "teamAdmin"] as const) {
+    for (const builder of personasOf("build")) {
       if (sets.modelApprover === sets[builder]) {
         ctx.addIssue({
           code: "custom",
@@ -28,7 +29,7 @@ function checkSeparateApprovers(
     }
   } else if (identity.kind === "roles") {
     identity.modelApprover.forEach((role, i) => {
-      for (const builder of ["dataScientist", "teamAdmin"] as const) {
+      for (const builder of personasOf("build")) {
         if (identity[builder].includes(role)) {
           ctx.addIssue({
             code: "custom",

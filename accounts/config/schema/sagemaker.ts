@@ -1,3 +1,4 @@
+import { perPersona, PERSONAS } from "../../../modules/iam/personas";
 import { z } from "zod";
 import { S3_PREFIX } from "../../../modules/core/patterns";
 import { intBetween, strictObject } from "../zod";
@@ -84,12 +85,9 @@ export const identitySchema = z.discriminatedUnion(
         .describe(
           "Persona roles are assumed from IAM Identity Center permission sets of this account.",
         ),
-      permissionSets: strictObject({
-        dataScientist: permissionSetName.describe("Permission set of data scientists."),
-        teamAdmin: permissionSetName.describe("Permission set of team admins."),
-        admin: permissionSetName.describe("Permission set of platform admins."),
-        modelApprover: permissionSetName.describe("Permission set of model approvers."),
-      }).describe("Permission set name per persona."),
+      permissionSets: strictObject(
+        perPersona((p) => permissionSetName.describe(`Permission set of ${PERSONAS[p].who}.`)),
+      ).describe("Permission set name per persona."),
     }),
     strictObject({
       kind: z
@@ -106,10 +104,9 @@ export const identitySchema = z.discriminatedUnion(
       kind: z
         .literal("roles")
         .describe("Persona roles are assumed by these roles (exact ARNs) of any account."),
-      dataScientist: roleArns.describe("Roles that may assume the data scientist persona."),
-      teamAdmin: roleArns.describe("Roles that may assume the team admin persona."),
-      admin: roleArns.describe("Roles that may assume the admin persona."),
-      modelApprover: roleArns.describe("Roles that may assume the model approver persona."),
+      ...perPersona((p) =>
+        roleArns.describe(`Roles that may assume the persona of ${PERSONAS[p].who}.`),
+      ),
     }),
     strictObject({
       kind: z

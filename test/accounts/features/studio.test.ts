@@ -1047,6 +1047,36 @@ describe("bad SageMaker config", () => {
     ).toEqual([
       'accounts.dev.sagemaker.identity.permissionSets.modelApprover: "Lead" is also the teamAdmin permission set; the approver must be a separate duty from those who build models',
     ]);
+    // The domain admin builds too (it may pass SageMaker roles): it is no approver either.
+    expect(
+      problems({
+        identity: {
+          kind: "iam-identity-center",
+          permissionSets: {
+            dataScientist: "DataScientist",
+            teamAdmin: "Lead",
+            admin: "Platform",
+            modelApprover: "Platform",
+          },
+        },
+      }),
+    ).toEqual([
+      'accounts.dev.sagemaker.identity.permissionSets.modelApprover: "Platform" is also the admin permission set; the approver must be a separate duty from those who build models',
+    ]);
+    const admin = "arn:aws:iam::999999999999:role/admin";
+    expect(
+      problems({
+        identity: {
+          kind: "roles",
+          dataScientist: ["arn:aws:iam::999999999999:role/ds"],
+          teamAdmin: ["arn:aws:iam::999999999999:role/lead"],
+          admin: [admin],
+          modelApprover: [admin],
+        },
+      }),
+    ).toEqual([
+      `accounts.dev.sagemaker.identity.modelApprover[0]: "${admin}" is also listed under admin; the approver must be a separate duty from those who build models`,
+    ]);
     // A different approver is accepted: both sides of the rule.
     expect(
       problems({
