@@ -1,5 +1,6 @@
 import { iamArn, roleArn } from "../modules/core/aws-environment";
 import { PERSONA_IDS, PERSONAS, type Persona } from "../modules/iam/personas";
+import { BUCKET_KINDS, BUCKETS, type BucketKind } from "./buckets";
 import type { AwsEnvironment } from "../modules/core/aws-environment";
 import type { PlatformConfig } from "./config/schema/platform";
 import { regionPartition } from "./config/regions";
@@ -30,7 +31,7 @@ export interface NamingInput {
 
 /** Bucket purposes per account type. Every bucket the platform creates appears here. */
 export const BUCKET_PURPOSES: Readonly<Record<AccountType, readonly string[]>> = {
-  "data-science": ["data", "models", "mlflow", "access-logs", "tfstate"],
+  "data-science": [...BUCKET_KINDS.map((kind) => BUCKETS[kind].purpose), "access-logs", "tfstate"],
   "deployment-target": ["access-logs", "tfstate"],
 };
 
@@ -92,12 +93,17 @@ export class AccountNames {
     return `${this.stem}-${purpose}-replication`;
   }
 
+  /** The name of one of the data science account's buckets (`BUCKETS`). */
+  platformBucketName(kind: BucketKind): string {
+    return this.bucketName(BUCKETS[kind].purpose);
+  }
+
   get dataBucketName(): string {
-    return this.bucketName("data");
+    return this.platformBucketName("data");
   }
 
   get mlflowBucketName(): string {
-    return this.bucketName("mlflow");
+    return this.platformBucketName("mlflow");
   }
 
   /** The account's S3 server access log bucket (made by its bootstrap stack). */
@@ -107,7 +113,7 @@ export class AccountNames {
 
   /** The data science account's model artifact bucket; deployment targets read from it. */
   get modelBucketName(): string {
-    return this.bucketName("models");
+    return this.platformBucketName("models");
   }
 
   /** Every bucket name this account's stacks create. */

@@ -2,7 +2,8 @@ import { AccessLogBucket } from "../../modules/storage/access-log-bucket";
 import { BucketReplication } from "../../modules/storage/bucket-replication";
 import { RegionalScope } from "../../modules/core/regional-scope";
 import { KmsKey } from "../../modules/kms/kms-key";
-import { SecureBucket, type SecureBucketProps } from "../../modules/storage/secure-bucket";
+import { SecureBucket } from "../../modules/storage/secure-bucket";
+import { BUCKETS, perBucket, type BucketKind } from "../buckets";
 import { bucketLifecycle, type BucketConfig } from "../config/schema/buckets";
 import { deploymentTargetsOf, targetRoles } from "./cross-account";
 import { addDatasetAccess } from "./dataset-access";
@@ -28,6 +29,8 @@ export interface DataScienceData {
   readonly dataKey: KmsKey;
   /** Encrypts the Studio home file system and volumes. */
   readonly studioKey: KmsKey;
+  /** Every bucket of `BUCKETS`, by kind; the three below are the same, by name. */
+  readonly buckets: Record<BucketKind, SecureBucket>;
   readonly dataBucket: SecureBucket;
   readonly modelBucket: SecureBucket;
   readonly mlflowBucket: SecureBucket;
@@ -57,89 +60,57 @@ export function addDataScienceData(
     `Encrypts the SageMaker Studio home file system and volumes of ${names.stem}`,
   );
 
-  /** A bucket of this account: the data key, access logs, lifecycle from config. */
-  const platformBucket = (
-    id: string,
-    bucketName: string,
-    config: BucketConfig | undefined,
-    options: Pick<SecureBucketProps, "vpcEndpointOnly" | "objectLock"> = {},
-  ): SecureBucket =>
-    new SecureBucket(stack, id, {
-      bucketName,
-      encryption: { kmsKey: dataKey },
-      environment: env,
-      accessLogs,
-      lifecycle: bucketLifecycle(config),
-      ...options,
-    });
-
-  const dataBucket = platformBucket("data-bucket", names.dataBucketName, account.buckets?.data, {
-    vpcEndpointOnly: { vpcEndpointId, exemptPrincipalArns: [names.deployRoleArn] },
-  });
-  const lockDays = account.buckets?.models?.objectLockRetentionDays;
-  const modelBucket = platformBucket(
-    "models-bucket",
-    names.modelBucketName,
-    account.buckets?.models,
-    {
-      // Deployment targets read models from their own VPCs: their model execution roles (exact
-      // ARNs, or the name pattern past EXACT_TARGET_ROLES_MAX; what they may do is the allows').
-      vpcEndpointOnly: {
-        vpcEndpointId,
-        exemptPrincipalArns: [
-          names.deployRoleArn,
-          ...(deploymentTargetsOf(stack.config, stack.accountName).length > 0
-            ? targetRoles(stack.config, stack.accountName, "model-execution").arns
-            : []),
-        ],
-      },
-      objectLock: lockDays === undefined ? undefined : { retentionDays: lockDays },
-    },
+  // Who besides the deploy role may use each bucket from outside this account's S3 endpoint
+  // (a bucket kind not named here: nobody).
+  const exemptions: Partial<Record<BucketKind, string[]>> = {
+    // Deployment targets read models from their own VPCs: their model execution roles (exact
+    // ARNs, or the name pattern past EXACT_TARGET_ROLES_MAX; what they may do is the allows').
+    models:
+      deploymentTargetsOf(stack.config, stack.accountName).length > 0
+        ? targetRoles(stack.config, stack.accountName, "model-execution").arns
+        : [],
+    // Like the data bucket: only through this account's S3 endpoint, so the MLflow bucket is no
+    // way around the data bucket's network rule. The managed tracking server reads and writes it
+    // from SageMaker's own network as its role: exempt by exact ARN, only in that mode.
+    mlflow:
+      mlflowMode(account.mlflow) === "managed" ? [names.roleArn(names.mlflowTrackingRoleName)] : [],
+  };
+  const configs = account.buckets ?? {};
+  const lockDays = configs.models?.objectLockRetentionDays;
+  const buckets = perBucket(
+    (kind) =>
+      new SecureBucket(stack, BUCKETS[kind].constructId, {
+        bucketName: names.platformBucketName(kind),
+        encryption: { kmsKey: dataKey },
+        environment: env,
+        accessLogs,
+        lifecycle: bucketLifecycle(configs[kind]),
+        vpcEndpointOnly: {
+          vpcEndpointId,
+          exemptPrincipalArns: [names.deployRoleArn, ...(exemptions[kind] ?? [])],
+        },
+        objectLock:
+          kind === "models" && lockDays !== undefined ? { retentionDays: lockDays } : undefined,
+      }),
   );
-  // Like the data bucket: only through this account's S3 endpoint, so the MLflow bucket is no
-  // way around the data bucket's network rule. The managed tracking server reads and writes it
-  // from SageMaker's own network as its role: exempt by exact ARN, only in that mode.
-  const mlflowBucket = platformBucket(
-    "mlflow-bucket",
-    names.mlflowBucketName,
-    account.buckets?.mlflow,
-    {
-      vpcEndpointOnly: {
-        vpcEndpointId,
-        exemptPrincipalArns: [
-          names.deployRoleArn,
-          ...(mlflowMode(account.mlflow) === "managed"
-            ? [names.roleArn(names.mlflowTrackingRoleName)]
-            : []),
-        ],
-      },
-    },
-  );
+  const { data: dataBucket, models: modelBucket, mlflow: mlflowBucket } = buckets;
 
-  addReplicas(stack, dataKey, {
-    data: { bucket: dataBucket, config: account.buckets?.data },
-    models: { bucket: modelBucket, config: account.buckets?.models },
-    mlflow: { bucket: mlflowBucket, config: account.buckets?.mlflow },
-  });
+  addReplicas(
+    stack,
+    dataKey,
+    perBucket((kind) => ({ bucket: buckets[kind], config: configs[kind] })),
+  );
 
   addDatasetAccess(stack, { data: dataBucket, models: modelBucket });
 
   const dvcUrl = `s3://${names.dataBucketName}/dvc`;
   stack.addOutputs({
     bucket_names: {
-      value: {
-        data: dataBucket.bucketName,
-        models: modelBucket.bucketName,
-        mlflow: mlflowBucket.bucketName,
-      },
+      value: perBucket((kind) => buckets[kind].bucketName),
       description: "The account's buckets by purpose",
     },
     bucket_arns: {
-      value: {
-        data: dataBucket.bucketArn,
-        models: modelBucket.bucketArn,
-        mlflow: mlflowBucket.bucketArn,
-      },
+      value: perBucket((kind) => buckets[kind].bucketArn),
       description: "ARNs of the account's buckets by purpose",
     },
     key_arns: {
@@ -160,7 +131,7 @@ export function addDataScienceData(
         "Commands that point a DVC project at the platform's data bucket; DVC must run inside the VPC (Studio, jobs): the bucket refuses requests from outside its S3 endpoint",
     },
   });
-  return { dataKey, studioKey, dataBucket, modelBucket, mlflowBucket };
+  return { dataKey, studioKey, buckets, dataBucket, modelBucket, mlflowBucket };
 }
 
 type ReplicableConfig = BucketConfig & { replicaRegion?: string; objectLockRetentionDays?: number };

@@ -83,7 +83,7 @@ export function addModelDelivery(stack: DataScienceStack, data: DataScienceData)
   // Only the approver marks artifacts approved, whatever any other policy allows: the tag key is
   // guarded in every platform bucket (so no object anywhere here carries a forged approval), and
   // nobody else copies into the artifacts prefix (a copy keeps its source's tags unseen).
-  for (const bucket of [data.modelBucket, data.dataBucket, data.mlflowBucket]) {
+  for (const bucket of Object.values(data.buckets)) {
     bucket.addToResourcePolicy(
       denyApprovalTagExceptApprover(bucket.bucketArn, names.modelApproverRoleArn),
     );

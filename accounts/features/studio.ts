@@ -1,3 +1,4 @@
+import { BUCKET_KINDS, BUCKETS, type BucketSpec } from "../buckets";
 import { viaService } from "../../modules/core/aws-environment";
 import { IamRole, type Grantee } from "../../modules/iam/iam-role";
 import type { PolicyStatement } from "../../modules/iam/iam-policy";
@@ -89,16 +90,21 @@ export function addStudio(
 
   // The buckets: each shared role by its ARN, the per-user roles together by their pattern (each
   // user role gets the identity statements; the key policies name the pattern once).
-  const grantees: Grantee[] = [
-    studioExecutionRole,
-    teamAdminExecutionRole,
-    pipelineExecutionRole,
-    ...(studioUsers ? [studioUsers] : []),
+  const grantees: { grantee: Grantee; roles: IamRole[] }[] = [
+    ...[studioExecutionRole, teamAdminExecutionRole, pipelineExecutionRole].map((role) => ({
+      grantee: role,
+      roles: [role],
+    })),
+    ...(studioUsers ? [{ grantee: studioUsers, roles: Object.values(userExecutionRoles) }] : []),
   ];
-  for (const grantee of grantees) {
-    data.dataBucket.grantReadWrite(grantee);
-    data.modelBucket.grantReadWrite(grantee);
-    data.mlflowBucket.grantReadWrite(grantee);
+  for (const { grantee, roles } of grantees) {
+    for (const kind of BUCKET_KINDS) {
+      const spec: BucketSpec = BUCKETS[kind];
+      if (!spec.sageMakerReadWrite) continue;
+      data.buckets[kind].grantReadWrite(
+        spec.grantPolicy === undefined ? grantee : grantingInto(grantee, roles, spec.grantPolicy),
+      );
+    }
   }
   addExecutionRolePolicies(stack, data, executionRoles, {
     guardrails: [...guardrails, ...buildDutyLimits],
@@ -108,7 +114,7 @@ export function addStudio(
   grantKeysToSageMaker(
     stack,
     data,
-    grantees.map((g) => g.principalArn),
+    grantees.map((g) => g.grantee.principalArn),
   );
 
   const personaRoles = addPersonaRoles(stack, data, {
@@ -150,6 +156,16 @@ export function addStudio(
     domain,
     registry,
     projects,
+  };
+}
+
+/** The same grantee, its grants written into the named managed policy of each of its roles. */
+function grantingInto(grantee: Grantee, roles: IamRole[], policyName: string): Grantee {
+  return {
+    principalArn: grantee.principalArn,
+    grantLabel: grantee.grantLabel,
+    namedByCondition: grantee.namedByCondition,
+    addToPrincipalPolicy: (statement) => roles.forEach((r) => r.addToPolicy(statement, policyName)),
   };
 }
 

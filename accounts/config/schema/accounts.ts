@@ -1,11 +1,7 @@
 import { z } from "zod";
 import { intBetween, strictObject } from "../zod";
-import {
-  bucketConfigSchema,
-  datasetAccessSchema,
-  modelBucketConfigSchema,
-  replicableBucketConfigSchema,
-} from "./buckets";
+import { bucketConfigFields } from "../../buckets";
+import { bucketConfigSchema, datasetAccessSchema } from "./buckets";
 import { accountIdSchema, iamRoleNameSchema, NAME_PATTERN } from "./common";
 import { deploymentSchema } from "./deployment";
 import { mlflowSchema } from "./mlflow";
@@ -75,13 +71,7 @@ const dataScienceAccountSchema = strictObject({
     ),
   ...commonAccountShape,
   buckets: strictObject({
-    data: replicableBucketConfigSchema
-      .optional()
-      .describe("The data bucket (datasets, the DVC remote)."),
-    models: modelBucketConfigSchema
-      .optional()
-      .describe("The model bucket (model artifacts the deployment targets read)."),
-    mlflow: replicableBucketConfigSchema.optional().describe("The MLflow artifact bucket."),
+    ...bucketConfigFields(),
     accessLogs: bucketConfigSchema
       .optional()
       .describe("The access-log bucket (made by the bootstrap stack)."),
