@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { PolicySlot } from "../modules/iam/iam-role";
 import { modelBucketConfigSchema, replicableBucketConfigSchema } from "./config/schema/buckets";
 
 /**
@@ -26,10 +27,10 @@ export interface BucketSpec {
   /**
    * The managed policy of each execution role its grants go into. IAM allows 6,144 characters
    * per managed policy: the `data` policy holds three buckets' grants, so a further bucket takes
-   * a policy of its own (synthesis stops, naming the policy, when one is too large).
+   * a policy of its own, `data-<kind>` (synthesis stops, naming the policy, when one is too large).
    * @default "data"
    */
-  readonly grantPolicy?: string;
+  readonly grantPolicy?: PolicySlot;
 }
 
 export const BUCKETS = {
@@ -54,7 +55,6 @@ export const BUCKETS = {
     description: "The MLflow artifact bucket.",
     sageMakerReadWrite: true,
   },
-
 } as const satisfies Record<string, BucketSpec>;
 
 export type BucketKind = keyof typeof BUCKETS;

@@ -1,6 +1,6 @@
 import { BUCKET_KINDS, BUCKETS, type BucketSpec } from "../buckets";
 import { viaService } from "../../modules/core/aws-environment";
-import { IamRole, type Grantee } from "../../modules/iam/iam-role";
+import { IamRole, type Grantee, type PolicySlot } from "../../modules/iam/iam-role";
 import type { PolicyStatement } from "../../modules/iam/iam-policy";
 import { KMS_ENCRYPT_DECRYPT_ACTIONS } from "../../modules/kms/kms-key";
 import { ModelRegistry } from "../../modules/sagemaker/model-registry";
@@ -160,7 +160,7 @@ export function addStudio(
 }
 
 /** The same grantee, its grants written into the named managed policy of each of its roles. */
-function grantingInto(grantee: Grantee, roles: IamRole[], policyName: string): Grantee {
+function grantingInto(grantee: Grantee, roles: IamRole[], policyName: PolicySlot): Grantee {
   return {
     principalArn: grantee.principalArn,
     grantLabel: grantee.grantLabel,

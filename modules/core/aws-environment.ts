@@ -8,14 +8,44 @@ export interface AwsEnvironment {
   readonly dnsSuffix: string;
 }
 
+/**
+ * The AWS services the platform names in ARNs, `kms:ViaService` values and service principals: a
+ * union, so a misspelt service fails `tsc` instead of a policy that matches nothing.
+ */
+export type AwsService =
+  | "cloudformation"
+  | "codeartifact"
+  | "codebuild"
+  | "codecommit"
+  | "codepipeline"
+  | "dynamodb"
+  | "ec2"
+  | "ecr"
+  | "elasticfilesystem"
+  | "events"
+  | "iam"
+  | "kms"
+  | "logs"
+  | "rds"
+  | "s3"
+  | "sagemaker"
+  | "secretsmanager"
+  | "servicecatalog"
+  | "ssm"
+  | "sts"
+  | "vpc-flow-logs";
+
+/** A service principal: `sagemaker.amazonaws.com`. */
+export type ServicePrincipal = `${AwsService}.amazonaws.com`;
+
 /** The `kms:ViaService` value of a service in the environment's region: `s3.eu-west-1.amazonaws.com`. */
-export function viaService(env: AwsEnvironment, service: string): string {
+export function viaService(env: AwsEnvironment, service: AwsService): string {
   return `${service}.${env.region}.${env.dnsSuffix}`;
 }
 
 export function arn(
   env: AwsEnvironment,
-  service: string,
+  service: AwsService,
   resource: string,
   region = env.region,
 ): string {

@@ -91,6 +91,24 @@ export const MANAGED_POLICIES_PER_ROLE = 10;
 export { estimatedPolicySize } from "./iam-policy";
 
 /**
+ * The named policies a role's statements go into, each an `aws_iam_policy` `<role>-<slot>`: by
+ * intent, so a plan shows a role's permissions grouped, and IAM's 6,144 characters per managed
+ * policy go further. A union, so a misspelt slot fails `tsc` instead of quietly making a policy
+ * of its own. `data-<name>`: a bucket's grants that do not fit the `data` policy.
+ */
+export type PolicySlot =
+  | "permissions"
+  | "guardrails"
+  | "data"
+  | `data-${string}`
+  | "runtime"
+  | "sagemaker"
+  | "mlflow"
+  | "packages"
+  | "deployment"
+  | "deployment-guard";
+
+/**
  * A role's permissions as customer managed policies it owns (`<role>-<name>`), attached to it:
  * inline policies share one 10,240-character budget per role, which SageMaker execution roles
  * outgrow; managed policies have 6,144 each.
@@ -160,7 +178,7 @@ export interface IamRoleProps {
    * The policy that grants of other constructs (bucket.grantRead, ...) add to.
    * @default "permissions"
    */
-  readonly grantPolicyName?: string;
+  readonly grantPolicyName?: PolicySlot;
 }
 
 /**
@@ -176,7 +194,7 @@ export class IamRole extends Construct implements Grantee {
   readonly principalArn: string;
   readonly grantLabel: string;
   private readonly policies: ManagedPolicies;
-  private readonly grantPolicyName: string;
+  private readonly grantPolicyName: PolicySlot;
 
   constructor(scope: Construct, id: string, props: IamRoleProps) {
     super(scope, id);
@@ -220,7 +238,11 @@ export class IamRole extends Construct implements Grantee {
    * Adds a statement to the named policy, creating and attaching the policy on first use.
    * `when` (a boolean Terraform expression) makes the statement conditional; see PolicyEntry.
    */
-  addToPolicy(statement: PolicyStatement, policyName = "permissions", when?: unknown): void {
+  addToPolicy(
+    statement: PolicyStatement,
+    policyName: PolicySlot = "permissions",
+    when?: unknown,
+  ): void {
     this.policies.add(statement, policyName, when);
   }
 

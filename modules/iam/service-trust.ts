@@ -1,4 +1,4 @@
-import type { AwsEnvironment } from "../core/aws-environment";
+import type { AwsEnvironment, ServicePrincipal } from "../core/aws-environment";
 import type { PolicyConditions, PolicyStatement } from "./iam-policy";
 
 /**
@@ -20,7 +20,7 @@ export interface ServiceTrustProps {
   /** Statement id. */
   readonly sid: string;
   /** The service principal(s), such as `sagemaker.amazonaws.com`. */
-  readonly services: string | string[];
+  readonly services: ServicePrincipal | ServicePrincipal[];
   /**
    * ARN patterns of the resources the service acts for (`aws:SourceArn`).
    * @default no `aws:SourceArn` condition, for services that do not send it

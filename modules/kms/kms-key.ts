@@ -9,6 +9,7 @@ import {
   accountRootOf,
   viaService,
   type AwsEnvironment,
+  type AwsService,
   accountRoot,
 } from "../core/aws-environment";
 import { KEY_POLICY_MAX_CHARS, ResourcePolicy, type PolicyStatement } from "../iam/iam-policy";
@@ -17,9 +18,10 @@ import { KEY_POLICY_MAX_CHARS, ResourcePolicy, type PolicyStatement } from "../i
  * `kms:ViaService` value(s): one service renders as a string, several as a list, and a list
  * Terraform knows only at plan time (a module variable) through `formatlist()`.
  */
-function viaServices(env: AwsEnvironment, service: string | string[]): string | string[] {
+function viaServices(env: AwsEnvironment, service: AwsService | AwsService[]): string | string[] {
   if (typeof service === "string") return viaService(env, service);
-  return mapList(service, (s) => viaService(env, s));
+  // A plan-time list (a module variable) maps through formatlist: `s` is then "%s".
+  return mapList(service, (s) => viaService(env, s as AwsService));
 }
 
 /**
@@ -40,7 +42,7 @@ function throughService(
   sid: string,
   principalArns: string[],
   actions: string | string[],
-  service: string | string[],
+  service: AwsService | AwsService[],
   env: AwsEnvironment,
   byCondition = false,
   extraCondition: PolicyStatement["Condition"] = {},
@@ -237,7 +239,7 @@ export class KmsKey extends Construct {
     statementId: string,
     principalArns: string[],
     actions: string[],
-    service: string | string[],
+    service: AwsService | AwsService[],
     env: AwsEnvironment,
     options: {
       readonly byCondition?: boolean;
@@ -268,7 +270,7 @@ export class KmsKey extends Construct {
     statementId: string,
     roleArn: string,
     actions: string[],
-    service: string,
+    service: AwsService,
     env: AwsEnvironment,
     options: { readonly s3BucketArn?: string } = {},
   ): void {
@@ -302,7 +304,7 @@ export class KmsKey extends Construct {
   grantCreateGrantForAwsResources(
     statementId: string,
     principalArns: string[],
-    services: string | string[],
+    services: AwsService | AwsService[],
     env: AwsEnvironment,
   ): void {
     const statement = throughService(statementId, principalArns, "kms:CreateGrant", services, env);

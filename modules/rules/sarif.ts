@@ -55,7 +55,7 @@ function fingerprint(finding: Finding): string {
 
 export function sarifLog(report: ScanReport, options: SarifOptions): object {
   const rules = options.rules ?? RULE_PACK;
-  const index = new Map(rules.map((rule, i) => [rule.id, i]));
+  const index = new Map<string, number>(rules.map((rule, i) => [rule.id, i]));
   const lineCache = new Map<string, Map<string, number>>();
   const lineOf = (finding: Finding): number | undefined => {
     if (options.stackText === undefined) return undefined;

@@ -1,6 +1,7 @@
 import type { IConstruct } from "constructs";
 import { TerraformResource, TerraformStack } from "../core/cdktf";
 import { RULE_IDS } from "./pack";
+import type { RuleId } from "./types";
 
 export const MIN_REASON_LENGTH = 10;
 
@@ -9,7 +10,7 @@ export const MIN_REASON_LENGTH = 10;
  * reason. The suppression is recorded in the synthesized JSON's metadata (`"//".suppressions`),
  * so reviewers see it and `npm run scan` honours it; the report lists it.
  */
-export function suppressRule(scope: IConstruct, ruleId: string, reason: string): void {
+export function suppressRule(scope: IConstruct, ruleId: RuleId, reason: string): void {
   if (!RULE_IDS.has(ruleId)) {
     throw new Error(
       `${scope.node.path}: cannot suppress unknown rule "${ruleId}"; rules: ${[...RULE_IDS].join(", ")}`,

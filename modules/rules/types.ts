@@ -56,9 +56,66 @@ export interface RuleExamples {
   readonly nonCompliant: readonly Violation[];
 }
 
+/**
+ * Every rule's id: a union, so a misspelt id in a rule or a suppression fails `tsc` (a test keeps
+ * it equal to the pack's ids). A new rule adds its id here.
+ */
+export type RuleId =
+  | "DynamoDB.PointInTimeRecovery"
+  | "EC2.EncryptedVolumes"
+  | "EC2.Imdsv2"
+  | "EC2.NoKeyPair"
+  | "EC2.NoPublicIp"
+  | "IAM.ActionsExist"
+  | "IAM.NoAdminPolicies"
+  | "IAM.NoServiceWideActionOnAll"
+  | "IAM.NoUsersOrKeys"
+  | "IAM.NoWildcardAction"
+  | "IAM.PassRoleScoped"
+  | "IAM.RoleNamePattern"
+  | "IAM.ServiceTrustScoped"
+  | "IAM.TrustAnyMfaPrincipal"
+  | "IAM.TrustNoWildcard"
+  | "KMS.DeletionWindow"
+  | "KMS.ExplicitPolicy"
+  | "KMS.NoOpenPrincipal"
+  | "KMS.PreventDestroy"
+  | "KMS.Rotation"
+  | "Logs.KmsEncrypted"
+  | "Logs.Retention"
+  | "RDS.Backups"
+  | "RDS.DeletionProtection"
+  | "RDS.Encrypted"
+  | "RDS.NoLiteralPassword"
+  | "RDS.Private"
+  | "S3.AbortIncompleteUploads"
+  | "S3.AccessLogging"
+  | "S3.KmsEncryption"
+  | "S3.NoForceDestroy"
+  | "S3.OwnershipEnforced"
+  | "S3.PreventDestroy"
+  | "S3.PublicAccessBlock"
+  | "S3.TlsOnly"
+  | "S3.Versioning"
+  | "SG.Descriptions"
+  | "SG.NoOpenAllTrafficEgress"
+  | "SG.NoOpenIngress"
+  | "SageMaker.Domain"
+  | "SageMaker.MlflowTrackingServer"
+  | "SageMaker.NotebookInstance"
+  | "Stack.AllowedAccountIds"
+  | "Stack.EncryptedStateWithLocking"
+  | "Stack.NoRemoteState"
+  | "VPC.DefaultSecurityGroupClosed"
+  | "VPC.FlowLogs"
+  | "VPC.InterfaceEndpoints"
+  | "VPC.NoDefaultVpc"
+  | "VPC.NoPublicIpOnLaunch"
+  | "VPC.S3GatewayEndpoint";
+
 interface RuleInfo {
   /** `<Service>.<Name>`. */
-  readonly id: string;
+  readonly id: RuleId;
   readonly level: Level;
   /** One line: what the rule requires. */
   readonly summary: string;

@@ -133,12 +133,12 @@ describe("npm run review", () => {
       execFileSync("git", ["-C", clone, "-c", "user.name=t", "-c", "user.email=t@t", ...args]);
     git("add", "-A");
     git("commit", "-qm", "base");
-    const file = join(clone, "accounts", "features", "data.ts");
+    const file = join(clone, "accounts", "buckets.ts");
+    const source = readFileSync(file, "utf8");
+    expect(source).toContain('constructId: "data-bucket"');
     writeFileSync(
       file,
-      readFileSync(file, "utf8")
-        .replace('platformBucket(\n    "data-bucket"', 'platformBucket(\n    "dataset-bucket"')
-        .replace('platformBucket("data-bucket"', 'platformBucket("dataset-bucket"'),
+      source.replace('constructId: "data-bucket"', 'constructId: "dataset-bucket"'),
     );
     git("commit", "-qam", "rename the data bucket's construct");
     // The review script of the clone, bundled (no full type-check: that is the lint step's).

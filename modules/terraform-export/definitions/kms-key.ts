@@ -1,6 +1,6 @@
 import { KMS_ALIAS } from "../../core/patterns";
 import type { Construct } from "constructs";
-import { arn } from "../../core/aws-environment";
+import { arn, type AwsService } from "../../core/aws-environment";
 import { cloudWatchLogsKeyStatement } from "../../logs/encrypted-log-group";
 import {
   KMS_ENCRYPT_DECRYPT_ACTIONS,
@@ -124,7 +124,8 @@ export const kmsKeyModule: ModuleDefinition = {
       rotationPeriodInDays: inputs.number("rotation_period_in_days"),
     });
     const users = inputs.list("user_arns");
-    const services = inputs.list("via_services");
+    // A module variable: service names by the caller, checked by its validation's pattern.
+    const services = inputs.list("via_services") as AwsService[];
     key.grantThroughService(
       "UseThroughServices",
       users,

@@ -198,7 +198,7 @@ describe("IamRole managed policies: IAM's limits, both sides", () => {
 
   test("ten named policies are attached; an eleventh is refused, naming the role and the limit", () => {
     const named = (count: number) => (role: IamRole) => {
-      for (let i = 0; i < count; i++) role.addToPolicy(read(i), `policy${i}`);
+      for (let i = 0; i < count; i++) role.addToPolicy(read(i), `data-${i}`);
     };
     expect(problemsOf(named(10))).toEqual([]);
     expect(problemsOf(named(11))).toEqual(["role r has 11 policies; IAM attaches at most 10"]);
@@ -209,17 +209,17 @@ describe("IamRole managed policies: IAM's limits, both sides", () => {
       const statements: PolicyStatement[] = [];
       for (let i = 0; estimatedPolicySize(renderPolicy([...statements, read(i)])) <= until; i++)
         statements.push(read(i));
-      statements.forEach((s) => role.addToPolicy(s, "big"));
+      statements.forEach((s) => role.addToPolicy(s, "data"));
       return estimatedPolicySize(renderPolicy(statements));
     };
     expect(problemsOf((role) => grow(6144)(role))).toEqual([]);
     const over = problemsOf((role) => {
       grow(6144)(role);
-      role.addToPolicy(read(999), "big");
+      role.addToPolicy(read(999), "data");
     });
     expect(over).toHaveLength(1);
     const [, size] =
-      /^policy r-big is about (\d+) characters; IAM allows 6144 per managed policy: split its statements into another named policy$/.exec(
+      /^policy r-data is about (\d+) characters; IAM allows 6144 per managed policy: split its statements into another named policy$/.exec(
         over[0],
       )!;
     expect(Number(size)).toBeGreaterThan(6144);

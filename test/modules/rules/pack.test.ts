@@ -3,7 +3,7 @@ import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildPlatform } from "../../../accounts/platform";
@@ -268,8 +268,17 @@ describe("suppressions", () => {
     );
   });
 
+  test("the RuleId union is exactly the pack's ids", () => {
+    const source = readFileSync(join(__dirname, "../../../modules/rules/types.ts"), "utf8");
+    const union = /export type RuleId =([^;]*);/.exec(source)![1];
+    const ids = [...union.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.sort()).toEqual(RULE_PACK.map((r) => r.id).sort());
+  });
+
   test("an unknown rule id is refused", () => {
     const { bucket } = stackWithBucket();
+    // tsc refuses it too: RuleId is a union of the pack's ids.
+    // @ts-expect-error a misspelt rule id
     expect(() => suppressRule(bucket, "S3.Versionning", "because the bucket is scratch")).toThrow(
       /s\/b: cannot suppress unknown rule "S3.Versionning"; rules: S3.PublicAccessBlock, S3.Versioning/,
     );
