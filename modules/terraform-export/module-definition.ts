@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
@@ -47,7 +49,8 @@ export interface ModuleDefinition {
   /**
    * `run` blocks of the module's `terraform test` suite (`tests/module.tftest.hcl`), with the
    * example's arguments as its variables: the secure defaults, each documented option, and
-   * `expect_failures` for the variables' validation rules. Plans only.
+   * `expect_failures` for the variables' validation rules. Plans only. Kept in
+   * `definitions/<module>.tftest.hcl` (`moduleTests`), real HCL an editor and `terraform fmt` read.
    */
   readonly tests: string;
 }
@@ -127,4 +130,20 @@ export class ModuleInputs {
   isSet(name: string): unknown {
     return Op.neq(this.variable(name).value, Token.nullValue());
   }
+}
+
+/**
+ * The `run` blocks of a module's test suite, from `definitions/<module>.tftest.hcl` beside its
+ * definition (its leading comment left out). Read from the source tree, also when running from
+ * `dist/` (tsc does not copy `.hcl` files).
+ */
+export function moduleTests(module: string): string {
+  const file = `${module}.tftest.hcl`;
+  const beside = join(__dirname, "definitions", file);
+  const path = existsSync(beside)
+    ? beside
+    : join(__dirname, "..", "..", "..", "modules", "terraform-export", "definitions", file);
+  const lines = readFileSync(path, "utf8").split("\n");
+  const firstCode = lines.findIndex((line) => !line.startsWith("#"));
+  return `\n${lines.slice(firstCode).join("\n")}`;
 }

@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { StudioDomain } from "../../sagemaker/studio-domain";
 import type { ModuleDefinition, ModuleInputs } from "../module-definition";
+import { moduleTests } from "../module-definition";
 import {
   kmsKeyArn,
   matches,
@@ -89,55 +90,7 @@ export const studioDomainModule: ModuleDefinition = {
       },
     ];
   },
-  tests: `
-run "secure_defaults" {
-  command = plan
-
-  assert {
-    condition     = aws_sagemaker_domain.this.app_network_access_type == "VpcOnly"
-    error_message = "The domain must reach nothing but its VPC."
-  }
-  assert {
-    condition     = aws_sagemaker_domain.this.kms_key_id == var.kms_key_arn
-    error_message = "The home file system must use the given key."
-  }
-  assert {
-    condition     = one(aws_sagemaker_domain.this.retention_policy).home_efs_file_system == "Retain"
-    error_message = "The home file system must be kept when the domain goes."
-  }
-  assert {
-    condition     = one(one(aws_sagemaker_domain.this.default_user_settings).sharing_settings).notebook_output_option == "Disabled"
-    error_message = "Notebook output sharing must be off."
-  }
-  assert {
-    condition     = aws_sagemaker_domain.this.auth_mode == "IAM"
-    error_message = "IAM authentication by default."
-  }
-}
-
-run "option_sso" {
-  command = plan
-
-  variables {
-    auth_mode = "SSO"
-  }
-
-  assert {
-    condition     = aws_sagemaker_domain.this.auth_mode == "SSO"
-    error_message = "auth_mode must follow the input."
-  }
-}
-
-run "rejects_an_unknown_auth_mode" {
-  command = plan
-
-  variables {
-    auth_mode = "PASSWORD"
-  }
-
-  expect_failures = [var.auth_mode]
-}
-`,
+  tests: moduleTests("studio-domain"),
   example: {
     domain_name: '"mlops-dev"',
     vpc_id: '"vpc-0123456789abcdef0"',
