@@ -70,21 +70,28 @@ export const MUTATIONS: readonly Mutation[] = [
     file: "accounts/config/schema/tags.ts",
     from: '!k.toLowerCase().startsWith("aws:")',
     to: '!k.startsWith("aws:")',
-    tests: ["test/accounts/config/schema.test.ts"],
+    tests: [
+      "test/accounts/config/bad-configs.test.ts",
+      "test/accounts/config/config-rules.test.ts",
+    ],
   },
   {
     id: "config: a reserved tag key in another case passes",
     file: "accounts/config/checks/tags.ts",
     from: "includes(key.toLowerCase())",
     to: "includes(key)",
-    tests: ["test/accounts/config/schema.test.ts", "test/accounts/config/reference.test.ts"],
+    tests: [
+      "test/accounts/config/bad-configs.test.ts",
+      "test/accounts/config/config-rules.test.ts",
+      "test/accounts/config/reference.test.ts",
+    ],
   },
   {
     id: "config: another mode's MLflow settings ignored again",
     file: "accounts/config/checks/mlflow.ts",
     from: "    unusedModeSettings(account, path, ctx);\n",
     to: "",
-    tests: ["test/accounts/features/mlflow.test.ts"],
+    tests: ["test/accounts/features/mlflow-config.test.ts"],
   },
   {
     id: "IAM: an eleventh managed policy on a role passes",
@@ -119,14 +126,20 @@ export const MUTATIONS: readonly Mutation[] = [
     file: "accounts/config/checks/sagemaker.ts",
     from: "if (sets.modelApprover === sets[builder]) {",
     to: "if (false) {",
-    tests: ["test/accounts/features/studio.test.ts", "test/accounts/config/schema.test.ts"],
+    tests: [
+      "test/accounts/features/studio-config.test.ts",
+      "test/accounts/config/bad-configs.test.ts",
+    ],
   },
   {
     id: "config: an approver role may also build",
     file: "accounts/config/checks/sagemaker.ts",
     from: "if (identity[builder].includes(role)) {",
     to: "if (false) {",
-    tests: ["test/accounts/features/studio.test.ts", "test/accounts/config/schema.test.ts"],
+    tests: [
+      "test/accounts/features/studio-config.test.ts",
+      "test/accounts/config/bad-configs.test.ts",
+    ],
   },
   {
     id: "diagram: the MFA condition not shown",

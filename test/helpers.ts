@@ -3,8 +3,16 @@ import type { PlatformConfig, PlatformConfigInput } from "../accounts/config/sch
 import { exampleConfig } from "../accounts/config/example";
 import { buildPlatform, type PlatformStacks } from "../accounts/platform";
 import { withoutTokenStackTracesSync } from "../synthesis/synthesize";
-import { join, resolve } from "node:path";
-import { readdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { dirname, join, resolve } from "node:path";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { tmpdir } from "node:os";
 // Test-only: the step of cdktf's synthesis that applies aspects (the flavour shims the path).
@@ -51,11 +59,48 @@ export interface SynthesizedPlatform {
   json: Record<string, StackJson>;
 }
 
-/** Builds and synthesizes (with validators) every stack of a platform, or of some accounts. */
+/**
+ * Builds and synthesizes (with validators) every stack of a platform, or of some accounts.
+ *
+ * One synthesis per config per test run: the whole platform's JSON is kept in the run's
+ * TEST_OUTDIR (made anew by test/global-setup.js), keyed by the config, so the test files that
+ * synthesize the same config (most synthesize the example) read it instead of building it again
+ * in each worker. The constructs (`stacks`) are built only when a test asks for them.
+ */
 export function synthPlatform(
   config: PlatformConfig = parse(exampleInput()),
   only?: readonly string[],
 ): SynthesizedPlatform {
+  const cacheFile =
+    only === undefined && process.env.TEST_OUTDIR !== undefined
+      ? join(
+          process.env.TEST_OUTDIR,
+          "synthesized",
+          `${createHash("sha256").update(JSON.stringify(config)).digest("hex")}.json`,
+        )
+      : undefined;
+  if (cacheFile !== undefined && existsSync(cacheFile)) {
+    let built: SynthesizedPlatform | undefined;
+    return {
+      json: JSON.parse(readFileSync(cacheFile, "utf8")),
+      get stacks() {
+        built ??= synthesizeNow(config, only);
+        return built.stacks;
+      },
+    };
+  }
+  const result = synthesizeNow(config, only);
+  if (cacheFile !== undefined) {
+    // Written whole, then renamed: a worker reading it sees all of it or nothing.
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    const partial = `${cacheFile}.${process.pid}.partial`;
+    writeFileSync(partial, JSON.stringify(result.json));
+    renameSync(partial, cacheFile);
+  }
+  return result;
+}
+
+function synthesizeNow(config: PlatformConfig, only?: readonly string[]): SynthesizedPlatform {
   // As synthesis does: cdktf captures a stack trace with every token, and jest's source-mapped
   // formatting of them made building a platform six times slower here than in the app.
   return withoutTokenStackTracesSync(() => {
