@@ -15,6 +15,28 @@ const allowAll = {
 };
 
 describe("the build duty registers model versions as pending, never approved", () => {
+  test("the statements, exactly (the features assert that their roles carry these)", () => {
+    expect(denyModelApproval()).toEqual([
+      {
+        Sid: "DenyRegisteringOtherThanPending",
+        Effect: "Deny",
+        Action: "sagemaker:CreateModelPackage",
+        Resource: "*",
+        Condition: {
+          StringNotEquals: { "sagemaker:ModelApprovalStatus": "PendingManualApproval" },
+          Null: { "sagemaker:ModelApprovalStatus": "false" },
+        },
+      },
+      {
+        Sid: "DenyChangingModelApproval",
+        Effect: "Deny",
+        Action: "sagemaker:UpdateModelPackage",
+        Resource: "*",
+        Condition: { Null: { "sagemaker:ModelApprovalStatus": "false" } },
+      },
+    ]);
+  });
+
   const identity = [allowAll, ...denyModelApproval()];
   const register = (status?: string) =>
     simulate(

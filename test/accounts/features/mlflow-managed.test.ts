@@ -1,3 +1,4 @@
+import { denyModelApproval } from "../../../modules/sagemaker/guardrails";
 import { plainReferences, simulate } from "../../iam-simulate";
 import {
   allPoliciesOf,
@@ -132,25 +133,9 @@ describe("managed MLflow tracking server (mode: managed)", () => {
       ],
     });
     // Registering is pending only, and the approval status is never the server's to change.
-    expect(rolePolicy(managed, "mlops-dev-mlflow-tracking", "guardrails").Statement).toEqual([
-      {
-        Sid: "DenyRegisteringOtherThanPending",
-        Effect: "Deny",
-        Action: "sagemaker:CreateModelPackage",
-        Resource: "*",
-        Condition: {
-          StringNotEquals: { "sagemaker:ModelApprovalStatus": "PendingManualApproval" },
-          Null: { "sagemaker:ModelApprovalStatus": "false" },
-        },
-      },
-      {
-        Sid: "DenyChangingModelApproval",
-        Effect: "Deny",
-        Action: "sagemaker:UpdateModelPackage",
-        Resource: "*",
-        Condition: { Null: { "sagemaker:ModelApprovalStatus": "false" } },
-      },
-    ]);
+    expect(rolePolicy(managed, "mlops-dev-mlflow-tracking", "guardrails").Statement).toEqual(
+      denyModelApproval(),
+    );
   });
 
   test("the MLflow interface endpoint, beside SageMaker's API", () => {

@@ -1,3 +1,4 @@
+import { denyModelApproval } from "../../../modules/sagemaker/guardrails";
 import { simulate } from "../../iam-simulate";
 import {
   allPoliciesOf,
@@ -151,23 +152,7 @@ describe("the data science side (deploy duty)", () => {
         Action: "sts:AssumeRole",
         NotResource: DEPLOYMENT_ROLES,
       },
-      {
-        Sid: "DenyRegisteringOtherThanPending",
-        Effect: "Deny",
-        Action: "sagemaker:CreateModelPackage",
-        Resource: "*",
-        Condition: {
-          StringNotEquals: { "sagemaker:ModelApprovalStatus": "PendingManualApproval" },
-          Null: { "sagemaker:ModelApprovalStatus": "false" },
-        },
-      },
-      {
-        Sid: "DenyChangingModelApproval",
-        Effect: "Deny",
-        Action: "sagemaker:UpdateModelPackage",
-        Resource: "*",
-        Condition: { Null: { "sagemaker:ModelApprovalStatus": "false" } },
-      },
+      ...denyModelApproval(),
     ]);
   });
 

