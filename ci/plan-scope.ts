@@ -1,5 +1,5 @@
 import { diffStacks, type StackDiff } from "../review/synth-diff";
-import type { SynthesizedStack } from "../synthesis/read-synthesized";
+import type { StackJson } from "../modules/core/terraform-json";
 import { INTENDED_DATA_LOSS } from "./runs";
 
 /**
@@ -56,8 +56,8 @@ export interface PlanScope {
 
 export interface ScopeInput {
   /** The base's synthesis, or why there is none (then every stack is planned). */
-  readonly base: Record<string, SynthesizedStack> | { readonly failed: string };
-  readonly head: Record<string, SynthesizedStack>;
+  readonly base: Record<string, StackJson> | { readonly failed: string };
+  readonly head: Record<string, StackJson>;
   /** Repository paths changed between base and head (`git diff --name-only`). */
   readonly changedFiles: readonly string[];
   /** Repository paths of the platform config (its changes show in the synthesis). */
@@ -108,14 +108,14 @@ interface NamedResource {
 type Json = Record<string, unknown>;
 
 /** The account a stack deploys to: its AWS provider's allowed account. */
-function accountOf(stack: SynthesizedStack | undefined): string | undefined {
+function accountOf(stack: StackJson | undefined): string | undefined {
   const providers = (stack as { provider?: { aws?: Json[] } } | undefined)?.provider?.aws ?? [];
   const ids = providers.flatMap((p) => (p.allowed_account_ids as string[] | undefined) ?? []);
   return ids[0];
 }
 
 /** The named resources among a stack's changed addresses. */
-function namedResources(stack: SynthesizedStack | undefined, addresses: string[]): NamedResource[] {
+function namedResources(stack: StackJson | undefined, addresses: string[]): NamedResource[] {
   const resources = (stack?.resource ?? {}) as Record<string, Record<string, Json>>;
   return addresses.flatMap((address) => {
     const [type, name] = address.split(".");
@@ -138,7 +138,7 @@ interface ArnReference {
 const ARN = /arn:aws[a-z-]*:([a-z0-9-]+):[a-z0-9-]*:(\d{12})?:([^"\\\s,]+)/g;
 
 /** Every ARN a stack names, with the resource type and the name part (a pattern, maybe). */
-function arnReferences(stack: SynthesizedStack): ArnReference[] {
+function arnReferences(stack: StackJson): ArnReference[] {
   const text = JSON.stringify(stack);
   const refs: ArnReference[] = [];
   for (const [arn, service, account = "", resource] of text.matchAll(ARN)) {
@@ -173,8 +173,8 @@ function nameMatches(pattern: string, name: string): boolean {
 /** Stacks (other than `changed`) that name one of its changed resources by ARN, with the first such ARN. */
 function dependents(
   changed: StackDiff,
-  base: Record<string, SynthesizedStack>,
-  head: Record<string, SynthesizedStack>,
+  base: Record<string, StackJson>,
+  head: Record<string, StackJson>,
   references: Map<string, ArnReference[]>,
 ): Map<string, string> {
   const addresses = [...changed.added, ...changed.removed, ...changed.changed];
@@ -219,7 +219,7 @@ function summary(diff: StackDiff): string {
 export function planScope(input: ScopeInput): PlanScope {
   const { head, ciStacks } = input;
   const refs = { base: input.baseRef, head: input.headRef };
-  const removedOf = (base: Record<string, SynthesizedStack>) =>
+  const removedOf = (base: Record<string, StackJson>) =>
     Object.keys(base)
       .filter((s) => !(s in head))
       .sort();

@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
-import { readSynthesizedStacks, type SynthesizedStack } from "../synthesis/read-synthesized";
+import { readSynthesizedStacks } from "../synthesis/read-synthesized";
+import type { StackJson } from "../modules/core/terraform-json";
 import { baseConfig, synthesizeCheckout, withWorktree } from "../synthesis/synthesize-checkout";
 import { declarationChanges, planScope, sharedChanges, type PlanScope } from "./plan-scope";
 import { INTENDED_DATA_LOSS } from "./runs";
@@ -87,7 +88,7 @@ export function scopeFromGit(input: ScopeFromGit): PlanScope {
     );
     return planScope({ ...common, base: {} });
   }
-  let base: Record<string, SynthesizedStack> | { failed: string };
+  let base: Record<string, StackJson> | { failed: string };
   try {
     base = withWorktree(root, baseSha, (worktree, scratch) => {
       log(`synthesizing the base ${baseSha.slice(0, 12)} ...`);

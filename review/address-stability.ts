@@ -5,7 +5,7 @@
  * test/pinned-addresses.json, and a test fails when they change.
  */
 
-import type { SynthesizedStack } from "../synthesis/read-synthesized";
+import type { StackJson } from "../modules/core/terraform-json";
 /** Resource types whose destruction loses data or makes data unreadable. */
 export const DATA_BEARING_RESOURCE_TYPES: readonly string[] = [
   "aws_s3_bucket",
@@ -21,7 +21,7 @@ export const DATA_BEARING_RESOURCE_TYPES: readonly string[] = [
 ];
 
 /** `type.name` of every data-bearing resource in a synthesized stack, sorted. */
-export function dataBearingAddresses(stack: SynthesizedStack): string[] {
+export function dataBearingAddresses(stack: StackJson): string[] {
   const addresses: string[] = [];
   for (const [type, resources] of Object.entries(stack.resource ?? {})) {
     if (!DATA_BEARING_RESOURCE_TYPES.includes(type)) continue;

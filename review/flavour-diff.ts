@@ -1,4 +1,4 @@
-import type { SynthesizedStack } from "../synthesis/read-synthesized";
+import type { StackJson } from "../modules/core/terraform-json";
 
 /**
  * What may differ between the cdktf and the CDK Terrain flavour's output for one config: the
@@ -6,7 +6,7 @@ import type { SynthesizedStack } from "../synthesis/read-synthesized";
  * pin (each framework's provider bindings name theirs). Everything else, every address and
  * argument, must be the same, so a team can move between flavours without a state change.
  */
-function withoutFrameworkMarks(stack: SynthesizedStack): unknown {
+function withoutFrameworkMarks(stack: StackJson): unknown {
   type Json = { [key: string]: Json | undefined };
   const copy = structuredClone(stack) as Json;
   delete copy["//"]?.metadata?.version;
@@ -44,8 +44,8 @@ function differingPaths(a: unknown, b: unknown, path: string, into: string[], li
 
 /** Each difference between two outputs beyond the framework's marks, as `<stack><path>: ...`. */
 export function flavourDifferences(
-  first: Record<string, SynthesizedStack>,
-  second: Record<string, SynthesizedStack>,
+  first: Record<string, StackJson>,
+  second: Record<string, StackJson>,
   limit = 50,
 ): string[] {
   const differences: string[] = [];

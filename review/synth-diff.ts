@@ -1,5 +1,5 @@
 import { DATA_BEARING_RESOURCE_TYPES } from "./address-stability";
-import type { SynthesizedStack } from "../synthesis/read-synthesized";
+import type { StackJson } from "../modules/core/terraform-json";
 
 /**
  * What changed between two synthesis outputs, per stack: every addressable part of the stack
@@ -34,7 +34,7 @@ function withoutMetadata(value: unknown): unknown {
 type Json = Record<string, unknown>;
 
 /** Every addressable part of a stack, keyed as the diff names it, with its JSON. */
-function elements(stack: SynthesizedStack | undefined): Map<string, string> {
+function elements(stack: StackJson | undefined): Map<string, string> {
   const map = new Map<string, string>();
   const json = (stack ?? {}) as Json;
   const add = (key: string, value: unknown) => map.set(key, JSON.stringify(withoutMetadata(value)));
@@ -66,14 +66,14 @@ function isResource(key: string): boolean {
 }
 
 /** Addresses that `moved` blocks in the new stack carry from an old address. */
-function movedFrom(stack: SynthesizedStack | undefined): Set<string> {
+function movedFrom(stack: StackJson | undefined): Set<string> {
   const moved = (stack as { moved?: { from: string }[] } | undefined)?.moved ?? [];
   return new Set(moved.map((m) => m.from));
 }
 
 export function diffStacks(
-  base: Record<string, SynthesizedStack>,
-  head: Record<string, SynthesizedStack>,
+  base: Record<string, StackJson>,
+  head: Record<string, StackJson>,
 ): StackDiff[] {
   const ids = [...new Set([...Object.keys(base), ...Object.keys(head)])].sort();
   return ids

@@ -1,6 +1,5 @@
-import { list } from "../modules/rules/helpers";
 import { accountOf } from "../modules/core/aws-environment";
-import type { SynthesizedStack } from "./read-synthesized";
+import { listOf as list, referenceOf, type StackJson } from "../modules/core/terraform-json";
 
 /**
  * A picture of what one synthesized stack deploys, as a Mermaid flowchart (GitHub and most
@@ -31,8 +30,8 @@ const strings = (v: unknown): string[] => list(v as unknown).map(String);
 
 /** `${aws_x.name.attr}` → `aws_x.name`; undefined for anything else. */
 function referenced(value: unknown): string | undefined {
-  const match = /^\$\{([a-z0-9_]+\.[^.}]+)\.[^}]+\}$/.exec(String(value));
-  return match?.[1];
+  const reference = referenceOf(value);
+  return reference && `${reference.type}.${reference.name}`;
 }
 
 /** The zone a subnet is in: its literal name, or the n-th zone the region offers. */
@@ -353,7 +352,7 @@ function drawOtherAccountsData(d: Drawing, roleByArn: Map<string, string>): void
 }
 
 /** The Mermaid flowchart of one stack, as a Markdown page. */
-export function accountDiagram(stackId: string, stack: SynthesizedStack): string {
+export function accountDiagram(stackId: string, stack: StackJson): string {
   const provider = (stack as { provider?: { aws?: { allowed_account_ids?: string[] }[] } }).provider
     ?.aws?.[0];
   const d = new Drawing(

@@ -1,15 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** Synthesized stack JSON (a stack's `cdk.tf.json`), as far as the readers here read it. */
-export interface SynthesizedStack {
-  resource?: Record<string, Record<string, unknown>>;
-}
+import type { StackJson } from "../modules/core/terraform-json";
 
 /** Stack id → synthesized Terraform JSON, read from a synthesis output folder. */
-export function readSynthesizedStacks(outdir: string): Record<string, SynthesizedStack> {
+export function readSynthesizedStacks(outdir: string): Record<string, StackJson> {
   const stacksDir = join(outdir, "stacks");
-  const stacks: Record<string, SynthesizedStack> = {};
+  const stacks: Record<string, StackJson> = {};
   for (const id of readdirSync(stacksDir).sort()) {
     stacks[id] = JSON.parse(readFileSync(join(stacksDir, id, "cdk.tf.json"), "utf8"));
   }

@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { App, TerraformStack, Testing } from "../modules/core/cdktf";
 import type { PolicyDocument, PolicyStatement } from "../modules/iam/iam-policy";
+import { resourcesOf as resourcesOfStack, type StackJson } from "../modules/core/terraform-json";
 
 /** The repository's root folder, for tests that read files of the project. */
 export const REPO_ROOT = resolve(__dirname, "..");
@@ -43,15 +44,8 @@ export function parse(input: unknown): PlatformConfig {
   return parsePlatformConfig(input, "test");
 }
 
-/** Synthesized Terraform JSON of a stack. */
-export interface StackJson {
-  terraform: Record<string, any>;
-  provider?: Record<string, any[]>;
-  resource?: Record<string, Record<string, any>>;
-  data?: Record<string, Record<string, any>>;
-  output?: Record<string, any>;
-  variable?: Record<string, any>;
-}
+/** Synthesized Terraform JSON of a stack: the project's one typed view of it. */
+export type { StackJson } from "../modules/core/terraform-json";
 
 export interface SynthesizedPlatform {
   stacks: PlatformStacks;
@@ -137,9 +131,7 @@ function withoutMetadata(value: unknown): unknown {
 }
 
 /** All resources of one type in a stack, by name. */
-export function resourcesOf(stack: StackJson, type: string): Record<string, any> {
-  return stack.resource?.[type] ?? {};
-}
+export const resourcesOf = resourcesOfStack;
 
 /** The only resource of a type in a stack; fails when there are none or several. */
 export function onlyResource(stack: StackJson, type: string): any {

@@ -1,3 +1,4 @@
+import { listOf } from "../core/terraform-json";
 import type { PolicyDocument, PolicyStatement } from "../iam/iam-policy";
 import type { ResourceView, RuleContext } from "./types";
 
@@ -25,10 +26,8 @@ export function bucketConfig(ctx: RuleContext, type: string, bucket: ResourceVie
   return linked(ctx, type, bucket, "bucket", bucket.config.bucket);
 }
 
-export function list<T>(value: T | T[] | undefined): T[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
+/** One item or a list of them, as a list: the shared `listOf`. */
+export const list = listOf;
 
 const parsed = new Map<string, PolicyDocument | undefined>();
 

@@ -6,20 +6,8 @@
 
 export type Level = "error" | "warning";
 
-/** A suppression: one rule, one construct (or stack), a written reason. */
-export interface Suppression {
-  readonly id: string;
-  readonly reason: string;
-}
-
-/** Synthesized Terraform JSON of one stack, as far as the rules read it. */
-export interface StackJson {
-  "//"?: { suppressions?: Suppression[]; [key: string]: unknown };
-  terraform?: Record<string, any>;
-  provider?: Record<string, any[]>;
-  resource?: Record<string, Record<string, any>>;
-  data?: Record<string, Record<string, any>>;
-}
+export type { StackJson, Suppression } from "../core/terraform-json";
+import type { StackJson, Suppression } from "../core/terraform-json";
 
 export interface ResourceView {
   readonly type: string;

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import type { SynthesizedStack } from "../../synthesis/read-synthesized";
+import type { StackJson } from "../../modules/core/terraform-json";
 import { accessTable, type AccessCell, type AccessTable } from "./evaluate";
 import { accessModel } from "./model";
 
@@ -108,8 +108,8 @@ export function undeclaredGrants(
  * `intendedFile` does not declare (each a line that fails the gate).
  */
 export async function reviewAccess(
-  base: Record<string, SynthesizedStack>,
-  head: Record<string, SynthesizedStack>,
+  base: Record<string, StackJson>,
+  head: Record<string, StackJson>,
   intendedFile: string,
 ): Promise<{ readonly text: string; readonly undeclared: readonly string[] }> {
   const changes = accessDiff(

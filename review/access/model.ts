@@ -1,6 +1,6 @@
 import { roleArn as iamRoleArn } from "../../modules/core/aws-environment";
 import { createHash } from "node:crypto";
-import type { SynthesizedStack } from "../../synthesis/read-synthesized";
+import type { StackJson } from "../../modules/core/terraform-json";
 
 /**
  * The policies of a synthesized platform as an IAM simulator needs them: every role with its
@@ -474,7 +474,7 @@ function externalPrincipals(
   return [...found.values()];
 }
 
-export function accessModel(stacks: Record<string, SynthesizedStack>): AccessModel {
+export function accessModel(stacks: Record<string, StackJson>): AccessModel {
   const infos = Object.entries(stacks)
     .map(([id, json]) => stackInfo(id, json as Json))
     .filter((s): s is StackInfo => s !== undefined);

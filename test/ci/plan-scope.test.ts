@@ -10,7 +10,6 @@ import {
   type PlanScope,
   type ScopeInput,
 } from "../../ci/plan-scope";
-import type { SynthesizedStack } from "../../synthesis/read-synthesized";
 import { scopeComment } from "../../ci/github/comment";
 import { FIXTURES, findResource, parse, synthPlatform, type StackJson } from "../helpers";
 import { join } from "node:path";
@@ -32,7 +31,7 @@ const base = fourAccounts();
 const baseJson = synth(base);
 const stacks = ciStacks(parse(base)).map((s) => s.stack);
 
-function scope(head: Record<string, SynthesizedStack>, more: Partial<ScopeInput> = {}): PlanScope {
+function scope(head: Record<string, StackJson>, more: Partial<ScopeInput> = {}): PlanScope {
   return planScope({
     base: baseJson,
     head,

@@ -96,7 +96,7 @@ describe.each(Object.entries(ACCOUNTS))(
     const terraform = () => example.json[account].terraform;
 
     test("is the account's encrypted, locked S3 state bucket reached through the deploy role", () => {
-      expect(terraform().backend).toEqual({
+      expect(terraform()!.backend).toEqual({
         s3: {
           bucket: `mlops-${account}-tfstate-${accountId}-eu-west-1`,
           key: `stacks/${account}/terraform.tfstate`,
@@ -113,17 +113,17 @@ describe.each(Object.entries(ACCOUNTS))(
     });
 
     test("never uses the removed top-level role_arn", () => {
-      expect(terraform().backend.s3.role_arn).toBeUndefined();
+      expect(terraform()!.backend.s3.role_arn).toBeUndefined();
     });
 
     test("requires the Terraform version S3 native locking needs", () => {
-      expect(terraform().required_version).toBe(">= 1.10.0");
+      expect(terraform()!.required_version).toBe(">= 1.10.0");
     });
 
     test("accepts the AWS provider from the tested version up to the next major one", () => {
       const tested = awsProviderVersion();
-      expect(terraform().required_providers.aws.version).toBe(`>= ${tested}, < 7.0.0`);
-      expect(example.json[`${account}-bootstrap`].terraform.required_providers.aws.version).toBe(
+      expect(terraform()!.required_providers.aws.version).toBe(`>= ${tested}, < 7.0.0`);
+      expect(example.json[`${account}-bootstrap`].terraform!.required_providers.aws.version).toBe(
         `>= ${tested}, < 7.0.0`,
       );
       expect(stackAwsProviderConstraint("6.66.0")).toBe(">= 6.66.0, < 7.0.0");
@@ -133,9 +133,9 @@ describe.each(Object.entries(ACCOUNTS))(
       const bootstrap = example.json[`${account}-bootstrap`];
       const buckets = Object.values(bootstrap.resource!.aws_s3_bucket).map((b: any) => b.bucket);
       const aliases = Object.values(bootstrap.resource!.aws_kms_alias).map((a: any) => a.name);
-      expect(buckets).toContain(terraform().backend.s3.bucket);
+      expect(buckets).toContain(terraform()!.backend.s3.bucket);
       expect(aliases.map((a) => `arn:aws:kms:eu-west-1:${accountId}:${a}`)).toContain(
-        terraform().backend.s3.kms_key_id,
+        terraform()!.backend.s3.kms_key_id,
       );
     });
   },
@@ -146,12 +146,12 @@ describe("state locking with DynamoDB", () => {
   const { json } = synthPlatform(config);
 
   test("account stacks name the lock table and do not use the lockfile", () => {
-    expect(json.staging.terraform.backend.s3.dynamodb_table).toBe("mlops-staging-tfstate-lock");
-    expect(json.staging.terraform.backend.s3.use_lockfile).toBeUndefined();
+    expect(json.staging.terraform!.backend.s3.dynamodb_table).toBe("mlops-staging-tfstate-lock");
+    expect(json.staging.terraform!.backend.s3.use_lockfile).toBeUndefined();
   });
 
   test("requires a Terraform version with the nested assume_role block and KMS aliases", () => {
-    expect(json.staging.terraform.required_version).toBe(">= 1.6.1");
+    expect(json.staging.terraform!.required_version).toBe(">= 1.6.1");
   });
 
   test("the bootstrap stack creates the lock table", () => {
@@ -162,7 +162,7 @@ describe("state locking with DynamoDB", () => {
 
 describe("bootstrap stack backend", () => {
   test("is local by default, at a path relative to the stack folder", () => {
-    expect(example.json["dev-bootstrap"].terraform.backend).toEqual({
+    expect(example.json["dev-bootstrap"].terraform!.backend).toEqual({
       local: { path: "../../../terraform.dev-bootstrap.tfstate" },
     });
   });
@@ -170,7 +170,7 @@ describe("bootstrap stack backend", () => {
   test("moves into its own state bucket with bootstrapBackend: s3", () => {
     const config = parse({ ...exampleInput(), state: { bootstrapBackend: "s3" } });
     const { json } = synthPlatform(config);
-    expect(json["prod-bootstrap"].terraform.backend.s3).toMatchObject({
+    expect(json["prod-bootstrap"].terraform!.backend.s3).toMatchObject({
       bucket: "mlops-prod-tfstate-333333333333-eu-west-1",
       key: "stacks/prod-bootstrap/terraform.tfstate",
       encrypt: true,
@@ -186,8 +186,8 @@ describe("HCP Terraform state (state.hcpTerraform)", () => {
 
   test("every stack has a cloud block with its own workspace, and no backend", () => {
     for (const id of Object.keys(json)) {
-      expect(json[id].terraform.backend).toBeUndefined();
-      expect(json[id].terraform.cloud).toEqual({
+      expect(json[id].terraform!.backend).toBeUndefined();
+      expect(json[id].terraform!.cloud).toEqual({
         hostname: "app.terraform.io",
         organization: "acme-ml",
         workspaces: { name: `mlops-${id}`, project: "MLOps platform" },
@@ -205,13 +205,13 @@ describe("HCP Terraform state (state.hcpTerraform)", () => {
 
   test("bootstrap stacks need no local-state exemption from the rule pack", () => {
     expect((json["dev-bootstrap"] as any)["//"]?.suppressions ?? []).toEqual([]);
-    expect(json["dev-bootstrap"].terraform.required_version).toBe(">= 1.10.0");
+    expect(json["dev-bootstrap"].terraform!.required_version).toBe(">= 1.10.0");
   });
 
   test("Terraform Enterprise: its host name, and the organization's default project", () => {
     const tfe = exampleInput() as any;
     tfe.state = { hcpTerraform: { organization: "acme", hostname: "tfe.example.com" } };
-    expect(synthPlatform(parse(tfe)).json.prod.terraform.cloud).toEqual({
+    expect(synthPlatform(parse(tfe)).json.prod.terraform!.cloud).toEqual({
       hostname: "tfe.example.com",
       organization: "acme",
       workspaces: { name: "mlops-prod" },
@@ -257,7 +257,7 @@ describe("deploy role", () => {
     expect(json.prod.variable!.aws_role_arn.default).toBe(
       "arn:aws:iam::333333333333:role/prod-deployer",
     );
-    expect(json.prod.terraform.backend.s3.assume_role.role_arn).toBe(
+    expect(json.prod.terraform!.backend.s3.assume_role.role_arn).toBe(
       "arn:aws:iam::333333333333:role/prod-deployer",
     );
     expect(json.staging.variable!.aws_role_arn.default).toBe(
@@ -274,7 +274,7 @@ describe("partitions", () => {
     expect(json.dev.variable!.aws_role_arn.default).toBe(
       "arn:aws-us-gov:iam::111111111111:role/terraform-deploy",
     );
-    expect(json.dev.terraform.backend.s3.kms_key_id).toBe(
+    expect(json.dev.terraform!.backend.s3.kms_key_id).toBe(
       "arn:aws-us-gov:kms:us-gov-west-1:111111111111:alias/mlops-dev-tfstate",
     );
   });
