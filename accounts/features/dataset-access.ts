@@ -49,7 +49,8 @@ export function addDatasetAccess(
       roleLabel = `${labelOf(roleName)}${accountOf(roleArn)}`;
       const consumer = otherAccounts.get(roleArn) ?? { roleName, statements: [] };
       consumer.statements.push(
-        ...bucket.grantOtherAccountRole(roleArn, roleLabel, grant.access, grant.prefixes),
+        ...bucket.grantOtherAccountRole(roleArn, roleLabel, grant.access, grant.prefixes)
+          .identityStatements,
       );
       otherAccounts.set(roleArn, consumer);
     }

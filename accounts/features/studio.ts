@@ -391,40 +391,40 @@ function grantKeysToSageMaker(
 ): void {
   const names = stack.names;
   const env = names.environment;
-  data.studioKey.grantThroughService(
-    "SageMakerVolumes",
-    executionArns,
-    KMS_ENCRYPT_DECRYPT_ACTIONS,
-    ["sagemaker", "ec2"],
+  data.studioKey.grantThroughService({
+    sid: "SageMakerVolumes",
+    principals: executionArns,
+    actions: KMS_ENCRYPT_DECRYPT_ACTIONS,
+    via: ["sagemaker", "ec2"],
     env,
-  );
-  data.studioKey.grantCreateGrantForAwsResources(
-    "SageMakerVolumeGrants",
-    executionArns,
-    ["sagemaker", "ec2"],
+  });
+  data.studioKey.grantCreateGrantForAwsResources({
+    sid: "SageMakerVolumeGrants",
+    principals: executionArns,
+    via: ["sagemaker", "ec2"],
     env,
-  );
-  data.dataKey.grantThroughService(
-    "SageMakerJobOutput",
-    executionArns,
-    KMS_ENCRYPT_DECRYPT_ACTIONS,
-    "sagemaker",
+  });
+  data.dataKey.grantThroughService({
+    sid: "SageMakerJobOutput",
+    principals: executionArns,
+    actions: KMS_ENCRYPT_DECRYPT_ACTIONS,
+    via: "sagemaker",
     env,
-  );
+  });
   // The deploy role creates the domain: SageMaker and EFS make grants on the studio key for it.
-  data.studioKey.grantThroughService(
-    "DomainCreation",
-    [names.deployRoleArn],
-    ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*"],
-    ["sagemaker", "elasticfilesystem"],
+  data.studioKey.grantThroughService({
+    sid: "DomainCreation",
+    principals: [names.deployRoleArn],
+    actions: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*"],
+    via: ["sagemaker", "elasticfilesystem"],
     env,
-  );
-  data.studioKey.grantCreateGrantForAwsResources(
-    "DomainCreationGrants",
-    [names.deployRoleArn],
-    ["sagemaker", "elasticfilesystem"],
+  });
+  data.studioKey.grantCreateGrantForAwsResources({
+    sid: "DomainCreationGrants",
+    principals: [names.deployRoleArn],
+    via: ["sagemaker", "elasticfilesystem"],
     env,
-  );
+  });
 }
 
 /**

@@ -159,6 +159,36 @@ export interface KmsKeyProps {
   readonly rotationPeriodInDays?: number;
 }
 
+/** A use of a key by principals of its account, through AWS services: one key policy statement. */
+export interface KeyUseGrant {
+  /** The statement's id in the key policy. */
+  readonly sid: string;
+  /** Role ARNs of the key's account. */
+  readonly principals: string[];
+  readonly actions: string[];
+  /** The services the principals use the key through (`kms:ViaService`). */
+  readonly via: AwsService | AwsService[];
+  readonly env: AwsEnvironment;
+  /**
+   * Name the principals by `aws:PrincipalArn` under their account, not as principals: for roles
+   * that may not exist when the policy is written.
+   * @default false
+   */
+  readonly byCondition?: boolean;
+  /** Only for this bucket's objects (via "s3"): `s3BucketContext`. */
+  readonly s3BucketArn?: string;
+}
+
+/** A use of a key by one role of another account, through one AWS service. */
+export interface OtherAccountKeyUseGrant {
+  readonly sid: string;
+  readonly roleArn: string;
+  readonly actions: string[];
+  readonly via: AwsService;
+  readonly env: AwsEnvironment;
+  readonly s3BucketArn?: string;
+}
+
 /**
  * A customer managed KMS key with rotation, the longest deletion window, an alias, an explicit
  * key policy and protection from `terraform destroy`.
@@ -232,86 +262,79 @@ export class KmsKey extends Construct {
   }
 
   /**
-   * Lets principals use the key only through one AWS service in this account (S3, SageMaker,
-   * ...): the key policy names them, with `kms:ViaService` and `kms:CallerAccount`.
+   * Lets principals use the key only through AWS services of this account (S3, SageMaker, ...):
+   * the key policy names them, with `kms:ViaService` and `kms:CallerAccount`. Returns the
+   * statement it added.
    */
-  grantThroughService(
-    statementId: string,
-    principalArns: string[],
-    actions: string[],
-    service: AwsService | AwsService[],
-    env: AwsEnvironment,
-    options: {
-      readonly byCondition?: boolean;
-      /** Only for this bucket's objects (service "s3"): `s3BucketContext`. */
-      readonly s3BucketArn?: string;
-    } = {},
-  ): void {
-    this.addToPolicy(
-      throughService(
-        statementId,
-        principalArns,
-        actions,
-        service,
-        env,
-        options.byCondition,
-        options.s3BucketArn === undefined ? {} : s3BucketContext(options.s3BucketArn),
-      ),
+  grantThroughService(grant: KeyUseGrant): PolicyStatement {
+    const statement = throughService(
+      grant.sid,
+      grant.principals,
+      grant.actions,
+      grant.via,
+      grant.env,
+      grant.byCondition,
+      grant.s3BucketArn === undefined ? {} : s3BucketContext(grant.s3BucketArn),
     );
+    this.addToPolicy(statement);
+    return statement;
   }
 
   /**
    * Lets one role of another account use the key only through one AWS service of this region
    * (S3 for a bucket it may read): the role's account is the principal, narrowed to the exact
    * role by `aws:PrincipalArn` and to calls from that account, so the policy does not depend on
-   * the role existing when it is written nor break when the role is recreated.
+   * the role existing when it is written nor break when the role is recreated. Returns the
+   * statement it added.
    */
-  grantOtherAccountRoleThroughService(
-    statementId: string,
-    roleArn: string,
-    actions: string[],
-    service: AwsService,
-    env: AwsEnvironment,
-    options: { readonly s3BucketArn?: string } = {},
-  ): void {
+  grantOtherAccountRoleThroughService(grant: OtherAccountKeyUseGrant): PolicyStatement {
+    const { sid, roleArn, actions, via, env } = grant;
     const account = accountOf(roleArn);
     if (
       !Token.isUnresolved(roleArn) &&
       (account === env.accountId || !roleArn.startsWith(`arn:${env.partition}:`))
     ) {
       throw new Error(
-        `${statementId}: ${roleArn} is not a role of another account in partition ${env.partition}`,
+        `${sid}: ${roleArn} is not a role of another account in partition ${env.partition}`,
       );
     }
-    this.addToPolicy({
-      Sid: statementId,
+    const statement: PolicyStatement = {
+      Sid: sid,
       Effect: "Allow",
       Principal: { AWS: accountRootOf(roleArn) },
       Action: actions,
       Resource: "*",
       Condition: {
-        StringEquals: { "kms:ViaService": viaService(env, service), "kms:CallerAccount": account },
+        StringEquals: { "kms:ViaService": viaService(env, via), "kms:CallerAccount": account },
         ArnEquals: { "aws:PrincipalArn": roleArn },
-        ...(options.s3BucketArn === undefined ? {} : s3BucketContext(options.s3BucketArn)),
+        ...(grant.s3BucketArn === undefined ? {} : s3BucketContext(grant.s3BucketArn)),
       },
-    });
+    };
+    this.addToPolicy(statement);
+    return statement;
   }
 
   /**
    * Lets principals have AWS services (SageMaker, EC2, EFS) create grants on the key for the
-   * resources they make (volumes, file systems), and nothing else with grants.
+   * resources they make (volumes, file systems), and nothing else with grants. Returns the
+   * statement it added.
    */
   grantCreateGrantForAwsResources(
-    statementId: string,
-    principalArns: string[],
-    services: AwsService | AwsService[],
-    env: AwsEnvironment,
-  ): void {
-    const statement = throughService(statementId, principalArns, "kms:CreateGrant", services, env);
-    this.addToPolicy({
-      ...statement,
-      Condition: { ...statement.Condition, Bool: { "kms:GrantIsForAWSResource": "true" } },
-    });
+    grant: Omit<KeyUseGrant, "actions" | "byCondition" | "s3BucketArn">,
+  ): PolicyStatement {
+    const base = throughService(
+      grant.sid,
+      grant.principals,
+      "kms:CreateGrant",
+      grant.via,
+      grant.env,
+    );
+    const statement: PolicyStatement = {
+      ...base,
+      Condition: { ...base.Condition, Bool: { "kms:GrantIsForAWSResource": "true" } },
+    };
+    this.addToPolicy(statement);
+    return statement;
   }
 
   /** Adds a statement to the key policy. Allowing every principal needs a condition. */

@@ -275,26 +275,26 @@ export class MlflowServer extends Construct {
     const env = props.environment;
     // Terraform (the deploy role) launches the volume, the database and its secret; the services
     // make grants on the key for those resources only.
-    props.key.grantThroughService(
-      "MlflowResourcesThroughServices",
-      [props.deployRoleArn],
-      KMS_ENCRYPT_DECRYPT_ACTIONS,
-      ["ec2", "rds", "secretsmanager"],
+    props.key.grantThroughService({
+      sid: "MlflowResourcesThroughServices",
+      principals: [props.deployRoleArn],
+      actions: KMS_ENCRYPT_DECRYPT_ACTIONS,
+      via: ["ec2", "rds", "secretsmanager"],
       env,
-    );
-    props.key.grantCreateGrantForAwsResources(
-      "MlflowResourceGrants",
-      [props.deployRoleArn],
-      ["ec2", "rds"],
+    });
+    props.key.grantCreateGrantForAwsResources({
+      sid: "MlflowResourceGrants",
+      principals: [props.deployRoleArn],
+      via: ["ec2", "rds"],
       env,
-    );
-    props.key.grantThroughService(
-      "MlflowServerReadsItsSecret",
-      [props.role.role.principalArn],
-      ["kms:Decrypt"],
-      "secretsmanager",
+    });
+    props.key.grantThroughService({
+      sid: "MlflowServerReadsItsSecret",
+      principals: [props.role.role.principalArn],
+      actions: ["kms:Decrypt"],
+      via: "secretsmanager",
       env,
-    );
+    });
   }
 
   /** The PostgreSQL backend store: subnets, SSL-only parameters, log groups, the instance. */

@@ -79,19 +79,19 @@ export class PackageRepository extends Construct {
     this.domainName = props.domainName;
     // CreateDomain with a customer managed key needs DescribeKey and CreateGrant on it (the
     // grant lets CodeArtifact encrypt the domain's assets); only through CodeArtifact.
-    props.key.grantThroughService(
-      "PackageDomainCreation",
-      [props.deployRoleArn],
-      ["kms:DescribeKey"],
-      "codeartifact",
+    props.key.grantThroughService({
+      sid: "PackageDomainCreation",
+      principals: [props.deployRoleArn],
+      actions: ["kms:DescribeKey"],
+      via: "codeartifact",
       env,
-    );
-    props.key.grantCreateGrantForAwsResources(
-      "PackageDomainGrants",
-      [props.deployRoleArn],
-      "codeartifact",
+    });
+    props.key.grantCreateGrantForAwsResources({
+      sid: "PackageDomainGrants",
+      principals: [props.deployRoleArn],
+      via: "codeartifact",
       env,
-    );
+    });
     this.domain = new CodeartifactDomain(this, "domain", {
       domain: props.domainName,
       encryptionKey: props.key.keyArn,

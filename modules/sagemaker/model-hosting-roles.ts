@@ -116,19 +116,19 @@ export class ModelHostingRoles extends Construct {
 
     const roles = [this.executionRole.principalArn, this.deploymentRole.principalArn];
     const endpointKey = managedKey(props.endpointKey);
-    endpointKey?.grantThroughService(
-      "EndpointVolumes",
-      roles,
-      KMS_ENCRYPT_DECRYPT_ACTIONS,
-      ["sagemaker", "ec2"],
+    endpointKey?.grantThroughService({
+      sid: "EndpointVolumes",
+      principals: roles,
+      actions: KMS_ENCRYPT_DECRYPT_ACTIONS,
+      via: ["sagemaker", "ec2"],
       env,
-    );
-    endpointKey?.grantCreateGrantForAwsResources(
-      "EndpointVolumeGrants",
-      roles,
-      ["sagemaker", "ec2"],
+    });
+    endpointKey?.grantCreateGrantForAwsResources({
+      sid: "EndpointVolumeGrants",
+      principals: roles,
+      via: ["sagemaker", "ec2"],
       env,
-    );
+    });
   }
 }
 

@@ -97,20 +97,20 @@ export class BucketReplication extends Construct {
         },
       },
     });
-    sourceKey.grantThroughService(
-      `${source.grantLabel}Replication`,
-      [this.role.principalArn],
-      ["kms:Decrypt"],
-      "s3",
+    sourceKey.grantThroughService({
+      sid: `${source.grantLabel}Replication`,
+      principals: [this.role.principalArn],
+      actions: ["kms:Decrypt"],
+      via: "s3",
       env,
-    );
-    replicaKey.grantThroughService(
-      `${source.grantLabel}Replica`,
-      [this.role.principalArn],
-      ["kms:Encrypt", "kms:GenerateDataKey"],
-      "s3",
-      replicaEnv,
-    );
+    });
+    replicaKey.grantThroughService({
+      sid: `${source.grantLabel}Replica`,
+      principals: [this.role.principalArn],
+      actions: ["kms:Encrypt", "kms:GenerateDataKey"],
+      via: "s3",
+      env: replicaEnv,
+    });
     source.addVpcEndpointExemption(this.role.principalArn);
     replica.addVpcEndpointExemption(this.role.principalArn);
 

@@ -91,6 +91,20 @@ export interface SecureBucketProps {
 }
 
 /**
+ * What a grant did, as a value: the grantee's identity statements and the resource policies'
+ * statements (the bucket's, the key's) that together let it in. A role the platform writes
+ * policies for gets its identity statements attached (`identityAttached`); a role of another
+ * account gets them returned, for its own account to attach.
+ */
+export interface Grant {
+  /** The grantee's role ARN. */
+  readonly principalArn: string;
+  readonly identityStatements: PolicyStatement[];
+  readonly identityAttached: boolean;
+  readonly resourceStatements: PolicyStatement[];
+}
+
+/**
  * An S3 bucket with every protection on by default: SSE-KMS with a customer managed key and the
  * bucket key, versioning, all four public access block settings, BucketOwnerEnforced (ACLs
  * off), no force_destroy, protected from `terraform destroy`, a policy that denies requests
@@ -335,69 +349,83 @@ export class SecureBucket extends Construct {
   }
 
   /** Read access to the bucket, or to objects under `prefixes`, and decrypt with its key. */
-  grantRead(grantee: Grantee, prefixes?: string[]): void {
-    this.grant(grantee, "read-only", prefixes);
+  grantRead(grantee: Grantee, prefixes?: string[]): Grant {
+    return this.grant(grantee, "read-only", prefixes);
   }
 
   /** Read and write access to the bucket, or to objects under `prefixes`, and its key. */
-  grantReadWrite(grantee: Grantee, prefixes?: string[]): void {
-    this.grant(grantee, "read-write", prefixes);
+  grantReadWrite(grantee: Grantee, prefixes?: string[]): Grant {
+    return this.grant(grantee, "read-write", prefixes);
   }
 
   /**
    * Adds to the grantee's policy what `bucketGrantStatements` describes; the key policy names
    * the grantee too (when this stack manages the key), since it does not delegate to IAM.
    */
-  grant(grantee: Grantee, access: BucketAccess, prefixes?: string[]): void {
+  grant(grantee: Grantee, access: BucketAccess, prefixes?: string[]): Grant {
     const label = this.accessLabel(access, prefixes);
-    for (const statement of bucketGrantStatements(this.target(), label, access, prefixes)) {
-      grantee.addToPrincipalPolicy(statement);
-    }
-    managedKey(this.kmsKey)?.grantThroughService(
-      `${label}${grantee.grantLabel}`,
-      [grantee.principalArn],
-      access === "read-only" ? KMS_DECRYPT_ACTIONS : KMS_ENCRYPT_DECRYPT_ACTIONS,
-      "s3",
-      this.env,
-      { byCondition: grantee.namedByCondition, s3BucketArn: this.arnByName },
-    );
+    const identityStatements = bucketGrantStatements(this.target(), label, access, prefixes);
+    for (const statement of identityStatements) grantee.addToPrincipalPolicy(statement);
+    const keyStatement = managedKey(this.kmsKey)?.grantThroughService({
+      sid: `${label}${grantee.grantLabel}`,
+      principals: [grantee.principalArn],
+      actions: access === "read-only" ? KMS_DECRYPT_ACTIONS : KMS_ENCRYPT_DECRYPT_ACTIONS,
+      via: "s3",
+      env: this.env,
+      byCondition: grantee.namedByCondition,
+      s3BucketArn: this.arnByName,
+    });
+    return {
+      principalArn: grantee.principalArn,
+      identityStatements,
+      identityAttached: true,
+      resourceStatements: keyStatement === undefined ? [] : [keyStatement],
+    };
   }
 
   /**
    * Lets a role of another account use the bucket as `grant` would: the bucket policy allows it
    * and the key policy lets it use the key through S3 (each by the role's account principal and
-   * its exact ARN, `otherAccountBucketStatements`). Returns the statements the role's own account
-   * must attach to it; cross-account access needs both sides. `roleLabel` names the role in
-   * statement ids (unique among the bucket's consumers).
+   * its exact ARN, `otherAccountBucketStatements`). The grant's identity statements are the ones
+   * the role's own account must attach to it (`identityAttached` false); cross-account access
+   * needs both sides. `roleLabel` names the role in statement ids (unique among the bucket's
+   * consumers).
    */
   grantOtherAccountRole(
     roleArn: string,
     roleLabel: string,
     access: BucketAccess,
     prefixes?: string[],
-  ): PolicyStatement[] {
+  ): Grant {
     const label = this.accessLabel(access, prefixes);
     if (!Token.isUnresolved(roleArn) && accountOf(roleArn) === this.env.accountId) {
       throw new Error(`${this.node.path}: ${roleArn} is a role of this account; use grant()`);
     }
-    this.policy.add(
-      ...otherAccountBucketStatements(
-        this.target(),
-        `${label}${roleLabel}`,
-        access,
-        roleArn,
-        prefixes,
-      ),
-    );
-    managedKey(this.kmsKey)?.grantOtherAccountRoleThroughService(
+    const bucketStatements = otherAccountBucketStatements(
+      this.target(),
       `${label}${roleLabel}`,
+      access,
       roleArn,
-      access === "read-only" ? KMS_DECRYPT_ACTIONS : KMS_ENCRYPT_DECRYPT_ACTIONS,
-      "s3",
-      this.env,
-      { s3BucketArn: this.arnByName },
+      prefixes,
     );
-    return bucketGrantStatements(this.target(), label, access, prefixes);
+    this.policy.add(...bucketStatements);
+    const keyStatement = managedKey(this.kmsKey)?.grantOtherAccountRoleThroughService({
+      sid: `${label}${roleLabel}`,
+      roleArn,
+      actions: access === "read-only" ? KMS_DECRYPT_ACTIONS : KMS_ENCRYPT_DECRYPT_ACTIONS,
+      via: "s3",
+      env: this.env,
+      s3BucketArn: this.arnByName,
+    });
+    return {
+      principalArn: roleArn,
+      identityStatements: bucketGrantStatements(this.target(), label, access, prefixes),
+      identityAttached: false,
+      resourceStatements: [
+        ...bucketStatements,
+        ...(keyStatement === undefined ? [] : [keyStatement]),
+      ],
+    };
   }
 
   /**

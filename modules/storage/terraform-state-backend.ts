@@ -45,13 +45,13 @@ export class TerraformStateBackend extends Construct {
       description: `Encrypts Terraform state in ${props.bucketName}`,
       administratorArns: props.administratorArns,
     });
-    this.key.grantThroughService(
-      "StateThroughS3",
-      props.stateUserArns,
-      KMS_ENCRYPT_DECRYPT_ACTIONS,
-      "s3",
+    this.key.grantThroughService({
+      sid: "StateThroughS3",
+      principals: props.stateUserArns,
+      actions: KMS_ENCRYPT_DECRYPT_ACTIONS,
+      via: "s3",
       env,
-    );
+    });
 
     this.bucket = new SecureBucket(this, "bucket", {
       bucketName: props.bucketName,
@@ -77,19 +77,19 @@ export class TerraformStateBackend extends Construct {
     });
 
     if (props.lockTableName !== undefined) {
-      this.key.grantThroughService(
-        "LocksThroughDynamoDb",
-        props.stateUserArns,
-        KMS_ENCRYPT_DECRYPT_ACTIONS,
-        "dynamodb",
+      this.key.grantThroughService({
+        sid: "LocksThroughDynamoDb",
+        principals: props.stateUserArns,
+        actions: KMS_ENCRYPT_DECRYPT_ACTIONS,
+        via: "dynamodb",
         env,
-      );
-      this.key.grantCreateGrantForAwsResources(
-        "DynamoDbGrants",
-        props.stateUserArns,
-        "dynamodb",
+      });
+      this.key.grantCreateGrantForAwsResources({
+        sid: "DynamoDbGrants",
+        principals: props.stateUserArns,
+        via: "dynamodb",
         env,
-      );
+      });
       this.lockTable = new DynamodbTable(this, "lock-table", {
         name: props.lockTableName,
         billingMode: "PAY_PER_REQUEST",

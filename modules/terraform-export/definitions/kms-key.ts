@@ -127,14 +127,19 @@ export const kmsKeyModule: ModuleDefinition = {
     const users = inputs.list("user_arns");
     // A module variable: service names by the caller, checked by its validation's pattern.
     const services = inputs.list("via_services") as AwsService[];
-    key.grantThroughService(
-      "UseThroughServices",
-      users,
-      KMS_ENCRYPT_DECRYPT_ACTIONS,
-      services,
+    key.grantThroughService({
+      sid: "UseThroughServices",
+      principals: users,
+      actions: KMS_ENCRYPT_DECRYPT_ACTIONS,
+      via: services,
       env,
-    );
-    key.grantCreateGrantForAwsResources("GrantsForAwsResources", users, services, env);
+    });
+    key.grantCreateGrantForAwsResources({
+      sid: "GrantsForAwsResources",
+      principals: users,
+      via: services,
+      env,
+    });
     key.addToPolicyWhen(
       inputs.bool("allow_cloudwatch_logs"),
       cloudWatchLogsKeyStatement(

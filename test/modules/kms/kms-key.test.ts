@@ -163,13 +163,13 @@ describe("KmsKey grants through a service", () => {
 
   test("exact role ARNs are the principals", () => {
     const { s, key } = keyIn();
-    key.grantThroughService(
-      "Use",
-      ["arn:aws:iam::111111111111:role/a"],
-      ["kms:Decrypt"],
-      "s3",
+    key.grantThroughService({
+      sid: "Use",
+      principals: ["arn:aws:iam::111111111111:role/a"],
+      actions: ["kms:Decrypt"],
+      via: "s3",
       env,
-    );
+    });
     const policy = policyOf(onlyResource(JSON.parse(Testing.synth(s, true)), "aws_kms_key"));
     expect(policy.Statement[1]).toEqual({
       Sid: "Use",
@@ -189,7 +189,13 @@ describe("KmsKey grants through a service", () => {
   test("a name pattern becomes the account principal narrowed by ArnLike", () => {
     const { s, key } = keyIn();
     const arns = ["arn:aws:iam::111111111111:role/a", "arn:aws:iam::111111111111:role/p-user-*"];
-    key.grantThroughService("Use", arns, ["kms:Decrypt"], "s3", env);
+    key.grantThroughService({
+      sid: "Use",
+      principals: arns,
+      actions: ["kms:Decrypt"],
+      via: "s3",
+      env,
+    });
     const policy = policyOf(onlyResource(JSON.parse(Testing.synth(s, true)), "aws_kms_key"));
     expect(policy.Statement[1]).toEqual({
       Sid: "Use",
@@ -210,13 +216,13 @@ describe("KmsKey grants through a service", () => {
   test("a pattern beside a role of another account is refused: the account principal would not cover it", () => {
     const { key } = keyIn();
     expect(() =>
-      key.grantThroughService(
-        "Use",
-        ["arn:aws:iam::222222222222:role/a", "arn:aws:iam::111111111111:role/p-user-*"],
-        ["kms:Decrypt"],
-        "s3",
+      key.grantThroughService({
+        sid: "Use",
+        principals: ["arn:aws:iam::222222222222:role/a", "arn:aws:iam::111111111111:role/p-user-*"],
+        actions: ["kms:Decrypt"],
+        via: "s3",
         env,
-      ),
+      }),
     ).toThrow("Use: arn:aws:iam::222222222222:role/a is not a role of this account (111111111111)");
   });
 
@@ -227,7 +233,13 @@ describe("KmsKey grants through a service", () => {
       { length: n },
       (_, i) => `arn:aws:iam::111111111111:role/r${String(i).padStart(4, "0")}`,
     );
-    key.grantThroughService("Many", arns, ["kms:Decrypt"], "s3", env);
+    key.grantThroughService({
+      sid: "Many",
+      principals: arns,
+      actions: ["kms:Decrypt"],
+      via: "s3",
+      env,
+    });
     return s;
   };
 

@@ -234,6 +234,31 @@ describe("SecureBucket", () => {
     );
   });
 
+  test("a grant to a role of this account is a value: the statements attached to the role, and the key's", () => {
+    const s = stack();
+    const bucket = bucketIn(s);
+    const attached: string[] = [];
+    const grant = bucket.grantRead(
+      {
+        principalArn: "arn:aws:iam::111111111111:role/reader",
+        grantLabel: "Reader",
+        addToPrincipalPolicy: (statement) => attached.push(statement.Sid!),
+      },
+      ["in/"],
+    );
+    expect(grant.identityAttached).toBe(true);
+    expect(grant.identityStatements.map((x) => x.Sid)).toEqual(attached);
+    expect(attached).toEqual([
+      "BucketReadList",
+      "BucketReadBucket",
+      "BucketReadObjects",
+      "BucketReadKey",
+    ]);
+    expect(grant.resourceStatements.map((x) => x.Sid)).toEqual(["BucketReadReader"]);
+    const key = policyOf(onlyResource(JSON.parse(Testing.synth(s, true)), "aws_kms_key"));
+    expect(key.Statement.map((x) => x.Sid)).toContain("BucketReadReader");
+  });
+
   test("a role of another account is granted through the bucket and key policies, never one of this account", () => {
     const s = stack();
     const bucket = bucketIn(s);
@@ -250,13 +275,16 @@ describe("SecureBucket", () => {
     expect(() =>
       bucket.restrictToNetworkOrigin("arn:aws:iam::222222222222:role/r", "R", { vpcIds: [] }),
     ).toThrow("BucketR: a network origin needs vpcEndpointIds or vpcIds");
-    const statements = bucket.grantOtherAccountRole(
+    const grant = bucket.grantOtherAccountRole(
       "arn:aws:iam::222222222222:role/r",
       "R",
       "read-write",
       ["in/"],
     );
-    expect(statements.map((x) => x.Sid)).toEqual([
+    // The identity side is the other account's to attach; the resource side is in place.
+    expect(grant.principalArn).toBe("arn:aws:iam::222222222222:role/r");
+    expect(grant.identityAttached).toBe(false);
+    expect(grant.identityStatements.map((x) => x.Sid)).toEqual([
       "BucketReadWriteList",
       "BucketReadWriteBucket",
       "BucketReadWriteObjects",
@@ -264,6 +292,16 @@ describe("SecureBucket", () => {
     ]);
     const json = JSON.parse(Testing.synth(s, true));
     const key = policyOf(onlyResource(json, "aws_kms_key"));
+    const bucketPolicy = policyOf(onlyResource(json, "aws_s3_bucket_policy"));
+    // (Their resources are tokens until synthesis: compared by Sid.)
+    const inPolicies = [...key.Statement, ...bucketPolicy.Statement].map((x) => x.Sid);
+    expect(grant.resourceStatements.map((x) => x.Sid)).toEqual([
+      "BucketReadWriteRList",
+      "BucketReadWriteRBucket",
+      "BucketReadWriteRObjects",
+      "BucketReadWriteR",
+    ]);
+    for (const statement of grant.resourceStatements) expect(inPolicies).toContain(statement.Sid);
     expect(key.Statement.find((x) => x.Sid === "BucketReadWriteR")).toEqual({
       Sid: "BucketReadWriteR",
       Effect: "Allow",
