@@ -136,7 +136,11 @@ export const resourcesOf = resourcesOfStack;
 /** The only resource of a type in a stack; fails when there are none or several. */
 export function onlyResource(stack: StackJson, type: string): any {
   const all = Object.values(resourcesOf(stack, type));
-  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  if (all.length !== 1) {
+    throw new Error(
+      `expected one ${type}, found ${all.length}: ${Object.keys(resourcesOf(stack, type)).join(", ") || "none"}`,
+    );
+  }
   return all[0];
 }
 
@@ -163,9 +167,15 @@ export function findResource(
   stack: StackJson,
   type: string,
   predicate: (resource: any) => boolean,
+  what = predicate.toString().replace(/\s+/g, " ").slice(0, 160),
 ): [string, any] {
-  const found = Object.entries(resourcesOf(stack, type)).filter(([, r]) => predicate(r));
-  if (found.length !== 1) throw new Error(`expected one matching ${type}, found ${found.length}`);
+  const all = Object.entries(resourcesOf(stack, type));
+  const found = all.filter(([, r]) => predicate(r));
+  if (found.length !== 1) {
+    throw new Error(
+      `expected one ${type} where ${what}, found ${found.length} of ${all.length}: ${all.map(([name]) => name).join(", ") || "none"}`,
+    );
+  }
   return found[0];
 }
 
@@ -175,6 +185,7 @@ export function keyByAlias(stack: StackJson, alias: string, provider?: string): 
     stack,
     "aws_kms_alias",
     (a) => a.name === alias && a.provider === provider,
+    `name is ${alias}${provider ? ` and provider ${provider}` : ""}`,
   );
   const name = /^\$\{aws_kms_key\.([^.]+)\.key_id\}$/.exec(aliasResource.target_key_id)![1];
   return [name, resourcesOf(stack, "aws_kms_key")[name]];
@@ -185,11 +196,17 @@ export function bucketByName(
   stack: StackJson,
   bucketName: string,
 ): { name: string; config: (type: string) => any } {
-  const [name] = findResource(stack, "aws_s3_bucket", (b) => b.bucket === bucketName);
+  const [name] = findResource(
+    stack,
+    "aws_s3_bucket",
+    (b) => b.bucket === bucketName,
+    `bucket is ${bucketName}`,
+  );
   const idRef = `\${aws_s3_bucket.${name}.id}`;
   return {
     name,
-    config: (type: string) => findResource(stack, type, (r) => r.bucket === idRef)[1],
+    config: (type: string) =>
+      findResource(stack, type, (r) => r.bucket === idRef, `bucket is ${bucketName} (${idRef})`)[1],
   };
 }
 
