@@ -1,4 +1,4 @@
-import { iamArn, roleArn } from "../modules/core/aws-environment";
+import { roleArn } from "../modules/core/aws-environment";
 import { PERSONA_IDS, PERSONAS, type Persona } from "../modules/iam/personas";
 import { BUCKET_KINDS, BUCKETS, type BucketKind } from "./buckets";
 import type { AwsEnvironment } from "../modules/core/aws-environment";
@@ -239,17 +239,9 @@ export class AccountNames {
     return `${this.stem}-model-execution`;
   }
 
-  get modelExecutionRoleArn(): string {
-    return this.roleArn(this.modelExecutionRoleName);
-  }
-
   /** The role the data science account's deployer assumes to deploy models into a target. */
   get modelDeploymentRoleName(): string {
     return `${this.stem}-model-deployment`;
-  }
-
-  get modelDeploymentRoleArn(): string {
-    return this.roleArn(this.modelDeploymentRoleName);
   }
 
   /** Default external id of the deployment role. */
@@ -301,15 +293,6 @@ export class AccountNames {
 
   // --- CI (GitHub OIDC) -------------------------------------------------------------------
 
-  /** The account's GitHub Actions OIDC provider (one per account and URL). */
-  get githubOidcProviderArn(): string {
-    return iamArn(
-      this.partition,
-      this.input.accountId,
-      "oidc-provider/token.actions.githubusercontent.com",
-    );
-  }
-
   /** Plans pull requests: read-only, reads and locks state. */
   get ciPlanRoleName(): string {
     return `${this.stem}-ci-plan`;
@@ -322,10 +305,6 @@ export class AccountNames {
   /** Applies merged changes from the account's GitHub environment: may assume the deploy role. */
   get ciApplyRoleName(): string {
     return `${this.stem}-ci-apply`;
-  }
-
-  get ciApplyRoleArn(): string {
-    return this.roleArn(this.ciApplyRoleName);
   }
 
   // --- Terraform state -------------------------------------------------------------------
