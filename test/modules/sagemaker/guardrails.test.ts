@@ -2,9 +2,9 @@
  * The guardrails do what their comments say, proven with an IAM policy simulator: each allowed
  * and each denied side of the model approval deny and of the target hosting volume denies.
  */
-import { denyModelApproval, VOLUME_ACTIONS } from "../../modules/sagemaker/guardrails";
-import { allPoliciesOf, synthPlatform } from "../helpers";
-import { plainReferences, simulate } from "../iam-simulate";
+import { denyModelApproval, VOLUME_ACTIONS } from "../../../modules/sagemaker/guardrails";
+import { allPoliciesOf, synthPlatform } from "../../helpers";
+import { plainReferences, simulate } from "../../iam-simulate";
 
 const principal = "arn:aws:iam::111111111111:role/mlops-dev-studio-execution";
 const allowAll = {
