@@ -155,6 +155,14 @@ export function statement(doc: PolicyDocument, sid: string): PolicyStatement {
   return found;
 }
 
+/** Where a module under test lives: account 111111111111 in eu-west-1 (the provider's region). */
+export const TEST_ENV = {
+  accountId: "111111111111",
+  region: "eu-west-1",
+  partition: "aws",
+  dnsSuffix: "amazonaws.com",
+} as const;
+
 /** A bare stack with an AWS provider, for testing one module on its own. */
 export function moduleTestStack(id = "test"): TerraformStack {
   const stack = new TerraformStack(testApp(), id);

@@ -1,32 +1,21 @@
+import { devWith, mlflowServerOn } from "./mlflow-configs";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RDS_CREDENTIALS_HOOK } from "../../../modules/mlflow/mlflow-user-data";
 import {
-  exampleInput,
   findResource,
   keyByAlias,
-  parse,
   ref,
   policyOf,
   resourcesOf,
   rolePolicy,
   statement,
-  synthPlatform,
   type StackJson,
 } from "../../helpers";
 
-function devWith(change: (dev: any) => void): StackJson {
-  const input = exampleInput() as any;
-  change(input.accounts.dev);
-  return synthPlatform(parse(input)).json.dev;
-}
-
-const on = devWith((dev) => {
-  dev.vpc.natGateways = "single";
-  dev.mlflow = { server: { enabled: true } };
-});
+const on = mlflowServerOn();
 
 /**
  * The hook run by Python against stand-ins for SQLAlchemy, boto3 and the database driver: the

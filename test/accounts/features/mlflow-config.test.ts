@@ -1,15 +1,7 @@
-import { exampleInput, parse, problemsOf, synthPlatform, type StackJson } from "../../helpers";
+import { devWith, mlflowServerOn } from "./mlflow-configs";
+import { problemsOf } from "../../helpers";
 
-function devWith(change: (dev: any) => void): StackJson {
-  const input = exampleInput() as any;
-  change(input.accounts.dev);
-  return synthPlatform(parse(input)).json.dev;
-}
-
-const on = devWith((dev) => {
-  dev.vpc.natGateways = "single";
-  dev.mlflow = { server: { enabled: true } };
-});
+const on = mlflowServerOn();
 
 describe("bad MLflow mode config", () => {
   test("settings of a mode the account does not use are errors, one per setting; defaults are not", () => {

@@ -1,46 +1,22 @@
+import { SERVER_TYPES, mlflowManaged, mlflowOff, mlflowServerOn } from "./mlflow-configs";
 import { denyModelApproval } from "../../../modules/sagemaker/guardrails";
 import { plainReferences, simulate } from "../../iam-simulate";
 import {
   allPoliciesOf,
-  exampleInput,
   expectedGrant,
   findResource,
   keyByAlias,
-  parse,
   ref,
   resourcesOf,
   rolePolicy,
   statement,
-  synthPlatform,
   type StackJson,
 } from "../../helpers";
 
-function devWith(change: (dev: any) => void): StackJson {
-  const input = exampleInput() as any;
-  change(input.accounts.dev);
-  return synthPlatform(parse(input)).json.dev;
-}
+const on = mlflowServerOn();
+const off = mlflowOff();
 
-const on = devWith((dev) => {
-  dev.vpc.natGateways = "single";
-  dev.mlflow = { server: { enabled: true } };
-});
-const off = synthPlatform().json.dev;
-
-const SERVER_TYPES = [
-  "aws_instance",
-  "aws_launch_template",
-  "aws_db_instance",
-  "aws_db_parameter_group",
-  "aws_db_subnet_group",
-];
-
-const managed = devWith((dev) => {
-  dev.mlflow = {
-    mode: "managed",
-    managed: { size: "Medium", weeklyMaintenanceWindowStart: "Tue:02:30" },
-  };
-});
+const managed = mlflowManaged();
 
 describe("managed MLflow tracking server (mode: managed)", () => {
   const [, server] = findResource(managed, "aws_sagemaker_mlflow_tracking_server", () => true);

@@ -1,41 +1,14 @@
+import { SERVER_TYPES, devWith, mlflowOff, mlflowServerOn } from "./mlflow-configs";
 import {
   internalPort,
   type PackageSource,
   mlflowUserData,
   RDS_CREDENTIALS_HOOK,
 } from "../../../modules/mlflow/mlflow-user-data";
-import {
-  exampleInput,
-  findResource,
-  keyByAlias,
-  parse,
-  ref,
-  resourcesOf,
-  rolePolicy,
-  statement,
-  synthPlatform,
-  type StackJson,
-} from "../../helpers";
+import { findResource, keyByAlias, ref, resourcesOf, rolePolicy, statement } from "../../helpers";
 
-function devWith(change: (dev: any) => void): StackJson {
-  const input = exampleInput() as any;
-  change(input.accounts.dev);
-  return synthPlatform(parse(input)).json.dev;
-}
-
-const on = devWith((dev) => {
-  dev.vpc.natGateways = "single";
-  dev.mlflow = { server: { enabled: true } };
-});
-const off = synthPlatform().json.dev;
-
-const SERVER_TYPES = [
-  "aws_instance",
-  "aws_launch_template",
-  "aws_db_instance",
-  "aws_db_parameter_group",
-  "aws_db_subnet_group",
-];
+const on = mlflowServerOn();
+const off = mlflowOff();
 
 describe("MLflow server switch", () => {
   test("off by default: no instance, template, database, groups, key or secret reference", () => {

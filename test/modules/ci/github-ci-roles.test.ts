@@ -9,14 +9,16 @@ import {
   GITHUB_OIDC_HOST,
   type GithubCiRolesProps,
 } from "../../../modules/ci/github-ci-roles";
-import { moduleTestStack, policyOf, resourcesOf, synthStack, type StackJson } from "../../helpers";
+import {
+  moduleTestStack,
+  policyOf,
+  resourcesOf,
+  synthStack,
+  type StackJson,
+  TEST_ENV,
+} from "../../helpers";
 
-const ENV = {
-  accountId: "111111111111",
-  region: "eu-west-1",
-  partition: "aws",
-  dnsSuffix: "amazonaws.com",
-};
+const ENV = TEST_ENV;
 
 function synthRoles(props: Partial<GithubCiRolesProps> = {}): StackJson {
   const stack = moduleTestStack();

@@ -17,14 +17,10 @@ import {
   resourcesOf,
   synthStack,
   type StackJson,
+  TEST_ENV,
 } from "../../helpers";
 
-const ENV = {
-  accountId: "111111111111",
-  region: "eu-west-1",
-  partition: "aws",
-  dnsSuffix: "amazonaws.com",
-};
+const ENV = TEST_ENV;
 
 function synthServer(automaticModelRegistration?: boolean): StackJson {
   const stack = moduleTestStack();

@@ -16,14 +16,10 @@ import {
   statement,
   synthStack,
   type StackJson,
+  TEST_ENV,
 } from "../../helpers";
 
-const ENV = {
-  accountId: "111111111111",
-  region: "eu-west-1",
-  partition: "aws",
-  dnsSuffix: "amazonaws.com",
-};
+const ENV = TEST_ENV;
 const BUCKET = "arn:aws:s3:::p-dev-mlflow-111111111111-eu-west-1";
 const SECRET = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:p-dev-mlflow-db-AbCdEf";
 const GROUP = "arn:aws:logs:eu-west-1:111111111111:log-group:/p/dev/mlflow";

@@ -13,14 +13,10 @@ import {
   statement,
   synthStack,
   type StackJson,
+  TEST_ENV,
 } from "../../helpers";
 
-const ENV = {
-  accountId: "111111111111",
-  region: "eu-west-1",
-  partition: "aws",
-  dnsSuffix: "amazonaws.com",
-};
+const ENV = TEST_ENV;
 const GROUP = "arn:aws:logs:eu-west-1:111111111111:log-group:/p/dev/vpc-flow-logs";
 
 function synthFlowLogs(retentionInDays?: number): StackJson {

@@ -4,15 +4,17 @@
  */
 import { KmsKey } from "../../../modules/kms/kms-key";
 import { PackageRepository } from "../../../modules/packages/package-repository";
-import { moduleTestStack, policyOf, resourcesOf, statement, synthStack } from "../../helpers";
+import {
+  moduleTestStack,
+  policyOf,
+  resourcesOf,
+  statement,
+  synthStack,
+  TEST_ENV,
+} from "../../helpers";
 
 const DEPLOY = "arn:aws:iam::111111111111:role/terraform-deploy";
-const ENV = {
-  accountId: "111111111111",
-  region: "eu-west-1",
-  partition: "aws",
-  dnsSuffix: "amazonaws.com",
-};
+const ENV = TEST_ENV;
 
 function build(domainName = "p-dev") {
   const stack = moduleTestStack();

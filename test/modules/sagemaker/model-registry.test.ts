@@ -7,14 +7,9 @@ import {
   ModelRegistry,
   type ModelRegistryProps,
 } from "../../../modules/sagemaker/model-registry";
-import { moduleTestStack, resourcesOf, synthStack, type StackJson } from "../../helpers";
+import { moduleTestStack, resourcesOf, synthStack, type StackJson, TEST_ENV } from "../../helpers";
 
-const ENV = {
-  accountId: "111111111111",
-  region: "eu-west-1",
-  partition: "aws",
-  dnsSuffix: "amazonaws.com",
-};
+const ENV = TEST_ENV;
 const EXECUTION = "arn:aws:iam::222222222222:role/p-staging-model-execution";
 
 function synthRegistry(props: Partial<ModelRegistryProps> = {}): StackJson {

@@ -7,14 +7,16 @@ import {
   SageMakerProjects,
   USE_ROLE_NAME,
 } from "../../../modules/sagemaker/projects";
-import { moduleTestStack, policyOf, resourcesOf, statement, synthStack } from "../../helpers";
+import {
+  moduleTestStack,
+  policyOf,
+  resourcesOf,
+  statement,
+  synthStack,
+  TEST_ENV,
+} from "../../helpers";
 
-const ENV = {
-  accountId: "111111111111",
-  region: "eu-west-1",
-  partition: "aws",
-  dnsSuffix: "amazonaws.com",
-};
+const ENV = TEST_ENV;
 const STUDIO = "arn:aws:iam::111111111111:role/p-dev-studio-execution";
 const USE_ROLE = `arn:aws:iam::111111111111:role/service-role/${USE_ROLE_NAME}`;
 

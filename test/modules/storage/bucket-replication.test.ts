@@ -13,14 +13,10 @@ import {
   resourcesOf,
   statement,
   synthStack,
+  TEST_ENV,
 } from "../../helpers";
 
-const ENV = {
-  accountId: "111111111111",
-  region: "eu-west-1",
-  partition: "aws",
-  dnsSuffix: "amazonaws.com",
-};
+const ENV = TEST_ENV;
 const DEPLOY = "arn:aws:iam::111111111111:role/terraform-deploy";
 
 function build(options: { objectLock?: boolean; sourceSseS3?: boolean } = {}) {
@@ -29,7 +25,7 @@ function build(options: { objectLock?: boolean; sourceSseS3?: boolean } = {}) {
     new KmsKey(stack, id, { alias: `alias/${id}`, description: id, administratorArns: [DEPLOY] });
   const bucket = (
     id: string,
-    env: typeof ENV,
+    env: { accountId: string; region: string; partition: string; dnsSuffix: string },
     encryption: ConstructorParameters<typeof SecureBucket>[2]["encryption"],
   ) =>
     new SecureBucket(stack, id, {
