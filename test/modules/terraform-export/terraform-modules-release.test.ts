@@ -1,38 +1,15 @@
-import { parse as parseHcl } from "@cdktf/hcl2json";
+import { exportAll, NAMES, type Exported, type Hcl } from "./exported";
+
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TERRAFORM_MODULES } from "../../../modules/terraform-export";
-import type { ModuleDefinition } from "../../../modules/terraform-export/module-definition";
-import { renderModule, type RenderedModule } from "../../../modules/terraform-export/render-module";
+
 import { REPO_ROOT } from "../../helpers";
-
-type Hcl = Record<string, any>;
-
-interface Exported {
-  definition: ModuleDefinition;
-  rendered: RenderedModule;
-  /** File → HashiCorp's parse of it (blocks as lists, expressions as "${...}"). */
-  parsed: Record<string, Hcl>;
-}
 
 const exported: Record<string, Exported> = {};
 
-beforeAll(async () => {
-  for (const definition of TERRAFORM_MODULES) {
-    const rendered = await renderModule(definition);
-    const parsed: Record<string, Hcl> = {};
-    for (const [path, text] of Object.entries(rendered.files)) {
-      if (path.endsWith(".tf") || path.endsWith(".tftest.hcl")) {
-        parsed[path] = await parseHcl(path, text);
-      }
-    }
-    exported[definition.name] = { definition, rendered, parsed };
-  }
-}, 60_000);
-
-const NAMES = TERRAFORM_MODULES.map((m) => m.name);
+beforeAll(() => exportAll(exported), 60_000);
 
 describe("the committed modules (terraform-modules/, what a git tag releases)", () => {
   const root = join(REPO_ROOT, "terraform-modules");

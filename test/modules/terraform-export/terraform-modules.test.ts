@@ -1,12 +1,11 @@
+import { exportAll, NAMES, type Exported, type Hcl } from "./exported";
 import { parse as parseHcl } from "@cdktf/hcl2json";
-import { TERRAFORM_MODULES } from "../../../modules/terraform-export";
+
 import { layoutExpression, renderString, renderValue } from "../../../modules/terraform-export/hcl";
-import type { ModuleDefinition } from "../../../modules/terraform-export/module-definition";
+
 import {
   awsProviderConstraint,
   awsProviderVersion,
-  renderModule,
-  type RenderedModule,
 } from "../../../modules/terraform-export/render-module";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { TerraformVariable, Testing } from "../../../modules/core/cdktf";
@@ -15,31 +14,9 @@ import { ModelHostingRoles } from "../../../modules/sagemaker/model-hosting-role
 import { INTERFACE_ENDPOINT_IDS } from "../../../modules/network/vpc-endpoint-catalogue";
 import { moduleTestStack } from "../../helpers";
 
-type Hcl = Record<string, any>;
-
-interface Exported {
-  definition: ModuleDefinition;
-  rendered: RenderedModule;
-  /** File → HashiCorp's parse of it (blocks as lists, expressions as "${...}"). */
-  parsed: Record<string, Hcl>;
-}
-
 const exported: Record<string, Exported> = {};
 
-beforeAll(async () => {
-  for (const definition of TERRAFORM_MODULES) {
-    const rendered = await renderModule(definition);
-    const parsed: Record<string, Hcl> = {};
-    for (const [path, text] of Object.entries(rendered.files)) {
-      if (path.endsWith(".tf") || path.endsWith(".tftest.hcl")) {
-        parsed[path] = await parseHcl(path, text);
-      }
-    }
-    exported[definition.name] = { definition, rendered, parsed };
-  }
-}, 60_000);
-
-const NAMES = TERRAFORM_MODULES.map((m) => m.name);
+beforeAll(() => exportAll(exported), 60_000);
 
 /** `var.x` names referenced in a text. */
 function variableReferences(text: string): Set<string> {
