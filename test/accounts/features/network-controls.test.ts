@@ -3,11 +3,9 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  exampleInput,
   findResource,
   keyByAlias,
   onlyResource,
-  parse,
   policyOf,
   ref,
   resourcesOf,
@@ -15,6 +13,7 @@ import {
   statement,
   synthPlatform,
   type StackJson,
+  synthWith,
 } from "../../helpers";
 
 /** What the S3 endpoint allows on the account's own buckets: objects and listing, no configuration. */
@@ -36,21 +35,13 @@ const OWN_BUCKET_ACTIONS = [
 const ACCOUNT_STACKS = ["dev", "staging", "prod"];
 const example = synthPlatform();
 
-function withVpc(account: string, vpc: Record<string, unknown>): Record<string, StackJson> {
-  const input = exampleInput() as any;
-  input.accounts[account].vpc = { ...input.accounts[account].vpc, ...vpc };
-  return synthPlatform(parse(input)).json;
-}
+/** The example's stacks with an account's VPC settings changed. */
+const withVpc = (account: string, vpc: Record<string, unknown>): Record<string, StackJson> =>
+  synthWith((input) => (input.accounts[account].vpc = { ...input.accounts[account].vpc, ...vpc }));
 
-function nameOf(
-  stack: StackJson,
-  type: string,
-  predicate: (r: any) => boolean = () => true,
-): string {
-  const found = Object.entries(resourcesOf(stack, type)).filter(([, r]) => predicate(r));
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0][0];
-}
+/** The name of the one resource of a type that matches. */
+const nameOf = (stack: StackJson, type: string, predicate: (r: any) => boolean = () => true) =>
+  findResource(stack, type, predicate)[0];
 
 describe("security groups", () => {
   test.each(ACCOUNT_STACKS)(

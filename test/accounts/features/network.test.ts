@@ -15,26 +15,20 @@ import {
   resourcesOf,
   synthPlatform,
   type StackJson,
+  synthWith,
+  findResource,
 } from "../../helpers";
 
 const ACCOUNT_STACKS = ["dev", "staging", "prod"];
 const example = synthPlatform();
 
-function withVpc(account: string, vpc: Record<string, unknown>): Record<string, StackJson> {
-  const input = exampleInput() as any;
-  input.accounts[account].vpc = { ...input.accounts[account].vpc, ...vpc };
-  return synthPlatform(parse(input)).json;
-}
+/** The example's stacks with an account's VPC settings changed. */
+const withVpc = (account: string, vpc: Record<string, unknown>): Record<string, StackJson> =>
+  synthWith((input) => (input.accounts[account].vpc = { ...input.accounts[account].vpc, ...vpc }));
 
-function nameOf(
-  stack: StackJson,
-  type: string,
-  predicate: (r: any) => boolean = () => true,
-): string {
-  const found = Object.entries(resourcesOf(stack, type)).filter(([, r]) => predicate(r));
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0][0];
-}
+/** The name of the one resource of a type that matches. */
+const nameOf = (stack: StackJson, type: string, predicate: (r: any) => boolean = () => true) =>
+  findResource(stack, type, predicate)[0];
 
 describe("default network of every account", () => {
   test.each(ACCOUNT_STACKS)("%s: a VPC with DNS support and hostnames", (account) => {
