@@ -1,3 +1,4 @@
+import { MODEL_BUCKET_CONTEXT } from "./promotion-names";
 import { simulate } from "../../iam-simulate";
 import {
   bucketByName,
@@ -15,11 +16,6 @@ import {
 } from "../../helpers";
 
 const example = synthPlatform().json;
-const MODEL_BUCKET = "arn:aws:s3:::mlops-dev-models-111111111111-eu-west-1";
-/** Only the model bucket's objects (or the bucket, with an S3 Bucket Key). */
-const MODEL_BUCKET_CONTEXT = {
-  StringLikeIfExists: { "kms:EncryptionContext:aws:s3:arn": [MODEL_BUCKET, `${MODEL_BUCKET}/*`] },
-};
 
 describe("config changes reach both sides", () => {
   test("a new data science account id changes the targets' trust and the dev side", () => {

@@ -1,3 +1,11 @@
+import {
+  TARGETS,
+  DEPLOYER,
+  EXECUTION_ROLES,
+  DEPLOYMENT_ROLES,
+  MODEL_BUCKET_CONTEXT,
+  APPROVED_ONLY,
+} from "./promotion-names";
 import { denyModelApproval } from "../../../modules/sagemaker/guardrails";
 import { simulate } from "../../iam-simulate";
 import {
@@ -25,24 +33,6 @@ import { loadCatalogue, scanStack } from "../../../modules/rules/engine";
 import type { PolicyStatement } from "../../../modules/iam/iam-policy";
 
 const example = synthPlatform().json;
-const TARGETS: [string, string][] = [
-  ["staging", "222222222222"],
-  ["prod", "333333333333"],
-];
-const DEPLOYER = "arn:aws:iam::111111111111:role/mlops-dev-model-deployer";
-const EXECUTION_ROLES = [
-  "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
-  "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
-];
-const DEPLOYMENT_ROLES = [
-  "arn:aws:iam::222222222222:role/mlops-staging-model-deployment",
-  "arn:aws:iam::333333333333:role/mlops-prod-model-deployment",
-];
-const MODEL_BUCKET = "arn:aws:s3:::mlops-dev-models-111111111111-eu-west-1";
-/** Only the model bucket's objects (or the bucket, with an S3 Bucket Key). */
-const MODEL_BUCKET_CONTEXT = {
-  StringLikeIfExists: { "kms:EncryptionContext:aws:s3:arn": [MODEL_BUCKET, `${MODEL_BUCKET}/*`] },
-};
 
 /** IAM's `*` (any characters) and `?` (one character) wildcard match of an ARN pattern. */
 function iamWildcardMatch(pattern: string, arn: string): boolean {
@@ -52,8 +42,6 @@ function iamWildcardMatch(pattern: string, arn: string): boolean {
     .join("");
   return new RegExp(`^${regex}$`).test(arn);
 }
-
-const APPROVED_ONLY = { StringEquals: { "s3:ExistingObjectTag/model-approval": "Approved" } };
 
 describe("the data science side (deploy duty)", () => {
   const dev = example.dev;

@@ -1,3 +1,4 @@
+import { TARGETS, DEPLOYER, MODEL_BUCKET_CONTEXT, APPROVED_ONLY } from "./promotion-names";
 import {
   LOCAL_NVME_INSTANCE_TYPES,
   VOLUME_ACTIONS,
@@ -15,18 +16,6 @@ import {
 } from "../../helpers";
 
 const example = synthPlatform().json;
-const TARGETS: [string, string][] = [
-  ["staging", "222222222222"],
-  ["prod", "333333333333"],
-];
-const DEPLOYER = "arn:aws:iam::111111111111:role/mlops-dev-model-deployer";
-const MODEL_BUCKET = "arn:aws:s3:::mlops-dev-models-111111111111-eu-west-1";
-/** Only the model bucket's objects (or the bucket, with an S3 Bucket Key). */
-const MODEL_BUCKET_CONTEXT = {
-  StringLikeIfExists: { "kms:EncryptionContext:aws:s3:arn": [MODEL_BUCKET, `${MODEL_BUCKET}/*`] },
-};
-
-const APPROVED_ONLY = { StringEquals: { "s3:ExistingObjectTag/model-approval": "Approved" } };
 
 describe.each(TARGETS)("%s account (host duty)", (account, accountId) => {
   const stack = example[account];
