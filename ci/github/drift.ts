@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PLAN_REPORT } from "../runs";
-import type { GithubApi } from "./api";
+import { withinCommentLimit, type GithubApi } from "./api";
 
 /**
  * Drift detection: the scheduled workflow (drift.yml) plans every account with its read-only
@@ -51,13 +51,16 @@ export function driftBody(plan: AccountPlan, runUrl: string): string {
   const stacks = plan.stacks.map((s) =>
     [`#### \`${s.stack}\``, "", "```", s.report.trim().slice(0, 20_000), "```"].join("\n"),
   );
-  return [
-    lead,
-    "",
-    ...stacks,
-    "",
-    `Run: ${runUrl}. Apply the code again (re-run the last apply) or change the code to match, then this issue closes on the next clean scheduled plan.`,
-  ].join("\n");
+  // An issue body has the same 65,536-character limit as a comment (HTTP 422 past it).
+  return withinCommentLimit(
+    [
+      lead,
+      "",
+      ...stacks,
+      "",
+      `Run: ${runUrl}. Apply the code again (re-run the last apply) or change the code to match, then this issue closes on the next clean scheduled plan.`,
+    ].join("\n"),
+  );
 }
 
 /** The plan summaries downloaded from the plan jobs: `<dir>/plan-<account>/<stack>/plan-summary.txt`. */

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { GithubApi } from "../../../ci/github/api";
+import { COMMENT_MAX_CHARS, type GithubApi } from "../../../ci/github/api";
 import {
   driftBody,
   driftState,
@@ -43,6 +43,21 @@ describe("an account's drift", () => {
     expect(body).toContain("Run: https://run/1.");
     expect(driftBody({ account: "prod", stacks: [failed("prod")] }, "u")).toContain(
       "did not finish, so its drift is unknown",
+    );
+  });
+
+  test("a drifted account of many large stacks: the body stays within GitHub's 65,536 characters", () => {
+    const big = (stack: string) => ({
+      stack,
+      report: `${stack}: 0 to create, 900 to update, 0 to replace, 0 to delete\n${"  update x\n".repeat(5_000)}`,
+    });
+    const stacks = ["a", "b", "c", "d"].map(big);
+    const body = driftBody({ account: "prod", stacks }, "https://run/1");
+    expect(body.length).toBe(COMMENT_MAX_CHARS);
+    expect(body).toMatch(/cut at GitHub's comment limit: the whole text is in the job log\)$/);
+    // One stack of that size fits whole, with the run's link.
+    expect(driftBody({ account: "prod", stacks: [big("a")] }, "https://run/1")).toContain(
+      "Run: https://run/1.",
     );
   });
 
