@@ -76,7 +76,6 @@ export function addDataScienceData(
       mlflowMode(account.mlflow) === "managed" ? [names.roleArn(names.mlflowTrackingRoleName)] : [],
   };
   const configs = account.buckets ?? {};
-  const lockDays = configs.models?.objectLockRetentionDays;
   const buckets = perBucket(
     (kind) =>
       new SecureBucket(stack, BUCKETS[kind].constructId, {
@@ -89,8 +88,7 @@ export function addDataScienceData(
           vpcEndpointId,
           exemptPrincipalArns: [names.deployRoleArn, ...(exemptions[kind] ?? [])],
         },
-        objectLock:
-          kind === "models" && lockDays !== undefined ? { retentionDays: lockDays } : undefined,
+        objectLock: objectLockOf(configs[kind]),
       }),
   );
   const { data: dataBucket, models: modelBucket, mlflow: mlflowBucket } = buckets;
@@ -136,6 +134,12 @@ export function addDataScienceData(
 
 type ReplicableConfig = BucketConfig & { replicaRegion?: string; objectLockRetentionDays?: number };
 
+/** Object Lock from a bucket's config, for a bucket kind whose config takes a retention. */
+function objectLockOf(config: ReplicableConfig | undefined): { retentionDays: number } | undefined {
+  const days = config?.objectLockRetentionDays;
+  return days === undefined ? undefined : { retentionDays: days };
+}
+
 /**
  * Copies of the buckets whose config names a replica region: in each such region a key under
  * the same alias, an access-log bucket, and replicas with the source's protections (including
@@ -170,7 +174,7 @@ function addReplicas(
       };
       regions.set(region, regional);
     }
-    const lockDays = config?.objectLockRetentionDays;
+    const lock = objectLockOf(config);
     const replica = new SecureBucket(regional.scope, `${purpose}-bucket`, {
       bucketName: names.bucketName(purpose, region),
       encryption: { kmsKey: regional.key },
@@ -179,7 +183,7 @@ function addReplicas(
       lifecycle: bucketLifecycle(config),
       // No VPC endpoint reaches another region: only the exempt roles can use the replica.
       vpcEndpointOnly: { exemptPrincipalArns: [names.deployRoleArn] },
-      objectLock: lockDays === undefined ? undefined : { retentionDays: lockDays },
+      objectLock: lock,
     });
     new BucketReplication(stack, `${purpose}-replication`, {
       source: bucket,
@@ -187,7 +191,7 @@ function addReplicas(
       roleName: names.replicationRoleName(purpose),
       environment: names.environment,
       replicaRegion: region,
-      objectLock: lockDays !== undefined,
+      objectLock: lock !== undefined,
     });
   }
 }

@@ -6,7 +6,14 @@ import { BUCKET_KINDS, BUCKETS, bucketConfigFields, type BucketSpec } from "../.
 import { platformConfigSchema } from "../../accounts/config/platform-schema";
 import { AccountNames, namingInput } from "../../accounts/naming";
 import { PERSONA_IDS, PERSONAS, personasOf } from "../../modules/iam/personas";
-import { parse, exampleInput, resourcesOf, synthPlatform } from "../helpers";
+import {
+  bucketByName,
+  exampleInput,
+  parse,
+  resourcesOf,
+  synthPlatform,
+  synthWith,
+} from "../helpers";
 
 const example = synthPlatform();
 const dev = example.json.dev;
@@ -40,10 +47,21 @@ describe("BUCKETS", () => {
     expect(Object.keys(fields)).toEqual(BUCKET_KINDS);
     for (const kind of BUCKET_KINDS)
       expect(fields[kind].description).toBe(BUCKETS[kind].description);
+    // Each row's field takes its settings, and they reach its bucket; a key with no row is refused.
+    for (const kind of BUCKET_KINDS) {
+      const raw = exampleInput() as any;
+      raw.accounts.dev.buckets = { [kind]: { noncurrentVersionExpirationDays: 45 } };
+      const parsed = platformConfigSchema.safeParse(raw);
+      expect([kind, parsed.success]).toEqual([kind, true]);
+      const dev = synthWith((input) => (input.accounts.dev.buckets = raw.accounts.dev.buckets)).dev;
+      const lifecycle = bucketByName(dev, names.platformBucketName(kind)).config(
+        "aws_s3_bucket_lifecycle_configuration",
+      );
+      expect(JSON.stringify(lifecycle)).toContain('"noncurrent_days":45');
+    }
     const raw = exampleInput() as any;
-    raw.accounts.dev.buckets = { models: { noncurrentVersionExpirationDays: 30 }, nope: {} };
-    const result = platformConfigSchema.safeParse(raw);
-    expect(result.success).toBe(false);
+    raw.accounts.dev.buckets = { features: {} };
+    expect(platformConfigSchema.safeParse(raw).success).toBe(false);
   });
 });
 

@@ -91,14 +91,30 @@ describe("ManagedTrackingServer", () => {
     expect(policyOf(guardrails).Statement).toEqual(denyModelApproval());
   });
 
-  test("clients: the MLflow API through the VPC endpoint only", () => {
-    const [api] = useManagedTrackingServer("arn:server", "vpce-1");
-    expect(api).toEqual({
-      Sid: "UseTheTrackingServerThroughTheVpcEndpoint",
-      Effect: "Allow",
-      Action: "sagemaker-mlflow:*",
-      Resource: "arn:server",
-      Condition: { StringEquals: { "aws:SourceVpce": "vpce-1" } },
-    });
+  test("clients: the MLflow API through the VPC endpoint only; the UI by this server's presigned URL", () => {
+    expect(useManagedTrackingServer("arn:server", "vpce-1")).toEqual([
+      {
+        Sid: "UseTheTrackingServerThroughTheVpcEndpoint",
+        Effect: "Allow",
+        Action: "sagemaker-mlflow:*",
+        Resource: "arn:server",
+        Condition: { StringEquals: { "aws:SourceVpce": "vpce-1" } },
+      },
+      {
+        Sid: "OpenTheTrackingServerUi",
+        Effect: "Allow",
+        Action: "sagemaker-mlflow:AccessUI",
+        Resource: "*",
+      },
+      {
+        Sid: "OpenTheTrackingServer",
+        Effect: "Allow",
+        Action: [
+          "sagemaker:CreatePresignedMlflowTrackingServerUrl",
+          "sagemaker:DescribeMlflowTrackingServer",
+        ],
+        Resource: "arn:server",
+      },
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import type { PolicyStatement } from "../../../modules/iam/iam-policy";
 import { KmsKey } from "../../../modules/kms/kms-key";
 import { SecureBucket, type SecureBucketProps } from "../../../modules/storage/secure-bucket";
 import { TerraformVariable, Testing, type TerraformStack } from "../../../modules/core/cdktf";
@@ -237,26 +238,29 @@ describe("SecureBucket", () => {
   test("a grant to a role of this account is a value: the statements attached to the role, and the key's", () => {
     const s = stack();
     const bucket = bucketIn(s);
-    const attached: string[] = [];
+    const attached: PolicyStatement[] = [];
     const grant = bucket.grantRead(
       {
         principalArn: "arn:aws:iam::111111111111:role/reader",
         grantLabel: "Reader",
-        addToPrincipalPolicy: (statement) => attached.push(statement.Sid!),
+        addToPrincipalPolicy: (statement) => attached.push(statement),
       },
       ["in/"],
     );
     expect(grant.identityAttached).toBe(true);
-    expect(grant.identityStatements.map((x) => x.Sid)).toEqual(attached);
-    expect(attached).toEqual([
+    expect(grant.identityStatements).toEqual(attached);
+    expect(attached.map((x) => x.Sid)).toEqual([
       "BucketReadList",
       "BucketReadBucket",
       "BucketReadObjects",
       "BucketReadKey",
     ]);
-    expect(grant.resourceStatements.map((x) => x.Sid)).toEqual(["BucketReadReader"]);
+    // The resource side is exactly the key policy's statement for the grantee.
     const key = policyOf(onlyResource(JSON.parse(Testing.synth(s, true)), "aws_kms_key"));
-    expect(key.Statement.map((x) => x.Sid)).toContain("BucketReadReader");
+    expect(grant.resourceStatements).toHaveLength(1);
+    expect(key.Statement.find((x) => x.Sid === "BucketReadReader")).toEqual(
+      JSON.parse(JSON.stringify(grant.resourceStatements[0])),
+    );
   });
 
   test("a role of another account is granted through the bucket and key policies, never one of this account", () => {
