@@ -31,8 +31,13 @@ export interface NamingInput {
 
 /** Bucket purposes per account type. Every bucket the platform creates appears here. */
 export const BUCKET_PURPOSES: Readonly<Record<AccountType, readonly string[]>> = {
-  "data-science": [...BUCKET_KINDS.map((kind) => BUCKETS[kind].purpose), "access-logs", "tfstate"],
-  "deployment-target": ["access-logs", "tfstate"],
+  "data-science": [
+    ...BUCKET_KINDS.map((kind) => BUCKETS[kind].purpose),
+    "access-logs",
+    "audit-logs",
+    "tfstate",
+  ],
+  "deployment-target": ["access-logs", "audit-logs", "tfstate"],
 };
 
 /** S3 bucket names: 3 to 63 characters, lowercase letters, digits and hyphens. */
@@ -307,6 +312,46 @@ export class AccountNames {
     return `${this.stem}-ci-apply`;
   }
 
+  // --- Detection and response (monitoring) ----------------------------------------------
+
+  /** The audit trail's bucket: CloudTrail log files (and AWS Config's, when it records). */
+  get auditBucketName(): string {
+    return this.bucketName("audit-logs");
+  }
+
+  /** Encrypts the trail's log files, the audit bucket and the security alert topic. */
+  get auditKeyAlias(): string {
+    return this.keyAlias("audit");
+  }
+
+  get auditTrailName(): string {
+    return `${this.stem}-audit`;
+  }
+
+  /** Forwards IAM's events from us-east-1 to the platform's region. */
+  get alertForwarderRoleName(): string {
+    return `${this.stem}-alert-forwarder`;
+  }
+
+  get configRecorderRoleName(): string {
+    return `${this.stem}-config-recorder`;
+  }
+
+  /** Runs the Automation that stops unguarded SageMaker jobs. */
+  get stopJobsRoleName(): string {
+    return `${this.stem}-stop-jobs`;
+  }
+
+  /** EventBridge starts that Automation with it. */
+  get stopJobsTriggerRoleName(): string {
+    return `${this.stem}-stop-jobs-trigger`;
+  }
+
+  /** SSM reserves names starting with aws, amazon or amzn: the stem comes last. */
+  get stopJobsDocumentName(): string {
+    return `StopUnguardedJob-${this.stem}`;
+  }
+
   // --- Terraform state -------------------------------------------------------------------
 
   get stateBucketName(): string {
@@ -367,6 +412,7 @@ export function ownedNames(names: AccountNames): OwnedName[] {
     ...names.allBucketNames().map((name) => ({ kind: "bucket" as const, name, global: true })),
     { kind: "KMS alias", name: names.stateKeyAlias, global: false },
     { kind: "KMS alias", name: names.logsKeyAlias, global: false },
+    { kind: "KMS alias", name: names.auditKeyAlias, global: false },
     ...(names.type === "data-science"
       ? [
           { kind: "KMS alias" as const, name: names.dataKeyAlias, global: false },
@@ -391,6 +437,12 @@ export function ownedNames(names: AccountNames): OwnedName[] {
     { kind: "IAM role", name: names.flowLogRoleName, global: false },
     { kind: "IAM role", name: names.ciPlanRoleName, global: false },
     { kind: "IAM role", name: names.ciApplyRoleName, global: false },
+    ...[
+      names.alertForwarderRoleName,
+      names.configRecorderRoleName,
+      names.stopJobsRoleName,
+      names.stopJobsTriggerRoleName,
+    ].map((name) => ({ kind: "IAM role" as const, name, global: false })),
   ];
 }
 

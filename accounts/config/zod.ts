@@ -125,3 +125,18 @@ export function intBetween(min: number, max: number) {
 
 /** What a cross-field check reports its problems to. */
 export type IssueSink<T> = z.RefinementCtx<T>;
+
+/**
+ * One of a list of names, refused with the nearest name when the input looks like a misspelling
+ * of one, and with the whole list otherwise.
+ */
+export function oneOf<T extends string>(values: readonly [T, ...T[]], what: string) {
+  return z.enum(values as [T, ...T[]], {
+    error: (issue) => {
+      const near = typeof issue.input === "string" ? closest(issue.input, values) : undefined;
+      return near === undefined
+        ? `must be ${what}: ${values.join(", ")}`
+        : `must be ${what} (did you mean "${near}"?)`;
+    },
+  });
+}

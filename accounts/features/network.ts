@@ -53,7 +53,11 @@ export function addAccountNetwork(
     environment: names.environment,
     interfaceEndpoints: accountInterfaceEndpoints(stack.account),
     interfaceEndpointsSource: `accounts.${stack.accountName}.vpc.interfaceEndpoints`,
-    s3Access: { ownBuckets: names.allBucketNames(), readBuckets: options.readBuckets },
+    s3Access: {
+      // Not the audit bucket: workloads in the VPC have no business with the audit trail.
+      ownBuckets: names.allBucketNames().filter((name) => name !== names.auditBucketName),
+      readBuckets: options.readBuckets,
+    },
     flowLogs: {
       logGroupName: names.flowLogGroupName,
       roleName: names.flowLogRoleName,

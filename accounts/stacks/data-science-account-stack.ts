@@ -4,6 +4,7 @@ import { allowCiPlanReads } from "../features/ci";
 import { addDataScienceData, type DataScienceData } from "../features/data";
 import { addMlflow, type DataScienceMlflow } from "../features/mlflow";
 import { addModelDelivery } from "../features/model-delivery";
+import { addMonitoring, type AccountMonitoring } from "../features/monitoring";
 import { addSageMakerQuotas } from "../features/quotas";
 import { addPackages, allowPackageUse } from "../features/packages";
 import type { PackageRepository } from "../../modules/packages/package-repository";
@@ -25,6 +26,7 @@ export class DataScienceAccountStack extends PlatformStack<DataScienceAccountCon
   readonly packages?: PackageRepository;
   /** The deploy duty: the only principal the targets' deployment roles trust. */
   readonly modelDeployer: IamRole;
+  readonly monitoring: AccountMonitoring;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props, ["data-science"]);
@@ -37,6 +39,10 @@ export class DataScienceAccountStack extends PlatformStack<DataScienceAccountCon
     this.mlflow = addMlflow(this, this.network, this.data, this.studio, this.packages);
     allowPackageUse(this.packages, this.studio, this.mlflow);
     addSageMakerQuotas(this);
+    this.monitoring = addMonitoring(this, {
+      dataEventBuckets: [this.data.dataBucket, this.data.modelBucket],
+      database: this.mlflow.server !== undefined,
+    });
     allowCiPlanReads(this);
   }
 }

@@ -3,6 +3,7 @@ import { addDeploymentTargetData, type DeploymentTargetData } from "../features/
 import { addAccountNetwork, type AccountNetwork } from "../features/network";
 import { allowCiPlanReads } from "../features/ci";
 import { addModelHosting } from "../features/model-hosting";
+import { addMonitoring, type AccountMonitoring } from "../features/monitoring";
 import { addSageMakerQuotas } from "../features/quotas";
 import type { ModelHostingRoles } from "../../modules/sagemaker/model-hosting-roles";
 import { namingInput } from "../naming";
@@ -20,6 +21,7 @@ export class DeploymentTargetAccountStack extends PlatformStack<DeploymentTarget
   readonly network: AccountNetwork;
   readonly data: DeploymentTargetData;
   readonly hosting: ModelHostingRoles;
+  readonly monitoring: AccountMonitoring;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props, ["deployment-target"]);
@@ -44,6 +46,7 @@ export class DeploymentTargetAccountStack extends PlatformStack<DeploymentTarget
       this.dataScienceNames,
     );
     addSageMakerQuotas(this);
+    this.monitoring = addMonitoring(this);
     allowCiPlanReads(this);
   }
 }

@@ -12,6 +12,12 @@ export const APPLY_SESSION_SECONDS = 21_600;
 
 /** Describe/Get/List of the services the platform uses: the metadata Terraform refreshes. */
 const PLAN_METADATA_ACTIONS = [
+  "cloudtrail:DescribeTrails",
+  "cloudtrail:GetEventSelectors",
+  "cloudtrail:GetInsightSelectors",
+  "cloudtrail:GetTrail",
+  "cloudtrail:GetTrailStatus",
+  "cloudtrail:ListTags",
   "codeartifact:DescribeDomain",
   "codeartifact:DescribeRepository",
   "codeartifact:GetDomainPermissionsPolicy",
@@ -21,7 +27,15 @@ const PLAN_METADATA_ACTIONS = [
   "dynamodb:DescribeTable",
   "dynamodb:DescribeTimeToLive",
   "dynamodb:ListTagsOfResource",
+  "config:DescribeConfigRules",
+  "config:DescribeConfigurationRecorderStatus",
+  "config:DescribeConfigurationRecorders",
+  "config:DescribeDeliveryChannels",
+  "config:ListTagsForResource",
   "ec2:Describe*",
+  "events:DescribeRule",
+  "events:ListTagsForResource",
+  "events:ListTargetsByRule",
   "iam:Get*",
   "iam:List*",
   "kms:Describe*",
@@ -44,6 +58,9 @@ const PLAN_METADATA_ACTIONS = [
   "servicequotas:GetAWSDefaultServiceQuota",
   "servicequotas:GetRequestedServiceQuotaChange",
   "servicequotas:GetServiceQuota",
+  "sns:GetSubscriptionAttributes",
+  "sns:GetTopicAttributes",
+  "sns:ListTagsForResource",
   "sts:GetCallerIdentity",
 ];
 
@@ -204,6 +221,19 @@ function planStatements(props: GithubCiRolesProps, planRoleArn: string): PolicyS
       Effect: "Allow",
       Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"],
       Resource: `arn:${env.partition}:ssm:${env.region}:${env.accountId}:parameter${props.parameterPath}*`,
+    },
+    {
+      // The account's Automation documents (the response to unguarded jobs): their content and
+      // who they are shared with. Documents hold steps, not secrets.
+      Sid: "ReadAutomationDocuments",
+      Effect: "Allow",
+      Action: [
+        "ssm:DescribeDocument",
+        "ssm:DescribeDocumentPermission",
+        "ssm:GetDocument",
+        "ssm:ListTagsForResource",
+      ],
+      Resource: `arn:${env.partition}:ssm:${env.region}:${env.accountId}:document/*`,
     },
     {
       // Parameter metadata (names, types, tiers; never values), which refresh reads.

@@ -14,10 +14,12 @@ export interface AwsEnvironment {
  */
 export type AwsService =
   | "cloudformation"
+  | "cloudtrail"
   | "codeartifact"
   | "codebuild"
   | "codecommit"
   | "codepipeline"
+  | "config"
   | "dynamodb"
   | "ec2"
   | "ecr"
@@ -31,6 +33,7 @@ export type AwsService =
   | "sagemaker"
   | "secretsmanager"
   | "servicecatalog"
+  | "sns"
   | "ssm"
   | "sts"
   | "vpc-flow-logs";

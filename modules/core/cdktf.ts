@@ -28,4 +28,4 @@ export {
   Token,
   ref,
 } from "cdktf";
-export type { IAspect, S3BackendConfig } from "cdktf";
+export type { IAspect, ITerraformDependable, S3BackendConfig } from "cdktf";

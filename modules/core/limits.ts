@@ -45,6 +45,16 @@ export const AWS_LIMITS = {
     /** User tags per resource (every service the platform uses). */
     perResource: 50,
   },
+  events: {
+    /** An event pattern: 2,048 characters by default (EventBridge quotas, "Event pattern size"). */
+    patternChars: 2_048,
+    /** Rule names: 64 characters of letters, digits, `.`, `-` and `_` (PutRule). */
+    ruleNameChars: 64,
+  },
+  sns: {
+    /** A topic's access policy: 30 KB (SNS quotas). */
+    topicPolicyChars: 30_720,
+  },
   rds: {
     /** gp3 storage of an RDS PostgreSQL instance, in GiB (CreateDBInstance). */
     allocatedStorageGb: { min: 20, max: 16_384 },

@@ -25,6 +25,9 @@ import { kmsNoOpenPrincipal } from "./kms/no-open-principal";
 import { kmsRotation } from "./kms/rotation";
 import { logsKmsEncrypted } from "./logs/kms-encrypted";
 import { logsRetention } from "./logs/retention";
+import { cloudTrailSecure } from "./monitoring/cloudtrail-secure";
+import { snsKmsEncrypted } from "./monitoring/sns-kms-encrypted";
+import { snsPublishScoped } from "./monitoring/sns-publish-scoped";
 import { vpcDefaultSecurityGroupClosed } from "./network/default-security-group-closed";
 import { vpcFlowLogs } from "./network/flow-logs";
 import { vpcInterfaceEndpoints } from "./network/interface-endpoints";
@@ -78,6 +81,9 @@ export const RULE_PACK: readonly Rule[] = [
   vpcS3GatewayEndpoint,
   logsKmsEncrypted,
   logsRetention,
+  cloudTrailSecure,
+  snsKmsEncrypted,
+  snsPublishScoped,
   sageMakerDomain,
   sageMakerNotebookInstance,
   sageMakerMlflowTrackingServer,

@@ -49,6 +49,7 @@ export interface RuleExamples {
  * it equal to the pack's ids). A new rule adds its id here.
  */
 export type RuleId =
+  | "CloudTrail.Secure"
   | "DynamoDB.PointInTimeRecovery"
   | "EC2.EncryptedVolumes"
   | "EC2.Imdsv2"
@@ -85,6 +86,8 @@ export type RuleId =
   | "S3.PublicAccessBlock"
   | "S3.TlsOnly"
   | "S3.Versioning"
+  | "SNS.KmsEncrypted"
+  | "SNS.PublishScoped"
   | "SG.Descriptions"
   | "SG.NoOpenAllTrafficEgress"
   | "SG.NoOpenIngress"

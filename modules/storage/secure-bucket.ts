@@ -117,6 +117,8 @@ export class SecureBucket extends Construct {
   /** The key of SSE-KMS buckets; undefined for S3-managed encryption. */
   readonly kmsKey?: KeyReference;
   readonly publicAccessBlock: S3BucketPublicAccessBlock;
+  /** The bucket policy: what a service that checks it on create (CloudTrail) depends on. */
+  readonly bucketPolicy: S3BucketPolicy;
   private readonly policy: ResourcePolicy;
   private readonly env: AwsEnvironment;
   readonly versioning: S3BucketVersioningA;
@@ -129,7 +131,7 @@ export class SecureBucket extends Construct {
    * The bucket's ARN from its name, for key policies: no reference to the bucket resource, so a
    * key never waits for (or cycles with) the buckets it serves.
    */
-  private readonly arnByName: string;
+  readonly arnByName: string;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -239,7 +241,7 @@ export class SecureBucket extends Construct {
       if (props.vpcEndpointOnly.when === undefined) this.policy.add(deny);
       else this.policy.addWhen(props.vpcEndpointOnly.when, deny);
     }
-    new S3BucketPolicy(this, "policy", {
+    this.bucketPolicy = new S3BucketPolicy(this, "policy", {
       bucket: this.bucket.id,
       policy: this.policy.toJsonToken(),
       // S3 rejects a policy change that races the public access block change.

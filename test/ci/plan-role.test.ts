@@ -55,6 +55,8 @@ function refreshRequests(stack: StackJson, names: AccountNames, unknown: Set<str
     } else if (type === "aws_kms_key") {
       resource = `arn:${names.partition}:kms:${names.region}:${names.accountId}:key/${r.__name}`;
       resourcePolicy = JSON.parse(resolve(r.policy));
+    } else if (type === "aws_ssm_document") {
+      resource = `arn:${names.partition}:ssm:${names.region}:${names.accountId}:document/${r.name}`;
     } else if (type.endsWith("aws_ssm_parameter")) {
       // (AWS's public parameters have no account in their ARN; the simulator needs one.)
       resource = `arn:${names.partition}:ssm:${names.region}:${names.accountId}:parameter${r.name}`;

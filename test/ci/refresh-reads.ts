@@ -22,6 +22,22 @@ const S3_BUCKET_READS = [
 ];
 
 export const REFRESH_READS: Readonly<Record<string, readonly string[]>> = {
+  aws_cloudtrail: [
+    "cloudtrail:GetTrail",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:GetEventSelectors",
+    "cloudtrail:GetInsightSelectors",
+    "cloudtrail:ListTags",
+  ],
+  aws_cloudwatch_event_rule: ["events:DescribeRule", "events:ListTagsForResource"],
+  aws_cloudwatch_event_target: ["events:ListTargetsByRule"],
+  aws_config_config_rule: ["config:DescribeConfigRules", "config:ListTagsForResource"],
+  aws_config_configuration_recorder: ["config:DescribeConfigurationRecorders"],
+  aws_config_configuration_recorder_status: [
+    "config:DescribeConfigurationRecorders",
+    "config:DescribeConfigurationRecorderStatus",
+  ],
+  aws_config_delivery_channel: ["config:DescribeDeliveryChannels"],
   aws_cloudwatch_log_group: ["logs:DescribeLogGroups", "logs:ListTagsForResource"],
   aws_codeartifact_domain: ["codeartifact:DescribeDomain", "codeartifact:ListTagsForResource"],
   aws_codeartifact_domain_permissions_policy: ["codeartifact:GetDomainPermissionsPolicy"],
@@ -111,6 +127,15 @@ export const REFRESH_READS: Readonly<Record<string, readonly string[]>> = {
   ],
   // GetParameter with decryption (a SecureString would also need kms:Decrypt on its key).
   aws_security_group: ["ec2:DescribeSecurityGroups"],
+  aws_sns_topic: ["sns:GetTopicAttributes", "sns:ListTagsForResource"],
+  aws_sns_topic_policy: ["sns:GetTopicAttributes"],
+  aws_sns_topic_subscription: ["sns:GetSubscriptionAttributes"],
+  aws_ssm_document: [
+    "ssm:DescribeDocument",
+    "ssm:DescribeDocumentPermission",
+    "ssm:GetDocument",
+    "ssm:ListTagsForResource",
+  ],
   aws_ssm_parameter: ["ssm:GetParameter", "ssm:DescribeParameters", "ssm:ListTagsForResource"],
   aws_subnet: ["ec2:DescribeSubnets"],
   aws_vpc: [

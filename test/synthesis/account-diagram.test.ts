@@ -75,10 +75,12 @@ describe("the picture of an account", () => {
 
   test("who may assume each role, other accounts named", () => {
     expect(edges(chart("prod"))).toEqual([
+      "mlops-prod-audit-logs-333333333333-eu-west-1 -encrypted by-> key alias/mlops-prod-audit",
       "1 log group -encrypted by-> key alias/mlops-prod-logs",
       "role mlops-dev-model-deployer (account 111111111111) -assumes-> mlops-prod-model-deployment",
       "service sagemaker.amazonaws.com -assumes-> mlops-prod-model-execution",
       "service vpc-flow-logs.amazonaws.com -assumes-> mlops-prod-vpc-flow-logs",
+      "service events.amazonaws.com -assumes-> mlops-prod-alert-forwarder",
     ]);
     expect(edges(chart("dev-bootstrap"))).toEqual([
       "mlops-dev-tfstate-111111111111-eu-west-1 -encrypted by-> key alias/mlops-dev-tfstate",

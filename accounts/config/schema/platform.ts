@@ -2,6 +2,7 @@ import { z } from "zod";
 import { accountNameSchema, accountSchema } from "./accounts";
 import { ciSchema } from "./ci";
 import { iamRoleNameSchema, NAME_PATTERN, regionSchema } from "./common";
+import { monitoringSchema } from "./monitoring";
 import { stateSchema } from "./state";
 import { tagKeySchema, tagValueSchema } from "./tags";
 import { strictObject, type IssueSink } from "../zod";
@@ -48,6 +49,11 @@ export const platformShape = strictObject({
     .optional()
     .describe(
       "CI without long-lived keys: a GitHub OIDC provider and plan/apply roles in every account. Default: none.",
+    ),
+  monitoring: monitoringSchema
+    .prefault({})
+    .describe(
+      "Detective and responsive controls in every account: security alerts, the audit trail, AWS Config rules, stopping unguarded jobs ([what you are told, and when](detection.md)).",
     ),
   accounts: z
     .record(accountNameSchema, accountSchema)

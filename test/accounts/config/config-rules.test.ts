@@ -177,7 +177,7 @@ describe("config rules", () => {
 
   test("an unknown top-level key is named with a suggestion", () => {
     expect(problems((c) => (c.regoin = "eu-west-1"))).toEqual([
-      '(top level): unknown key "regoin" (did you mean "region"?); allowed keys: prefix, region, tags, deployRoleName, state, ci, accounts',
+      '(top level): unknown key "regoin" (did you mean "region"?); allowed keys: prefix, region, tags, deployRoleName, state, ci, monitoring, accounts',
     ]);
   });
 
@@ -196,7 +196,7 @@ describe("config rules", () => {
       'accounts.dev.sagemaker: unknown key "userProfiles" (it belongs under "domains"); allowed keys: domains, identity, modelPackageGroups, projects, modelArtifactsPrefix',
       'accounts.dev: unknown key "network" (did you mean "vpc"?), "studio" (did you mean "sagemaker"?), "cidr" (it belongs under "vpc"); allowed keys: type, accountId, deployRoleName, vpc, sagemakerQuotas, buckets, datasetAccess, sagemaker, dataKeyArn, mlflow, packages',
       'accounts.prod: unknown key "S3" (did you mean "buckets"?), "whatever"; allowed keys: type, dataScienceAccount, accountId, deployRoleName, vpc, sagemakerQuotas, buckets, deployment',
-      '(top level): unknown key "github" (did you mean "ci"?); allowed keys: prefix, region, tags, deployRoleName, state, ci, accounts',
+      '(top level): unknown key "github" (did you mean "ci"?); allowed keys: prefix, region, tags, deployRoleName, state, ci, monitoring, accounts',
     ]);
   });
 });

@@ -104,6 +104,13 @@ describe("good config fixtures", () => {
       region: "us-east-1",
       tags: {},
       deployRoleName: "terraform-deploy",
+      monitoring: {
+        alerts: true,
+        subscriptions: [],
+        trail: { organizationTrail: false, dataEvents: true, readerRoleNames: [] },
+        awsConfig: { recorder: "none", excludeRules: [] },
+        stopUnguardedJobs: false,
+      },
       state: {
         locking: "lockfile",
         bootstrapBackend: "local",
@@ -328,11 +335,13 @@ describe("bucket names", () => {
       "mlops-dev-models-111111111111-eu-west-1",
       "mlops-dev-mlflow-111111111111-eu-west-1",
       "mlops-dev-access-logs-111111111111-eu-west-1",
+      "mlops-dev-audit-logs-111111111111-eu-west-1",
       "mlops-dev-tfstate-111111111111-eu-west-1",
     ]);
     const prod = new AccountNames(namingInput(config, "prod"));
     expect(prod.allBucketNames()).toEqual([
       "mlops-prod-access-logs-333333333333-eu-west-1",
+      "mlops-prod-audit-logs-333333333333-eu-west-1",
       "mlops-prod-tfstate-333333333333-eu-west-1",
     ]);
   });

@@ -124,6 +124,7 @@ describe.each(ACCOUNTS)("CI identity of %s", (account, accountId, environment) =
       "ReadPlatformMetadata",
       "ReadPublicAwsParameters",
       "ReadPlatformParameters",
+      "ReadAutomationDocuments",
       "DescribeParameters",
       "ReadPlatformBucketConfiguration",
       "ReadTheState",
@@ -166,6 +167,18 @@ describe.each(ACCOUNTS)("CI identity of %s", (account, accountId, environment) =
         ),
       ).toEqual(["LockTheState"]);
     }
+    // Automation documents of this account and region (their steps), nothing else of SSM's.
+    expect(statement(policy, "ReadAutomationDocuments")).toEqual({
+      Sid: "ReadAutomationDocuments",
+      Effect: "Allow",
+      Action: [
+        "ssm:DescribeDocument",
+        "ssm:DescribeDocumentPermission",
+        "ssm:GetDocument",
+        "ssm:ListTagsForResource",
+      ],
+      Resource: `arn:aws:ssm:eu-west-1:${accountId}:document/*`,
+    });
     expect(statement(policy, "ReadPublicAwsParameters")).toEqual({
       Sid: "ReadPublicAwsParameters",
       Effect: "Allow",

@@ -39,13 +39,16 @@ describe("every bucket of the default platform", () => {
     expect(all.map(([, name]) => name).sort()).toEqual(
       [
         "mlops-dev-access-logs-111111111111-eu-west-1",
+        "mlops-dev-audit-logs-111111111111-eu-west-1",
         "mlops-dev-data-111111111111-eu-west-1",
         "mlops-dev-mlflow-111111111111-eu-west-1",
         "mlops-dev-models-111111111111-eu-west-1",
         "mlops-dev-tfstate-111111111111-eu-west-1",
         "mlops-prod-access-logs-333333333333-eu-west-1",
+        "mlops-prod-audit-logs-333333333333-eu-west-1",
         "mlops-prod-tfstate-333333333333-eu-west-1",
         "mlops-staging-access-logs-222222222222-eu-west-1",
+        "mlops-staging-audit-logs-222222222222-eu-west-1",
         "mlops-staging-tfstate-222222222222-eu-west-1",
       ].sort(),
     );
@@ -226,15 +229,21 @@ describe("every key of the default platform", () => {
         .map((a) => a.name)
         .sort();
     expect(aliases("dev")).toEqual([
+      "alias/mlops-dev-audit",
       "alias/mlops-dev-data",
       "alias/mlops-dev-logs",
       "alias/mlops-dev-studio",
     ]);
     expect(aliases("staging")).toEqual([
+      "alias/mlops-staging-audit",
       "alias/mlops-staging-endpoint",
       "alias/mlops-staging-logs",
     ]);
-    expect(aliases("prod")).toEqual(["alias/mlops-prod-endpoint", "alias/mlops-prod-logs"]);
+    expect(aliases("prod")).toEqual([
+      "alias/mlops-prod-audit",
+      "alias/mlops-prod-endpoint",
+      "alias/mlops-prod-logs",
+    ]);
     expect(aliases("dev-bootstrap")).toEqual(["alias/mlops-dev-tfstate"]);
   });
 

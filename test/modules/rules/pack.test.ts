@@ -41,6 +41,7 @@ describe("the rule pack", () => {
     expect(RULE_IDS.size).toBe(RULE_PACK.length);
     const services = new Set(RULE_PACK.map((r) => r.id.split(".")[0]));
     expect([...services].sort()).toEqual([
+      "CloudTrail",
       "DynamoDB",
       "EC2",
       "IAM",
@@ -49,6 +50,7 @@ describe("the rule pack", () => {
       "RDS",
       "S3",
       "SG",
+      "SNS",
       "SageMaker",
       "Stack",
       "VPC",
