@@ -328,6 +328,16 @@ export class AccountNames {
     return `${this.stem}-audit`;
   }
 
+  /** The trail's CloudWatch log group. */
+  get auditLogGroupName(): string {
+    return `/platform/${this.stem}/audit-trail`;
+  }
+
+  /** CloudTrail writes to that log group with it. */
+  get auditTrailLogRoleName(): string {
+    return `${this.stem}-audit-trail-logs`;
+  }
+
   /** Forwards IAM's events from us-east-1 to the platform's region. */
   get alertForwarderRoleName(): string {
     return `${this.stem}-alert-forwarder`;
@@ -437,7 +447,9 @@ export function ownedNames(names: AccountNames): OwnedName[] {
     { kind: "IAM role", name: names.flowLogRoleName, global: false },
     { kind: "IAM role", name: names.ciPlanRoleName, global: false },
     { kind: "IAM role", name: names.ciApplyRoleName, global: false },
+    { kind: "log group", name: names.auditLogGroupName, global: false },
     ...[
+      names.auditTrailLogRoleName,
       names.alertForwarderRoleName,
       names.configRecorderRoleName,
       names.stopJobsRoleName,

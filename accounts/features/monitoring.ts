@@ -18,6 +18,8 @@ export const AUDIT_QUERIES_SINCE = "2026/01/01";
 const literal = (text: string) => text.replace(/\$\{/g, "$$${");
 
 export interface AccountMonitoringOptions {
+  /** The account's key for CloudWatch log groups (the trail's log group). */
+  readonly logsKey: KmsKey;
   /** Buckets whose object reads and writes the trail logs (the data and model buckets). */
   readonly dataEventBuckets?: readonly SecureBucket[];
   /** Whether the account runs an RDS database (the MLflow server's): its Config rule applies. */
@@ -164,7 +166,7 @@ function addMonitoringOutputs(stack: PlatformStack, m: AccountMonitoring): void 
  */
 export function addMonitoring(
   stack: PlatformStack,
-  options: AccountMonitoringOptions = {},
+  options: AccountMonitoringOptions,
 ): AccountMonitoring {
   const names = stack.names;
   const config = stack.config.monitoring;
@@ -181,6 +183,14 @@ export function addMonitoring(
           environment: names.environment,
           managementEvents: management,
           dataEventBucketArns: dataBuckets.map((b) => b.arnByName),
+          logGroup: config.trail.cloudWatchLogs
+            ? {
+                logGroupName: names.auditLogGroupName,
+                key: options.logsKey,
+                roleName: names.auditTrailLogRoleName,
+                retentionInDays: config.trail.logRetentionDays,
+              }
+            : undefined,
         })
       : undefined;
   const alerts = config.alerts ? addAlerts(stack, audit.auditKey) : undefined;

@@ -40,6 +40,7 @@ export class DataScienceAccountStack extends PlatformStack<DataScienceAccountCon
     allowPackageUse(this.packages, this.studio, this.mlflow);
     addSageMakerQuotas(this);
     this.monitoring = addMonitoring(this, {
+      logsKey: this.network.logsKey,
       dataEventBuckets: [this.data.dataBucket, this.data.modelBucket],
       database: this.mlflow.server !== undefined,
     });

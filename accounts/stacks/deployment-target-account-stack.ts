@@ -46,7 +46,7 @@ export class DeploymentTargetAccountStack extends PlatformStack<DeploymentTarget
       this.dataScienceNames,
     );
     addSageMakerQuotas(this);
-    this.monitoring = addMonitoring(this);
+    this.monitoring = addMonitoring(this, { logsKey: this.network.logsKey });
     allowCiPlanReads(this);
   }
 }

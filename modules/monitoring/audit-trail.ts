@@ -1,8 +1,22 @@
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { Construct } from "constructs";
 import { arn, type AwsEnvironment } from "../core/aws-environment";
-import type { KmsKey } from "../kms/kms-key";
+import { IamRole } from "../iam/iam-role";
+import { serviceTrust } from "../iam/service-trust";
+import type { KeyReference, KmsKey } from "../kms/kms-key";
+import { encryptedLogGroup } from "../logs/encrypted-log-group";
 import type { SecureBucket } from "../storage/secure-bucket";
+
+/** Where the trail also delivers, for CloudWatch Logs Insights queries and metric filters. */
+export interface TrailLogGroupProps {
+  readonly logGroupName: string;
+  /** The account's logs key. */
+  readonly key: KeyReference;
+  readonly roleName: string;
+  /** @default 365 */
+  readonly retentionInDays?: number;
+}
 
 export interface AuditTrailProps {
   readonly trailName: string;
@@ -19,6 +33,11 @@ export interface AuditTrailProps {
   readonly managementEvents?: boolean;
   /** Buckets whose object reads and writes are logged, by principal (data events). */
   readonly dataEventBucketArns: readonly string[];
+  /**
+   * Deliver the events to a CloudWatch log group too (encrypted, kept a year by default).
+   * @default S3 only
+   */
+  readonly logGroup?: TrailLogGroupProps;
 }
 
 /** The prefix CloudTrail writes under: `AWSLogs/<account>/`. */
@@ -35,6 +54,7 @@ export function trailLogPrefix(env: AwsEnvironment): string {
 export class AuditTrail extends Construct {
   readonly trail: Cloudtrail;
   readonly trailArn: string;
+  readonly logGroup?: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
@@ -94,8 +114,12 @@ export class AuditTrail extends Construct {
       Condition: thisTrail,
     });
 
+    const delivery = props.logGroup === undefined ? undefined : this.logDelivery(props, trailArn);
+    this.logGroup = delivery?.group;
     this.trail = new Cloudtrail(this, "trail", {
       name: props.trailName,
+      cloudWatchLogsGroupArn: delivery === undefined ? undefined : `${delivery.group.arn}:*`,
+      cloudWatchLogsRoleArn: delivery?.role.roleArn,
       s3BucketName: props.bucket.bucketName,
       kmsKeyId: props.key.keyArn,
       enableLogging: true,
@@ -131,6 +155,37 @@ export class AuditTrail extends Construct {
       dependsOn: [props.bucket.bucketPolicy],
     });
     this.trailArn = this.trail.arn;
+  }
+
+  /** The log group and the role CloudTrail writes to it with, for this trail only. */
+  private logDelivery(props: AuditTrailProps, trailArn: string) {
+    const env = props.environment;
+    const logs = props.logGroup!;
+    const group = encryptedLogGroup(this, "log-group", {
+      logGroupName: logs.logGroupName,
+      key: logs.key,
+      environment: env,
+      retentionInDays: logs.retentionInDays,
+    });
+    const role = new IamRole(this, "log-role", {
+      roleName: logs.roleName,
+      description: `Lets the trail ${props.trailName} write to ${logs.logGroupName}`,
+      trustStatements: [
+        serviceTrust(env, {
+          sid: "ThisTrailOnly",
+          services: "cloudtrail.amazonaws.com",
+          sourceArns: trailArn,
+        }),
+      ],
+    });
+    const groupArn = arn(env, "logs", `log-group:${logs.logGroupName}`);
+    role.addToPolicy({
+      Sid: "WriteToTheTrailLogGroup",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: `${groupArn}:log-stream:*`,
+    });
+    return { group, role };
   }
 }
 

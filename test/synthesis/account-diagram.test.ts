@@ -76,7 +76,8 @@ describe("the picture of an account", () => {
   test("who may assume each role, other accounts named", () => {
     expect(edges(chart("prod"))).toEqual([
       "mlops-prod-audit-logs-333333333333-eu-west-1 -encrypted by-> key alias/mlops-prod-audit",
-      "1 log group -encrypted by-> key alias/mlops-prod-logs",
+      "2 log groups -encrypted by-> key alias/mlops-prod-logs",
+      "service cloudtrail.amazonaws.com -assumes-> mlops-prod-audit-trail-logs",
       "role mlops-dev-model-deployer (account 111111111111) -assumes-> mlops-prod-model-deployment",
       "service sagemaker.amazonaws.com -assumes-> mlops-prod-model-execution",
       "service vpc-flow-logs.amazonaws.com -assumes-> mlops-prod-vpc-flow-logs",

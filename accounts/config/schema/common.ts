@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IAM_ROLE_NAME } from "../../../modules/core/patterns";
+import { LOG_RETENTION_DAYS } from "../../../modules/logs/encrypted-log-group";
 import { isKnownRegion, regionPartition } from "../regions";
 
 /** Field rules more than one section uses. */
@@ -41,3 +42,15 @@ export const regionSchema = z
 export const iamRoleNameSchema = z.string().regex(IAM_ROLE_NAME, {
   error: "must be an IAM role name: 1 to 64 letters, digits or + = , . @ _ -",
 });
+
+/** CloudWatch Logs retention periods of a year or more (the rule pack's Logs.Retention). */
+export const logRetentionDaysSchema = z.union(
+  LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [
+    z.ZodLiteral<number>,
+    z.ZodLiteral<number>,
+    ...z.ZodLiteral<number>[],
+  ],
+  {
+    error: `must be a CloudWatch Logs retention of a year or more: ${LOG_RETENTION_DAYS.join(", ")}`,
+  },
+);

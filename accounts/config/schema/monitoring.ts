@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MANAGED_CONFIG_RULES } from "../../../modules/monitoring/config-rules";
-import { iamRoleNameSchema } from "./common";
+import { iamRoleNameSchema, logRetentionDaysSchema } from "./common";
 import { oneOf, strictObject } from "../zod";
 
 /** Printable ASCII without spaces: what an email address or URL of a subscription may hold. */
@@ -72,6 +72,15 @@ export const monitoringSchema = strictObject({
       .describe(
         "Log every object read and write of the data and model buckets (data science account), by principal: the per-user audit trail (CloudTrail charges per 100,000 data events). Default true.",
       ),
+    cloudWatchLogs: z
+      .boolean({ error: "must be true or false" })
+      .default(true)
+      .describe(
+        "Deliver the trail's events to the encrypted log group `/platform/<prefix>-<account>/audit-trail` too, for CloudWatch Logs Insights and metric filters (CloudWatch charges per GB ingested, data events included). Default true.",
+      ),
+    logRetentionDays: logRetentionDaysSchema
+      .default(365)
+      .describe("Days the trail's log group keeps events. Default 365."),
     readerRoleNames: z
       .array(iamRoleNameSchema)
       .max(10, { error: "must list at most 10 roles" })

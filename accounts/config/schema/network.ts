@@ -4,7 +4,7 @@ import {
   INTERFACE_ENDPOINT_IDS,
   type InterfaceEndpointId,
 } from "../../../modules/network/vpc-endpoint-catalogue";
-import { LOG_RETENTION_DAYS } from "../../../modules/logs/encrypted-log-group";
+import { logRetentionDaysSchema } from "./common";
 import { MAX_ZONES, MIN_ZONES } from "../../../modules/network/secure-vpc";
 import { intBetween, strictObject } from "../zod";
 
@@ -99,17 +99,7 @@ export const vpcSchema = strictObject({
     .describe(
       'Interface endpoints to create. Default: what the account\'s type needs (docs/architecture.md, "Interface endpoints").',
     ),
-  flowLogRetentionDays: z
-    .union(
-      LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [
-        z.ZodLiteral<number>,
-        z.ZodLiteral<number>,
-        ...z.ZodLiteral<number>[],
-      ],
-      {
-        error: `must be a CloudWatch Logs retention of a year or more: ${LOG_RETENTION_DAYS.join(", ")}`,
-      },
-    )
+  flowLogRetentionDays: logRetentionDaysSchema
     .default(365)
     .describe("Days flow logs are kept. Default 365."),
   manageDefaultSecurityGroup: z

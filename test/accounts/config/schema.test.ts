@@ -107,7 +107,13 @@ describe("good config fixtures", () => {
       monitoring: {
         alerts: true,
         subscriptions: [],
-        trail: { organizationTrail: false, dataEvents: true, readerRoleNames: [] },
+        trail: {
+          organizationTrail: false,
+          dataEvents: true,
+          cloudWatchLogs: true,
+          logRetentionDays: 365,
+          readerRoleNames: [],
+        },
         awsConfig: { recorder: "none", excludeRules: [] },
         stopUnguardedJobs: false,
       },

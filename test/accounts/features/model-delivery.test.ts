@@ -155,8 +155,10 @@ describe("the data science side (deploy duty)", () => {
           "mlops-dev-mlflow-server",
           "mlops-dev-vpc-flow-logs",
           "mlops-dev-models-replication",
-          // AWS services' roles for the detective controls: EventBridge forwarding IAM's events.
+          // AWS services' roles for the detective controls: EventBridge forwarding IAM's events,
+          // CloudTrail writing its log group.
           "mlops-dev-alert-forwarder",
+          "mlops-dev-audit-trail-logs",
         ].includes(name)
       )
         continue;

@@ -143,6 +143,15 @@ describe("security groups", () => {
   });
 });
 
+const FLOW_LOG_GROUP = "/aws/vpc/flow-logs/mlops-staging";
+const flowLogGroup = (json: StackJson) =>
+  findResource(
+    json,
+    "aws_cloudwatch_log_group",
+    (g) => g.name === FLOW_LOG_GROUP,
+    FLOW_LOG_GROUP,
+  )[1];
+
 describe("flow logs", () => {
   const stack = example.json.staging;
   const logGroupArn =
@@ -155,7 +164,7 @@ describe("flow logs", () => {
       log_destination_type: "cloud-watch-logs",
       log_destination: ref(
         "aws_cloudwatch_log_group",
-        nameOf(stack, "aws_cloudwatch_log_group"),
+        nameOf(stack, "aws_cloudwatch_log_group", (g) => g.name === FLOW_LOG_GROUP),
         "arn",
       ),
       iam_role_arn: ref(
@@ -168,8 +177,8 @@ describe("flow logs", () => {
 
   test("the log group is encrypted with the logs key, kept 365 days and protected", () => {
     const [key] = keyByAlias(stack, "alias/mlops-staging-logs");
-    expect(onlyResource(stack, "aws_cloudwatch_log_group")).toMatchObject({
-      name: "/aws/vpc/flow-logs/mlops-staging",
+    expect(flowLogGroup(stack)).toMatchObject({
+      name: FLOW_LOG_GROUP,
       kms_key_id: ref("aws_kms_key", key, "arn"),
       retention_in_days: 365,
       lifecycle: { prevent_destroy: true },
@@ -178,15 +187,17 @@ describe("flow logs", () => {
 
   test("retention follows config", () => {
     const json = withVpc("staging", { flowLogRetentionDays: 731 });
-    expect(onlyResource(json.staging, "aws_cloudwatch_log_group").retention_in_days).toBe(731);
+    expect(flowLogGroup(json.staging).retention_in_days).toBe(731);
   });
 
   test("the logs key lets only the logs service use it, for that log group", () => {
     const [, key] = keyByAlias(stack, "alias/mlops-staging-logs");
     const policy = policyOf(key);
+    // The flow logs' group, and the audit trail's (docs/detection.md), each for itself.
     expect(policy.Statement.map((s) => s.Sid)).toEqual([
       "KeyAdministration",
       "CloudWatchLogsAwsVpcFlowLogsMlopsStaging",
+      "CloudWatchLogsPlatformMlopsStagingAuditTrail",
       "CiPlanReadsKeyMetadata",
     ]);
     expect(statement(policy, "CloudWatchLogsAwsVpcFlowLogsMlopsStaging")).toEqual({

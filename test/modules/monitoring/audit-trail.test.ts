@@ -7,6 +7,7 @@ import { KmsKey } from "../../../modules/kms/kms-key";
 import { athenaTableDdl, AuditTrail } from "../../../modules/monitoring/audit-trail";
 import { SecureBucket } from "../../../modules/storage/secure-bucket";
 import {
+  allPoliciesOf,
   bucketByName,
   moduleTestStack,
   onlyResource,
@@ -14,6 +15,7 @@ import {
   statement,
   synthStack,
   TEST_ENV,
+  trustOf,
 } from "../../helpers";
 
 const TRAIL = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/p-dev-audit";
@@ -155,5 +157,80 @@ describe("AuditTrail", () => {
     expect(ddl).toContain(
       `'storage.location.template'='s3://${BUCKET}/AWSLogs/111111111111/CloudTrail/\${region}/\${day}'`,
     );
+  });
+});
+
+describe("AuditTrail to CloudWatch Logs", () => {
+  function synthWithLogs() {
+    const stack = moduleTestStack();
+    const key = new KmsKey(stack, "audit-key", {
+      alias: "alias/p-dev-audit",
+      description: "audit",
+      administratorArns: ["arn:aws:iam::111111111111:role/terraform-deploy"],
+    });
+    const logsKey = new KmsKey(stack, "logs-key", {
+      alias: "alias/p-dev-logs",
+      description: "logs",
+      administratorArns: ["arn:aws:iam::111111111111:role/terraform-deploy"],
+    });
+    const bucket = new SecureBucket(stack, "audit-bucket", {
+      bucketName: BUCKET,
+      encryption: { kmsKey: key },
+      environment: TEST_ENV,
+      accessLogs: { targetBucketName: "p-dev-access-logs" },
+    });
+    new AuditTrail(stack, "trail", {
+      trailName: "p-dev-audit",
+      bucket,
+      key,
+      environment: TEST_ENV,
+      dataEventBucketArns: DATA,
+      logGroup: {
+        logGroupName: "/platform/p-dev/audit-trail",
+        key: logsKey,
+        roleName: "p-dev-audit-trail-logs",
+        retentionInDays: 731,
+      },
+    });
+    return synthStack(stack);
+  }
+
+  test("an encrypted log group, written by a role only this trail assumes, into its streams only", () => {
+    const json = synthWithLogs();
+    const group = onlyResource(json, "aws_cloudwatch_log_group");
+    expect(group).toMatchObject({ name: "/platform/p-dev/audit-trail", retention_in_days: 731 });
+    expect(group.kms_key_id).toMatch(/aws_kms_key\.logs-key_/);
+    const trail = onlyResource(json, "aws_cloudtrail");
+    expect(trail.cloud_watch_logs_group_arn).toMatch(
+      /^\$\{aws_cloudwatch_log_group\.[^}]+\.arn\}:\*$/,
+    );
+    expect(trail.cloud_watch_logs_role_arn).toMatch(/^\$\{aws_iam_role\.[^}]+\.arn\}$/);
+    expect(trustOf(json, "p-dev-audit-trail-logs")).toEqual([
+      {
+        Sid: "ThisTrailOnly",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "111111111111" },
+          ArnLike: { "aws:SourceArn": TRAIL },
+        },
+      },
+    ]);
+    expect(allPoliciesOf(json, "p-dev-audit-trail-logs")).toEqual([
+      {
+        Sid: "WriteToTheTrailLogGroup",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource:
+          "arn:aws:logs:eu-west-1:111111111111:log-group:/platform/p-dev/audit-trail:log-stream:*",
+      },
+    ]);
+  });
+
+  test("without a log group the trail writes to S3 only", () => {
+    const trail = onlyResource(synthTrail(), "aws_cloudtrail");
+    expect(trail.cloud_watch_logs_group_arn).toBeUndefined();
+    expect(trail.cloud_watch_logs_role_arn).toBeUndefined();
   });
 });
