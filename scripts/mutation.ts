@@ -218,6 +218,54 @@ export const MUTATIONS: readonly Mutation[] = [
     to: "return s3;",
     tests: ["test/review/access.test.ts"],
   },
+  {
+    id: "alerts: only the deploy role's own changes alert",
+    file: "modules/monitoring/security-events.ts",
+    from: 'issuer({ "anything-but": [deployRoleArn] })',
+    to: "issuer(deployRoleArn)",
+    tests: [
+      "test/modules/monitoring/security-events.test.ts",
+      "test/accounts/features/monitoring.test.ts",
+    ],
+  },
+  {
+    id: "alerts: a refused job counts as started without guardrails",
+    file: "modules/monitoring/security-events.ts",
+    from: "    errorCode: ABSENT,\n    $or: kinds.flatMap",
+    to: "    $or: kinds.flatMap",
+    tests: ["test/modules/monitoring/security-events.test.ts"],
+  },
+  {
+    id: "alerts: any account's EventBridge may publish to the topic",
+    file: "modules/monitoring/alert-topic.ts",
+    from: "Condition: serviceOfThisAccount(env, props.publisherRuleArns),",
+    to: "Condition: {},",
+    tests: ["test/modules/monitoring/alert-topic.test.ts"],
+  },
+  {
+    id: "audit trail: object writes are not logged",
+    file: "modules/monitoring/audit-trail.ts",
+    from: '{ field: "resources.type", equalTo: ["AWS::S3::Object"] },',
+    to: '{ field: "resources.type", equalTo: ["AWS::S3::Object"] },\n                  { field: "readOnly", equalTo: ["true"] },',
+    tests: [
+      "test/modules/monitoring/audit-trail.test.ts",
+      "test/accounts/features/monitoring.test.ts",
+    ],
+  },
+  {
+    id: "response: the trigger may pass any role",
+    file: "modules/monitoring/unguarded-job-response.ts",
+    from: "      Resource: automationRoleArn,\n",
+    to: '      Resource: "*",\n',
+    tests: ["test/modules/monitoring/unguarded-job-response.test.ts"],
+  },
+  {
+    id: "rule pack: a topic policy without a source condition passes",
+    file: "modules/rules/monitoring/sns-publish-scoped.ts",
+    from: "return wide && !scoped(s.Condition);",
+    to: "return wide && scoped(s.Condition) && false;",
+    tests: ["test/modules/rules/pack.test.ts"],
+  },
 ];
 
 const root = join(__dirname, "..", "..");
