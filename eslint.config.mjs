@@ -67,8 +67,16 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
-    // Tests and the rule pack read synthesized Terraform JSON, which has no static type.
-    files: ["test/**/*.ts", "modules/rules/**/*.ts"],
+    // Tests, the rule pack and the cost estimate read synthesized Terraform JSON, plans and AWS's
+    // price list files, which have no static type.
+    files: [
+      "test/**/*.ts",
+      "modules/rules/**/*.ts",
+      "synthesis/cost-estimate.ts",
+      "synthesis/price-list.ts",
+      "review/plan-cost.ts",
+      "scripts/refresh-prices.ts",
+    ],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
 );

@@ -13,6 +13,7 @@ import { defaultOutdir, RulePackError, synthesizePlatform } from "./synthesis/sy
 import { formatReport } from "./modules/rules/engine";
 import { escapeForTerminal } from "./accounts/config/raw-input";
 import { PLATFORM_ACCOUNTS_ENV, selectedAccounts } from "./accounts/platform";
+import { costSummary } from "./synthesis/cost-estimate";
 
 /**
  * SYNTH_BREAKDOWN=<file>: write how long each phase took (ms) to that file as JSON, for
@@ -59,12 +60,17 @@ async function main(): Promise<number> {
   clock.end("config");
   const outdir = defaultOutdir(process.env);
   try {
-    const { value: stacks, report } = await synthesizePlatform(loaded.config, outdir, {
+    const {
+      value: stacks,
+      report,
+      cost,
+    } = await synthesizePlatform(loaded.config, outdir, {
       onPhaseEnd: (phase) => clock.end(phase),
       accounts: selection.accounts,
     });
     clock.write();
     process.stdout.write(`Rule pack report\n${formatReport(report, { suppressions: "count" })}\n`);
+    process.stdout.write(`${costSummary(cost)}\n`);
     process.stdout.write(
       `Synthesized ${stacks.length} stacks from ${loaded.source} into ${outdir}/stacks: ${stacks.join(", ")}\n`,
     );

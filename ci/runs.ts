@@ -1,3 +1,4 @@
+import { formatPlanCost, planCost, type CostPlanJson } from "../review/plan-cost";
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -136,6 +137,7 @@ export function planStack(
   const reviewed = reviewedPlan(stack, json.plan);
   const report = [
     formatPlanSummary(summary, intendedFor(stack, intended), declareInPullRequest(stack)),
+    formatPlanCost(planCost(json.plan as CostPlanJson)),
     `reviewed plan sha256:${reviewed.digest}`,
   ].join("\n");
   writeFileSync(join(stackDir, PLAN_REPORT), `${report}\n`);

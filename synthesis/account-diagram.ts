@@ -168,15 +168,28 @@ function drawNetwork(d: Drawing): void {
     }
     d.lines.push("    end");
   }
-  const endpoints = endpointResources.map(([, e]) => {
+  // Grouped by the features that need them (the endpoints' `needed-by` tags): "studio, jobs:
+  // kms, sagemaker.api, sts; mlflow-server: ssm, ...".
+  const groups = new Map<string, string[]>();
+  for (const [, e] of endpointResources) {
     const service = String(e.service_name).split(".");
     const short = service.slice(service.indexOf(String(service.find((p) => /\d$/.test(p)))) + 1);
-    return `${short.join(".") || String(e.service_name)}${e.vpc_endpoint_type === "Gateway" ? " (gateway)" : ""}`;
-  });
-  if (endpoints.length > 0) {
-    d.lines.push(
-      `    ${d.node("endpoints")}[${label(`endpoints: ${endpoints.sort().join(", ")}`)}]`,
-    );
+    const name = `${short.join(".") || String(e.service_name)}${e.vpc_endpoint_type === "Gateway" ? " (gateway)" : ""}`;
+    const neededBy = String((e.tags as Record<string, unknown> | undefined)?.["needed-by"] ?? "")
+      .split(" ")
+      .filter(Boolean)
+      .join(", ");
+    groups.set(neededBy, [...(groups.get(neededBy) ?? []), name]);
+  }
+  if (groups.size > 0) {
+    const text = [...groups.entries()]
+      .sort(([a], [b]) => (a === "" ? 1 : b === "" ? -1 : a.localeCompare(b)))
+      .map(
+        ([neededBy, names]) =>
+          `${neededBy === "" ? "" : `${neededBy}: `}${names.sort().join(", ")}`,
+      )
+      .join("; ");
+    d.lines.push(`    ${d.node("endpoints")}[${label(`endpoints: ${text}`)}]`);
   }
   d.lines.push("  end");
 }

@@ -16,6 +16,7 @@ import type { PlatformConfig } from "../accounts/config/schema/platform";
 import { buildPlatform } from "../accounts/platform";
 import { readSynthesizedStacks } from "./read-synthesized";
 import { ATLANTIS_FILE, atlantisConfig } from "./atlantis";
+import { costReport } from "./cost-estimate";
 import { accountDiagram, DIAGRAM_FILE } from "./account-diagram";
 
 /** Where synthesis writes: CDKTF_OUTDIR when the cdktf CLI runs the app, cdktf.out otherwise. */
@@ -73,7 +74,12 @@ function skipTokenStackTraces(): () => void {
 export interface SynthesisResult<T> {
   readonly value: T;
   readonly report: ScanReport;
+  /** Each stack's fixed monthly cost before use, USD (`cost-estimate.md` has the lines). */
+  readonly cost: Readonly<Record<string, number>>;
 }
+
+/** The cost estimate synthesis writes beside `stacks/` (synthesis/cost-estimate.ts). */
+export const COST_ESTIMATE_FILE = "cost-estimate.md";
 
 /** The steps of a synthesis, in order, for the benchmark's breakdown. */
 export type SynthesisPhase = "construct tree" | "synth" | "rule pack" | "write";
@@ -157,9 +163,11 @@ async function synthesizeInto<T>(
     const report = await scanStacks(stacks);
     onPhaseEnd("rule pack");
     if (report.errors.length > 0) throw new RulePackError(report);
+    const cost = costReport(stacks);
+    writeFileSync(join(staging, COST_ESTIMATE_FILE), `${cost.markdown}\n`);
     swapIn(staging, target);
     onPhaseEnd("write");
-    return { value, report };
+    return { value, report, cost: cost.totals };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

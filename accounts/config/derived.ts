@@ -4,31 +4,55 @@
  * endpoints it gets.
  */
 import {
-  DATA_SCIENCE_ENDPOINTS,
-  DEPLOYMENT_TARGET_ENDPOINTS,
-  MANAGED_MLFLOW_ENDPOINTS,
-  MLFLOW_SERVER_ENDPOINTS,
-  PACKAGE_REPOSITORY_ENDPOINTS,
+  ENDPOINT_FEATURES,
+  endpointsOfFeatures,
+  featuresNeeding,
+  type EndpointFeature,
   type InterfaceEndpointId,
 } from "../../modules/network/vpc-endpoint-catalogue";
 import { mlflowMode } from "./schema/mlflow";
 import type { AccountConfig } from "./schema/platform";
 
 /**
- * The interface endpoints an account's VPC gets: the configured list or the account type's
- * default, plus what its MLflow mode and package repository need. The stacks and the subnet-capacity check both use it.
+ * The features of an account that need interface endpoints: Studio and jobs in the data science
+ * account, with SageMaker projects, the MLflow server of its mode and the package path when it
+ * has them; model hosting in a deployment target.
+ */
+export function accountEndpointFeatures(account: AccountConfig): EndpointFeature[] {
+  if (account.type !== "data-science") return ["hosting"];
+  const byMode: Record<string, EndpointFeature[]> = {
+    none: [],
+    ec2: ["mlflow-server"],
+    managed: ["managed-mlflow"],
+  };
+  const mlflow = byMode[mlflowMode(account.mlflow)];
+  return [
+    "studio",
+    "jobs",
+    ...(account.sagemaker.projects ? (["projects"] as const) : []),
+    ...mlflow,
+    ...(usesCodeArtifact(account) ? (["packages"] as const) : []),
+  ];
+}
+
+/**
+ * The interface endpoints an account's VPC gets: what its features need
+ * (`accountEndpointFeatures`), or the configured list plus what its MLflow mode and package path
+ * need; less the endpoints a shared services VPC provides (`vpc.sharedEndpoints`). The stacks and
+ * the subnet-capacity check both use it.
  */
 export function accountInterfaceEndpoints(account: AccountConfig): InterfaceEndpointId[] {
-  const defaults =
-    account.type === "data-science" ? DATA_SCIENCE_ENDPOINTS : DEPLOYMENT_TARGET_ENDPOINTS;
-  const required =
-    account.type === "data-science"
-      ? { none: [], ec2: MLFLOW_SERVER_ENDPOINTS, managed: MANAGED_MLFLOW_ENDPOINTS }[
-          mlflowMode(account.mlflow)
-        ]
-      : [];
-  const packages = usesCodeArtifact(account) ? PACKAGE_REPOSITORY_ENDPOINTS : [];
-  return [...new Set([...(account.vpc.interfaceEndpoints ?? defaults), ...required, ...packages])];
+  const features = accountEndpointFeatures(account);
+  const required = features
+    .filter((f) => f === "mlflow-server" || f === "managed-mlflow" || f === "packages")
+    .flatMap((f) => ENDPOINT_FEATURES[f].endpoints);
+  const listed = account.vpc.interfaceEndpoints;
+  const wanted =
+    listed === undefined
+      ? endpointsOfFeatures(features)
+      : [...new Set<InterfaceEndpointId>([...listed, ...required])];
+  const shared = account.vpc.sharedEndpoints;
+  return wanted.filter((id) => shared[id] === undefined);
 }
 
 /**
@@ -37,6 +61,17 @@ export function accountInterfaceEndpoints(account: AccountConfig): InterfaceEndp
  * system mount target, MLflow instance and database, and Studio apps and jobs; a target's
  * endpoint instances.
  */
+/** What each endpoint of the account is for: the features that need it, or "configured". */
+export function endpointNeeds(account: AccountConfig): Record<string, readonly string[]> {
+  const features = accountEndpointFeatures(account);
+  return Object.fromEntries(
+    accountInterfaceEndpoints(account).map((id) => {
+      const needed = featuresNeeding(id, features);
+      return [id, needed.length > 0 ? needed : ["configured"]];
+    }),
+  );
+}
+
 export function otherInterfacesPerSubnet(account: AccountConfig): number {
   return account.type === "data-science" ? 8 : 4;
 }

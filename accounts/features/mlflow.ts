@@ -99,9 +99,9 @@ function addManagedMlflow(
     weeklyMaintenanceWindowStart: config.weeklyMaintenanceWindowStart,
     automaticModelRegistration: config.automaticModelRegistration,
   });
-  const endpoint = network.vpc.interfaceEndpoints["sagemaker.experiments"];
+  const endpointId = network.endpointId("sagemaker.experiments");
   for (const role of trackingClients(studio)) {
-    for (const s of useManagedTrackingServer(managed.serverArn, endpoint.id)) {
+    for (const s of useManagedTrackingServer(managed.serverArn, endpointId)) {
       role.addToPolicy(s, "mlflow");
     }
   }

@@ -1,7 +1,8 @@
 import { parsePrivateVpcBlock } from "../../modules/network/cidr";
 import { KmsKey } from "../../modules/kms/kms-key";
 import { SecureVpc, type SecureVpcProps } from "../../modules/network/secure-vpc";
-import { accountInterfaceEndpoints } from "../config/derived";
+import { accountInterfaceEndpoints, endpointNeeds } from "../config/derived";
+import type { InterfaceEndpointId } from "../../modules/network/vpc-endpoint-catalogue";
 import { DEFAULT_AVAILABILITY_ZONES, subnetPrefixLength } from "../config/schema/network";
 import type { PlatformStack } from "../stacks/platform-stack";
 
@@ -14,6 +15,8 @@ export interface AccountNetwork {
   /** The account's key for CloudWatch log groups. */
   readonly logsKey: KmsKey;
   readonly vpc: SecureVpc;
+  /** The id of an interface endpoint the VPC reaches: its own, or a shared services VPC's. */
+  endpointId(endpoint: InterfaceEndpointId): string;
 }
 
 function networkProps(stack: PlatformStack): SecureVpcProps["network"] {
@@ -52,6 +55,8 @@ export function addAccountNetwork(
     network: networkProps(stack),
     environment: names.environment,
     interfaceEndpoints: accountInterfaceEndpoints(stack.account),
+    endpointNeeds: endpointNeeds(stack.account),
+    sharedInterfaceEndpoints: Object.keys(vpcConfig.sharedEndpoints) as InterfaceEndpointId[],
     interfaceEndpointsSource: `accounts.${stack.accountName}.vpc.interfaceEndpoints`,
     s3Access: {
       // Not the audit bucket: workloads in the VPC have no business with the audit trail.
@@ -96,5 +101,12 @@ export function addAccountNetwork(
     logs_key_arn: { value: logsKey.keyArn, description: "KMS key of the account's log groups" },
   };
   stack.addOutputs(outputs);
-  return { logsKey, vpc };
+  const endpointId = (endpoint: InterfaceEndpointId): string => {
+    const id = vpcConfig.sharedEndpoints[endpoint] ?? vpc.interfaceEndpoints[endpoint]?.id;
+    if (id === undefined) {
+      throw new Error(`accounts.${stack.accountName}: the VPC has no ${endpoint} endpoint`);
+    }
+    return id;
+  };
+  return { logsKey, vpc, endpointId };
 }

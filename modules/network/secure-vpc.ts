@@ -80,6 +80,18 @@ export interface SecureVpcProps {
    * endpoint per catalogue entry, present when the list contains it.
    */
   readonly interfaceEndpoints: readonly InterfaceEndpointId[];
+  /**
+   * What each interface endpoint is for (the features that need it), as its `needed-by` tag,
+   * which the diagram and the cost estimate read.
+   * @default no such tag
+   */
+  readonly endpointNeeds?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Interface endpoints another VPC provides (centralised endpoints): not created here, but the
+   * AWS-owned buckets their services need stay reachable through the S3 gateway endpoint.
+   * @default none
+   */
+  readonly sharedInterfaceEndpoints?: readonly InterfaceEndpointId[];
   /** Buckets reachable through the S3 gateway endpoint. */
   readonly s3Access: Pick<S3EndpointAccess, "ownBuckets" | "readBuckets">;
   readonly flowLogs: {
@@ -238,7 +250,10 @@ export class SecureVpc extends Construct {
         readBuckets: props.s3Access.readBuckets,
         awsOwnedBuckets: Token.isUnresolved(props.interfaceEndpoints)
           ? []
-          : awsOwnedBucketsFor(props.interfaceEndpoints, env.region),
+          : awsOwnedBucketsFor(
+              [...props.interfaceEndpoints, ...(props.sharedInterfaceEndpoints ?? [])],
+              env.region,
+            ),
       });
     if (Token.isUnresolved(props.interfaceEndpoints)) {
       // Which endpoints exist is known at plan time; so is which AWS-owned buckets they need.
@@ -298,7 +313,12 @@ export class SecureVpc extends Construct {
       subnetIds: this.privateSubnetIds,
       securityGroupIds: [this.endpointSecurityGroup.id],
       privateDnsEnabled: true,
-      tags: { Name: `${props.name}-${endpoint}` },
+      tags: {
+        Name: `${props.name}-${endpoint}`,
+        ...(props.endpointNeeds?.[endpoint] === undefined
+          ? {}
+          : { "needed-by": props.endpointNeeds[endpoint].join(" ") }),
+      },
       lifecycle:
         missing === undefined
           ? undefined

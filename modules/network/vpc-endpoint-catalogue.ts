@@ -95,43 +95,105 @@ export const INTERFACE_ENDPOINT_IDS = Object.keys(
   INTERFACE_ENDPOINT_CATALOGUE,
 ) as InterfaceEndpointId[];
 
-/** What clients of the platform's package repository need (token, then packages). */
-export const PACKAGE_REPOSITORY_ENDPOINTS: readonly InterfaceEndpointId[] = [
-  "codeartifact.api",
-  "codeartifact.repositories",
-];
+/**
+ * The platform features that need interface endpoints, each with the endpoints it calls: an
+ * account gets the endpoints of the features it has (`endpointsOfFeatures`), so turning a
+ * feature off removes exactly the endpoints no other feature of the account needs.
+ */
+export const ENDPOINT_FEATURES = {
+  studio: {
+    why: "SageMaker Studio: the web app, JupyterLab and its kernels (invoking endpoints to test, Git credentials)",
+    endpoints: [
+      "sagemaker.api",
+      "sagemaker.studio",
+      "sagemaker.notebook",
+      "sagemaker.runtime",
+      "sts",
+      "kms",
+      "secretsmanager",
+    ],
+  },
+  jobs: {
+    why: "training, processing and pipeline jobs: their containers, logs and metrics",
+    endpoints: ["sagemaker.api", "sts", "logs", "monitoring", "kms", "ecr.api", "ecr.dkr"],
+  },
+  hosting: {
+    why: "model endpoints of a deployment target: images, logs, metrics, invocations",
+    endpoints: [
+      "sagemaker.api",
+      "sagemaker.runtime",
+      "sts",
+      "logs",
+      "monitoring",
+      "kms",
+      "ecr.api",
+      "ecr.dkr",
+    ],
+  },
+  projects: {
+    why: "SageMaker projects (sagemaker.projects): MLOps templates from Service Catalog",
+    endpoints: ["servicecatalog"],
+  },
+  "mlflow-server": {
+    why: "the self-hosted MLflow server (mlflow mode ec2): its database secret, Session Manager, logs",
+    endpoints: ["secretsmanager", "ssm", "ssmmessages", "ec2messages", "logs"],
+  },
+  "managed-mlflow": {
+    why: "SageMaker's managed MLflow tracking server (mlflow mode managed)",
+    endpoints: ["sagemaker.experiments", "sagemaker.api"],
+  },
+  packages: {
+    why: "the private Python package path (packages.codeArtifact): token, then packages",
+    endpoints: ["codeartifact.api", "codeartifact.repositories"],
+  },
+} as const satisfies Record<
+  string,
+  { readonly why: string; readonly endpoints: readonly InterfaceEndpointId[] }
+>;
 
-/** What the data science account needs: Studio, pipelines, the MLflow server. */
-export const DATA_SCIENCE_ENDPOINTS: readonly InterfaceEndpointId[] = INTERFACE_ENDPOINT_IDS.filter(
-  (id) => id !== "sagemaker.experiments" && !PACKAGE_REPOSITORY_ENDPOINTS.includes(id),
-);
+export type EndpointFeature = keyof typeof ENDPOINT_FEATURES;
+
+/** Every endpoint the features need, each once, in catalogue order. */
+export function endpointsOfFeatures(features: readonly EndpointFeature[]): InterfaceEndpointId[] {
+  const needed = new Set<InterfaceEndpointId>(
+    features.flatMap((f) => ENDPOINT_FEATURES[f].endpoints),
+  );
+  return INTERFACE_ENDPOINT_IDS.filter((id) => needed.has(id));
+}
+
+/** The features (of those given) that need an endpoint. */
+export function featuresNeeding(
+  endpoint: InterfaceEndpointId,
+  features: readonly EndpointFeature[],
+): EndpointFeature[] {
+  return features.filter((f) =>
+    (ENDPOINT_FEATURES[f].endpoints as readonly string[]).includes(endpoint),
+  );
+}
+
+/** What clients of the platform's package repository need (token, then packages). */
+export const PACKAGE_REPOSITORY_ENDPOINTS: readonly InterfaceEndpointId[] =
+  ENDPOINT_FEATURES.packages.endpoints;
+
+/** What the data science account needs with every feature but managed MLflow and packages. */
+export const DATA_SCIENCE_ENDPOINTS: readonly InterfaceEndpointId[] = endpointsOfFeatures([
+  "studio",
+  "jobs",
+  "projects",
+  "mlflow-server",
+]);
 
 /** What clients of SageMaker's managed MLflow tracking server need (its API and SageMaker's). */
-export const MANAGED_MLFLOW_ENDPOINTS: readonly InterfaceEndpointId[] = [
-  "sagemaker.experiments",
-  "sagemaker.api",
-];
+export const MANAGED_MLFLOW_ENDPOINTS: readonly InterfaceEndpointId[] =
+  ENDPOINT_FEATURES["managed-mlflow"].endpoints;
 
 /** What hosting a model needs. */
-export const DEPLOYMENT_TARGET_ENDPOINTS: readonly InterfaceEndpointId[] = [
-  "sagemaker.api",
-  "sagemaker.runtime",
-  "sts",
-  "logs",
-  "monitoring",
-  "kms",
-  "ecr.api",
-  "ecr.dkr",
-];
+export const DEPLOYMENT_TARGET_ENDPOINTS: readonly InterfaceEndpointId[] =
+  ENDPOINT_FEATURES.hosting.endpoints;
 
 /** What the MLflow server needs to reach AWS without the internet. */
-export const MLFLOW_SERVER_ENDPOINTS: readonly InterfaceEndpointId[] = [
-  "secretsmanager",
-  "ssm",
-  "ssmmessages",
-  "ec2messages",
-  "logs",
-];
+export const MLFLOW_SERVER_ENDPOINTS: readonly InterfaceEndpointId[] =
+  ENDPOINT_FEATURES["mlflow-server"].endpoints;
 
 /** `com.amazonaws` for `amazonaws.com`, `cn.com.amazonaws` for `amazonaws.com.cn`. */
 export function serviceNamePrefix(dnsSuffix: string): string {

@@ -94,6 +94,8 @@ describe("plan run", () => {
         "staging: 0 to create, 2 to update, 0 to replace, 0 to delete",
         "  update  aws_cloudwatch_log_group.network_flow-logs_log-group_B0C6373D",
         "  update  aws_s3_bucket_policy.data-bucket_policy_1234ABCD",
+        // The fixture's one key, unchanged (no region in the plan: us-east-1's prices).
+        "cost before use: unchanged at $1.00 per month (list prices of 2026-12-06)",
         `reviewed plan sha256:${reviewed.digest}`,
         "",
       ].join("\n"),

@@ -45,7 +45,7 @@ describe("the picture of an account", () => {
       '    subgraph n6["AZ 3"]',
       '      n7["private 10.30.64.0/19"]',
       "    end",
-      '    n8["endpoints: ecr.api, ecr.dkr, kms, logs, monitoring, s3 (gateway), sagemaker.api, sagemaker.runtime, sts"]',
+      '    n8["endpoints: hosting: ecr.api, ecr.dkr, kms, logs, monitoring, sagemaker.api, sagemaker.runtime, sts; s3 (gateway)"]',
     ]);
   });
 
@@ -56,7 +56,7 @@ describe("the picture of an account", () => {
     ).json;
     expect(chart("staging", existing).slice(1, 4)).toEqual([
       '  subgraph n1["existing VPC vpc-0abc12345def67890"]',
-      '    n2["endpoints: logs, s3 (gateway), sagemaker.api, sagemaker.runtime, sts"]',
+      '    n2["endpoints: hosting: logs, sagemaker.api, sagemaker.runtime, sts; s3 (gateway)"]',
       "  end",
     ]);
   });

@@ -45,7 +45,12 @@ describe("synthesis", () => {
       );
       expect(readdirSync(join(out, "stacks", id)).sort()).toEqual(["cdk.tf.json", DIAGRAM_FILE]);
     }
-    expect(readdirSync(out).sort()).toEqual(["atlantis.yaml", "manifest.json", "stacks"]);
+    expect(readdirSync(out).sort()).toEqual([
+      "atlantis.yaml",
+      "cost-estimate.md",
+      "manifest.json",
+      "stacks",
+    ]);
     expect(readdirSync(work)).toEqual(["cdktf.out"]);
   });
 

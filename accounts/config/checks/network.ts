@@ -130,6 +130,16 @@ export function checkNetworks(config: PlatformConfig, ctx: ConfigIssues): void {
         });
       }
     }
+    for (const endpoint of account.vpc.interfaceEndpoints ?? []) {
+      if (account.vpc.sharedEndpoints[endpoint] !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "sharedEndpoints", endpoint],
+          input: account.vpc.sharedEndpoints[endpoint],
+          message: `is also listed in vpc.interfaceEndpoints: the VPC either creates ${endpoint} or uses a shared one; remove it from one of them`,
+        });
+      }
+    }
     if (Array.isArray(account.vpc.availabilityZones)) {
       account.vpc.availabilityZones.forEach((zone, i) => {
         if (!new RegExp(`^${config.region}[a-z]$`).test(zone)) {

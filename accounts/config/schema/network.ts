@@ -99,6 +99,19 @@ export const vpcSchema = strictObject({
     .describe(
       'Interface endpoints to create. Default: what the account\'s type needs (docs/architecture.md, "Interface endpoints").',
     ),
+  sharedEndpoints: z
+    .partialRecord(
+      z.enum(INTERFACE_ENDPOINT_IDS as [InterfaceEndpointId, ...InterfaceEndpointId[]], {
+        error: `must be one of ${INTERFACE_ENDPOINT_IDS.join(", ")}`,
+      }),
+      z.string().regex(/^vpce-[0-9a-f]{8}([0-9a-f]{9})?$/, {
+        error: "must be a VPC endpoint id such as vpce-0a1b2c3d4e5f60718",
+      }),
+    )
+    .default({})
+    .describe(
+      'Interface endpoints a shared services VPC already provides to this VPC (centralised endpoints, reached through Transit Gateway or peering, their private hosted zones associated with this VPC: docs/architecture.md, "Shared endpoints"), by service with the endpoint\'s id. The platform does not create these; policies that name an endpoint (managed MLflow) name the shared one. Default: none.',
+    ),
   flowLogRetentionDays: logRetentionDaysSchema
     .default(365)
     .describe("Days flow logs are kept. Default 365."),

@@ -74,6 +74,7 @@ describe("good config fixtures", () => {
       natGateways: "none",
       flowLogRetentionDays: 365,
       manageDefaultSecurityGroup: true,
+      sharedEndpoints: {},
     });
     expect(zoneCount(config.accounts.research.vpc)).toBe(2);
     expect(config.state.locking).toBe("lockfile");
@@ -98,6 +99,7 @@ describe("good config fixtures", () => {
       natGateways: "none",
       flowLogRetentionDays: 365,
       manageDefaultSecurityGroup: true,
+      sharedEndpoints: {},
     });
     expect(config).toEqual({
       prefix: "ml",
@@ -285,6 +287,7 @@ describe("good config fixtures", () => {
       ],
       flowLogRetentionDays: 400,
       manageDefaultSecurityGroup: true,
+      sharedEndpoints: {},
     });
     // Defaults the file leaves out.
     expect(config.accounts.prod.vpc).toMatchObject({

@@ -277,7 +277,7 @@ describe("S3 gateway endpoint", () => {
     });
   });
 
-  test("dev: the platform's buckets in this account, and the AWS-owned buckets its services need", () => {
+  test("dev: the platform's buckets in this account, and the AWS-owned buckets its services need (no MLflow server: no SSM Agent buckets)", () => {
     const policy = policyOf(gateway(example.json.dev));
     expect(policy.Statement.map((s) => s.Sid)).toEqual([
       "PlatformBucketsInThisAccount",
@@ -301,14 +301,6 @@ describe("S3 gateway endpoint", () => {
       Action: "s3:GetObject",
       Resource: [
         "arn:aws:s3:::jumpstart-cache-prod-eu-west-1/*",
-        "arn:aws:s3:::aws-ssm-eu-west-1/*",
-        "arn:aws:s3:::amazon-ssm-eu-west-1/*",
-        "arn:aws:s3:::amazon-ssm-packages-eu-west-1/*",
-        "arn:aws:s3:::eu-west-1-birdwatcher-prod/*",
-        "arn:aws:s3:::aws-ssm-distributor-file-eu-west-1/*",
-        "arn:aws:s3:::aws-ssm-document-attachments-eu-west-1/*",
-        "arn:aws:s3:::patch-baseline-snapshot-eu-west-1/*",
-        "arn:aws:s3:::al2023-repos-eu-west-1-de612dc2/*",
         "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*",
       ],
     });

@@ -234,7 +234,7 @@ describe("interface endpoints", () => {
     return [...list].sort();
   }
 
-  test("the data science account gets what Studio, pipelines and the MLflow server need", () => {
+  test("the data science account gets what Studio, jobs, projects and the package path need (no MLflow server: no Session Manager)", () => {
     expect(services(example.json.dev)).toEqual(
       sorted([
         "com.amazonaws.eu-west-1.sagemaker.api",
@@ -244,9 +244,6 @@ describe("interface endpoints", () => {
         "com.amazonaws.eu-west-1.sts",
         "com.amazonaws.eu-west-1.logs",
         "com.amazonaws.eu-west-1.monitoring",
-        "com.amazonaws.eu-west-1.ssm",
-        "com.amazonaws.eu-west-1.ssmmessages",
-        "com.amazonaws.eu-west-1.ec2messages",
         "com.amazonaws.eu-west-1.kms",
         "com.amazonaws.eu-west-1.ecr.api",
         "com.amazonaws.eu-west-1.ecr.dkr",
