@@ -8,6 +8,7 @@
  * Without `<stack>=`, the stack is the plan file's folder name (cdktf.out/stacks/<stack>/plan.json)
  * or, for other paths, the file name. Exit 1 on unintended data loss, 2 on bad input.
  */
+import { formatPlanCost, planCost, type CostPlanJson } from "../review/plan-cost";
 import { readFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import {
@@ -44,17 +45,23 @@ function main(argv: string[]): number {
     return 2;
   }
   const summaries = [];
+  const reports: string[] = [];
   for (const [stack, path] of plans) {
     let plan: PlanJson;
     try {
       plan = JSON.parse(readFileSync(path, "utf8"));
-      summaries.push(summarizePlan(stack, plan));
+      const summary = summarizePlan(stack, plan);
+      summaries.push(summary);
+      // The same report CI posts: the changes, then the cost difference they make.
+      reports.push(
+        `${formatPlanSummary(summary, intended)}\n${formatPlanCost(planCost(plan as CostPlanJson))}`,
+      );
     } catch (error) {
       process.stderr.write(`${path}: ${(error as Error).message}\n`);
       return 2;
     }
   }
-  process.stdout.write(`${summaries.map((s) => formatPlanSummary(s, intended)).join("\n\n")}\n`);
+  process.stdout.write(`${reports.join("\n\n")}\n`);
   const loss = unintendedDataLoss(summaries, intended);
   if (loss.length > 0) {
     process.stderr.write(
