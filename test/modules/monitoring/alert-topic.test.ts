@@ -3,7 +3,7 @@
  * EventBridge rules of this account over TLS, the key usable by EventBridge for this topic only,
  * and subscriptions addressed by what they deliver to.
  */
-import { KmsKey } from "../../../modules/kms/kms-key";
+import { testKey } from "./audit-store";
 import {
   AlertTopic,
   subscriptionId,
@@ -24,11 +24,7 @@ const RULES = ["arn:aws:events:eu-west-1:111111111111:rule/p-dev-a"];
 
 function synthTopic(subscriptions: AlertSubscription[] = [], publisherRuleArns = RULES) {
   const stack = moduleTestStack();
-  const key = new KmsKey(stack, "audit-key", {
-    alias: "alias/p-dev-audit",
-    description: "audit",
-    administratorArns: ["arn:aws:iam::111111111111:role/terraform-deploy"],
-  });
+  const key = testKey(stack, "audit");
   new AlertTopic(stack, "alerts", {
     topicName: "p-dev-security-alerts",
     key,

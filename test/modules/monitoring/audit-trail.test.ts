@@ -3,9 +3,8 @@
  * named buckets' object events (reads and writes); the bucket and key policies let CloudTrail in
  * for this trail only; the Athena table points at where the trail writes.
  */
-import { KmsKey } from "../../../modules/kms/kms-key";
 import { athenaTableDdl, AuditTrail } from "../../../modules/monitoring/audit-trail";
-import { SecureBucket } from "../../../modules/storage/secure-bucket";
+import { AUDIT_BUCKET, auditStore, testKey } from "./audit-store";
 import {
   allPoliciesOf,
   bucketByName,
@@ -19,7 +18,7 @@ import {
 } from "../../helpers";
 
 const TRAIL = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/p-dev-audit";
-const BUCKET = "p-dev-audit-logs-111111111111-eu-west-1";
+const BUCKET = AUDIT_BUCKET;
 const DATA = [
   "arn:aws:s3:::p-dev-data-111111111111-eu-west-1",
   "arn:aws:s3:::p-dev-models-111111111111-eu-west-1",
@@ -27,17 +26,7 @@ const DATA = [
 
 function synthTrail(managementEvents?: boolean, dataEventBucketArns: string[] = DATA) {
   const stack = moduleTestStack();
-  const key = new KmsKey(stack, "audit-key", {
-    alias: "alias/p-dev-audit",
-    description: "audit",
-    administratorArns: ["arn:aws:iam::111111111111:role/terraform-deploy"],
-  });
-  const bucket = new SecureBucket(stack, "audit-bucket", {
-    bucketName: BUCKET,
-    encryption: { kmsKey: key },
-    environment: TEST_ENV,
-    accessLogs: { targetBucketName: "p-dev-access-logs" },
-  });
+  const { key, bucket } = auditStore(stack);
   new AuditTrail(stack, "trail", {
     trailName: "p-dev-audit",
     bucket,
@@ -163,22 +152,8 @@ describe("AuditTrail", () => {
 describe("AuditTrail to CloudWatch Logs", () => {
   function synthWithLogs() {
     const stack = moduleTestStack();
-    const key = new KmsKey(stack, "audit-key", {
-      alias: "alias/p-dev-audit",
-      description: "audit",
-      administratorArns: ["arn:aws:iam::111111111111:role/terraform-deploy"],
-    });
-    const logsKey = new KmsKey(stack, "logs-key", {
-      alias: "alias/p-dev-logs",
-      description: "logs",
-      administratorArns: ["arn:aws:iam::111111111111:role/terraform-deploy"],
-    });
-    const bucket = new SecureBucket(stack, "audit-bucket", {
-      bucketName: BUCKET,
-      encryption: { kmsKey: key },
-      environment: TEST_ENV,
-      accessLogs: { targetBucketName: "p-dev-access-logs" },
-    });
+    const { key, bucket } = auditStore(stack);
+    const logsKey = testKey(stack, "logs");
     new AuditTrail(stack, "trail", {
       trailName: "p-dev-audit",
       bucket,

@@ -3,13 +3,12 @@
  * role (AWS's recorder policy, delivery under its prefix only), the delivery channel to the
  * audit bucket encrypted with the audit key, and the rules waiting for the recorder to run.
  */
-import { KmsKey } from "../../../modules/kms/kms-key";
 import {
   ConfigRules,
   configRuleName,
   MANAGED_CONFIG_RULES,
 } from "../../../modules/monitoring/config-rules";
-import { SecureBucket } from "../../../modules/storage/secure-bucket";
+import { AUDIT_BUCKET, auditStore } from "./audit-store";
 import {
   allPoliciesOf,
   bucketByName,
@@ -23,22 +22,12 @@ import {
   trustOf,
 } from "../../helpers";
 
-const BUCKET = "p-dev-audit-logs-111111111111-eu-west-1";
+const BUCKET = AUDIT_BUCKET;
 const RULES = MANAGED_CONFIG_RULES.slice(0, 3);
 
 function synthRules(recorder: boolean) {
   const stack = moduleTestStack();
-  const key = new KmsKey(stack, "audit-key", {
-    alias: "alias/p-dev-audit",
-    description: "audit",
-    administratorArns: ["arn:aws:iam::111111111111:role/terraform-deploy"],
-  });
-  const bucket = new SecureBucket(stack, "audit-bucket", {
-    bucketName: BUCKET,
-    encryption: { kmsKey: key },
-    environment: TEST_ENV,
-    accessLogs: { targetBucketName: "p-dev-access-logs" },
-  });
+  const { key, bucket } = auditStore(stack);
   new ConfigRules(stack, "config", {
     namePrefix: "p-dev",
     rules: RULES,

@@ -4,7 +4,7 @@
  * there and nothing else; names and pattern sizes checked against EventBridge's limits.
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { KmsKey } from "../../../modules/kms/kms-key";
+import { testKey } from "./audit-store";
 import { RegionalScope } from "../../../modules/core/regional-scope";
 import { SecurityAlerts } from "../../../modules/monitoring/security-alerts";
 import { securityEvents, type SecurityEvent } from "../../../modules/monitoring/security-events";
@@ -29,11 +29,7 @@ function synthAlerts(
 ) {
   const stack = moduleTestStack();
   const env = { ...TEST_ENV, region: options.region ?? TEST_ENV.region };
-  const key = new KmsKey(stack, "audit-key", {
-    alias: "alias/p-dev-audit",
-    description: "audit",
-    administratorArns: [DEPLOY],
-  });
+  const key = testKey(stack, "audit");
   const globalScope =
     options.global === false
       ? undefined
