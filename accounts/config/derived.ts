@@ -55,12 +55,6 @@ export function accountInterfaceEndpoints(account: AccountConfig): InterfaceEndp
   return wanted.filter((id) => shared[id] === undefined);
 }
 
-/**
- * Network interfaces besides the endpoints that the platform places in one private subnet, with
- * room for the ones SageMaker adds while it works: the data science account's Studio file
- * system mount target, MLflow instance and database, and Studio apps and jobs; a target's
- * endpoint instances.
- */
 /** What each endpoint of the account is for: the features that need it, or "configured". */
 export function endpointNeeds(account: AccountConfig): Record<string, readonly string[]> {
   const features = accountEndpointFeatures(account);
@@ -72,6 +66,12 @@ export function endpointNeeds(account: AccountConfig): Record<string, readonly s
   );
 }
 
+/**
+ * Network interfaces besides the endpoints that the platform places in one private subnet, with
+ * room for the ones SageMaker adds while it works: the data science account's Studio file
+ * system mount target, MLflow instance and database, and Studio apps and jobs; a target's
+ * endpoint instances.
+ */
 export function otherInterfacesPerSubnet(account: AccountConfig): number {
   return account.type === "data-science" ? 8 : 4;
 }

@@ -128,6 +128,20 @@ describe("endpoints only where a feature needs them", () => {
     ]);
   });
 
+  test("an endpoint config lists that no feature needs says so in its tag", () => {
+    const json = synthWith(
+      (c) => (c.accounts.prod.vpc.interfaceEndpoints = ["sts", "servicecatalog"]),
+    );
+    const tags = Object.values(resourcesOf(json.prod, "aws_vpc_endpoint"))
+      .filter((e) => e.vpc_endpoint_type === "Interface")
+      .map((e) => [e.tags.Name, e.tags["needed-by"]])
+      .sort();
+    expect(tags).toEqual([
+      ["mlops-prod-servicecatalog", "configured"],
+      ["mlops-prod-sts", "hosting"],
+    ]);
+  });
+
   test("a shared services VPC's endpoints are not created, and policies name the shared one", () => {
     const shared = synthWith((c) => {
       c.accounts.dev.mlflow = { mode: "managed" };
