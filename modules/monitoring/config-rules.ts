@@ -211,7 +211,9 @@ export class ConfigRules extends Construct {
     const recorder = new ConfigConfigurationRecorder(this, "recorder", {
       name: "default",
       roleArn: role.roleArn,
-      recordingGroup: { allSupported: true, includeGlobalResourceTypes: false },
+      // IAM roles and policies too (one recorder per account: no duplicates). AWS records them
+      // only in regions it offered Config in before February 2022; elsewhere the flag records none.
+      recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
     });
     const channel = new ConfigDeliveryChannel(this, "delivery-channel", {
       name: "default",

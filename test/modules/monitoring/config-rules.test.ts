@@ -113,6 +113,10 @@ describe("ConfigRules", () => {
       Resource: delivery,
       Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
     });
+    expect(onlyResource(json, "aws_config_configuration_recorder").recording_group).toEqual({
+      all_supported: true,
+      include_global_resource_types: true,
+    });
     const channel = onlyResource(json, "aws_config_delivery_channel");
     expect(channel).toMatchObject({
       s3_key_prefix: "config",
