@@ -82,7 +82,7 @@ function measure(scenario: Scenario, runs: number, work: string): Result {
   const env: NodeJS.ProcessEnv = { CDKTF_OUTDIR: join(work, "out"), PLATFORM_CONFIG: "" };
   if (scenario.targets !== undefined) {
     const file = join(work, `platform-${scenario.targets}.json`);
-    writeFileSync(file, JSON.stringify(generatedPlatform(scenario.targets)));
+    writeFileSync(file, JSON.stringify(generatedPlatform(scenario.targets), null, 1));
     env.PLATFORM_CONFIG = file;
   }
   const breakdown = join(work, "phases.json");
