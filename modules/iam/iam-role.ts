@@ -249,6 +249,17 @@ export class IamRole extends Construct implements Grantee {
   addToPrincipalPolicy(statement: PolicyStatement): void {
     this.addToPolicy(statement, this.grantPolicyName);
   }
+
+  /**
+   * The attachments of the role's policies added so far: what a resource must wait for when its
+   * service checks the role's permissions as it is created (CloudTrail, AWS Config), or IAM's
+   * eventual consistency fails the first apply.
+   */
+  permissionsGranted(): IamRolePolicyAttachment[] {
+    return this.node
+      .findAll()
+      .filter((c): c is IamRolePolicyAttachment => c instanceof IamRolePolicyAttachment);
+  }
 }
 
 export interface ExistingRoleProps {

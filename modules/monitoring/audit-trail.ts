@@ -151,8 +151,8 @@ export class AuditTrail extends Construct {
               },
             ]),
       ],
-      // CloudTrail checks the bucket policy when the trail is created.
-      dependsOn: [props.bucket.bucketPolicy],
+      // CloudTrail checks the bucket policy, and the log role's permissions, as it creates the trail.
+      dependsOn: [props.bucket.bucketPolicy, ...(delivery?.role.permissionsGranted() ?? [])],
     });
     this.trailArn = this.trail.arn;
   }

@@ -161,7 +161,7 @@ export class ConfigRules extends Construct {
         serviceTrust(env, { sid: "ConfigOfThisAccount", services: "config.amazonaws.com" }),
       ],
     });
-    new IamRolePolicyAttachment(this, "recorder-reads", {
+    const reads = new IamRolePolicyAttachment(this, "recorder-reads", {
       role: role.roleName,
       // AWS's policy for recorders: read-only Describe/Get/List of every recorded type.
       policyArn: `arn:${env.partition}:iam::aws:policy/service-role/AWS_ConfigRole`,
@@ -211,6 +211,8 @@ export class ConfigRules extends Construct {
     const recorder = new ConfigConfigurationRecorder(this, "recorder", {
       name: "default",
       roleArn: role.roleArn,
+      // Config checks the role's permissions as the recorder and its channel are created.
+      dependsOn: [reads, ...role.permissionsGranted()],
       // IAM roles and policies too (one recorder per account: no duplicates). AWS records them
       // only in regions it offered Config in before February 2022; elsewhere the flag records none.
       recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },

@@ -180,6 +180,11 @@ describe("AuditTrail to CloudWatch Logs", () => {
       /^\$\{aws_cloudwatch_log_group\.[^}]+\.arn\}:\*$/,
     );
     expect(trail.cloud_watch_logs_role_arn).toMatch(/^\$\{aws_iam_role\.[^}]+\.arn\}$/);
+    // CloudTrail checks the role can write as it creates the trail: the policy is attached first.
+    expect(trail.depends_on).toEqual([
+      expect.stringMatching(/^aws_s3_bucket_policy\.audit-bucket_policy_/),
+      expect.stringMatching(/^aws_iam_role_policy_attachment\.trail_log-role_attach-permissions_/),
+    ]);
     expect(trustOf(json, "p-dev-audit-trail-logs")).toEqual([
       {
         Sid: "ThisTrailOnly",

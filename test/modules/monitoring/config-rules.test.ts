@@ -117,6 +117,13 @@ describe("ConfigRules", () => {
       all_supported: true,
       include_global_resource_types: true,
     });
+    // Config checks the role's permissions as the recorder is made: its policies come first.
+    expect(onlyResource(json, "aws_config_configuration_recorder").depends_on.sort()).toEqual([
+      expect.stringMatching(/^aws_iam_role_policy_attachment\.config_recorder-reads_/),
+      expect.stringMatching(
+        /^aws_iam_role_policy_attachment\.config_recorder-role_attach-permissions_/,
+      ),
+    ]);
     const channel = onlyResource(json, "aws_config_delivery_channel");
     expect(channel).toMatchObject({
       s3_key_prefix: "config",
