@@ -1,6 +1,7 @@
 import {
   estimate,
   money,
+  round,
   type CostEstimate,
   type PricedResource,
 } from "../synthesis/cost-estimate";
@@ -97,7 +98,6 @@ export function planCost(plan: CostPlanJson): PlanCost {
   };
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
 const signed = (n: number) => `${n < 0 ? "-" : "+"}${money(Math.abs(n))}`;
 
 function changedLines(before: CostEstimate, after: CostEstimate): string[] {

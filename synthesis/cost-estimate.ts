@@ -47,7 +47,8 @@ export interface CostEstimate {
   readonly usage: { what: string; price: string }[];
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
+/** To the cent. */
+export const round = (n: number) => Math.round(n * 100) / 100;
 
 function pricesFor(region: string): { prices: RegionPrices; fallback: boolean } {
   const known = PRICES.regions[region];

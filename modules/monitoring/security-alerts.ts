@@ -28,6 +28,20 @@ export interface SecurityAlertsProps {
   readonly forwarderRoleName: string;
 }
 
+/**
+ * An EventBridge rule's name, `<namePrefix>-<suffix>`, refused when PutRule would refuse it
+ * (at most 64 letters, digits, `.`, `-`, `_`).
+ */
+export function eventRuleName(owner: string, namePrefix: string, suffix: string): string {
+  const name = `${namePrefix}-${suffix}`;
+  if (name.length > AWS_LIMITS.events.ruleNameChars || !RULE_NAME.test(name)) {
+    throw new Error(
+      `${owner}: rule name "${name}" must be 1 to ${AWS_LIMITS.events.ruleNameChars} letters, digits, . - _`,
+    );
+  }
+  return name;
+}
+
 /** The rule's event pattern as JSON, refused over EventBridge's default size quota. */
 export function eventPatternJson(owner: string, pattern: EventPattern): string {
   const json = JSON.stringify(pattern);
@@ -52,15 +66,9 @@ export class SecurityAlerts extends Construct {
   constructor(scope: Construct, id: string, props: SecurityAlertsProps) {
     super(scope, id);
     const env = props.environment;
-    const ruleName = (event: SecurityEvent) => `${props.namePrefix}-${event.id}`;
-    for (const event of props.events) {
-      const name = ruleName(event);
-      if (name.length > AWS_LIMITS.events.ruleNameChars || !RULE_NAME.test(name)) {
-        throw new Error(
-          `${this.node.path}: rule name "${name}" must be 1 to ${AWS_LIMITS.events.ruleNameChars} letters, digits, . - _`,
-        );
-      }
-    }
+    const ruleName = (event: SecurityEvent) =>
+      eventRuleName(this.node.path, props.namePrefix, event.id);
+    props.events.forEach(ruleName);
     this.topic = new AlertTopic(this, "topic", {
       topicName: `${props.namePrefix}-security-alerts`,
       key: props.key,
@@ -101,7 +109,8 @@ export class SecurityAlerts extends Construct {
   ): IamRole {
     const env = props.environment;
     const globalEnv = { ...env, region: globalEventsRegion(env.partition) };
-    const forwardRuleName = (event: SecurityEvent) => `${props.namePrefix}-${event.id}`;
+    const forwardRuleName = (event: SecurityEvent) =>
+      eventRuleName(this.node.path, props.namePrefix, event.id);
     const homeBus = arn(env, "events", "event-bus/default");
     const role = new IamRole(this, "forwarder", {
       roleName: props.forwarderRoleName,

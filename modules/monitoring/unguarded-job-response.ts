@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import { arn, roleArn, type AwsEnvironment } from "../core/aws-environment";
 import { IamRole } from "../iam/iam-role";
 import { serviceTrust } from "../iam/service-trust";
-import { eventPatternJson } from "./security-alerts";
+import { eventPatternJson, eventRuleName } from "./security-alerts";
 import { unguardedJobPattern, type JobKind } from "./security-events";
 
 export interface UnguardedJobResponseProps {
@@ -112,7 +112,8 @@ export class UnguardedJobResponse extends Construct {
     });
     const definition = arn(env, "ssm", `automation-definition/${props.documentName}`);
 
-    const ruleName = (kind: JobKind) => `${props.namePrefix}-stop-${kind.toLowerCase()}`;
+    const ruleName = (kind: JobKind) =>
+      eventRuleName(this.node.path, props.namePrefix, `stop-${kind.toLowerCase()}`);
     this.triggerRole = new IamRole(this, "trigger-role", {
       roleName: props.triggerRoleName,
       description: "Lets EventBridge start the Automation that stops unguarded SageMaker jobs",

@@ -165,6 +165,20 @@ describe("UnguardedJobResponse", () => {
     ).toBe("ImplicitlyDenied");
   });
 
+  test("its rule names are held to EventBridge's 64 characters, the longest kind named", () => {
+    const make = (namePrefix: string) =>
+      new UnguardedJobResponse(moduleTestStack(), "response", {
+        namePrefix,
+        environment: TEST_ENV,
+        documentName: "StopUnguardedJob-p-dev",
+        automationRoleName: "p-dev-stop-jobs",
+        triggerRoleName: "p-dev-stop-jobs-trigger",
+      });
+    // "-stop-processing" is 16 characters: a 48-character prefix makes 64.
+    expect(() => make("p".repeat(48))).not.toThrow();
+    expect(() => make("p".repeat(49))).toThrow(/rule name "p{49}-stop-processing" must be 1 to 64/);
+  });
+
   test("SSM's reserved name prefixes are refused", () => {
     for (const name of ["aws-stop", "AmazonStop", "amzn-x"]) {
       expect(() => synthResponse(name)).toThrow(/must not start with aws, amazon or amzn/);
